@@ -1,0 +1,71 @@
+# Two commands do everything on a fresh Debian machine: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYTEST := $(PY) -m pytest
+export NO_PROXY := 127.0.0.1,localhost
+export no_proxy := 127.0.0.1,localhost
+
+.PHONY: install install-dev assets migrate demo run test lint test-sqlite test-postgres system-deps \
+        bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The NHS.UK frontend files are copied from npm at setup and never committed.
+static/vendor/nhsuk/.copied: node_modules/.installed
+	rm -rf static/vendor/nhsuk && mkdir -p static/vendor/nhsuk
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	      node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js \
+	      node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/
+	touch $@
+
+install: $(VENV)/.runtime static/vendor/nhsuk/.copied
+install-dev: $(VENV)/.dev static/vendor/nhsuk/.copied
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo-data
+
+run: demo
+	tools/run-dev.sh
+
+system-deps:
+	tools/system-deps.sh
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite: install-dev
+	$(PYTEST) -q
+
+test-postgres: install-dev
+	tools/with-postgres.sh $(PYTEST) -q
+
+test: system-deps install-dev lint test-sqlite test-postgres
+
+bench: install-dev
+	@for script in bench/bench_*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  name=$$(basename $$script .py); $(MAKE) --no-print-directory bench-$${name#bench_} || exit 1; \
+	done
+
+bench-%: install-dev
+	$(PY) bench/bench_$*.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,0 +1,1 @@
+"""Email: the one queue every message goes through, rendering, backends, outbox and bulletins."""

@@ -1,0 +1,52 @@
+"""Queued transactional emails (confirmations, magic links, invitations, resets)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from panel.database import Base, utcnow
+
+
+class EmailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboundEmail(Base):
+    """One email written in the caller's transaction and delivered later by a job."""
+
+    __tablename__ = "outbound_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the caller's key (e.g. "confirm:member:42:3"); a second queue call with it is ignored.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    #: the template name, e.g. "confirm_signup": says what kind of email it is without the body.
+    kind: Mapped[str] = mapped_column(sa.String(60), index=True)
+    to_email: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    #: extra headers as JSON, e.g. List-Unsubscribe.
+    headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[EmailStatus] = mapped_column(
+        sa.Enum(
+            EmailStatus,
+            native_enum=False,
+            length=10,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=EmailStatus.QUEUED,
+        index=True,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OutboundEmail {self.id} {self.kind} {self.status}>"

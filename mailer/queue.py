@@ -1,0 +1,56 @@
+"""The one entry point for every email: render now, store in the caller's transaction, send
+later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.models import OutboundEmail
+from mailer.rendering import render_email
+
+
+def one_click_unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 8058 headers: mailbox providers show an unsubscribe button that POSTs to the URL."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def queue_email(
+    session: Session,
+    *,
+    to_email: str,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    now: datetime,
+    unsubscribe_url: str | None = None,
+) -> OutboundEmail | None:
+    """Render ``template`` and queue it for ``to_email`` unless this key was queued before.
+
+    Returns the queued row, or None when the key had already been used. The caller commits.
+    """
+    existing = session.scalar(
+        sa.select(OutboundEmail.id).where(OutboundEmail.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return None
+    rendered = render_email(template, {**context, "unsubscribe_url": unsubscribe_url})
+    headers = one_click_unsubscribe_headers(unsubscribe_url) if unsubscribe_url else {}
+    email = OutboundEmail(
+        idempotency_key=idempotency_key,
+        kind=template,
+        to_email=to_email,
+        subject=rendered.subject,
+        text_body=rendered.text_body,
+        html_body=rendered.html_body,
+        headers=headers,
+        created_at=now,
+    )
+    session.add(email)
+    session.flush()
+    return email

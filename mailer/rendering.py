@@ -1,0 +1,40 @@
+"""Rendering email templates: a subject block, a plain-text part and an inlined HTML part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import css_inline
+from flask import current_app
+
+# Remote stylesheets are never fetched: the machine may be offline, and emails must stand alone.
+_INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=True)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text_body: str
+    html_body: str
+
+
+def _subject(template, context: dict) -> str:
+    block = template.blocks.get("subject")
+    if block is None:
+        raise ValueError(f"{template.name} has no subject block")
+    return " ".join("".join(block(template.new_context(context))).split())
+
+
+def render_email(name: str, context: dict) -> RenderedEmail:
+    """Render emails/<name>.txt and emails/<name>.html with ``context``."""
+    env = current_app.jinja_env
+    context = {"public_base_url": current_app.config["PUBLIC_BASE_URL"], **context}
+    text_template = env.get_template(f"emails/{name}.txt")
+    html_template = env.get_template(f"emails/{name}.html")
+    text_body = text_template.render(context).strip() + "\n"
+    html_body = inline_css(html_template.render(context))
+    return RenderedEmail(_subject(text_template, context), text_body, html_body)
+
+
+def inline_css(html: str) -> str:
+    return _INLINER.inline(html)

@@ -1,0 +1,96 @@
+"""The citizens' panel application: create_app builds it from configuration."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from panel.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: config -> extensions -> blueprints -> cli -> errors."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from panel import cli, errors, security, templating
+
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+MODEL_MODULES = ("panel.places.models", "panel.auth.models", "panel.audit.models", "mailer.models")
+
+
+def import_models() -> None:
+    """Import every models module so the metadata (and Alembic's autogenerate) sees all tables."""
+    from importlib import import_module
+
+    for name in MODEL_MODULES:
+        import_module(name)
+
+
+def _init_extensions(app: Flask) -> None:
+    import_models()
+    from mailer.backends import backend_from_config
+    from panel.database_setup import configure_engine
+    from panel.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        configure_engine(db.engine)
+    app.extensions["mail_backend"] = backend_from_config(app.config)
+
+    from panel.auth.loader import load_staff_user
+
+    login_manager.user_loader(load_staff_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mailer.views import blueprint as mailer_blueprint
+    from panel.audit.views import blueprint as audit_blueprint
+    from panel.auth.admin_views import blueprint as staff_admin_blueprint
+    from panel.auth.views import blueprint as auth_blueprint
+    from panel.pages.views import blueprint as pages_blueprint
+    from panel.places.views import blueprint as places_blueprint
+    from panel.staff_home import blueprint as staff_home_blueprint
+
+    for blueprint in (
+        pages_blueprint,
+        auth_blueprint,
+        staff_admin_blueprint,
+        staff_home_blueprint,
+        places_blueprint,
+        audit_blueprint,
+        mailer_blueprint,
+    ):
+        app.register_blueprint(blueprint)

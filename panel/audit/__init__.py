@@ -1,0 +1,1 @@
+"""The audit log: who read, changed, exported or sent what, and when."""

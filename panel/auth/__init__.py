@@ -1,0 +1,1 @@
+"""Staff accounts, roles, two-factor sign-in and place scoping."""

@@ -1,0 +1,119 @@
+"""Staff sign-in, password and administration forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
+
+from panel.auth.models import Role
+from panel.forms_common import MultiCheckboxField, strip_whitespace
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password"),
+            Length(max=128, message="Password must be 128 characters or fewer"),
+        ],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter the security code"),
+            Length(max=20, message="Enter the 6-digit code or a recovery code"),
+            Regexp(r"^[0-9a-fA-F\- ]+$", message="Enter the 6-digit code or a recovery code"),
+        ],
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Regexp(r"^\d{6}$", message="Enter the 6-digit code from your authenticator app"),
+        ],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.nhs.uk",
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Enter a new password"),
+            Length(min=12, max=128, message="Password must be between 12 and 128 characters"),
+        ],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the password again"),
+            EqualTo("password", message="The passwords do not match"),
+        ],
+    )
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class StaffDetailsForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter the person's name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+    )
+    role = RadioField("Role", choices=ROLE_CHOICES, validators=[InputRequired("Choose a role")])
+    places = MultiCheckboxField("Places (for place team members)", coerce=int, choices=[])
+    is_enabled = BooleanField("Account can sign in", default=True)
+
+
+class InviteStaffForm(StaffDetailsForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter the person's email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.nhs.uk",
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons that POST."""

@@ -1,0 +1,117 @@
+"""Staff accounts, their roles and places, and their recovery codes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, CreatedAtMixin, utcnow
+
+
+class Role(StrEnum):
+    """What a staff member may do: comms team everything, place team its places, observer reads."""
+
+    COMMS = "comms"
+    PLACE = "place"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "comms": "Communications and engagement team",
+            "place": "Place team",
+            "observer": "Observer",
+        }[self.value]
+
+
+staff_places = sa.Table(
+    "staff_places",
+    Base.metadata,
+    sa.Column(
+        "staff_user_id", sa.ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("place_id", sa.ForeignKey("places.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class StaffUser(UserMixin, CreatedAtMixin, Base):
+    """A member of ICB staff who signs in with a password and a second factor."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    #: argon2id hash; empty until the invited person sets a password.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    #: base32 TOTP secret; set at enrolment, trusted only once totp_confirmed_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    #: the last TOTP time step accepted, so a code cannot be replayed within its window.
+    totp_last_step: Mapped[int | None]
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: identifies the login session; rotated on password change so old sessions end.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
+    password_changed_at: Mapped[datetime | None]
+
+    places = relationship("Place", secondary=staff_places, lazy="selectin", order_by="Place.name")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="staff_user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    @property
+    def place_ids(self) -> set[int]:
+        return {place.id for place in self.places}
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.id} {self.role}>"
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the authenticator app."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff_user: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} used={self.used_at is not None}>"

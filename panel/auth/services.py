@@ -1,0 +1,277 @@
+"""Staff sign-in (password, then a second factor), lockout, password reset, invitations, roles."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+import pyotp
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from panel.audit.services import record_audit
+from panel.auth.models import RecoveryCode, Role, StaffUser, new_session_token
+from panel.auth.passwords import hash_password, password_problem, verify_password
+from panel.places.models import Place
+from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
+
+RECOVERY_CODE_COUNT = 10
+RESET_TOKEN_MAX_AGE = 60 * 60
+INVITE_TOKEN_MAX_AGE = 7 * 24 * 60 * 60
+
+
+class AuthError(Exception):
+    """A sign-in or account step failed; the message is safe to show."""
+
+
+class AccountLocked(AuthError):
+    """Too many failures: the account is locked until ``until``."""
+
+    def __init__(self, until: datetime):
+        super().__init__("Too many attempts. Try again later.")
+        self.until = until
+
+
+class PasswordStep(Enum):
+    NEEDS_SECOND_FACTOR = "totp"
+    NEEDS_ENROLMENT = "enrol"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_staff_by_email(session: Session, email: str) -> StaffUser | None:
+    return session.scalar(sa.select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def _register_failure(user: StaffUser, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        user.failed_logins = 0
+
+
+def check_password(
+    session: Session, email: str, password: str, now: datetime
+) -> tuple[StaffUser, PasswordStep]:
+    """First sign-in step. Raises AuthError (same message for unknown email and wrong password)
+    or AccountLocked. The caller must commit so that failures are counted."""
+    user = find_staff_by_email(session, email)
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_enabled:
+        raise AuthError("Enter a correct email address and password")
+    if user.is_locked(now):
+        raise AccountLocked(user.locked_until)
+    if not password_ok:
+        _register_failure(user, now)
+        if user.is_locked(now):
+            raise AccountLocked(user.locked_until)
+        raise AuthError("Enter a correct email address and password")
+    step = (
+        PasswordStep.NEEDS_SECOND_FACTOR if user.has_second_factor else PasswordStep.NEEDS_ENROLMENT
+    )
+    return user, step
+
+
+def _hash_recovery_code(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    cleaned = code.replace("-", "").replace(" ", "").lower()
+    return hmac.new(key, cleaned.encode(), hashlib.sha256).hexdigest()
+
+
+def _accept_totp(user: StaffUser, code: str, now: datetime) -> bool:
+    if not user.totp_secret:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    cleaned = code.replace(" ", "")
+    for offset in (-1, 0, 1):
+        step = int(now.timestamp()) // totp.interval + offset
+        if hmac.compare_digest(totp.generate_otp(step), cleaned):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def check_second_factor(session: Session, user: StaffUser, code: str, now: datetime) -> None:
+    """Accept a current TOTP code or an unused recovery code; raises AuthError or AccountLocked."""
+    if user.is_locked(now):
+        raise AccountLocked(user.locked_until)
+    if _accept_totp(user, code, now):
+        _complete_login(user, now)
+        return
+    hashed = _hash_recovery_code(code)
+    for recovery in user.recovery_codes:
+        if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, hashed):
+            recovery.used_at = now
+            _complete_login(user, now)
+            record_audit(
+                session, user, "staff.recovery_code_used", "staff_user", [user.id], now=now
+            )
+            return
+    _register_failure(user, now)
+    if user.is_locked(now):
+        raise AccountLocked(user.locked_until)
+    raise AuthError(
+        "Enter the current 6-digit code from your authenticator app, or a recovery code"
+    )
+
+
+def _complete_login(user: StaffUser, now: datetime) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+
+
+def start_totp_enrolment(user: StaffUser) -> str:
+    """Give the user a fresh, unconfirmed TOTP secret (kept until confirmed) and return it."""
+    if not user.totp_secret or user.totp_confirmed_at is None:
+        user.totp_secret = user.totp_secret or pyotp.random_base32()
+    return user.totp_secret
+
+
+def totp_uri(user: StaffUser) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.email, issuer_name="LSC Citizens' Panel"
+    )
+
+
+def confirm_totp_enrolment(
+    session: Session, user: StaffUser, code: str, now: datetime
+) -> list[str]:
+    """Confirm the authenticator with a code; returns new recovery codes. Raises AuthError."""
+    if not _accept_totp(user, code, now):
+        raise AuthError("The code did not match. Check the time on your phone and try again")
+    user.totp_confirmed_at = now
+    _complete_login(user, now)
+    record_audit(session, user, "staff.second_factor_enrolled", "staff_user", [user.id], now=now)
+    return regenerate_recovery_codes(user, now)
+
+
+def regenerate_recovery_codes(user: StaffUser, now: datetime) -> list[str]:
+    """Replace every recovery code; the plain codes are shown once and never stored."""
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    user.recovery_codes.clear()
+    for code in codes:
+        user.recovery_codes.append(
+            RecoveryCode(code_hash=_hash_recovery_code(code), created_at=now)
+        )
+    return codes
+
+
+def set_password(user: StaffUser, password: str, now: datetime) -> None:
+    """Set a new password and end every other session. Raises AuthError if it is too weak."""
+    problem = password_problem(password)
+    if problem:
+        raise AuthError(problem)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    user.session_token = new_session_token()
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def _reset_fingerprint(user: StaffUser) -> str:
+    # Binding the token to the current hash makes it single-use: a new password invalidates it.
+    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+
+
+def password_reset_token(user: StaffUser) -> str:
+    return make_token(TokenPurpose.PASSWORD_RESET, [user.id, _reset_fingerprint(user)])
+
+
+def user_for_reset_token(session: Session, token: str) -> StaffUser:
+    """The user a valid, unused reset token belongs to; raises InvalidToken."""
+    user_id, fingerprint = read_token(TokenPurpose.PASSWORD_RESET, token, RESET_TOKEN_MAX_AGE)
+    user = session.get(StaffUser, user_id)
+    if user is None or not hmac.compare_digest(fingerprint, _reset_fingerprint(user)):
+        raise InvalidToken()
+    return user
+
+
+def invite_token(user: StaffUser) -> str:
+    return make_token(TokenPurpose.STAFF_INVITE, [user.id, user.session_token])
+
+
+def user_for_invite_token(session: Session, token: str) -> StaffUser:
+    """The invited user whose invitation is still open; raises InvalidToken."""
+    user_id, session_token = read_token(TokenPurpose.STAFF_INVITE, token, INVITE_TOKEN_MAX_AGE)
+    user = session.get(StaffUser, user_id)
+    if user is None or user.password_hash or user.session_token != session_token:
+        raise InvalidToken()
+    return user
+
+
+@dataclass
+class StaffDetails:
+    """What the staff admin form gives: the fields of an account an administrator controls."""
+
+    name: str
+    role: Role
+    place_ids: list[int]
+    is_enabled: bool = True
+
+
+def _apply_details(session: Session, user: StaffUser, details: StaffDetails) -> None:
+    if details.role is Role.PLACE and not details.place_ids:
+        raise AuthError("Choose at least one place for a place team member")
+    user.name = " ".join(details.name.split())
+    user.role = details.role
+    user.is_enabled = details.is_enabled
+    places = session.scalars(sa.select(Place).where(Place.id.in_(details.place_ids))).all()
+    user.places = list(places) if details.role is Role.PLACE else []
+
+
+def invite_staff(
+    session: Session, actor: StaffUser, email: str, details: StaffDetails, now: datetime
+) -> StaffUser:
+    """Create an account without a password; the invitee sets one from the emailed link.
+    Raises AuthError when the email is already used."""
+    email = normalise_email(email)
+    if find_staff_by_email(session, email):
+        raise AuthError("A staff account with this email address already exists")
+    user = StaffUser(email=email, name=details.name, role=details.role, created_at=now)
+    session.add(user)
+    _apply_details(session, user, details)
+    session.flush()
+    record_audit(
+        session,
+        actor,
+        "staff.invite",
+        "staff_user",
+        [user.id],
+        detail=f"role={user.role.value}",
+        now=now,
+    )
+    return user
+
+
+def update_staff(
+    session: Session, actor: StaffUser, user: StaffUser, details: StaffDetails, now: datetime
+) -> None:
+    """Change role, places or whether the account may sign in. Raises AuthError."""
+    if user.id == actor.id and (details.role is not Role.COMMS or not details.is_enabled):
+        raise AuthError("You cannot remove your own administrator access")
+    _apply_details(session, user, details)
+    if not details.is_enabled:
+        user.session_token = new_session_token()
+    record_audit(
+        session,
+        actor,
+        "staff.update",
+        "staff_user",
+        [user.id],
+        detail=f"role={user.role.value} enabled={user.is_enabled}",
+        now=now,
+    )
+
+
+def list_staff(session: Session) -> list[StaffUser]:
+    return list(session.scalars(sa.select(StaffUser).order_by(StaffUser.name)))

@@ -1,0 +1,238 @@
+"""Staff sign-in with a second factor, sign-out, password reset, invitations, account page."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from mailer.queue import queue_email
+from panel.auth import services
+from panel.auth.access import staff_required
+from panel.auth.forms import (
+    CodeForm,
+    ConfirmForm,
+    EnrolForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from panel.auth.models import StaffUser
+from panel.database import utcnow
+from panel.errors import render_error
+from panel.extensions import db, limiter
+from panel.tokens import InvalidToken
+
+blueprint = Blueprint("auth", __name__, url_prefix="/staff")
+
+PENDING_KEY = "pending_staff_sign_in"
+PENDING_SECONDS = 600
+
+
+def _email_key() -> str:
+    return (request.form.get("email") or "").strip().lower() or "-"
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("staff_home.index")
+
+
+def _pending_user() -> StaffUser | None:
+    pending = session.get(PENDING_KEY)
+    if not pending or pending.get("expires", 0) < time.time():
+        return None
+    return db.session.get(StaffUser, pending["id"])
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"], key_func=_email_key)
+def login():
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user, step = services.check_password(
+                db.session, form.email.data, form.password.data, utcnow()
+            )
+        except services.AccountLocked:
+            db.session.commit()
+            return render_error(
+                429,
+                "Too many failed attempts. This account is locked for "
+                f"{current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
+            )
+        except services.AuthError as error:
+            db.session.commit()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            session[PENDING_KEY] = {
+                "id": user.id,
+                "step": step.value,
+                "expires": time.time() + PENDING_SECONDS,
+                "next": _safe_next(request.args.get("next")),
+            }
+            if step is services.PasswordStep.NEEDS_ENROLMENT:
+                return redirect(url_for("auth.enrol"))
+            return redirect(url_for("auth.second_factor"))
+    return render_template("panel/auth/sign_in.html", form=form)
+
+
+@blueprint.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def second_factor():
+    user = _pending_user()
+    if user is None or session[PENDING_KEY]["step"] != "totp":
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            services.check_second_factor(db.session, user, form.code.data, utcnow())
+        except services.AccountLocked:
+            db.session.commit()
+            session.pop(PENDING_KEY, None)
+            return render_error(
+                429,
+                "Too many failed attempts. This account is locked for "
+                f"{current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
+            )
+        except services.AuthError as error:
+            db.session.commit()
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            target = session.pop(PENDING_KEY)["next"]
+            login_user(user)
+            return redirect(target)
+    return render_template("panel/auth/second_factor.html", form=form)
+
+
+@blueprint.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def enrol():
+    user = _pending_user()
+    if user is None or session[PENDING_KEY]["step"] != "enrol":
+        return redirect(url_for("auth.login"))
+    secret = services.start_totp_enrolment(user)
+    db.session.commit()
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_totp_enrolment(db.session, user, form.code.data, utcnow())
+        except services.AuthError as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            target = session.pop(PENDING_KEY)["next"]
+            login_user(user)
+            return render_template("panel/auth/recovery_codes.html", codes=codes, next=target)
+    qr = segno.make(services.totp_uri(user), error="m")
+    qr_data_uri = (
+        "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    )
+    return render_template("panel/auth/enrol.html", form=form, secret=secret, qr=qr_data_uri)
+
+
+@blueprint.route("/sign-out", methods=["GET", "POST"])
+def logout():
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        logout_user()
+        session.clear()
+        flash("You have signed out", "info")
+        return redirect(url_for("auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("panel/auth/sign_out.html", form=form)
+
+
+@blueprint.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=_email_key)
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_staff_by_email(db.session, form.email.data)
+        if user is not None and user.is_enabled and user.password_hash:
+            now = utcnow()
+            token = services.password_reset_token(user)
+            queue_email(
+                db.session,
+                to_email=user.email,
+                template="staff_password_reset",
+                context={"name": user.name, "token": token},
+                idempotency_key=f"reset:{user.id}:{token[-16:]}",
+                now=now,
+            )
+            db.session.commit()
+        return render_template("panel/auth/reset_sent.html")
+    return render_template("panel/auth/reset_request.html", form=form)
+
+
+@blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset_token(db.session, token)
+    except InvalidToken as error:
+        return render_template("panel/auth/link_problem.html", expired=error.expired), 400
+    return _set_password_page(user, "Reset your password", "staff.password_reset")
+
+
+@blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def accept_invite(token: str):
+    try:
+        user = services.user_for_invite_token(db.session, token)
+    except InvalidToken as error:
+        return render_template("panel/auth/link_problem.html", expired=error.expired), 400
+    return _set_password_page(user, "Create your password", "staff.invite_accepted")
+
+
+def _set_password_page(user: StaffUser, heading: str, audit_action: str):
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data, utcnow())
+        except services.AuthError as error:
+            form.password.errors.append(str(error))
+        else:
+            from panel.audit.services import record_audit
+
+            record_audit(db.session, user, audit_action, "staff_user", [user.id])
+            db.session.commit()
+            logout_user()
+            flash("Your password has been set. Sign in with it now.", "info")
+            return redirect(url_for("auth.login"))
+    return render_template("panel/auth/new_password.html", form=form, heading=heading)
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@staff_required()
+def account():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        codes = services.regenerate_recovery_codes(current_user, utcnow())
+        db.session.commit()
+        return render_template(
+            "panel/auth/recovery_codes.html", codes=codes, next=url_for("auth.account")
+        )
+    unused = sum(1 for code in current_user.recovery_codes if code.used_at is None)
+    return render_template("panel/auth/account.html", form=form, unused_codes=unused)

@@ -1,0 +1,88 @@
+"""Command-line commands: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import click
+import pyotp
+from flask import Flask, current_app
+
+from panel.database import utcnow
+from panel.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    for command in (demo_data, scheduler, load_places, create_staff, demo_code):
+        app.cli.add_command(command)
+
+
+def _refuse_in_production() -> None:
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("demo commands are disabled in production")
+
+
+@click.command("demo-data")
+def demo_data():
+    """Create demo staff, members and content (safe to run again)."""
+    from panel.demo import DEMO_PASSWORD, create_demo_data
+
+    _refuse_in_production()
+    accounts = create_demo_data(db.session, utcnow())
+    db.session.commit()
+    click.echo(f"Demo data is ready. Demo staff accounts (password for all: {DEMO_PASSWORD}):")
+    for account in accounts:
+        click.echo(
+            f"  {account.role.value:<9} {account.email}  authenticator setup key: "
+            f"{account.totp_secret}"
+        )
+    click.echo("Current sign-in code for a demo account: flask --app wsgi demo-code EMAIL")
+
+
+@click.command("demo-code")
+@click.argument("email")
+def demo_code(email: str):
+    """Print the current authenticator code of a demo account."""
+    from panel.demo import DEMO_ACCOUNTS
+
+    _refuse_in_production()
+    for account in DEMO_ACCOUNTS:
+        if account.email == email.strip().lower():
+            click.echo(pyotp.TOTP(account.totp_secret).now())
+            return
+    raise click.ClickException("not a demo account")
+
+
+@click.command("load-places")
+def load_places():
+    """Load places, districts, neighbourhoods and postcode districts that are missing."""
+    from panel.places.services import load_reference_places
+
+    load_reference_places(db.session)
+    db.session.commit()
+    click.echo("Places loaded.")
+
+
+@click.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["comms", "place", "observer"]), default="comms")
+def create_staff(email: str, name: str, role: str):
+    """Create a staff account and print its invitation link (for the first administrator)."""
+    from panel.auth.models import Role
+    from panel.auth.services import AuthError, StaffDetails, invite_staff, invite_token
+
+    if role == "place":
+        raise click.ClickException("create place team accounts from the staff admin page")
+    try:
+        user = invite_staff(db.session, None, email, StaffDetails(name, Role(role), []), utcnow())
+    except AuthError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{current_app.config['PUBLIC_BASE_URL']}/staff/invitation/{invite_token(user)}")
+
+
+@click.command("scheduler")
+def scheduler():
+    """Run the periodic jobs (one process only; never inside a web worker)."""
+    from panel.scheduler import run_scheduler
+
+    run_scheduler(current_app._get_current_object())

@@ -1,0 +1,66 @@
+"""Friendly NHS-styled error pages; a 500 never shows a stack trace outside debug."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+_MESSAGES = {
+    400: (
+        "Sorry, there is a problem with that request",
+        "The request could not be understood. Go back, check what you entered and try again.",
+    ),
+    403: (
+        "You do not have permission to see this page",
+        "If you think you should, ask the communications and engagement team.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted the web address, check you copied the entire address.",
+    ),
+    405: ("Sorry, there is a problem with that request", "That action is not allowed here."),
+    413: ("That file or text is too large", "Go back and send something smaller."),
+    429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. "
+        "If the problem continues, contact the communications and engagement team.",
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = _MESSAGES.get(status, _MESSAGES[500])
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_error(
+            400,
+            "Your form had expired or was sent from another site. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error):
+        logger.exception("unhandled error")
+        from panel.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""The ICB's geography as editable data: places, districts, neighbourhoods, postcode districts."""

@@ -1,0 +1,88 @@
+"""Places (since 2023: four), their local authority districts, neighbourhoods and outward codes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base
+
+
+class Place(Base):
+    """A place-based partnership (e.g. Blackpool); its name is editable by the comms team."""
+
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable identifier used by data files and imports; the name may change, the code does not.
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: Census 2021 usual residents.
+    population: Mapped[int | None]
+
+    districts: Mapped[list[District]] = relationship(
+        back_populates="place", order_by="District.name"
+    )
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
+        back_populates="place", order_by="Neighbourhood.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Place {self.code}>"
+
+
+class District(Base):
+    """A local authority district (Census 2021 geography) within one place."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ONS LAD 2021 code, e.g. E06000009.
+    lad_code: Mapped[str] = mapped_column(sa.String(9), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    #: the 2018 integrated care partnership, kept because older reports use it.
+    icp_2018: Mapped[str | None] = mapped_column(sa.String(120))
+
+    place: Mapped[Place] = relationship(back_populates="districts")
+
+    def __repr__(self) -> str:
+        return f"<District {self.lad_code}>"
+
+
+class Neighbourhood(Base):
+    """A neighbourhood (primary care network) within a place."""
+
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (sa.UniqueConstraint("place_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    #: NHS ODS code of the PCN where known.
+    ods_code: Mapped[str | None] = mapped_column(sa.String(10))
+
+    place: Mapped[Place] = relationship(back_populates="neighbourhoods")
+
+    def __repr__(self) -> str:
+        return f"<Neighbourhood {self.id} {self.name!r}>"
+
+
+class PostcodeDistrict(Base):
+    """An outward code (e.g. FY1) and the place it suggests; residents confirm or correct it."""
+
+    __tablename__ = "postcode_districts"
+
+    outward_code: Mapped[str] = mapped_column(sa.String(4), primary_key=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"))
+    #: True when the code is shared by two places or crosses the ICB boundary.
+    straddles: Mapped[bool] = mapped_column(default=False)
+    in_icb: Mapped[bool] = mapped_column(default=True)
+    post_town: Mapped[str | None] = mapped_column(sa.String(60))
+
+    district: Mapped[District | None] = relationship()
+    place: Mapped[Place | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PostcodeDistrict {self.outward_code}>"

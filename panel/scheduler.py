@@ -1,0 +1,72 @@
+"""The table of periodic jobs, run by one process: `flask --app wsgi scheduler`.
+
+Never started by create_app: every web worker would run its own copy of each job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import import_module
+
+from flask import Flask
+
+from panel.database import utcnow
+from panel.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job: an importable function ``f(session, now)`` and how often it runs."""
+
+    id: str
+    target: str
+    seconds: int
+
+
+JOBS: list[JobSpec] = [
+    JobSpec("deliver-queued-emails", "mailer.jobs:deliver_queued_emails_job", 10),
+    JobSpec("purge-sent-email-bodies", "mailer.jobs:purge_sent_email_bodies", 3600),
+]
+
+
+def resolve(target: str):
+    module_name, _, attribute = target.partition(":")
+    return getattr(import_module(module_name), attribute)
+
+
+def run_job(app: Flask, spec: JobSpec) -> None:
+    """Run one job in its own app context and transaction; a failure is logged, not fatal."""
+    with app.app_context():
+        try:
+            resolve(spec.target)(db.session, utcnow())
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            logger.exception("job %s failed", spec.id)
+        finally:
+            db.session.remove()
+
+
+def run_scheduler(app: Flask) -> None:
+    """Block forever running JOBS."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    # A job late by up to a minute (busy machine, slow previous run) still runs, once.
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+    )
+    for spec in JOBS:
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=spec.seconds,
+            args=[app, spec],
+            id=spec.id,
+            next_run_time=utcnow(),
+        )
+    logger.info("scheduler starting with %s jobs", len(JOBS))
+    scheduler.start()

@@ -1,0 +1,1 @@
+"""Surveys: planning, building, guidance checks, sign-off, answering and results."""

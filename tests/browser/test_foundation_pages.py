@@ -1,0 +1,83 @@
+"""Each demo role signs in through the real pages in Chromium; every page passes axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from panel.auth.models import Role
+from panel.demo import DEMO_ACCOUNTS
+from tests.browser.conftest import sign_in
+
+PAGES_BY_ROLE = {
+    Role.COMMS: [
+        "/staff/",
+        "/staff/account",
+        "/staff/admin/staff/",
+        "/staff/admin/staff/invite",
+        "/staff/places/",
+        "/staff/places/postcodes/FY1",
+        "/staff/audit/",
+        "/staff/outbox/",
+    ],
+    Role.PLACE: ["/staff/", "/staff/account"],
+    Role.OBSERVER: ["/staff/", "/staff/account"],
+}
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.role.value)
+def test_each_demo_role_signs_in_and_main_pages_pass_axe(desktop, account):
+    checker = desktop(account.role.value)
+    sign_in(checker, account.email)
+    for path in PAGES_BY_ROLE[account.role]:
+        checker.goto(path)
+    if account.role is not Role.COMMS:
+        checker.goto("/staff/audit/", expect_status=403)
+    checker.goto("/staff/sign-out")
+    checker.page.click("button:has-text('Sign out')")
+    checker.check()
+    assert checker.page.url.endswith("/staff/sign-in")
+
+
+def test_public_pages_pass_axe_and_fit_a_320px_phone(phone):
+    checker = phone("phone")
+    for path in [
+        "/",
+        "/privacy",
+        "/accessibility",
+        "/cookies",
+        "/staff/sign-in",
+        "/staff/password-reset",
+    ]:
+        checker.goto(path)
+        checker.no_horizontal_scroll()
+    checker.goto("/no-such-page", expect_status=404)
+
+
+def test_sign_in_errors_show_a_summary_and_keep_the_email(desktop):
+    checker = desktop("errors")
+    checker.goto("/staff/sign-in")
+    checker.page.fill("#email", "someone@example.nhs.uk")
+    checker.page.click("button:has-text('Sign in')")
+    checker.check()
+    assert checker.page.locator(".nhsuk-error-summary").is_visible()
+    assert checker.page.input_value("#email") == "someone@example.nhs.uk"
+
+
+def test_sign_in_works_by_keyboard_alone(browser, live_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.config["LIVE_URL"] + "/staff/sign-in")
+    page.keyboard.press("Tab")  # skip link first
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "email":
+            break
+    page.keyboard.type("observer@demo.lsc-panel.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong password")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".nhsuk-error-summary")
+    context.close()

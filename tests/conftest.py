@@ -1,0 +1,180 @@
+"""Shared fixtures: an app on a fresh database built by the migrations, clients, a fixed clock."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+# Never let the test app write a real secret under instance/.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+from panel import create_app  # noqa: E402
+from panel.extensions import db  # noqa: E402
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "MAIL_BACKEND": "memory",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "PUBLIC_BASE_URL": "http://panel.test",
+}
+
+
+def _with_database(url: str, name: str) -> str:
+    return sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def build_schema(url: str, extra_config: dict | None = None) -> None:
+    """Create the schema with the migrations (the only way a schema is made) and load places."""
+    from flask_migrate import upgrade
+
+    from panel.places.services import load_reference_places
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **(extra_config or {})})
+    with app.app_context():
+        upgrade()
+        load_reference_places(db.session)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate one template database per run; each test gets a copy of it."""
+    if ON_POSTGRES:
+        name = f"panel_template_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        build_schema(_with_database(TEST_DATABASE_URL, name))
+        yield ("postgresql", name, admin)
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        build_schema(f"sqlite:///{path}")
+        yield ("sqlite", path, None)
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    kind, template, admin = database_template
+    if kind == "sqlite":
+        target = tmp_path / "panel.sqlite3"
+        shutil.copy(template, target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"panel_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _with_database(TEST_DATABASE_URL, name)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Override in a test module to change the configuration."""
+    return {"OUTBOX_DIR": str(tmp_path / "outbox")}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a staff user in on the test client (both factors are assumed done)."""
+
+    def _login(user):
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = user.session_token
+            flask_session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def outbox(app):
+    """Deliver queued emails with the in-memory backend and return what it captured."""
+    from mailer.jobs import deliver_queued_emails
+
+    backend = app.extensions["mail_backend"]
+
+    def _deliver():
+        deliver_queued_emails(db.session, backend, datetime.now(UTC))
+        return backend.messages
+
+    return _deliver
+
+
+def _is_loopback(address) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """Fail any test that tries to reach a real network address."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(method):
+        def _connect(self, address):
+            if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+                raise AssertionError(f"test tried to reach the network: {address!r}")
+            return method(self, address)
+
+        return _connect
+
+    monkeypatch.setattr(socket.socket, "connect", guarded(real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL' if ON_POSTGRES else 'SQLite'}"
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

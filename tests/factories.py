@@ -1,0 +1,47 @@
+"""Plain functions that add, flush and return test records."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pyotp
+import sqlalchemy as sa
+
+from panel.auth.models import Role, StaffUser
+from panel.auth.passwords import hash_password
+from panel.places.models import Place
+
+_counter = itertools.count(1)
+STAFF_PASSWORD = "a long enough test password"
+
+
+def place(session, code: str) -> Place:
+    return session.scalar(sa.select(Place).where(Place.code == code))
+
+
+def make_staff(
+    session,
+    role: Role = Role.COMMS,
+    places=(),
+    *,
+    email: str | None = None,
+    password: str = STAFF_PASSWORD,
+    enrolled: bool = True,
+    **overrides,
+) -> StaffUser:
+    number = next(_counter)
+    now = datetime.now(UTC)
+    user = StaffUser(
+        email=email or f"staff{number}@example.nhs.uk",
+        name=overrides.pop("name", f"Staff Member {number}"),
+        role=role,
+        password_hash=hash_password(password) if password else None,
+        totp_secret=pyotp.random_base32() if enrolled else None,
+        totp_confirmed_at=now if enrolled else None,
+        places=[place(session, code) if isinstance(code, str) else code for code in places],
+        **overrides,
+    )
+    session.add(user)
+    session.flush()
+    return user
