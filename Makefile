@@ -64,8 +64,9 @@ bench: install-dev
 	  name=$$(basename $$script .py); $(MAKE) --no-print-directory bench-$${name#bench_} || exit 1; \
 	done
 
+# Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL.
 bench-%: install-dev
-	$(PY) bench/bench_$*.py
+	tools/with-postgres.sh $(PY) bench/bench_$*.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

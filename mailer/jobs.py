@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from mailer.backends import DeliveryError, MailMessage
 from mailer.models import EmailStatus, OutboundEmail
+from mailer.suppression import is_suppressed
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ def deliver_queued_emails(session: Session, backend, now: datetime, limit: int =
         if not claimed:
             continue
         email = session.get(OutboundEmail, email_id)
+        if is_suppressed(session, email.to_email):
+            # Suppressed after it was queued (unsubscribed, left, bounced): never send it.
+            email.status = EmailStatus.FAILED
+            email.last_error = "suppressed"
+            session.commit()
+            continue
         message = MailMessage(
             to_email=email.to_email,
             subject=email.subject,

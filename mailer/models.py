@@ -47,6 +47,38 @@ class OutboundEmail(Base):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: the panel member it went to, for their contact history and data export.
+    member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<OutboundEmail {self.id} {self.kind} {self.status}>"
+
+
+class SuppressionReason(StrEnum):
+    UNSUBSCRIBED = "unsubscribed"
+    LEFT = "left"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+
+
+class EmailSuppression(Base):
+    """An address we must never email again, kept only as a hash (it outlives erasure)."""
+
+    __tablename__ = "email_suppressions"
+
+    #: sha256 of the lower-cased address.
+    email_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    reason: Mapped[SuppressionReason] = mapped_column(
+        sa.Enum(
+            SuppressionReason,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<EmailSuppression {self.reason}>"

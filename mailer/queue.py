@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mailer.models import OutboundEmail
 from mailer.rendering import render_email
+from mailer.suppression import is_suppressed
 
 
 def one_click_unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
@@ -29,11 +30,15 @@ def queue_email(
     idempotency_key: str,
     now: datetime,
     unsubscribe_url: str | None = None,
+    member_id: int | None = None,
 ) -> OutboundEmail | None:
-    """Render ``template`` and queue it for ``to_email`` unless this key was queued before.
+    """Render ``template`` and queue it for ``to_email`` unless this key was queued before or
+    the address is suppressed.
 
-    Returns the queued row, or None when the key had already been used. The caller commits.
+    Returns the queued row, or None when nothing was queued. The caller commits.
     """
+    if is_suppressed(session, to_email):
+        return None
     existing = session.scalar(
         sa.select(OutboundEmail.id).where(OutboundEmail.idempotency_key == idempotency_key)
     )
@@ -50,6 +55,7 @@ def queue_email(
         html_body=rendered.html_body,
         headers=headers,
         created_at=now,
+        member_id=member_id,
     )
     session.add(email)
     session.flush()

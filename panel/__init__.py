@@ -39,7 +39,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-MODEL_MODULES = ("panel.places.models", "panel.auth.models", "panel.audit.models", "mailer.models")
+MODEL_MODULES = (
+    "panel.places.models",
+    "panel.auth.models",
+    "panel.audit.models",
+    "panel.members.models",
+    "mailer.models",
+)
 
 
 def import_models() -> None:
@@ -80,6 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from panel.audit.views import blueprint as audit_blueprint
     from panel.auth.admin_views import blueprint as staff_admin_blueprint
     from panel.auth.views import blueprint as auth_blueprint
+    from panel.members.member_views import blueprint as member_area_blueprint
+    from panel.members.public_views import blueprint as join_blueprint
+    from panel.members.staff_views import blueprint as members_blueprint
     from panel.pages.views import blueprint as pages_blueprint
     from panel.places.views import blueprint as places_blueprint
     from panel.staff_home import blueprint as staff_home_blueprint
@@ -92,5 +101,8 @@ def _register_blueprints(app: Flask) -> None:
         places_blueprint,
         audit_blueprint,
         mailer_blueprint,
+        join_blueprint,
+        member_area_blueprint,
+        members_blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -77,5 +77,9 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
 
 def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     """Everything the demo needs; later capabilities add their own steps here."""
+    from panel.members.demo import create_demo_members
+
     load_reference_places(session)
-    return create_demo_staff(session, now)
+    accounts = create_demo_staff(session, now)
+    create_demo_members(session, now)
+    return accounts

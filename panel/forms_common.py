@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import request
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,3 +24,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons that POST."""
+
+    def submit_requested(self, name: str) -> bool:
+        """True when the button called ``name`` sent this POST (pages with several forms)."""
+        return request.method == "POST" and name in request.form

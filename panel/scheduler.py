@@ -29,6 +29,9 @@ class JobSpec:
 JOBS: list[JobSpec] = [
     JobSpec("deliver-queued-emails", "mailer.jobs:deliver_queued_emails_job", 10),
     JobSpec("purge-sent-email-bodies", "mailer.jobs:purge_sent_email_bodies", 3600),
+    JobSpec(
+        "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
+    ),
 ]
 
 

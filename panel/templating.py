@@ -65,6 +65,7 @@ def staff_navigation() -> list[dict]:
         return []
     items = [
         ("staff_home.index", "Home", None),
+        ("members.index", "Members", {Role.COMMS, Role.PLACE}),
         ("places.index", "Places", {Role.COMMS}),
         ("staff_admin.index", "Staff", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),

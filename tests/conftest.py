@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 # Never let the test app write a real secret under instance/.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -97,6 +98,13 @@ def app_config(tmp_path) -> dict:
 @pytest.fixture
 def app(database_url, app_config):
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+
+    def _forget_previous_request():
+        # The test keeps one app context open, so `g` would carry the last request's user.
+        for key in ("_login_user", "csp_nonce", "member"):
+            g.pop(key, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
     with app.app_context():
         yield app
         db.session.remove()

@@ -45,3 +45,27 @@ def make_staff(
     session.add(user)
     session.flush()
     return user
+
+
+def make_member(session, place_code: str = "blackpool", **overrides):
+    """An active member (pass status=... for others)."""
+    from panel.members.models import Member, MemberStatus
+
+    number = next(_counter)
+    now = datetime.now(UTC)
+    values = {
+        "email": f"member{number}@example.com",
+        "first_name": f"First{number}",
+        "last_name": f"Last{number}",
+        "postcode": "FY1 1AA",
+        "place": place(session, place_code),
+        "age_band": "45-54",
+        "status": MemberStatus.ACTIVE,
+        "joined_at": now,
+        "created_at": now,
+    }
+    values.update(overrides)
+    member = Member(**values)
+    session.add(member)
+    session.flush()
+    return member

@@ -19,6 +19,13 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "audit.index": COMMS,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
+    "members.index": MEMBER_DATA,
+    "members.detail": MEMBER_DATA,
+    "members.export": MEMBER_DATA,
+    "members.import_upload": COMMS,
+    "members.import_preview": COMMS,
+    "members.sources_index": MEMBER_DATA,
+    "members.source_detail": MEMBER_DATA,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
@@ -37,4 +44,29 @@ PUBLIC_ROUTES = {
     "auth.request_reset",
     "auth.reset_password",
     "auth.accept_invite",
+    # residents: joining, confirming, unsubscribing and the magic-link member area
+    "join.start",
+    "join.your_details",
+    "join.where_you_live",
+    "join.about_you",
+    "join.equality",
+    "join.check_answers",
+    "join.check_email",
+    "join.confirm",
+    "join.unsubscribe_page",
+    "join.unsubscribe_one_click",
+    "member_area.sign_in",
+    "member_area.use_link",
+    "member_area.home",
+    "member_area.details",
+    "member_area.equality",
+    "member_area.pause",
+    "member_area.emails",
+    "member_area.your_data",
+    "member_area.your_data_json",
+    "member_area.leave",
+    "member_area.sign_out",
 }
+
+#: the two CSRF exemptions the quality bar allows, each proved by its own test.
+CSRF_EXEMPT = {"join.unsubscribe_one_click"}

@@ -113,7 +113,3 @@ class InviteStaffForm(StaffDetailsForm):
             ),
         ],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but the CSRF token, for buttons that POST."""

@@ -24,7 +24,6 @@ from panel.auth import services
 from panel.auth.access import staff_required
 from panel.auth.forms import (
     CodeForm,
-    ConfirmForm,
     EnrolForm,
     NewPasswordForm,
     ResetRequestForm,
@@ -34,6 +33,7 @@ from panel.auth.models import StaffUser
 from panel.database import utcnow
 from panel.errors import render_error
 from panel.extensions import db, limiter
+from panel.forms_common import ConfirmForm
 from panel.tokens import InvalidToken
 
 blueprint = Blueprint("auth", __name__, url_prefix="/staff")

@@ -9,7 +9,15 @@ from panel.auth.models import Role, StaffUser
 from tests.factories import make_staff, place
 from tests.role_matrix import PUBLIC_ROUTES, STAFF_ROUTES
 
-SAMPLE_ARGS = {"user_id": None, "place_id": None, "code": "FY1", "name": "none.eml"}
+SAMPLE_ARGS = {
+    "user_id": None,
+    "place_id": None,
+    "code": "FY1",
+    "name": "none.eml",
+    "member_id": 999999,
+    "import_id": 999999,
+    "source_id": 999999,
+}
 
 
 def _rules(app):

@@ -1,0 +1,1 @@
+"""The panel-member domain: joining, membership, the member's own controls and staff tools."""

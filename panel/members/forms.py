@@ -1,0 +1,244 @@
+"""Forms for joining, the member area and the staff member tools."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from panel.forms_common import MultiCheckboxField, strip_whitespace
+from panel.members import reference
+from panel.places.postcodes import InvalidPostcode, normalise_postcode
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def _postcode_check(form, field):
+    try:
+        field.data = normalise_postcode(field.data or "")
+    except InvalidPostcode as error:
+        raise ValidationError("Enter a full UK postcode, like FY1 1AA") from error
+
+
+class YourDetailsForm(FlaskForm):
+    first_name = StringField(
+        "First name",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your first name"),
+            Length(max=80, message="First name must be 80 characters or fewer"),
+        ],
+    )
+    last_name = StringField(
+        "Last name",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your last name"),
+            Length(max=80, message="Last name must be 80 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+    postcode = StringField(
+        "Postcode",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your postcode"),
+            Length(max=10, message="Enter a full UK postcode, like FY1 1AA"),
+            _postcode_check,
+        ],
+    )
+
+
+class WhereYouLiveForm(FlaskForm):
+    place_id = RadioField(
+        "Which area do you live in?",
+        coerce=int,
+        choices=[],
+        validators=[InputRequired("Choose the area you live in")],
+    )
+    neighbourhood_id = SelectField(
+        "Your neighbourhood (optional)", coerce=int, choices=[], validators=[Optional()]
+    )
+
+
+class AboutYouForm(FlaskForm):
+    age_band = RadioField(
+        "How old are you?",
+        choices=reference.AGE_BANDS,
+        validators=[InputRequired("Choose your age group")],
+    )
+    topics = MultiCheckboxField("Which topics interest you? (optional)", choices=reference.TOPICS)
+    preferred_format = RadioField(
+        "How would you like to receive information?",
+        choices=reference.FORMATS,
+        default="standard",
+        validators=[InputRequired("Choose a format")],
+    )
+    language = SelectField(
+        "Which language do you prefer?", choices=reference.LANGUAGES, default="en"
+    )
+    heard_from = RadioField(
+        "How did you hear about the panel? (optional)",
+        choices=reference.HEARD_FROM,
+        validators=[Optional()],
+    )
+
+
+def _equality_fields():
+    fields = {}
+    for question in reference.EQUALITY_QUESTIONS:
+        fields[question.field] = RadioField(
+            question.question,
+            choices=question.options,
+            validators=[Optional()],
+            description=question.hint,
+        )
+    return fields
+
+
+EqualityForm = type(
+    "EqualityForm",
+    (FlaskForm,),
+    {
+        **_equality_fields(),
+        "consent": BooleanField(reference.SPECIAL_CATEGORY_CONSENT_TEXT),
+    },
+)
+
+
+def equality_form_errors(form) -> None:
+    """Answers without the consent tick are not kept: say so rather than drop them silently."""
+    answered = any(getattr(form, f).data for f in reference.EQUALITY_FIELDS)
+    if answered and not form.consent.data:
+        form.consent.errors.append(
+            "Tick the box to let us keep your answers, or clear them to skip this section"
+        )
+
+
+class CheckAnswersForm(FlaskForm):
+    tracking_consent = RadioField(
+        "May we see when you open our emails or click their links?",
+        description="This helps us know whether our bulletin is useful. If you say no, our "
+        "emails carry no tracking.",
+        choices=[("yes", "Yes"), ("no", "No")],
+        validators=[InputRequired("Choose whether we may see when you open our emails")],
+    )
+    agree = BooleanField(
+        "I have read the privacy notice and want to join the panel",
+        validators=[DataRequired("Tick the box to confirm you want to join")],
+    )
+
+
+class MagicLinkForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+
+
+class MemberDetailsForm(FlaskForm):
+    first_name = YourDetailsForm.first_name
+    last_name = YourDetailsForm.last_name
+    postcode = YourDetailsForm.postcode
+    place_id = WhereYouLiveForm.place_id
+    neighbourhood_id = WhereYouLiveForm.neighbourhood_id
+    age_band = AboutYouForm.age_band
+    topics = AboutYouForm.topics
+    preferred_format = AboutYouForm.preferred_format
+    language = AboutYouForm.language
+
+
+class PauseForm(FlaskForm):
+    months = RadioField(
+        "Pause survey invitations for",
+        choices=[
+            ("1", "1 month"),
+            ("3", "3 months"),
+            ("6", "6 months"),
+            ("0", "Resume invitations now"),
+        ],
+        validators=[InputRequired("Choose how long to pause for")],
+    )
+
+
+class TrackingForm(FlaskForm):
+    tracking_consent = CheckAnswersForm.tracking_consent
+
+
+class LeaveForm(FlaskForm):
+    confirm = BooleanField(
+        "I understand my details will be deleted and I will leave the panel",
+        validators=[DataRequired("Tick the box to confirm you want to leave")],
+    )
+
+
+class DirectoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Name or email",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=100, message="Search is too long")],
+    )
+    place_id = SelectField("Place", coerce=int, choices=[], validators=[Optional()])
+    neighbourhood_id = SelectField("Neighbourhood", coerce=int, choices=[], validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[
+            ("", "Members (pending and active)"),
+            ("active", "Active"),
+            ("pending", "Pending"),
+            ("left", "Left"),
+        ],
+        validators=[Optional()],
+    )
+    source_id = SelectField("Recruitment source", coerce=int, choices=[], validators=[Optional()])
+    joined_from = DateField("Joined on or after", validators=[Optional()])
+    joined_to = DateField("Joined on or before", validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file")
+    source_id = SelectField(
+        "Recruitment source for these members", coerce=int, choices=[], validators=[Optional()]
+    )
+
+
+class SourceForm(FlaskForm):
+    name = StringField(
+        "Name of the channel or partner",
+        filters=[strip_whitespace],
+        description='For example "Healthwatch Blackpool" or "GP poster"',
+        validators=[
+            DataRequired("Enter a name for the source"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+    )
+    place_id = SelectField("Place (optional)", coerce=int, choices=[], validators=[Optional()])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField("Note")

@@ -1,0 +1,236 @@
+"""The member area, reached by an emailed magic link (residents have no passwords)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from panel.database import utcnow
+from panel.extensions import db, limiter
+from panel.forms_common import ConfirmForm
+from panel.members import reference
+from panel.members.forms import (
+    EqualityForm,
+    LeaveForm,
+    MagicLinkForm,
+    MemberDetailsForm,
+    PauseForm,
+    TrackingForm,
+    equality_form_errors,
+)
+from panel.members.services import joining, member_area
+from panel.members.views_support import hit_limit, neighbourhood_choices, place_choices
+from panel.tokens import InvalidToken
+
+blueprint = Blueprint("member_area", __name__, url_prefix="/my-panel")
+
+
+def member_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.member = member_area.member_for_session(
+            db.session, session.get("member_id"), session.get("member_token")
+        )
+        if g.member is None:
+            return redirect(url_for("member_area.sign_in"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in():
+    form = MagicLinkForm()
+    if form.validate_on_submit():
+        if hit_limit("5/hour", "magic-link", form.email.data):
+            member_area.request_magic_link(db.session, form.email.data, utcnow())
+            db.session.commit()
+        return render_template("panel/member_area/link_sent.html")
+    return render_template("panel/member_area/sign_in.html", form=form)
+
+
+@blueprint.get("/link/<token>")
+def use_link(token: str):
+    try:
+        member = member_area.use_magic_link(db.session, token)
+    except InvalidToken as error:
+        return render_template(
+            "panel/join/link_problem.html", expired=error.expired, magic=True
+        ), 400
+    db.session.commit()
+    session.clear()
+    session["member_id"], session["member_token"] = member.id, member.session_token
+    return redirect(url_for("member_area.home"))
+
+
+@blueprint.get("/")
+@member_required
+def home():
+    return render_template(
+        "panel/member_area/home.html", member=g.member, now=utcnow(), reference=reference
+    )
+
+
+@blueprint.route("/details", methods=["GET", "POST"])
+@member_required
+def details():
+    member = g.member
+    form = MemberDetailsForm(obj=member)
+    form.place_id.choices = place_choices()
+    form.neighbourhood_id.choices = neighbourhood_choices(None)
+    if not form.is_submitted():
+        form.neighbourhood_id.data = member.neighbourhood_id or 0
+    if form.validate_on_submit():
+        neighbourhood = form.neighbourhood_id.data or None
+        if neighbourhood and neighbourhood not in {
+            v for v, _ in neighbourhood_choices(form.place_id.data)
+        }:
+            form.neighbourhood_id.errors.append("Choose a neighbourhood in the area you chose")
+        else:
+            member_area.update_details(
+                member,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                postcode=form.postcode.data,
+                place_id=form.place_id.data,
+                neighbourhood_id=neighbourhood,
+                age_band=form.age_band.data,
+                topics=form.topics.data or [],
+                preferred_format=form.preferred_format.data,
+                language=form.language.data,
+            )
+            db.session.commit()
+            flash("Your details have been saved", "info")
+            return redirect(url_for("member_area.home"))
+    return render_template("panel/member_area/details.html", form=form)
+
+
+@blueprint.route("/equality", methods=["GET", "POST"])
+@member_required
+def equality():
+    member = g.member
+    current = (
+        {f: getattr(member.equality, f) for f in reference.EQUALITY_FIELDS}
+        if member.equality
+        else {}
+    )
+    form = EqualityForm(data={**current, "consent": member.equality is not None})
+    if request.method == "POST" and request.form.get("delete") and form.validate_on_submit():
+        joining.apply_equality(member, {}, False, utcnow(), "member area")
+        db.session.commit()
+        flash("We have deleted your equality monitoring answers", "info")
+        return redirect(url_for("member_area.home"))
+    if form.validate_on_submit():
+        equality_form_errors(form)
+        if not form.consent.errors:
+            answers = {f: getattr(form, f).data for f in reference.EQUALITY_FIELDS}
+            joining.apply_equality(
+                member, answers, bool(form.consent.data), utcnow(), "member area"
+            )
+            db.session.commit()
+            flash(
+                "Your equality monitoring answers have been saved"
+                if member.equality
+                else "We have deleted your equality monitoring answers",
+                "info",
+            )
+            return redirect(url_for("member_area.home"))
+    return render_template(
+        "panel/member_area/equality.html", form=form, questions=reference.EQUALITY_QUESTIONS
+    )
+
+
+@blueprint.route("/pause", methods=["GET", "POST"])
+@member_required
+def pause():
+    form = PauseForm()
+    if form.validate_on_submit():
+        months = int(form.months.data)
+        until = utcnow() + timedelta(days=30 * months) if months else None
+        member_area.pause_invitations(g.member, until)
+        db.session.commit()
+        flash(
+            "Survey invitations are paused" if until else "Survey invitations are back on", "info"
+        )
+        return redirect(url_for("member_area.home"))
+    return render_template("panel/member_area/pause.html", form=form)
+
+
+@blueprint.route("/emails", methods=["GET", "POST"])
+@member_required
+def emails():
+    member = g.member
+    form = TrackingForm(data={"tracking_consent": "yes" if member.tracking_consent else "no"})
+    resubscribe_form = ConfirmForm(prefix="resubscribe")
+    if resubscribe_form.submit_requested("resubscribe") and resubscribe_form.validate_on_submit():
+        member_area.resubscribe(db.session, member, utcnow())
+        db.session.commit()
+        flash("You will get panel emails again", "info")
+        return redirect(url_for("member_area.emails"))
+    if form.validate_on_submit():
+        member_area.set_tracking_consent(member, form.tracking_consent.data == "yes", utcnow())
+        db.session.commit()
+        flash("Your email choices have been saved", "info")
+        return redirect(url_for("member_area.home"))
+    return render_template(
+        "panel/member_area/emails.html", form=form, member=member, resubscribe_form=resubscribe_form
+    )
+
+
+@blueprint.get("/your-data")
+@member_required
+def your_data():
+    data = member_area.export_member_data(db.session, g.member)
+    return render_template("panel/member_area/your_data.html", data=data)
+
+
+@blueprint.get("/your-data.json")
+@member_required
+def your_data_json():
+    data = member_area.export_member_data(db.session, g.member)
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-panel-data.json"'},
+    )
+
+
+@blueprint.route("/leave", methods=["GET", "POST"])
+@member_required
+def leave():
+    form = LeaveForm()
+    if form.validate_on_submit():
+        member_area.erase_member(db.session, g.member, utcnow(), "member area")
+        db.session.commit()
+        session.clear()
+        return render_template("panel/member_area/left.html")
+    return render_template("panel/member_area/leave.html", form=form)
+
+
+@blueprint.post("/sign-out")
+def sign_out():
+    ConfirmForm().validate_on_submit()
+    session.clear()
+    flash("You have signed out of your member area", "info")
+    return redirect(url_for("pages.home"))
+
+
+@blueprint.app_context_processor
+def _member_context():
+    return {
+        "member_signed_in": bool(session.get("member_id")) and request.path.startswith("/my-panel")
+    }

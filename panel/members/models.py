@@ -1,0 +1,218 @@
+"""Members, their equality answers, consents, recruitment sources, join drafts and imports."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, utcnow
+
+
+def _enum(enum_class, length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class MemberStatus(StrEnum):
+    #: signed up, confirmation link not yet followed; deleted after 7 days.
+    PENDING = "pending"
+    ACTIVE = "active"
+    #: left the panel: personal data erased, the row kept only as an anonymous count.
+    LEFT = "left"
+
+
+class ConsentBasis(StrEnum):
+    SIGNUP = "signup"
+    IMPORTED = "imported"
+
+
+class Member(Base):
+    """A resident on the panel (or signing up to it)."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        sa.Index("ix_members_place_status_joined", "place_id", "status", "joined_at"),
+        sa.Index("ix_members_status_joined", "status", "joined_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: lower-cased; null once the member has left (erasure).
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    first_name: Mapped[str | None] = mapped_column(sa.String(80))
+    last_name: Mapped[str | None] = mapped_column(sa.String(80))
+    postcode: Mapped[str | None] = mapped_column(sa.String(8))
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id"), index=True
+    )
+    age_band: Mapped[str | None] = mapped_column(sa.String(8))
+    #: topic codes from panel.members.reference.TOPICS.
+    topics: Mapped[list] = mapped_column(sa.JSON, default=list)
+    preferred_format: Mapped[str] = mapped_column(sa.String(20), default="standard")
+    language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    heard_from: Mapped[str | None] = mapped_column(sa.String(30))
+    recruitment_source_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recruitment_sources.id"), index=True
+    )
+    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.PENDING)
+    consent_basis: Mapped[ConsentBasis] = mapped_column(
+        _enum(ConsentBasis), default=ConsentBasis.SIGNUP
+    )
+    #: the member agreed that we may see when they open or click our emails (PECR).
+    tracking_consent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    joined_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+    #: no survey invitations until then (bulletins still come unless unsubscribed).
+    paused_until: Mapped[datetime | None]
+    #: no panel emails at all from then on, until the member resubscribes.
+    unsubscribed_at: Mapped[datetime | None]
+    #: rotated whenever a magic link is used or the member leaves, ending older links/sessions.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), default=lambda: secrets.token_urlsafe(24)
+    )
+
+    place = relationship("Place")
+    neighbourhood = relationship("Neighbourhood")
+    recruitment_source: Mapped[RecruitmentSource | None] = relationship()
+    equality: Mapped[EqualityProfile | None] = relationship(
+        back_populates="member", cascade="all, delete-orphan", uselist=False
+    )
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="ConsentRecord.at"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "Former member"
+
+    def is_paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > now
+
+    @property
+    def can_be_emailed(self) -> bool:
+        return (
+            self.status is MemberStatus.ACTIVE and self.unsubscribed_at is None and bool(self.email)
+        )
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.status}>"
+
+
+class EqualityProfile(Base):
+    """Special category data: stored only while the member's explicit consent stands."""
+
+    __tablename__ = "member_equality"
+
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    sex: Mapped[str | None] = mapped_column(sa.String(20))
+    gender_identity: Mapped[str | None] = mapped_column(sa.String(20))
+    sexual_orientation: Mapped[str | None] = mapped_column(sa.String(20))
+    #: Census 2021 19-category code, or "pns".
+    ethnic_group: Mapped[str | None] = mapped_column(sa.String(20))
+    religion: Mapped[str | None] = mapped_column(sa.String(20))
+    disability: Mapped[str | None] = mapped_column(sa.String(20))
+    carer: Mapped[str | None] = mapped_column(sa.String(20))
+    armed_forces: Mapped[str | None] = mapped_column(sa.String(20))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="equality")
+
+    def __repr__(self) -> str:
+        return f"<EqualityProfile member={self.member_id}>"
+
+
+class ConsentKind(StrEnum):
+    MEMBERSHIP = "membership"
+    SPECIAL_CATEGORY = "special_category"
+    TRACKING = "tracking"
+
+
+class ConsentRecord(Base):
+    """One consent given or withdrawn: what, when, which wording, how."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind))
+    given: Mapped[bool]
+    wording_version: Mapped[str] = mapped_column(sa.String(40))
+    #: e.g. "join form", "member area", "import", "unsubscribe link".
+    method: Mapped[str] = mapped_column(sa.String(40))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="consents")
+
+    def __repr__(self) -> str:
+        return f"<ConsentRecord {self.kind} given={self.given}>"
+
+
+class RecruitmentSource(Base):
+    """A trackable sign-up link for a channel or partner, e.g. "Healthwatch Blackpool"."""
+
+    __tablename__ = "recruitment_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: the opaque code in the sign-up link (?source=...).
+    code: Mapped[str] = mapped_column(
+        sa.String(24), unique=True, default=lambda: secrets.token_urlsafe(9)
+    )
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+
+    place = relationship("Place")
+
+    def __repr__(self) -> str:
+        return f"<RecruitmentSource {self.id} {self.name!r}>"
+
+
+class JoinDraft(Base):
+    """Answers given so far in the join form, kept server-side between steps (never in a cookie)."""
+
+    __tablename__ = "join_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: sha256 of the random token held in the browser's session.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<JoinDraft {self.id}>"
+
+
+class MemberImport(Base):
+    """An uploaded CSV waiting for confirmation: nothing is written to members until then."""
+
+    __tablename__ = "member_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[str] = mapped_column(sa.Text)
+    recruitment_source_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recruitment_sources.id")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    #: how many members the confirmed import created.
+    created_count: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<MemberImport {self.id}>"

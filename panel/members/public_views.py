@@ -1,0 +1,255 @@
+"""Resident pages: join in a few steps, confirm by email, and unsubscribe."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+
+from panel.database import utcnow
+from panel.extensions import csrf, db, limiter
+from panel.members import reference
+from panel.members.forms import (
+    AboutYouForm,
+    CheckAnswersForm,
+    EqualityForm,
+    WhereYouLiveForm,
+    YourDetailsForm,
+    equality_form_errors,
+)
+from panel.members.models import Member
+from panel.members.services import joining, member_area
+from panel.members.views_support import (
+    hit_limit,
+    join_summary,
+    neighbourhood_choices,
+    place_choices,
+)
+from panel.places.services import suggest_place
+from panel.tokens import InvalidToken, TokenPurpose, read_token
+
+blueprint = Blueprint("join", __name__)
+DRAFT_KEY = "join_draft"
+STEPS = [
+    "join.your_details",
+    "join.where_you_live",
+    "join.about_you",
+    "join.equality",
+    "join.check_answers",
+]
+
+
+def _draft():
+    return joining.load_draft(db.session, session.get(DRAFT_KEY))
+
+
+def _require_draft(*needed: str):
+    """The draft, if the earlier steps were done; otherwise the first step to do."""
+    draft = _draft()
+    if draft is None:
+        return None, redirect(url_for("join.start"))
+    for key, step in (
+        ("email", "join.your_details"),
+        ("place_id", "join.where_you_live"),
+        ("age_band", "join.about_you"),
+        ("equality_consent", "join.equality"),
+    ):
+        if key in needed and key not in draft.answers:
+            return None, redirect(url_for(step))
+    return draft, None
+
+
+@blueprint.get("/join")
+def start():
+    source = request.args.get("source", "")[:24]
+    if source or _draft() is None:
+        token, _ = joining.start_draft(db.session, utcnow(), source or None)
+        db.session.commit()
+        session[DRAFT_KEY] = token
+    return render_template("panel/join/start.html")
+
+
+@blueprint.route("/join/your-details", methods=["GET", "POST"])
+def your_details():
+    draft = _draft()
+    if draft is None:
+        token, draft = joining.start_draft(db.session, utcnow())
+        db.session.commit()
+        session[DRAFT_KEY] = token
+    form = YourDetailsForm(data=draft.answers)
+    if form.validate_on_submit():
+        changed_postcode = draft.answers.get("postcode") != form.postcode.data
+        answers = {
+            k: getattr(form, k).data for k in ("first_name", "last_name", "email", "postcode")
+        }
+        if changed_postcode:
+            answers["place_id_suggested"] = None
+        joining.save_answers(draft, answers, utcnow())
+        db.session.commit()
+        return redirect(url_for("join.where_you_live"))
+    return render_template("panel/join/your_details.html", form=form, step=1)
+
+
+@blueprint.route("/join/where-you-live", methods=["GET", "POST"])
+def where_you_live():
+    draft, redirect_to = _require_draft("email")
+    if redirect_to:
+        return redirect_to
+    suggestion = suggest_place(db.session, draft.answers["postcode"])
+    if suggestion.known and not suggestion.in_icb:
+        return render_template("panel/join/outside_area.html", postcode=draft.answers["postcode"])
+    form = WhereYouLiveForm(
+        data={
+            "place_id": draft.answers.get("place_id")
+            or (suggestion.place.id if suggestion.place else None),
+            "neighbourhood_id": draft.answers.get("neighbourhood_id") or 0,
+        }
+    )
+    form.place_id.choices = place_choices()
+    chosen_place = form.place_id.data if request.method == "POST" else form.place_id.data
+    form.neighbourhood_id.choices = neighbourhood_choices(None)
+    if form.validate_on_submit():
+        neighbourhood = form.neighbourhood_id.data or None
+        if neighbourhood and neighbourhood not in {
+            value for value, _ in neighbourhood_choices(form.place_id.data)
+        }:
+            form.neighbourhood_id.errors.append("Choose a neighbourhood in the area you chose")
+        else:
+            joining.save_answers(
+                draft, {"place_id": form.place_id.data, "neighbourhood_id": neighbourhood}, utcnow()
+            )
+            db.session.commit()
+            return redirect(url_for("join.about_you"))
+    return render_template(
+        "panel/join/where_you_live.html",
+        form=form,
+        step=2,
+        suggestion=suggestion,
+        chosen_place=chosen_place,
+    )
+
+
+@blueprint.route("/join/about-you", methods=["GET", "POST"])
+def about_you():
+    draft, redirect_to = _require_draft("email", "place_id")
+    if redirect_to:
+        return redirect_to
+    form = AboutYouForm(data=draft.answers)
+    if form.validate_on_submit():
+        joining.save_answers(
+            draft,
+            {
+                k: getattr(form, k).data
+                for k in ("age_band", "topics", "preferred_format", "language", "heard_from")
+            },
+            utcnow(),
+        )
+        db.session.commit()
+        return redirect(url_for("join.equality"))
+    return render_template("panel/join/about_you.html", form=form, step=3)
+
+
+@blueprint.route("/join/equality", methods=["GET", "POST"])
+def equality():
+    draft, redirect_to = _require_draft("email", "place_id", "age_band")
+    if redirect_to:
+        return redirect_to
+    form = EqualityForm(
+        data={
+            **(draft.answers.get("equality") or {}),
+            "consent": draft.answers.get("equality_consent", False),
+        }
+    )
+    if request.method == "POST" and request.form.get("skip"):
+        joining.save_answers(draft, {"equality": {}, "equality_consent": False}, utcnow())
+        db.session.commit()
+        return redirect(url_for("join.check_answers"))
+    if form.validate_on_submit():
+        equality_form_errors(form)
+        if not form.consent.errors:
+            answers = {f: getattr(form, f).data for f in reference.EQUALITY_FIELDS}
+            consent = bool(form.consent.data) and any(answers.values())
+            # Without consent nothing is kept, not even in the draft.
+            joining.save_answers(
+                draft,
+                {"equality": answers if consent else {}, "equality_consent": consent},
+                utcnow(),
+            )
+            db.session.commit()
+            return redirect(url_for("join.check_answers"))
+    return render_template(
+        "panel/join/equality.html", form=form, step=4, questions=reference.EQUALITY_QUESTIONS
+    )
+
+
+@blueprint.route("/join/check-your-answers", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def check_answers():
+    draft, redirect_to = _require_draft("email", "place_id", "age_band", "equality_consent")
+    if redirect_to:
+        return redirect_to
+    form = CheckAnswersForm(data={"tracking_consent": draft.answers.get("tracking_choice")})
+    if form.validate_on_submit():
+        limited = _email_rate_limited(draft.answers["email"])
+        answers = {**draft.answers, "tracking_consent": form.tracking_consent.data == "yes"}
+        if not limited:
+            joining.submit_join(db.session, answers, utcnow())
+        db.session.delete(draft)
+        db.session.commit()
+        session.pop(DRAFT_KEY, None)
+        session["join_done_email"] = answers["email"]
+        return redirect(url_for("join.check_email"))
+    return render_template(
+        "panel/join/check_answers.html", form=form, step=5, summary=join_summary(draft.answers)
+    )
+
+
+def _email_rate_limited(email: str) -> bool:
+    """At most a few confirmation emails an hour to one address, whoever asks."""
+    return not hit_limit("3/hour", "join-email", email)
+
+
+@blueprint.get("/join/check-your-email")
+def check_email():
+    return render_template("panel/join/check_email.html", email=session.get("join_done_email"))
+
+
+@blueprint.get("/join/confirm/<token>")
+def confirm(token: str):
+    try:
+        member = joining.confirm_membership(db.session, token, utcnow())
+    except joining.AlreadyConfirmed:
+        return render_template("panel/join/confirmed.html", already=True)
+    except InvalidToken as error:
+        return render_template("panel/join/link_problem.html", expired=error.expired), 400
+    db.session.commit()
+    session["member_id"], session["member_token"] = member.id, member.session_token
+    return render_template("panel/join/confirmed.html", already=False, member=member)
+
+
+def _member_for_unsubscribe(token: str) -> Member:
+    try:
+        member_id = read_token(TokenPurpose.UNSUBSCRIBE, token, None)
+    except InvalidToken:
+        abort(404)
+    member = db.session.get(Member, member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@blueprint.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    """Shows what unsubscribing does; a GET never changes anything (link scanners follow GETs)."""
+    member = _member_for_unsubscribe(token)
+    return render_template("panel/join/unsubscribe.html", member=member, token=token)
+
+
+@blueprint.post("/unsubscribe/<token>")
+@csrf.exempt  # RFC 8058 one-click: mail providers POST without a form; the signed token decides.
+@limiter.limit("30 per minute")
+def unsubscribe_one_click(token: str):
+    member = _member_for_unsubscribe(token)
+    member_area.unsubscribe(db.session, member, utcnow(), "unsubscribe link")
+    db.session.commit()
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        return "", 200
+    return render_template("panel/join/unsubscribed.html")

@@ -1,0 +1,1 @@
+"""Plain service functions of the panel-member domain (no Flask request objects)."""

@@ -1,0 +1,237 @@
+"""Joining the panel: draft answers between steps, double opt-in, and the retention job."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.models import SuppressionReason
+from mailer.queue import queue_email
+from mailer.suppression import lift_suppression
+from panel.members import reference
+from panel.members.models import (
+    ConsentBasis,
+    ConsentKind,
+    ConsentRecord,
+    EqualityProfile,
+    JoinDraft,
+    Member,
+    MemberStatus,
+    RecruitmentSource,
+)
+from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_url
+from panel.tokens import InvalidToken, TokenPurpose, read_token
+
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+UNCONFIRMED_RETENTION = timedelta(days=7)
+DRAFT_RETENTION = timedelta(days=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_draft(session: Session, token: str | None) -> JoinDraft | None:
+    if not token:
+        return None
+    return session.scalar(sa.select(JoinDraft).where(JoinDraft.token_hash == _hash(token)))
+
+
+def start_draft(
+    session: Session, now: datetime, source_code: str | None = None
+) -> tuple[str, JoinDraft]:
+    """A new draft; returns (token for the browser session, draft)."""
+    token = secrets.token_urlsafe(24)
+    answers = {"source_code": source_code[:24]} if source_code else {}
+    draft = JoinDraft(token_hash=_hash(token), answers=answers, updated_at=now)
+    session.add(draft)
+    session.flush()
+    return token, draft
+
+
+def save_answers(draft: JoinDraft, answers: dict, now: datetime) -> None:
+    """Merge one step's answers into the draft (a new dict, so the JSON change is saved)."""
+    draft.answers = {**(draft.answers or {}), **answers}
+    draft.updated_at = now
+
+
+def _record_consent(
+    member: Member, kind: ConsentKind, given: bool, version: str, method: str, now: datetime
+) -> None:
+    member.consents.append(
+        ConsentRecord(kind=kind, given=given, wording_version=version, method=method, at=now)
+    )
+
+
+def apply_equality(
+    member: Member, answers: dict, consent: bool, now: datetime, method: str
+) -> None:
+    """Store equality answers only with explicit consent; without it, store and keep none."""
+    had_consent = member.equality is not None
+    if not consent:
+        member.equality = None
+        if had_consent:
+            _record_consent(
+                member,
+                ConsentKind.SPECIAL_CATEGORY,
+                False,
+                reference.SPECIAL_CATEGORY_CONSENT_VERSION,
+                method,
+                now,
+            )
+        return
+    values = {field: (answers.get(field) or None) for field in reference.EQUALITY_FIELDS}
+    if not any(values.values()):
+        member.equality = None
+        return
+    if member.equality is None:
+        member.equality = EqualityProfile()
+    for field, value in values.items():
+        setattr(member.equality, field, value)
+    member.equality.updated_at = now
+    _record_consent(
+        member,
+        ConsentKind.SPECIAL_CATEGORY,
+        True,
+        reference.SPECIAL_CATEGORY_CONSENT_VERSION,
+        method,
+        now,
+    )
+
+
+def _apply_profile(member: Member, answers: dict) -> None:
+    member.first_name = answers["first_name"]
+    member.last_name = answers["last_name"]
+    member.postcode = answers["postcode"]
+    member.place_id = answers["place_id"]
+    member.neighbourhood_id = answers.get("neighbourhood_id") or None
+    member.age_band = answers.get("age_band") or None
+    member.topics = list(answers.get("topics") or [])
+    member.preferred_format = answers.get("preferred_format") or "standard"
+    member.language = answers.get("language") or "en"
+    member.heard_from = answers.get("heard_from") or None
+
+
+def submit_join(session: Session, answers: dict, now: datetime) -> None:
+    """Finish joining: create or refresh a pending member and queue the right email.
+
+    Whether the address is new, pending or already a member, the caller shows the same page and
+    one email is queued, so the response reveals nothing about who is on the panel.
+    """
+    email = answers["email"].strip().lower()
+    member = session.scalar(sa.select(Member).where(Member.email == email))
+    if member is not None and member.status is MemberStatus.ACTIVE:
+        queue_email(
+            session,
+            to_email=email,
+            template="member_already_joined",
+            context={"first_name": member.first_name, "magic_link": magic_link_token(member)},
+            idempotency_key=f"already:{member.id}:{secrets.token_hex(8)}",
+            now=now,
+            unsubscribe_url=unsubscribe_url(member),
+            member_id=member.id,
+        )
+        return
+    # Joining again is a fresh, explicit request: it lifts a suppression the person set
+    # themselves (never one from a bounce or complaint).
+    lift_suppression(session, email, {SuppressionReason.LEFT, SuppressionReason.UNSUBSCRIBED})
+    if member is None:
+        member = Member(
+            email=email,
+            status=MemberStatus.PENDING,
+            created_at=now,
+            consent_basis=ConsentBasis.SIGNUP,
+        )
+        session.add(member)
+    _apply_profile(member, answers)
+    source_code = answers.get("source_code")
+    if source_code:
+        member.recruitment_source_id = session.scalar(
+            sa.select(RecruitmentSource.id).where(RecruitmentSource.code == source_code)
+        )
+    member.tracking_consent = bool(answers.get("tracking_consent"))
+    _record_consent(
+        member,
+        ConsentKind.TRACKING,
+        member.tracking_consent,
+        reference.TRACKING_CONSENT_VERSION,
+        "join form",
+        now,
+    )
+    apply_equality(
+        member,
+        answers.get("equality") or {},
+        bool(answers.get("equality_consent")),
+        now,
+        "join form",
+    )
+    session.flush()
+    queue_email(
+        session,
+        to_email=email,
+        template="member_confirm",
+        context={"first_name": member.first_name, "token": confirm_token(member)},
+        idempotency_key=f"confirm:{member.id}:{secrets.token_hex(8)}",
+        now=now,
+        unsubscribe_url=unsubscribe_url(member),
+        member_id=member.id,
+    )
+
+
+class AlreadyConfirmed(Exception):
+    """The link was followed before: the member is already on the panel."""
+
+
+def confirm_membership(session: Session, token: str, now: datetime) -> Member:
+    """Follow the emailed link: membership starts now. Raises InvalidToken or AlreadyConfirmed."""
+    member_id, member_token = read_token(TokenPurpose.CONFIRM_SIGNUP, token, CONFIRM_MAX_AGE)
+    member = session.get(Member, member_id)
+    if member is None or member.status is MemberStatus.LEFT:
+        raise InvalidToken()
+    if member.status is MemberStatus.ACTIVE:
+        raise AlreadyConfirmed()
+    if member.session_token != member_token:
+        raise InvalidToken()
+    member.status = MemberStatus.ACTIVE
+    member.joined_at = now
+    member.session_token = secrets.token_urlsafe(24)
+    _record_consent(
+        member,
+        ConsentKind.MEMBERSHIP,
+        True,
+        reference.MEMBERSHIP_CONSENT_VERSION,
+        "join form, confirmed by email",
+        now,
+    )
+    return member
+
+
+def purge_unconfirmed(session: Session, now: datetime) -> int:
+    """Delete sign-ups never confirmed within 7 days, and stale join drafts. Safe to run twice."""
+    stale = session.scalars(
+        sa.select(Member.id).where(
+            Member.status == MemberStatus.PENDING, Member.created_at < now - UNCONFIRMED_RETENTION
+        )
+    ).all()
+    for chunk_start in range(0, len(stale), 500):
+        chunk = stale[chunk_start : chunk_start + 500]
+        from mailer.models import OutboundEmail
+
+        session.execute(
+            sa.update(OutboundEmail)
+            .where(OutboundEmail.member_id.in_(chunk))
+            .values(member_id=None, to_email="(removed)", text_body="", html_body="")
+        )
+        session.execute(sa.delete(EqualityProfile).where(EqualityProfile.member_id.in_(chunk)))
+        session.execute(sa.delete(ConsentRecord).where(ConsentRecord.member_id.in_(chunk)))
+        session.execute(sa.delete(Member).where(Member.id.in_(chunk)))
+    session.execute(sa.delete(JoinDraft).where(JoinDraft.updated_at < now - DRAFT_RETENTION))
+    return len(stale)
+
+
+def purge_unconfirmed_job(session: Session, now: datetime) -> int:
+    return purge_unconfirmed(session, now)

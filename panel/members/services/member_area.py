@@ -1,0 +1,263 @@
+"""The member's own controls: magic-link sign-in, profile, pause, consent, data export, leaving."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.models import OutboundEmail, SuppressionReason
+from mailer.queue import queue_email
+from mailer.rendering import render_email
+from mailer.suppression import lift_suppression, suppress
+from panel.members import reference
+from panel.members.models import ConsentKind, ConsentRecord, Member, MemberStatus
+from panel.members.services.joining import _record_consent
+from panel.members.services.links import magic_link_token, unsubscribe_url
+from panel.tokens import InvalidToken, TokenPurpose, read_token
+
+MAGIC_LINK_MAX_AGE = 60 * 60
+
+
+def request_magic_link(session: Session, email: str, now: datetime) -> None:
+    """Email a sign-in link to an active member; for anyone else do the same work, send nothing."""
+    member = session.scalar(
+        sa.select(Member).where(
+            Member.email == email.strip().lower(), Member.status == MemberStatus.ACTIVE
+        )
+    )
+    if member is None:
+        # Render anyway so the response takes as long as for a real member.
+        render_email("member_magic_link", {"first_name": "", "token": "x", "unsubscribe_url": None})
+        return
+    queue_email(
+        session,
+        to_email=member.email,
+        template="member_magic_link",
+        context={"first_name": member.first_name, "token": magic_link_token(member)},
+        idempotency_key=f"magic:{member.id}:{secrets.token_hex(8)}",
+        now=now,
+        unsubscribe_url=unsubscribe_url(member),
+        member_id=member.id,
+    )
+
+
+def use_magic_link(session: Session, token: str) -> Member:
+    """Sign in with an emailed link; each link works once. Raises InvalidToken."""
+    member_id, member_token = read_token(TokenPurpose.MAGIC_LINK, token, MAGIC_LINK_MAX_AGE)
+    member = session.get(Member, member_id)
+    if (
+        member is None
+        or member.status is not MemberStatus.ACTIVE
+        or member.session_token != member_token
+    ):
+        raise InvalidToken()
+    member.session_token = secrets.token_urlsafe(24)
+    return member
+
+
+def member_for_session(session: Session, member_id: int | None, token: str | None) -> Member | None:
+    if not member_id or not token:
+        return None
+    member = session.get(Member, member_id)
+    if member is None or member.status is not MemberStatus.ACTIVE or member.session_token != token:
+        return None
+    return member
+
+
+def update_details(
+    member: Member,
+    *,
+    first_name: str,
+    last_name: str,
+    postcode: str,
+    place_id: int,
+    neighbourhood_id: int | None,
+    age_band: str | None,
+    topics: list[str],
+    preferred_format: str,
+    language: str,
+) -> None:
+    member.first_name = first_name
+    member.last_name = last_name
+    member.postcode = postcode
+    member.place_id = place_id
+    member.neighbourhood_id = neighbourhood_id
+    member.age_band = age_band
+    member.topics = list(topics)
+    member.preferred_format = preferred_format
+    member.language = language
+
+
+def set_tracking_consent(member: Member, consent: bool, now: datetime) -> None:
+    if member.tracking_consent != consent:
+        member.tracking_consent = consent
+        _record_consent(
+            member,
+            ConsentKind.TRACKING,
+            consent,
+            reference.TRACKING_CONSENT_VERSION,
+            "member area",
+            now,
+        )
+
+
+def pause_invitations(member: Member, until: datetime | None) -> None:
+    """Pause survey invitations until ``until`` (None resumes them)."""
+    member.paused_until = until
+
+
+def unsubscribe(session: Session, member: Member, now: datetime, method: str) -> None:
+    """Stop every panel email at once (idempotent)."""
+    if member.unsubscribed_at is None:
+        member.unsubscribed_at = now
+        _record_consent(member, ConsentKind.MEMBERSHIP, False, "emails-2026-11", method, now)
+    if member.email:
+        suppress(session, member.email, SuppressionReason.UNSUBSCRIBED, now)
+
+
+def resubscribe(session: Session, member: Member, now: datetime) -> None:
+    if member.unsubscribed_at is not None:
+        member.unsubscribed_at = None
+        _record_consent(member, ConsentKind.MEMBERSHIP, True, "emails-2026-11", "member area", now)
+    lift_suppression(session, member.email, {SuppressionReason.UNSUBSCRIBED})
+
+
+#: Each domain that stores something about a member adds a function here, so the export always
+#: covers every table that refers to the member (surveys and bulletins register theirs).
+MEMBER_DATA_SECTIONS: list[Callable[[Session, Member], tuple[str, object]]] = []
+
+
+def member_data_section(function):
+    MEMBER_DATA_SECTIONS.append(function)
+    return function
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@member_data_section
+def _profile_section(session: Session, member: Member):
+    return "profile", {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "email": member.email,
+        "postcode": member.postcode,
+        "place": member.place.name if member.place else None,
+        "neighbourhood": member.neighbourhood.name if member.neighbourhood else None,
+        "age_band": reference.label_for(reference.AGE_BANDS, member.age_band) or None,
+        "topics": [reference.label_for(reference.TOPICS, t) for t in member.topics or []],
+        "preferred_format": reference.label_for(reference.FORMATS, member.preferred_format),
+        "language": reference.label_for(reference.LANGUAGES, member.language),
+        "heard_about_the_panel_from": reference.label_for(reference.HEARD_FROM, member.heard_from)
+        or None,
+        "recruited_through": member.recruitment_source.name if member.recruitment_source else None,
+        "status": member.status.value,
+        "joined_at": _iso(member.joined_at),
+        "signed_up_at": _iso(member.created_at),
+        "invitations_paused_until": _iso(member.paused_until),
+        "unsubscribed_at": _iso(member.unsubscribed_at),
+        "email_tracking_consent": member.tracking_consent,
+    }
+
+
+@member_data_section
+def _equality_section(session: Session, member: Member):
+    if member.equality is None:
+        return "equality_monitoring", None
+    return "equality_monitoring", {
+        q.field: reference.label_for(q.options, getattr(member.equality, q.field)) or None
+        for q in reference.EQUALITY_QUESTIONS
+    }
+
+
+@member_data_section
+def _consent_section(session: Session, member: Member):
+    return "consents", [
+        {
+            "kind": c.kind.value,
+            "given": c.given,
+            "wording_version": c.wording_version,
+            "method": c.method,
+            "at": _iso(c.at),
+        }
+        for c in member.consents
+    ]
+
+
+@member_data_section
+def _emails_section(session: Session, member: Member):
+    emails = session.scalars(
+        sa.select(OutboundEmail)
+        .where(OutboundEmail.member_id == member.id)
+        .order_by(OutboundEmail.id)
+    ).all()
+    return "emails_sent_to_you", [
+        {
+            "subject": e.subject,
+            "kind": e.kind,
+            "status": e.status.value,
+            "queued_at": _iso(e.created_at),
+            "sent_at": _iso(e.sent_at),
+        }
+        for e in emails
+    ]
+
+
+def export_member_data(session: Session, member: Member) -> dict:
+    """Everything we hold about the member, readable by a person and a machine."""
+    return dict(section(session, member) for section in MEMBER_DATA_SECTIONS)
+
+
+#: Each domain that links records to a member adds a function here that unlinks or deletes them
+#: at erasure (survey answers are kept only without the link, as the privacy notice says).
+ERASURE_STEPS: list[Callable[[Session, Member, datetime], None]] = []
+
+
+def erasure_step(function):
+    ERASURE_STEPS.append(function)
+    return function
+
+
+@erasure_step
+def _erase_emails(session: Session, member: Member, now: datetime) -> None:
+    session.execute(
+        sa.update(OutboundEmail)
+        .where(OutboundEmail.member_id == member.id)
+        .values(member_id=None, to_email="(removed)", text_body="", html_body="")
+    )
+
+
+def erase_member(session: Session, member: Member, now: datetime, method: str) -> None:
+    """Leave the panel: personal data removed at once; the address kept only as a hash so it is
+    never emailed again; the row stays as an anonymous count of people who left."""
+    if member.email:
+        suppress(session, member.email, SuppressionReason.LEFT, now)
+    for step in ERASURE_STEPS:
+        step(session, member, now)
+    member.equality = None
+    member.email = None
+    member.first_name = None
+    member.last_name = None
+    member.postcode = None
+    member.neighbourhood_id = None
+    member.age_band = None
+    member.topics = []
+    member.heard_from = None
+    member.status = MemberStatus.LEFT
+    member.left_at = now
+    member.session_token = secrets.token_urlsafe(24)
+    session.add(
+        ConsentRecord(
+            member_id=member.id,
+            kind=ConsentKind.MEMBERSHIP,
+            given=False,
+            wording_version=reference.MEMBERSHIP_CONSENT_VERSION,
+            method=method,
+            at=now,
+        )
+    )

@@ -1,0 +1,223 @@
+"""Staff pages for members: directory, detail, CSV export, import and recruitment sources."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from panel.audit.services import record_audit
+from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.auth.models import Role
+from panel.database import utcnow
+from panel.extensions import db
+from panel.members import reference
+from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
+from panel.members.models import Member, MemberImport, MemberStatus
+from panel.members.services import directory, importing, sources
+from panel.members.views_support import neighbourhood_choices, place_choices
+
+blueprint = Blueprint("members", __name__, url_prefix="/staff/members")
+PER_PAGE = 50
+
+
+def _filter_form() -> tuple[DirectoryFilterForm, directory.DirectoryFilters]:
+    form = DirectoryFilterForm(request.args)
+    form.place_id.choices = [(0, "All places")] + place_choices()
+    form.neighbourhood_id.choices = [(0, "All neighbourhoods")] + neighbourhood_choices(None)[1:]
+    form.source_id.choices = [(0, "All sources")] + [
+        (s.id, s.name) for s in sources.list_sources(db.session)
+    ]
+    filters = directory.DirectoryFilters()
+    if form.validate():
+        filters = directory.DirectoryFilters(
+            text=form.q.data or "",
+            place_id=form.place_id.data or None,
+            neighbourhood_id=form.neighbourhood_id.data or None,
+            status=MemberStatus(form.status.data) if form.status.data else None,
+            source_id=form.source_id.data or None,
+            joined_from=form.joined_from.data,
+            joined_to=form.joined_to.data,
+        )
+    return form, filters
+
+
+@blueprint.get("/")
+@staff_required(*MEMBER_DATA_ROLES)
+def index():
+    form, filters = _filter_form()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    members, total = directory.list_members(
+        db.session,
+        current_user,
+        filters,
+        page=page,
+        per_page=PER_PAGE,
+        zone=current_app.config["TIMEZONE"],
+    )
+    record_audit(
+        db.session,
+        current_user,
+        "members.list",
+        "member",
+        [m.id for m in members],
+        detail=f"page {page}, {total} matching",
+    )
+    db.session.commit()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "panel/members/index.html",
+        form=form,
+        members=members,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        args=args,
+        reference=reference,
+    )
+
+
+@blueprint.get("/<int:member_id>")
+@staff_required(*MEMBER_DATA_ROLES)
+def detail(member_id: int):
+    member = get_scoped_or_404(db.session, Member, member_id, current_user)
+    record_audit(db.session, current_user, "member.view", "member", [member.id])
+    db.session.commit()
+    return render_template(
+        "panel/members/detail.html",
+        member=member,
+        reference=reference,
+        history=directory.contact_history(db.session, member),
+        show_equality=current_user.role is Role.COMMS,
+    )
+
+
+@blueprint.get("/export.csv")
+@staff_required(*MEMBER_DATA_ROLES)
+def export():
+    _form, filters = _filter_form()
+    record_audit(
+        db.session,
+        current_user,
+        "members.export",
+        "member",
+        [],
+        detail="CSV export of the directory with its filters",
+    )
+    db.session.commit()
+    rows = directory.export_rows(db.session, current_user, filters)
+    return Response(
+        stream_with_context(directory.rows_to_csv(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="panel-members.csv"'},
+    )
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@staff_required(Role.COMMS)
+def import_upload():
+    form = ImportForm()
+    form.source_id.choices = [(0, "None")] + [
+        (s.id, s.name) for s in sources.list_sources(db.session)
+    ]
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = _read_upload(upload)
+        if content is None:
+            form.file.errors.append("Choose a CSV file saved as UTF-8, up to 5 MB")
+        else:
+            try:
+                importing.preview_import(db.session, content)
+            except importing.ImportFileError as error:
+                form.file.errors.append(str(error))
+            else:
+                staged = importing.stage_import(
+                    db.session,
+                    current_user,
+                    upload.filename or "upload.csv",
+                    content,
+                    form.source_id.data or None,
+                    utcnow(),
+                )
+                db.session.commit()
+                return redirect(url_for("members.import_preview", import_id=staged.id))
+    return render_template("panel/members/import.html", form=form)
+
+
+def _read_upload(upload) -> str | None:
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    raw = upload.read(5 * 1024 * 1024 + 1)
+    if len(raw) > 5 * 1024 * 1024:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+@blueprint.route("/import/<int:import_id>", methods=["GET", "POST"])
+@staff_required(Role.COMMS)
+def import_preview(import_id: int):
+    staged = db.session.get(MemberImport, import_id) or abort(404)
+    if staged.confirmed_at is not None:
+        return render_template("panel/members/import_done.html", staged=staged)
+    if request.method == "POST":
+        from panel.forms_common import ConfirmForm
+
+        if ConfirmForm().validate_on_submit():
+            created = importing.confirm_import(db.session, current_user, staged, utcnow())
+            db.session.commit()
+            flash(f"Imported {created} members", "info")
+            return redirect(url_for("members.import_preview", import_id=staged.id))
+    preview = importing.preview_import(db.session, staged.content)
+    record_audit(db.session, current_user, "members.import_preview", "member_import", [staged.id])
+    db.session.commit()
+    return render_template("panel/members/import_preview.html", staged=staged, preview=preview)
+
+
+@blueprint.route("/sources", methods=["GET", "POST"])
+@staff_required(*MEMBER_DATA_ROLES)
+def sources_index():
+    form = SourceForm()
+    form.place_id.choices = [(0, "All places")] + place_choices()
+    if current_user.role is Role.COMMS and form.validate_on_submit():
+        try:
+            source = sources.create_source(
+                db.session, current_user, form.name.data, form.place_id.data, utcnow()
+            )
+        except sources.SourceError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("members.source_detail", source_id=source.id))
+    elif request.method == "POST":
+        abort(403)
+    return render_template(
+        "panel/members/sources.html",
+        form=form,
+        sources=sources.list_sources(db.session),
+        dashboard=sources.recruitment_dashboard(db.session, current_user),
+    )
+
+
+@blueprint.get("/sources/<int:source_id>")
+@staff_required(*MEMBER_DATA_ROLES)
+def source_detail(source_id: int):
+    from panel.members.models import RecruitmentSource
+
+    source = db.session.get(RecruitmentSource, source_id) or abort(404)
+    link = sources.signup_link(current_app.config["PUBLIC_BASE_URL"], source)
+    return render_template(
+        "panel/members/source_detail.html", source=source, link=link, qr=sources.qr_svg(link)
+    )

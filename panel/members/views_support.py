@@ -1,0 +1,77 @@
+"""Small helpers the member views share: choices for place fields, summaries, rate limits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from limits import parse
+
+from panel.extensions import db, limiter
+from panel.members import reference
+from panel.places.models import Neighbourhood, Place
+
+
+def place_choices() -> list[tuple[int, str]]:
+    return [(p.id, p.name) for p in db.session.scalars(sa.select(Place).order_by(Place.name))]
+
+
+def neighbourhood_choices(place_id: int | None) -> list[tuple[int, str]]:
+    query = sa.select(Neighbourhood).order_by(Neighbourhood.name)
+    if place_id:
+        query = query.where(Neighbourhood.place_id == place_id)
+    return [(0, "Not sure")] + [
+        (n.id, f"{n.name} ({n.place.name})" if not place_id else n.name)
+        for n in db.session.scalars(query)
+    ]
+
+
+def hit_limit(limit: str, scope: str, key: str) -> bool:
+    """Count one attempt; True while within ``limit`` (always True when limits are off)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    return limiter.limiter.hit(parse(limit), scope, key.lower())
+
+
+def join_summary(answers: dict) -> list[tuple[str, str, str]]:
+    """(question, answer, change link endpoint) rows for the check-your-answers page."""
+    place = db.session.get(Place, answers.get("place_id") or 0)
+    neighbourhood = db.session.get(Neighbourhood, answers.get("neighbourhood_id") or 0)
+    topics = [reference.label_for(reference.TOPICS, t) for t in answers.get("topics") or []]
+    equality = answers.get("equality") or {}
+    answered = sum(1 for v in equality.values() if v)
+    return [
+        (
+            "Name",
+            f"{answers.get('first_name', '')} {answers.get('last_name', '')}",
+            "join.your_details",
+        ),
+        ("Email address", answers.get("email", ""), "join.your_details"),
+        ("Postcode", answers.get("postcode", ""), "join.your_details"),
+        ("Area", place.name if place else "", "join.where_you_live"),
+        (
+            "Neighbourhood",
+            neighbourhood.name if neighbourhood else "Not sure",
+            "join.where_you_live",
+        ),
+        (
+            "Age",
+            reference.label_for(reference.AGE_BANDS, answers.get("age_band")),
+            "join.about_you",
+        ),
+        ("Topics", ", ".join(topics) or "None chosen", "join.about_you"),
+        (
+            "Format",
+            reference.label_for(reference.FORMATS, answers.get("preferred_format")),
+            "join.about_you",
+        ),
+        (
+            "Language",
+            reference.label_for(reference.LANGUAGES, answers.get("language")),
+            "join.about_you",
+        ),
+        (
+            "Equality monitoring",
+            f"{answered} questions answered" if answered else "Skipped",
+            "join.equality",
+        ),
+    ]

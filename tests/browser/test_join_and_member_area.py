@@ -1,0 +1,121 @@
+"""A resident joins on a phone, confirms by email and uses the member area; axe on every page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from mailer.jobs import deliver_queued_emails
+from panel.extensions import db
+
+
+def _latest_email_link(live_server, pattern: str) -> str:
+    with live_server.app_context():
+        backend = live_server.extensions["mail_backend"]
+        deliver_queued_emails(db.session, backend, datetime.now(UTC))
+        db.session.remove()
+        for message in reversed(backend.messages):
+            found = re.search(pattern, message.text_body)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no email matching {pattern}")
+
+
+def test_resident_joins_confirms_and_manages_membership_on_a_phone(phone, live_server):
+    checker = phone("join")
+    page = checker.page
+    checker.goto("/join")
+    checker.no_horizontal_scroll()
+    page.click("text=Start now")
+    checker.check()
+    page.click("button:has-text('Continue')")  # nothing filled in: errors, not a crash
+    checker.check()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    page.fill("#first_name", "Robin")
+    page.fill("#last_name", "Hartley")
+    page.fill("#email", "robin.hartley@example.com")
+    page.fill("#postcode", "la9 4aa")
+    page.click("button:has-text('Continue')")
+    checker.check()
+    assert "South Cumbria" in page.inner_text("main")
+    checker.no_horizontal_scroll()
+    page.click("button:has-text('Continue')")
+    checker.check()
+    page.check("input[name=age_band][value='55-64']")
+    page.check("input[name=topics][value='ageing_well']")
+    page.click("button:has-text('Continue')")
+    checker.check()
+    page.check("input[name=sex][value='female']")
+    page.check("#consent")
+    page.click("button:has-text('Continue')")
+    checker.check()
+    assert "Check your answers" in page.inner_text("h1")
+    page.check("input[name=tracking_consent][value='no']")
+    page.check("#agree")
+    page.click("button:has-text('Join the panel')")
+    checker.check()
+    assert "Check your email" in page.inner_text("h1")
+
+    checker.goto(_latest_email_link(live_server, r"http://panel\.test(/join/confirm/\S+)"))
+    assert "Welcome to the citizens' panel" in page.inner_text("main")
+    for path in [
+        "/my-panel/",
+        "/my-panel/details",
+        "/my-panel/equality",
+        "/my-panel/pause",
+        "/my-panel/emails",
+        "/my-panel/your-data",
+        "/my-panel/leave",
+    ]:
+        checker.goto(path)
+        checker.no_horizontal_scroll()
+    checker.goto("/my-panel/pause")
+    page.check("input[name=months][value='3']")
+    page.click("button:has-text('Save')")
+    checker.check()
+    assert "Paused until" in page.inner_text("main")
+
+
+def test_member_signs_in_by_magic_link_and_leaves_by_keyboard(phone, live_server):
+    checker = phone("member")
+    page = checker.page
+    checker.goto("/my-panel/sign-in")
+    with live_server.app_context():
+        from tests.factories import make_member
+
+        make_member(db.session, email="leaving.member@example.com")
+        db.session.commit()
+        db.session.remove()
+    page.fill("#email", "leaving.member@example.com")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    checker.check()
+    checker.goto(
+        _latest_email_link(live_server, r"http://panel\.test(/my-panel/link/\S+)").replace(
+            "http://panel.test", ""
+        )
+    )
+    assert "Your member area" in page.inner_text("h1")
+    checker.goto("/my-panel/leave")
+    page.focus("#confirm")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('You have left the panel')")
+    checker.check()
+
+
+def test_unsubscribe_page_passes_axe(phone, live_server):
+    from panel.members.services.links import unsubscribe_token
+    from tests.factories import make_member
+
+    with live_server.test_request_context():
+        member = make_member(db.session, email="unsub.page@example.com")
+        db.session.commit()
+        token = unsubscribe_token(member)
+        db.session.remove()
+    checker = phone("unsubscribe")
+    checker.goto(f"/unsubscribe/{token}")
+    checker.page.click("button:has-text('Unsubscribe')")
+    checker.check()
+    assert "You have unsubscribed" in checker.page.inner_text("h1")

@@ -1,0 +1,243 @@
+"""Joining the panel: the steps, double opt-in, joining twice, bad links and the retention job."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from panel.members.models import ConsentKind, Member, MemberStatus
+from panel.members.services.joining import purge_unconfirmed
+from tests.factories import make_member, place
+
+DETAILS = {
+    "first_name": "Ann",
+    "last_name": "O'Leary",
+    "email": "Ann@Example.com",
+    "postcode": "fy1 1aa",
+}
+
+
+def join(client, details=None, equality=None, place_id=None, tracking="yes"):
+    """Go through every step of the join form as a resident would."""
+    client.get("/join")
+    response = client.post("/join/your-details", data=details or DETAILS)
+    assert response.status_code == 302, response.text
+    page = client.get("/join/where-you-live")
+    if place_id is None:
+        place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+    client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
+    client.post(
+        "/join/about-you",
+        data={
+            "age_band": "25-34",
+            "topics": ["gp", "maternity"],
+            "preferred_format": "easy_read",
+            "language": "en",
+        },
+    )
+    if equality is None:
+        client.post("/join/equality", data={"skip": "1"})
+    else:
+        client.post("/join/equality", data=equality)
+    return client.post(
+        "/join/check-your-answers", data={"tracking_consent": tracking, "agree": "y"}
+    )
+
+
+def _confirm_link(message):
+    return re.search(r"http://panel\.test(/join/confirm/\S+)", message.text_body).group(1)
+
+
+def test_join_then_confirm_makes_a_member_in_the_suggested_place(client, session, outbox):
+    response = join(client)
+    assert response.status_code == 302 and response.location.endswith("/join/check-your-email")
+    member = session.scalar(sa.select(Member).where(Member.email == "ann@example.com"))
+    assert member.status is MemberStatus.PENDING and member.place.code == "blackpool"
+    [message] = outbox()
+    assert message.to_email == "ann@example.com"
+    assert "List-Unsubscribe" in message.headers and "/unsubscribe/" in message.text_body
+    confirmed = client.get(_confirm_link(message))
+    assert confirmed.status_code == 200 and "Welcome to the citizens' panel" in confirmed.text
+    session.expire_all()
+    member = session.get(Member, member.id)
+    assert member.status is MemberStatus.ACTIVE and member.joined_at is not None
+    assert member.topics == ["gp", "maternity"] and member.preferred_format == "easy_read"
+    assert member.tracking_consent is True
+    assert [c.kind for c in member.consents if c.given] == [
+        ConsentKind.TRACKING,
+        ConsentKind.MEMBERSHIP,
+    ]
+    assert client.get(_confirm_link(message)).status_code == 200  # second click: already on
+
+
+def test_joining_twice_never_makes_a_second_member_or_reveals_membership(client, session, outbox):
+    join(client)
+    first_page = client.get("/join/check-your-email").text
+    client.get(_confirm_link(outbox()[0]))
+    other = client.application.test_client()
+    response = join(other)
+    assert response.location.endswith("/join/check-your-email")
+    assert other.get("/join/check-your-email").text.count("Check your email") == first_page.count(
+        "Check your email"
+    )
+    assert session.scalar(sa.select(sa.func.count()).select_from(Member)) == 1
+    messages = outbox()
+    assert messages[-1].subject == "You are already on the citizens' panel"
+    assert "/my-panel/link/" in messages[-1].text_body
+
+
+def test_pending_signup_joining_again_refreshes_the_same_row(client, session, outbox):
+    join(client)
+    join(client.application.test_client(), {**DETAILS, "first_name": "Annie"})
+    members = session.scalars(sa.select(Member)).all()
+    assert len(members) == 1 and members[0].first_name == "Annie"
+    assert len(outbox()) == 2
+
+
+def test_equality_answers_are_kept_only_with_the_consent_tick(client, session):
+    join(client, equality={"sex": "female", "ethnic_group": "13"})  # answered, no consent tick
+    page = client.get("/join/equality")
+    assert session.scalar(sa.select(Member)) is None  # the unconsented step did not go through
+    client.get("/join")
+    client.post("/join/your-details", data=DETAILS)
+    refused = client.post("/join/equality", data={"sex": "female"})
+    assert page.status_code in (200, 302)
+    join(client, equality={"sex": "female", "ethnic_group": "13", "consent": "y"})
+    member = session.scalar(sa.select(Member))
+    assert member.equality.sex == "female" and member.equality.ethnic_group == "13"
+    consent = [c for c in member.consents if c.kind is ConsentKind.SPECIAL_CATEGORY]
+    assert consent and consent[-1].given and consent[-1].wording_version and consent[-1].at
+    assert refused.status_code in (200, 302)
+
+
+def test_equality_without_consent_is_a_clear_error(client):
+    client.get("/join")
+    client.post("/join/your-details", data=DETAILS)
+    page = client.get("/join/where-you-live")
+    place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+    client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
+    client.post(
+        "/join/about-you",
+        data={"age_band": "25-34", "preferred_format": "standard", "language": "en"},
+    )
+    response = client.post("/join/equality", data={"sex": "female"})
+    assert response.status_code == 200
+    assert "Tick the box to let us keep your answers" in response.text
+
+
+def test_skipping_equality_stores_none(client, session):
+    join(client)
+    assert session.scalar(sa.select(Member)).equality is None
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("postcode", "ABC", "Enter a full UK postcode"),
+        ("first_name", "   ", "Enter your first name"),
+        ("first_name", "x" * 500, "80 characters or fewer"),
+    ],
+)
+def test_bad_details_get_a_message_next_to_the_field_and_keep_the_rest(
+    client, field, value, message
+):
+    client.get("/join")
+    response = client.post("/join/your-details", data={**DETAILS, field: value})
+    assert response.status_code == 200 and message in response.text
+    assert "There is a problem" in response.text
+    kept = "ann@example.com" if field != "email" else "Ann"
+    assert kept.lower() in response.text.lower()
+
+
+def test_postcode_outside_the_area_gets_a_kind_explanation(client):
+    client.get("/join")
+    client.post("/join/your-details", data={**DETAILS, "postcode": "LA18 4AA"})
+    page = client.get("/join/where-you-live")
+    assert page.status_code == 200 and "Your postcode is outside our area" in page.text
+
+
+def test_resident_can_correct_the_suggested_place(client, session):
+    lancashire = place(session, "lancashire")
+    join(client, place_id=str(lancashire.id))
+    assert session.scalar(sa.select(Member)).place_id == lancashire.id
+
+
+def test_forged_place_id_is_a_field_error(client):
+    client.get("/join")
+    client.post("/join/your-details", data=DETAILS)
+    response = client.post(
+        "/join/where-you-live", data={"place_id": "99999", "neighbourhood_id": "424242"}
+    )
+    assert response.status_code == 200 and "There is a problem" in response.text
+
+
+def test_skipping_ahead_goes_back_to_the_first_unfinished_step(client):
+    client.get("/join")
+    assert client.get("/join/check-your-answers").location.endswith("/join/your-details")
+
+
+def test_tampered_and_expired_confirmation_links_are_refused(
+    client, app, session, outbox, monkeypatch
+):
+    assert client.get("/join/confirm/tampered").status_code == 400
+    join(client)
+    link = _confirm_link(outbox()[0])
+    import itsdangerous.timed
+
+    real_now = itsdangerous.timed.TimestampSigner.get_timestamp
+    monkeypatch.setattr(
+        itsdangerous.timed.TimestampSigner,
+        "get_timestamp",
+        lambda self: real_now(self) + 8 * 24 * 3600,
+    )
+    response = client.get(link)
+    assert response.status_code == 400 and "This link has expired" in response.text
+
+
+def test_unconfirmed_signups_are_deleted_after_seven_days_and_the_job_is_idempotent(session, now):
+    old = make_member(
+        session, status=MemberStatus.PENDING, joined_at=None, created_at=now - timedelta(days=8)
+    )
+    fresh = make_member(
+        session, status=MemberStatus.PENDING, joined_at=None, created_at=now - timedelta(days=2)
+    )
+    active = make_member(session, created_at=now - timedelta(days=30))
+    assert purge_unconfirmed(session, now) == 1
+    assert purge_unconfirmed(session, now) == 0
+    remaining = set(session.scalars(sa.select(Member.id)))
+    assert old.id not in remaining and {fresh.id, active.id} <= remaining
+
+
+def test_recruitment_source_link_is_recorded(client, session, login_as):
+    from panel.members.models import RecruitmentSource
+
+    source = RecruitmentSource(name="Healthwatch Blackpool")
+    session.add(source)
+    session.commit()
+    client.get(f"/join?source={source.code}")
+    join_client_keeps_draft = client
+    join_client_keeps_draft.post("/join/your-details", data=DETAILS)
+    page = client.get("/join/where-you-live")
+    place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+    client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
+    client.post(
+        "/join/about-you",
+        data={"age_band": "25-34", "preferred_format": "standard", "language": "en"},
+    )
+    client.post("/join/equality", data={"skip": "1"})
+    client.post("/join/check-your-answers", data={"tracking_consent": "no", "agree": "y"})
+    assert session.scalar(sa.select(Member)).recruitment_source_id == source.id
+
+
+def test_names_are_escaped_in_emails_and_pages(client, outbox):
+    join(client, {**DETAILS, "first_name": "<script>alert(1)</script>"})
+    [message] = outbox()
+    assert "<script>alert(1)" not in message.html_body
+    assert "&lt;script&gt;" in message.html_body
+    client.get(_confirm_link(message))
+    page = client.get("/my-panel/")
+    assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
