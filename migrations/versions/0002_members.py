@@ -94,9 +94,10 @@ def upgrade():
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_members_neighbourhood_id'), ['neighbourhood_id'], unique=False)
-        batch_op.create_index('ix_members_place_status_joined', ['place_id', 'status', 'joined_at'], unique=False)
+        batch_op.create_index('ix_members_place_created', ['place_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_members_place_status', ['place_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_members_recruitment_source_id'), ['recruitment_source_id'], unique=False)
-        batch_op.create_index('ix_members_status_joined', ['status', 'joined_at'], unique=False)
+        batch_op.create_index('ix_members_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('consent_records',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -147,9 +148,10 @@ def downgrade():
 
     op.drop_table('consent_records')
     with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_index('ix_members_status_joined')
+        batch_op.drop_index('ix_members_status_created')
         batch_op.drop_index(batch_op.f('ix_members_recruitment_source_id'))
-        batch_op.drop_index('ix_members_place_status_joined')
+        batch_op.drop_index('ix_members_place_status')
+        batch_op.drop_index('ix_members_place_created')
         batch_op.drop_index(batch_op.f('ix_members_neighbourhood_id'))
         batch_op.drop_index(batch_op.f('ix_members_created_at'))
 

@@ -36,8 +36,10 @@ class Member(Base):
 
     __tablename__ = "members"
     __table_args__ = (
-        sa.Index("ix_members_place_status_joined", "place_id", "status", "joined_at"),
-        sa.Index("ix_members_status_joined", "status", "joined_at"),
+        # The directory lists a place's newest sign-ups first and counts them by status.
+        sa.Index("ix_members_place_created", "place_id", "created_at"),
+        sa.Index("ix_members_place_status", "place_id", "status"),
+        sa.Index("ix_members_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -81,7 +81,7 @@ def list_members(
     query = members_query(user, filters, zone)
     total = session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
     members = session.scalars(
-        query.order_by(Member.joined_at.desc().nulls_last(), Member.id.desc())
+        query.order_by(Member.created_at.desc(), Member.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
