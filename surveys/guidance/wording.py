@@ -1,0 +1,253 @@
+"""Wording rules for one piece of question text: too_long, jargon, double_barrelled, leading,
+personal_data.
+
+double_barrelled heuristic, tuned for few false alarms (it is advice, not an error):
+1. Two evaluative adjectives or -ly adverbs joined by "and" ("friendly and helpful", "quickly
+   and safely"). Joined by "or" only when both lean the same way ("rude or unhelpful"):
+   "easy or difficult" is a balanced choice, "by car or bus" an either/or.
+2. Two noun phrases joined by "and" after an evaluative stem (satisfied with, rate, think of,
+   how good / how easy, a question opening with was/were/is/are): "How satisfied were you with
+   the cleanliness and the food?". Both sides must be short (up to 6 words) and the second must
+   not start a new clause (and why / and did you / and tell us), so "Where did you go, and
+   why?" passes: an open question may ask for a reason. "or" never joins noun phrases here.
+Fixed pairs that name one thing (health and care, care and treatment, food and drink, friends
+and family) and place names (Lancashire and South Cumbria) are never split.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .jargon import find_jargon
+from .personal import ALTERNATIVES, personal_data_asked
+from .readability import readability_problems
+from .spec import Finding
+
+_I = re.IGNORECASE
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+POSITIVE_ADJECTIVES = _wordset(
+    """friendly helpful polite kind caring respectful clean tidy safe comfortable quiet private
+    clear easy quick fast useful informative professional welcoming supportive accessible
+    convenient affordable efficient knowledgeable reassuring responsive attentive courteous
+    approachable good simple relevant accurate timely reliable organised happy satisfied
+    confident informed involved listened"""
+)
+NEGATIVE_ADJECTIVES = _wordset(
+    """rude unhelpful unkind dirty unsafe uncomfortable noisy unclear difficult hard slow
+    confusing poor bad late inaccurate unreliable disorganised unhappy dissatisfied
+    disrespectful unprofessional"""
+)
+_SUFFIX_ADJECTIVE = re.compile(r"(?:ful|ous|able|ible|ive)$")
+_NOT_ADJECTIVES = _wordset(
+    """give live receive arrive drive five alive forgive olive table cable vegetable able
+    only family early daily weekly monthly yearly july reply supply apply rely
+    assembly"""
+)
+_INTENSIFIERS = _wordset("very really quite fairly so too always")
+
+FIXED_PAIRS = (
+    "health and social care",
+    "health and care",
+    "care and treatment",
+    "treatment and care",
+    "care and support",
+    "health and wellbeing",
+    "food and drink",
+    "friends and family",
+    "family and friends",
+    "accident and emergency",
+    "ear, nose and throat",
+    "pros and cons",
+    "dignity and respect",
+    "terms and conditions",
+    "agree or disagree",
+    "agree and disagree",
+    "and/or",
+)
+_FIXED_PAIR = re.compile("|".join(re.escape(p) for p in FIXED_PAIRS), _I)
+
+_STEM = re.compile(
+    r"\b(?:dis)?satisfied\s+(?:were\s+you\s+|are\s+you\s+|you\s+were\s+)?with\b"
+    r"|\b(?:happy|pleased)\s+(?:were\s+you\s+|are\s+you\s+)?with\b"
+    r"|\bsatisfaction\s+with\b|\brate\b|\brating\s+(?:of|for)\b"
+    r"|\bthink\s+(?:of|about)\b|\b(?:views?|opinions?)\s+(?:on|of|about)\b"
+    r"|\bagree\s+(?:that|with)\b"
+    r"|\bhow\s+(?:good|clean|helpful|easy|useful|clear|quick|safe|friendly)\b"
+    r"|^\s*(?:how\s+)?(?:was|were|is|are)\b",
+    _I,
+)
+_CLAUSE_STARTERS = _wordset(
+    """why how what where when who whom whose which whether if you we i they he she it there
+    did do does was were is are would could will can should has have had then also so not
+    please tell explain describe give say let"""
+)
+_MAX_SIDE_WORDS = 6
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[,?.!;:()]")
+
+_LOADED = (
+    r"^\s*(?:don't|do\s+not|wouldn't|would\s+not|shouldn't|isn't|aren't|didn't|won't|can't"
+    r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our)\b",
+    r"\bsurely\b",
+    r"\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b",
+    r"\bwouldn't\s+it\s+be\b",
+    r"\bwould(?:n't|\s+not)\s+you\s+agree\b",
+    r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't"
+    r"|can't|couldn't|hasn't|haven't)\s+(?:it|you|they|we|he|she|there|that|this)\s*\?\s*$",
+)
+_PRAISE_WORDS = (
+    r"excellent|wonderful|amazing|fantastic|brilliant|outstanding|superb|great|friendly"
+    r"|dedicated|caring|compassionate|hard-?working|award-winning|world-class|first-class"
+    r"|committed|fabulous|exciting|innovative|state-of-the-art|much-needed|long-awaited"
+)
+_PRESUMING = (
+    r"\bhow\s+(?:excellent|great|wonderful|amazing|fantastic|brilliant|outstanding|superb)\b",
+    r"\bhow\s+(?:bad|terrible|awful|poor|disappointing|dreadful)\b",
+    r"\bhow\s+much\s+(?:did|do|would)\s+you\s+(?:enjoy|like|love|value|appreciate)\b",
+    rf"\bour\s+(?:[a-z-]+\s+)?(?:{_PRAISE_WORDS})\b",
+    rf"\b(?:{_PRAISE_WORDS}|improved)\s+new\b",
+    r"\bnew\s+and\s+improved\b",
+)
+_LOADED_RE = re.compile("|".join(_LOADED), _I)
+_PRESUMING_RE = re.compile("|".join(_PRESUMING), _I)
+_AGREE = re.compile(
+    r"\b(?:do|would|did)\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+agree\b"
+    r"|\bto\s+what\s+extent\s+do\s+you\s+agree\b",
+    _I,
+)
+
+
+def _is_adjective(word: str) -> bool:
+    word = word.lower()
+    if word in POSITIVE_ADJECTIVES or word in NEGATIVE_ADJECTIVES:
+        return True
+    if word in _NOT_ADJECTIVES or len(word) < 5:
+        return False
+    return bool(_SUFFIX_ADJECTIVE.search(word)) or (word.endswith("ly") and len(word) > 5)
+
+
+def _polarity(word: str) -> int:
+    word = word.lower()
+    return (word in POSITIVE_ADJECTIVES) - (word in NEGATIVE_ADJECTIVES)
+
+
+def _adjective_pair(text: str) -> tuple[str, str] | None:
+    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    for i, (token, start) in enumerate(tokens):
+        joiner = token.lower()
+        if joiner not in ("and", "or") or any(a <= start < b for a, b in fixed):
+            continue
+        left = next((t for t, _ in reversed(tokens[:i]) if t != ","), "")
+        right_tokens = [t for t, _ in tokens[i + 1 :] if t.lower() not in _INTENSIFIERS]
+        right = right_tokens[0] if right_tokens else ""
+        if not (_is_adjective(left) and _is_adjective(right)):
+            continue
+        if joiner == "and" or _polarity(left) * _polarity(right) > 0:
+            return left, right
+    return None
+
+
+def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
+    stem = _STEM.search(text)
+    if not stem:
+        return None
+    rest = re.split(r"[?.,;:!]", text[stem.end() :], maxsplit=1)[0]
+    offset = stem.end()
+    for m in re.finditer(r"\band\b", rest, _I):
+        at = offset + m.start()
+        if any(a <= at < b for a, b in (p.span() for p in _FIXED_PAIR.finditer(text))):
+            continue
+        left_words = rest[: m.start()].split()
+        right_words = rest[m.end() :].split()
+        if not (0 < len(left_words) <= _MAX_SIDE_WORDS and 0 < len(right_words) <= _MAX_SIDE_WORDS):
+            continue
+        if right_words[0].lower() in _CLAUSE_STARTERS:
+            continue
+        if left_words[-1][:1].isupper() and right_words[0][:1].isupper():
+            continue  # a place or service name such as Lancashire and South Cumbria
+        return " ".join(left_words), " ".join(right_words)
+    return None
+
+
+def double_barrelled(text: str) -> tuple[str, str] | None:
+    """The two things a question asks about at once, or None."""
+    return _adjective_pair(text) or _noun_phrase_pair(text)
+
+
+def leading_wording(text: str) -> tuple[str, str] | None:
+    """(severity, message) when the wording pushes people towards an answer, else None."""
+    text = text.replace("’", "'")
+    if _LOADED_RE.search(text):
+        return "error", (
+            "This question is leading: its wording suggests the answer we want. Ask it neutrally,"
+            " for example 'How would you rate...' or 'What do you think of...'."
+        )
+    if _PRESUMING_RE.search(text):
+        return "error", (
+            "This question is leading: it praises the service or assumes how people feel. Remove"
+            " the praise (or blame) and ask neutrally, for example 'How would you rate...'."
+        )
+    if _AGREE.search(text) and not re.search(r"\bdisagree\b", text, _I):
+        return "advice", (
+            "Agree statements nudge people to agree. Ask 'To what extent do you agree or disagree"
+            "...' with a balanced scale, or ask the question directly."
+        )
+    return None
+
+
+def too_long_findings(text: str, where: str, key: str | None, line: int | None) -> list[Finding]:
+    problems = readability_problems(text)
+    if not problems:
+        return []
+    message = f"The {where} may be hard to read. " + " ".join(problems)
+    return [Finding("too_long", "advice", message, key, line)]
+
+
+def jargon_findings(texts: list[str], key: str | None, line: int | None) -> list[Finding]:
+    findings, seen = [], set()
+    for text in texts:
+        for term in find_jargon(text):
+            if term.term in seen:
+                continue
+            seen.add(term.term)
+            why = f": {term.note}" if term.note else ""
+            message = (
+                f"'{term.term}' is NHS jargon{why}. Many people will not know it: use plain "
+                f"words such as '{term.plain_alternative}'."
+            )
+            findings.append(Finding("jargon", "advice", message, key, line))
+    return findings
+
+
+def check_wording(
+    text: str, *, key: str | None = None, line: int | None = None, ig_justification: str = ""
+) -> list[Finding]:
+    """Every wording rule for one question text."""
+    findings = too_long_findings(text, "question", key, line)
+    findings += jargon_findings([text], key, line)
+    pair = double_barrelled(text)
+    if pair:
+        message = (
+            f"This question may ask about two things at once ('{pair[0]}' and '{pair[1]}'). "
+            "People may feel differently about each: ask a separate question for each."
+        )
+        findings.append(Finding("double_barrelled", "advice", message, key, line))
+    leading = leading_wording(text)
+    if leading:
+        findings.append(Finding("leading", leading[0], leading[1], key, line))
+    asked = personal_data_asked(text)
+    if asked and not ig_justification.strip():
+        message = (
+            f"This question asks people for {asked}, which is personal identifiable "
+            "information. Only ask for it if you need it: check with Information Governance and "
+            "record their justification, or remove the question."
+        )
+        if asked in ALTERNATIVES:
+            message += " " + ALTERNATIVES[asked]
+        findings.append(Finding("personal_data", "error", message, key, line))
+    return findings
