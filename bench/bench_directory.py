@@ -121,8 +121,11 @@ def run(kind: str, url: str) -> dict:
     samples = directory_timing(app, token, place_id)
     result = {"median_ms": median(samples), "max_ms": round(max(samples), 2)}
     with app.app_context():
-        for index in ("ix_members_place_created", "ix_members_place_status",
-                      "ix_members_status_created"):
+        for index in (
+            "ix_members_place_created",
+            "ix_members_place_status",
+            "ix_members_status_created",
+        ):
             db.session.execute(sa.text(f"DROP INDEX {index}"))
         db.session.commit()
         db.session.remove()
