@@ -44,7 +44,10 @@ MODEL_MODULES = (
     "panel.auth.models",
     "panel.audit.models",
     "panel.members.models",
+    "panel.segments.models",
     "mailer.models",
+    "mailer.events.models",
+    "mailer.bulletins.models",
 )
 
 
@@ -82,6 +85,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from mailer.bulletins.views import blueprint as bulletins_blueprint
+    from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
+    from mailer.events.views import blueprint as webhooks_blueprint
     from mailer.views import blueprint as mailer_blueprint
     from panel.audit.views import blueprint as audit_blueprint
     from panel.auth.admin_views import blueprint as staff_admin_blueprint
@@ -91,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from panel.members.staff_views import blueprint as members_blueprint
     from panel.pages.views import blueprint as pages_blueprint
     from panel.places.views import blueprint as places_blueprint
+    from panel.segments.views import blueprint as segments_blueprint
     from panel.staff_home import blueprint as staff_home_blueprint
 
     for blueprint in (
@@ -104,5 +111,9 @@ def _register_blueprints(app: Flask) -> None:
         join_blueprint,
         member_area_blueprint,
         members_blueprint,
+        segments_blueprint,
+        webhooks_blueprint,
+        bulletins_blueprint,
+        bulletin_view_blueprint,
     ):
         app.register_blueprint(blueprint)

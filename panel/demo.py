@@ -77,9 +77,13 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
 
 def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     """Everything the demo needs; later capabilities add their own steps here."""
+    from mailer.bulletins.demo import create_demo_bulletins
     from panel.members.demo import create_demo_members
+    from panel.segments.demo import create_demo_segments
 
     load_reference_places(session)
     accounts = create_demo_staff(session, now)
     create_demo_members(session, now)
+    create_demo_segments(session, now)
+    create_demo_bulletins(session, now)
     return accounts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -19,7 +20,7 @@ class MultiCheckboxField(SelectMultipleField):
         values = {str(value) for value, *_ in self.iter_choices()}
         for item in self.data or []:
             if str(item) not in values:
-                raise ValueError("Choose from the options shown")
+                raise ValidationError("Choose from the options shown")
 
 
 def strip_whitespace(value):

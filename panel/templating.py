@@ -66,9 +66,11 @@ def staff_navigation() -> list[dict]:
     items = [
         ("staff_home.index", "Home", None),
         ("members.index", "Members", {Role.COMMS, Role.PLACE}),
+        ("segments.index", "Segments", None),
         ("places.index", "Places", {Role.COMMS}),
         ("staff_admin.index", "Staff", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),
+        ("bulletins.index", "Bulletins", None),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]
     current = request.endpoint or ""

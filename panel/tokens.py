@@ -16,8 +16,9 @@ class TokenPurpose(StrEnum):
     MAGIC_LINK = "magic-link"
     UNSUBSCRIBE = "unsubscribe"
     SURVEY_LINK = "survey-link"
-    PASSWORD_RESET = "password-reset"  # noqa: S105 (a salt name, not a secret)  # noqa: S105 (a salt name, not a secret)
+    PASSWORD_RESET = "password-reset"  # noqa: S105 (a salt name, not a secret)
     STAFF_INVITE = "staff-invite"
+    BULLETIN_VIEW = "bulletin-view"
 
 
 class InvalidToken(Exception):

@@ -26,6 +26,31 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "members.import_preview": COMMS,
     "members.sources_index": MEMBER_DATA,
     "members.source_detail": MEMBER_DATA,
+    # segments: observers may read; only comms and place teams build, select and export
+    "segments.index": ALL,
+    "segments.builder": ALL,
+    "segments.change": MEMBER_DATA,
+    "segments.add_condition": MEMBER_DATA,
+    "segments.dashboard": ALL,
+    "segments.contact_rules": ALL,
+    "segments.select": MEMBER_DATA,
+    "segments.selection": MEMBER_DATA,
+    "segments.export_selection": MEMBER_DATA,
+    # bulletins: any staff may contribute items; comms and place teams write and send
+    "bulletins.index": ALL,
+    "bulletins.detail": MEMBER_DATA,
+    "bulletins.edit": MEMBER_DATA,
+    "bulletins.new_item": MEMBER_DATA,
+    "bulletins.edit_item": MEMBER_DATA,
+    "bulletins.arrange_item": MEMBER_DATA,
+    "bulletins.audience": MEMBER_DATA,
+    "bulletins.preview": MEMBER_DATA,
+    "bulletins.test_send": MEMBER_DATA,
+    "bulletins.schedule_send": MEMBER_DATA,
+    "bulletins.control": MEMBER_DATA,
+    "bulletins.contribute": ALL,
+    "bulletins.review_list": COMMS,
+    "bulletins.review": COMMS,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
@@ -66,7 +91,11 @@ PUBLIC_ROUTES = {
     "member_area.your_data_json",
     "member_area.leave",
     "member_area.sign_out",
+    # SendGrid's Event Webhook: authenticated by its ECDSA signature
+    "webhooks.sendgrid_events",
+    # a bulletin as sent, without personal data, behind a signed token
+    "bulletin_view.view",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.
-CSRF_EXEMPT = {"join.unsubscribe_one_click"}
+CSRF_EXEMPT = {"join.unsubscribe_one_click", "webhooks.sendgrid_events"}

@@ -86,3 +86,25 @@ class PostcodeDistrict(Base):
 
     def __repr__(self) -> str:
         return f"<PostcodeDistrict {self.outward_code}>"
+
+
+class PopulationFigure(Base):
+    """Census 2021 usual residents of a place in one category, loaded from a data file."""
+
+    __tablename__ = "population_figures"
+    __table_args__ = (sa.UniqueConstraint("place_id", "dimension", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("places.id"))
+    #: age_band, sex, ethnic_group (five Census groups) or disability.
+    dimension: Mapped[str] = mapped_column(sa.String(30))
+    category: Mapped[str] = mapped_column(sa.String(30))
+    population: Mapped[int]
+    #: caveats, e.g. a district whose counts were estimated from percentages.
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    source: Mapped[str] = mapped_column(sa.String(300))
+
+    place: Mapped[Place] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PopulationFigure {self.dimension}:{self.category}>"

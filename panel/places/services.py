@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from panel.places.models import District, Neighbourhood, Place, PostcodeDistrict
+from panel.places.models import District, Neighbourhood, Place, PopulationFigure, PostcodeDistrict
 from panel.places.postcodes import outward_code
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -69,6 +69,25 @@ def load_reference_places(session: Session) -> None:
                 post_town=row["post_town"] or None,
             )
         )
+    session.flush()
+    load_population_figures(session, places)
+
+
+def load_population_figures(session: Session, places: dict[str, Place]) -> None:
+    """Census 2021 figures per place, for representativeness (inserted once, never overwritten)."""
+    if session.scalar(sa.select(PopulationFigure.id).limit(1)) is not None:
+        return
+    session.add_all(
+        PopulationFigure(
+            place=places[row["place_code"]],
+            dimension=row["dimension"],
+            category=row["category"],
+            population=int(row["population"]),
+            note=row["note"],
+            source=row["source"],
+        )
+        for row in _rows("population_2021.csv")
+    )
     session.flush()
 
 

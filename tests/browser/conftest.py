@@ -167,3 +167,60 @@ def phone(browser, live_server):
     )
     yield lambda label: PageChecker(context.new_page(), live_server.config["LIVE_URL"], label)
     context.close()
+
+
+@pytest.fixture(scope="session")
+def staff_contexts(browser, live_server):
+    """One signed-in browser context per role, for a staff user made for the browser tests (so no
+    two tests reuse a demo account's authenticator code within its 30-second window)."""
+    from panel.auth.models import Role, StaffUser
+    from panel.auth.passwords import hash_password
+    from panel.places.models import Place
+
+    contexts = {}
+
+    def get(role: Role):
+        if role in contexts:
+            return contexts[role]
+        secret = pyotp.random_base32()
+        email = f"browser-{role.value}@example.nhs.uk"
+        with live_server.app_context():
+            places = list(db.session.scalars(sa.select(Place).where(Place.code == "blackpool")))
+            db.session.add(
+                StaffUser(
+                    email=email,
+                    name=f"Browser {role.value}",
+                    role=role,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    totp_secret=secret,
+                    totp_confirmed_at=utcnow(),
+                    places=places if role is Role.PLACE else [],
+                )
+            )
+            db.session.commit()
+            db.session.remove()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        base = live_server.config["LIVE_URL"]
+        page.goto(base + "/staff/sign-in")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button:has-text('Sign in')")
+        page.fill("#code", pyotp.TOTP(secret).now())
+        page.click("button:has-text('Continue')")
+        page.wait_for_url(re.compile(r".*/staff/$"))
+        page.close()
+        contexts[role] = context
+        return context
+
+    yield get
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def staff_page(staff_contexts, live_server):
+    """staff_page(role, label) -> a PageChecker on a new tab of that role's signed-in context."""
+    return lambda role, label: PageChecker(
+        staff_contexts(role).new_page(), live_server.config["LIVE_URL"], label
+    )

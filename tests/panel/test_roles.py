@@ -17,6 +17,10 @@ SAMPLE_ARGS = {
     "member_id": 999999,
     "import_id": 999999,
     "source_id": 999999,
+    "segment_id": 999999,
+    "selection_id": 999999,
+    "bulletin_id": 999999,
+    "item_id": 999999,
 }
 
 

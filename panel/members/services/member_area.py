@@ -131,16 +131,23 @@ def resubscribe(session: Session, member: Member, now: datetime) -> None:
 MEMBER_DATA_SECTIONS: list[Callable[[Session, Member], tuple[str, object]]] = []
 
 
-def member_data_section(function):
-    MEMBER_DATA_SECTIONS.append(function)
-    return function
+def member_data_section(*tables: str):
+    """Register an export section and the tables it covers (a test checks every table that
+    refers to members is covered by some section)."""
+
+    def register(function):
+        function.tables = tables
+        MEMBER_DATA_SECTIONS.append(function)
+        return function
+
+    return register
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@member_data_section
+@member_data_section("members")
 def _profile_section(session: Session, member: Member):
     return "profile", {
         "first_name": member.first_name,
@@ -165,7 +172,7 @@ def _profile_section(session: Session, member: Member):
     }
 
 
-@member_data_section
+@member_data_section("member_equality")
 def _equality_section(session: Session, member: Member):
     if member.equality is None:
         return "equality_monitoring", None
@@ -175,7 +182,7 @@ def _equality_section(session: Session, member: Member):
     }
 
 
-@member_data_section
+@member_data_section("consent_records")
 def _consent_section(session: Session, member: Member):
     return "consents", [
         {
@@ -189,7 +196,7 @@ def _consent_section(session: Session, member: Member):
     ]
 
 
-@member_data_section
+@member_data_section("outbound_emails")
 def _emails_section(session: Session, member: Member):
     emails = session.scalars(
         sa.select(OutboundEmail)
@@ -218,12 +225,18 @@ def export_member_data(session: Session, member: Member) -> dict:
 ERASURE_STEPS: list[Callable[[Session, Member, datetime], None]] = []
 
 
-def erasure_step(function):
-    ERASURE_STEPS.append(function)
-    return function
+def erasure_step(*tables: str):
+    """Register an erasure step and the tables it cleans (checked by a test, as for exports)."""
+
+    def register(function):
+        function.tables = tables
+        ERASURE_STEPS.append(function)
+        return function
+
+    return register
 
 
-@erasure_step
+@erasure_step("outbound_emails")
 def _erase_emails(session: Session, member: Member, now: datetime) -> None:
     session.execute(
         sa.update(OutboundEmail)

@@ -1,0 +1,83 @@
+"""Demo bulletins: one draft being written, and one already sent with a realistic ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.bulletins.models import (
+    BatchState,
+    BulletinBatch,
+    BulletinRecipient,
+    BulletinStatus,
+    ItemKind,
+    RecipientState,
+)
+from mailer.bulletins.services import audience, compose
+from mailer.bulletins.services.send import freeze_content
+from panel.auth.models import Role, StaffUser
+
+
+def _item(session, bulletin, kind, title, body, link_url="", link_text="", survey_id=None):
+    compose.save_item(
+        session, bulletin, None, kind=kind, title=title, body=body,
+        link_url=link_url, link_text=link_text, survey_id=survey_id,
+    )  # fmt: skip
+
+
+def create_demo_bulletins(session: Session, now: datetime) -> None:
+    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS).limit(1))
+    if comms is None:
+        return
+    sent_at = now - timedelta(days=14)
+    sent = compose.create_bulletin(
+        session, comms, "Citizens' Panel news: November 2026", None, sent_at
+    )
+    compose.update_bulletin(
+        sent, sent.title, "Thank you to everyone who took part in our autumn surveys.", sent_at
+    )
+    _item(session, sent, ItemKind.RESULT, "You said, we did: GP appointments",
+          "You told us booking was hard: **three practices** now book online.")  # fmt: skip
+    _item(session, sent, ItemKind.EVENT, "Drop-in at Lancaster library",
+          "Come and meet the engagement team on 2 December, 10am to 1pm.")  # fmt: skip
+    sent.scheduled_by_id = comms.id
+    sent.send_at = sent.started_at = sent_at
+    audience.fix_recipients(session, sent, comms, sent_at)
+    freeze_content(sent)
+    sent.status = BulletinStatus.SENT
+    sent.finished_at = sent_at + timedelta(minutes=2)
+    # A realistic outcome: all accepted but one batch whose answer was lost (shown for a resend).
+    ids = list(session.scalars(sa.select(BulletinRecipient.id).where(
+        BulletinRecipient.bulletin_id == sent.id).order_by(BulletinRecipient.id)))  # fmt: skip
+    lost = ids[-3:]
+    for state, chunk in ((BatchState.ACCEPTED, ids[:-3]), (BatchState.UNKNOWN, lost)):
+        if not chunk:
+            continue
+        batch = BulletinBatch(
+            bulletin_id=sent.id, state=state, size=len(chunk), started_at=sent_at,
+            finished_at=sent_at + timedelta(seconds=5), attempts=1,
+            message_id="demo" if state is BatchState.ACCEPTED else "",
+            error="" if state is BatchState.ACCEPTED else "no answer: TimeoutError",
+        )  # fmt: skip
+        session.add(batch)
+        session.flush()
+        session.execute(
+            sa.update(BulletinRecipient)
+            .where(BulletinRecipient.id.in_(chunk))
+            .values(state=RecipientState(state.value), batch_id=batch.id)
+        )
+
+    draft = compose.create_bulletin(
+        session, comms, "Citizens' Panel news: December 2026", None, now
+    )
+    compose.update_bulletin(
+        draft, draft.title, "Our winter edition: have your say on maternity care.", now
+    )
+    _item(session, draft, ItemKind.SURVEY, "Tell us about maternity care",
+          "The survey takes about ten minutes.", "https://panel.example.nhs.uk/s/{token}",
+          "Take the maternity survey", 1)  # fmt: skip
+    _item(session, draft, ItemKind.OPPORTUNITY, "Join our patient reference group",
+          "We are looking for people in South Cumbria to join a monthly group.")  # fmt: skip
+    session.flush()

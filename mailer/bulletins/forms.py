@@ -1,0 +1,103 @@
+"""Bulletin forms: create, edit, items, audience, schedule, contributions and their review."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+
+from mailer.bulletins.models import ItemKind
+from panel.forms_common import strip_whitespace
+
+MARKDOWN_HINT = (
+    "Markdown: **bold**, [link text](https://...), ![describe the image](https://...). "
+    'Link text should say where the link goes, not "click here".'
+)
+KIND_CHOICES = [(kind.value, kind.label) for kind in ItemKind]
+
+
+class NewBulletinForm(FlaskForm):
+    title = StringField(
+        "Title (also the email subject)",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter a title"), Length(max=150)],
+    )
+    place_id = SelectField("Who is it for", coerce=int)
+
+
+class BulletinForm(FlaskForm):
+    title = StringField(
+        "Title (also the email subject)",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter a title"), Length(max=150)],
+    )
+    intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=5000)])
+
+
+class ItemForm(FlaskForm):
+    kind = RadioField("Type of item", choices=KIND_CHOICES, default=ItemKind.NEWS.value)
+    title = StringField(
+        "Heading",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter a heading"), Length(max=150)],
+    )
+    body = TextAreaField("Text", description=MARKDOWN_HINT, validators=[Length(max=10000)])
+    link_url = StringField(
+        "Link (optional)",
+        description="For a survey invitation, put {token} where each person's own code goes.",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=500), URL(require_tld=False, message="Enter a link")],
+    )
+    link_text = StringField(
+        "Link text", filters=[strip_whitespace], validators=[Optional(), Length(max=120)]
+    )
+    survey_id = IntegerField("Survey number (survey invitations only)", validators=[Optional()])
+
+
+class ContributionForm(ItemForm):
+    kind = RadioField(
+        "Type of item",
+        choices=[c for c in KIND_CHOICES if c[0] != ItemKind.SURVEY.value],
+        default=ItemKind.NEWS.value,
+    )
+    survey_id = None
+
+
+class ReviewForm(ItemForm):
+    decision = RadioField(
+        "Decision",
+        choices=[
+            ("approve", "Approve for a later bulletin"),
+            ("place", "Approve and add to the bulletin chosen below"),
+            ("reject", "Reject"),
+        ],
+        validators=[InputRequired("Choose what to do with this item")],
+    )
+    bulletin_id = SelectField("Bulletin", coerce=int, validators=[Optional()])
+    note = TextAreaField(
+        "Note to the contributor (optional)", validators=[Optional(), Length(max=500)]
+    )
+
+
+class AudienceForm(FlaskForm):
+    segment_id = RadioField("Who should get it", coerce=int)
+
+
+class ScheduleForm(FlaskForm):
+    when = RadioField(
+        "When should it go",
+        choices=[("now", "Send now"), ("later", "At a date and time")],
+        validators=[InputRequired("Choose when to send")],
+    )
+    send_date = DateField("Date", validators=[Optional()])
+    send_time = TimeField("Time (UK time)", validators=[Optional()])
+    # Filled in only when the time is ambiguous; the resolver accepts nothing but 0 or 1.
+    fold = RadioField("Which one", choices=[], validators=[Optional()], validate_choice=False)

@@ -1,0 +1,178 @@
+"""What the bulletin pages show, gathered here so the views stay thin and templates never query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.bulletins.models import (
+    BatchState,
+    Bulletin,
+    BulletinBatch,
+    BulletinRecipient,
+    BulletinStatus,
+    ItemKind,
+    RecipientState,
+)
+from mailer.bulletins.services import audience, compose, contributions, schedule
+from panel.auth.models import Role, StaffUser
+from panel.members.views_support import place_choices
+
+
+def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
+    if user.role is Role.PLACE:
+        return [(p.id, f"Members in {p.name}") for p in user.places]
+    return [(0, "The whole panel (communications and engagement team)")] + [
+        (place_id, f"Members in {name}") for place_id, name in place_choices()
+    ]
+
+
+def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    from panel.segments.services.segments import visible_segments
+
+    whole = "Everyone on the panel" + (" in your places" if user.role is Role.PLACE else "")
+    return [(0, whole)] + [(s.id, f"Segment: {s.name}") for s in visible_segments(session, user)]
+
+
+def segment_or_404(session: Session, segment_id: int, user: StaffUser):
+    if not segment_id:
+        return None
+    from panel.segments.services.segments import get_segment_or_404
+
+    return get_segment_or_404(session, segment_id, user)
+
+
+def audience_counts(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime):
+    try:
+        return audience.count_audience(session, bulletin, user, now)
+    except audience.AudienceError:
+        return None
+
+
+def state_counts(session: Session, bulletin_id: int) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(BulletinRecipient.state, sa.func.count())
+        .where(BulletinRecipient.bulletin_id == bulletin_id)
+        .group_by(BulletinRecipient.state)
+    ).all()
+    counts = {state.value: 0 for state in RecipientState}
+    counts.update({str(state.value if hasattr(state, "value") else state): n for state, n in rows})
+    return counts
+
+
+def progress(bulletin: Bulletin, counts: dict[str, int], now: datetime) -> dict:
+    total = bulletin.recipient_count
+    done = counts["accepted"]
+    elapsed = (
+        ((bulletin.finished_at or now) - bulletin.started_at).total_seconds()
+        if (bulletin.started_at)
+        else 0
+    )
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = counts["pending"] + counts["sending"]
+    return {
+        "total": total,
+        "sent": done,
+        "rate": round(rate),
+        "seconds_left": round(left / rate) if rate and left else None,
+        "percent": round(100 * done / total) if total else 0,
+    }
+
+
+def detail_context(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime) -> dict:
+    counts = state_counts(session, bulletin.id)
+    problem_batches = list(
+        session.scalars(
+            sa.select(BulletinBatch)
+            .where(
+                BulletinBatch.bulletin_id == bulletin.id,
+                BulletinBatch.state.in_([BatchState.FAILED, BatchState.UNKNOWN]),
+            )
+            .order_by(BulletinBatch.id)
+        )
+    )
+    started = bulletin.started_at is not None
+    return {
+        "bulletin": bulletin,
+        "counts": counts,
+        "progress": progress(bulletin, counts, now),
+        "problem_batches": problem_batches,
+        "unresolved": counts["unknown"] + counts["failed"],
+        "audience_preview": None if started else audience_counts(session, bulletin, user, now),
+        "warnings": [] if started else compose_warnings(bulletin),
+        "live": bulletin.status is BulletinStatus.SENDING,
+    }
+
+
+def compose_warnings(bulletin: Bulletin) -> list[str]:
+    from mailer.bulletins.rendering import content_warnings
+
+    return content_warnings(bulletin)
+
+
+def resolve_schedule_form(form, zone: str, now: datetime) -> datetime | None:
+    """The instant the form asks for, or None with the field errors set (never a guess)."""
+    if form.when.data == "now":
+        return now
+    if form.send_date.data is None:
+        form.send_date.errors.append("Enter the date to send")
+        return None
+    if form.send_time.data is None:
+        form.send_time.errors.append("Enter the time to send")
+        return None
+    fold = int(form.fold.data) if form.fold.data in ("0", "1") else None
+    try:
+        when = schedule.resolve_local_time(form.send_date.data, form.send_time.data, zone, fold)
+    except schedule.NonExistentTime:
+        form.send_time.errors.append(
+            "This time does not exist on that day because the clocks go forward: choose another"
+        )
+        return None
+    except schedule.AmbiguousTime as ambiguous:
+        labels = {0: "The first time (British Summer Time)", 1: "The second time (GMT)"}
+        form.fold.choices = [(str(f), labels[f]) for f, _instant in ambiguous.choices]
+        form.fold.errors.append(
+            "This time happens twice because the clocks go back: choose which one you mean"
+        )
+        return None
+    if when < now:
+        form.send_date.errors.append("Choose a time in the future, or send now")
+        return None
+    return when
+
+
+def open_bulletin_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    return [(0, "Choose a bulletin")] + [
+        (b.id, b.title) for b in compose.visible_bulletins(session, user) if b.is_editable
+    ]
+
+
+def apply_review(session: Session, user: StaffUser, item, form, now: datetime):
+    """Save the reviewer's edits and decision; returns a ComposeError to show, or None."""
+    try:
+        compose.save_item(
+            session,
+            None,
+            item,
+            kind=ItemKind(form.kind.data),
+            title=form.title.data,
+            body=form.body.data or "",
+            link_url=form.link_url.data or "",
+            link_text=form.link_text.data or "",
+            survey_id=form.survey_id.data,
+        )
+        bulletin = session.get(Bulletin, form.bulletin_id.data) if form.bulletin_id.data else None
+        contributions.review_contribution(
+            session,
+            user,
+            item,
+            decision=form.decision.data,
+            note=form.note.data or "",
+            bulletin=bulletin,
+            now=now,
+        )
+    except compose.ComposeError as error:
+        return error
+    return None

@@ -1,0 +1,1 @@
+"""Bulletin services: compose, audience, schedule, send and contributions."""

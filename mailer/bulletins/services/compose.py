@@ -1,0 +1,167 @@
+"""Writing a bulletin: title, introduction and ordered items, and a test send to yourself."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.bulletins import markdown, rendering
+from mailer.bulletins.models import (
+    AudienceKind,
+    Bulletin,
+    BulletinItem,
+    IllegalTransition,
+    ItemKind,
+)
+from mailer.queue import queue_email
+from panel.audit.services import record_audit
+from panel.auth.access import can_see_place, visible_place_ids
+from panel.auth.models import Role, StaffUser
+
+
+class ComposeError(ValueError):
+    """Content that cannot be accepted; ``field`` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def check_markdown(field: str, text: str) -> None:
+    """Raises ComposeError for images without alt text (vague links are only flagged)."""
+    problems = markdown.image_errors(text)
+    if problems:
+        raise ComposeError(field, problems[0])
+
+
+def visible_bulletins(session: Session, user: StaffUser) -> list[Bulletin]:
+    """Comms see every bulletin; a place team sees its places' bulletins; observers none."""
+    if user.role is Role.OBSERVER:
+        return []
+    query = sa.select(Bulletin).order_by(Bulletin.id.desc())
+    place_ids = visible_place_ids(user)
+    if place_ids is not None:
+        query = query.where(Bulletin.place_id.in_(sorted(place_ids)))
+    return list(session.scalars(query))
+
+
+def create_bulletin(
+    session: Session, user: StaffUser, title: str, place_id: int | None, now: datetime
+) -> Bulletin:
+    """A new draft. A place team's bulletin must belong to one of its places. Raises
+    ComposeError."""
+    if user.role is Role.PLACE and not can_see_place(user, place_id):
+        raise ComposeError("place_id", "Choose one of your places")
+    bulletin = Bulletin(
+        title=" ".join(title.split()),
+        place_id=place_id,
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(bulletin)
+    session.flush()
+    record_audit(session, user, "bulletin.create", "bulletin", [bulletin.id], now=now)
+    return bulletin
+
+
+def _editable(bulletin: Bulletin) -> None:
+    if not bulletin.is_editable:
+        raise IllegalTransition("A bulletin cannot be changed once sending has started")
+
+
+def update_bulletin(bulletin: Bulletin, title: str, intro: str, now: datetime) -> None:
+    """Raises ComposeError or IllegalTransition."""
+    _editable(bulletin)
+    check_markdown("intro", intro)
+    bulletin.title = " ".join(title.split())
+    bulletin.intro = intro.strip()
+    bulletin.updated_at = now
+
+
+def set_audience(bulletin: Bulletin, segment) -> None:
+    """The whole panel (segment None) or a segment the user was allowed to load."""
+    _editable(bulletin)
+    bulletin.audience = AudienceKind.SEGMENT if segment is not None else AudienceKind.PANEL
+    bulletin.segment_id = segment.id if segment is not None else None
+
+
+def save_item(
+    session: Session,
+    bulletin: Bulletin | None,
+    item: BulletinItem | None,
+    *,
+    kind: ItemKind,
+    title: str,
+    body: str,
+    link_url: str,
+    link_text: str,
+    survey_id: int | None,
+) -> BulletinItem:
+    """Add an item at the end of ``bulletin`` or change ``item``. Raises ComposeError."""
+    if bulletin is not None:
+        _editable(bulletin)
+    check_markdown("body", body)
+    if kind is ItemKind.SURVEY and (survey_id is None or "{token}" not in link_url):
+        raise ComposeError(
+            "link_url", "A survey invitation needs the survey number and a link with {token}"
+        )
+    if link_url and not link_url.startswith(("https://", "http://")):
+        raise ComposeError("link_url", "Enter a link starting with https://")
+    if item is None:
+        item = BulletinItem(bulletin=bulletin, position=len(bulletin.items) if bulletin else 0)
+        session.add(item)
+    item.kind = kind
+    item.title = " ".join(title.split())
+    item.body = body.strip()
+    item.link_url = link_url.strip()
+    item.link_text = " ".join(link_text.split())
+    item.survey_id = survey_id
+    session.flush()
+    return item
+
+
+def move_item(bulletin: Bulletin, item: BulletinItem, step: int) -> None:
+    """Swap the item with its neighbour (step -1 up, +1 down)."""
+    _editable(bulletin)
+    items = list(bulletin.items)
+    index = items.index(item)
+    other = index + step
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items):
+        each.position = position
+
+
+def remove_item(session: Session, bulletin: Bulletin, item: BulletinItem) -> None:
+    _editable(bulletin)
+    if item.contribution_status is not None:
+        # A contribution goes back to the approved pile rather than disappearing.
+        from mailer.bulletins.models import ContributionStatus
+
+        item.bulletin = None
+        item.contribution_status = ContributionStatus.APPROVED
+    else:
+        session.delete(item)
+    session.flush()
+    session.expire(bulletin, ["items"])
+    for position, each in enumerate(bulletin.items):
+        each.position = position
+
+
+def test_send(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime):
+    """Queue the bulletin to the user's own address, through the one mail queue, personalised
+    with their first name. Returns the queued email (None when the address is suppressed)."""
+    email = queue_email(
+        session,
+        to_email=user.email,
+        template="bulletin",
+        context=rendering.person_context(bulletin, user.name.split()[0]),
+        idempotency_key=f"bulletin-test:{bulletin.id}:{secrets.token_hex(8)}",
+        now=now,
+    )
+    record_audit(session, user, "bulletin.test_send", "bulletin", [bulletin.id], now=now)
+    return email

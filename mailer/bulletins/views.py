@@ -1,0 +1,317 @@
+"""Staff pages for bulletins: list, editor, audience, preview, schedule, progress and controls;
+contributions; and the public "view in browser" page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from mailer.bulletins import (
+    member_data,  # noqa: F401  (registers export and erasure steps)
+    page_data,
+    rendering,
+)
+from mailer.bulletins.forms import (
+    AudienceForm,
+    BulletinForm,
+    ContributionForm,
+    ItemForm,
+    NewBulletinForm,
+    ReviewForm,
+    ScheduleForm,
+)
+from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition, ItemKind
+from mailer.bulletins.services import compose, contributions, schedule, send
+from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.auth.models import Role
+from panel.database import utcnow
+from panel.extensions import db
+from panel.forms_common import ConfirmForm
+from panel.tokens import InvalidToken, TokenPurpose, read_token
+
+blueprint = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
+public_blueprint = Blueprint("bulletin_view", __name__, url_prefix="/bulletins")
+EDITORS = tuple(MEMBER_DATA_ROLES)
+
+
+def _bulletin(bulletin_id: int) -> Bulletin:
+    """Another place's bulletin is a 404, exactly like a missing one."""
+    return get_scoped_or_404(db.session, Bulletin, bulletin_id, current_user)
+
+
+def _item(bulletin: Bulletin, item_id: int) -> BulletinItem:
+    item = db.session.get(BulletinItem, item_id)
+    if item is None or item.bulletin_id != bulletin.id:
+        abort(404)
+    return item
+
+
+def _to_detail(bulletin: Bulletin):
+    return redirect(url_for("bulletins.detail", bulletin_id=bulletin.id))
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@staff_required(*ALL_STAFF)
+def index():
+    form = NewBulletinForm()
+    form.place_id.choices = page_data.owner_choices(current_user)
+    if form.validate_on_submit():
+        if current_user.role not in EDITORS:
+            abort(403)
+        try:
+            bulletin = compose.create_bulletin(
+                db.session, current_user, form.title.data, form.place_id.data or None, utcnow()
+            )
+        except compose.ComposeError as error:
+            form.place_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id))
+    bulletins = compose.visible_bulletins(db.session, current_user)
+    return render_template("mailer/bulletins/index.html", form=form, bulletins=bulletins)
+
+
+@blueprint.get("/<int:bulletin_id>")
+@staff_required(*EDITORS)
+def detail(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    context = page_data.detail_context(db.session, bulletin, current_user, utcnow())
+    if request.args.get("part") == "progress":
+        return render_template("mailer/bulletins/_progress.html", **context)
+    return render_template("mailer/bulletins/detail.html", form=ConfirmForm(), **context)
+
+
+@blueprint.route("/<int:bulletin_id>/edit", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def edit(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    form = BulletinForm(obj=bulletin)
+    if form.validate_on_submit():
+        try:
+            compose.update_bulletin(bulletin, form.title.data, form.intro.data or "", utcnow())
+        except compose.ComposeError as error:
+            getattr(form, error.field).errors.append(str(error))
+        except IllegalTransition as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Bulletin saved", "info")
+            return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id))
+    warnings = rendering.content_warnings(bulletin)
+    return render_template(
+        "mailer/bulletins/edit.html",
+        form=form,
+        bulletin=bulletin,
+        warnings=warnings,
+        action_form=ConfirmForm(),
+    )
+
+
+def _save_item(bulletin: Bulletin, item: BulletinItem | None):
+    form = ItemForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            compose.save_item(
+                db.session,
+                bulletin,
+                item,
+                kind=ItemKind(form.kind.data),
+                title=form.title.data,
+                body=form.body.data or "",
+                link_url=form.link_url.data or "",
+                link_text=form.link_text.data or "",
+                survey_id=form.survey_id.data,
+            )
+        except compose.ComposeError as error:
+            getattr(form, error.field).errors.append(str(error))
+        except IllegalTransition as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id))
+    return render_template("mailer/bulletins/item.html", form=form, bulletin=bulletin, item=item)
+
+
+@blueprint.route("/<int:bulletin_id>/items/new", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def new_item(bulletin_id: int):
+    return _save_item(_bulletin(bulletin_id), None)
+
+
+@blueprint.route("/<int:bulletin_id>/items/<int:item_id>", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def edit_item(bulletin_id: int, item_id: int):
+    bulletin = _bulletin(bulletin_id)
+    return _save_item(bulletin, _item(bulletin, item_id))
+
+
+@blueprint.post("/<int:bulletin_id>/items/<int:item_id>/arrange")
+@staff_required(*EDITORS)
+def arrange_item(bulletin_id: int, item_id: int):
+    bulletin = _bulletin(bulletin_id)
+    item = _item(bulletin, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if request.form.get("action") == "remove":
+                compose.remove_item(db.session, bulletin, item)
+            else:
+                compose.move_item(bulletin, item, -1 if request.form.get("action") == "up" else 1)
+        except IllegalTransition as error:
+            flash(str(error), "error")
+        db.session.commit()
+    return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id))
+
+
+@blueprint.route("/<int:bulletin_id>/audience", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def audience(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    form = AudienceForm(segment_id=bulletin.segment_id or 0)
+    form.segment_id.choices = page_data.audience_choices(db.session, current_user)
+    if form.validate_on_submit():
+        segment = page_data.segment_or_404(db.session, form.segment_id.data, current_user)
+        try:
+            compose.set_audience(bulletin, segment)
+        except IllegalTransition as error:
+            flash(str(error), "error")
+        db.session.commit()
+        return _to_detail(bulletin)
+    return render_template("mailer/bulletins/audience.html", form=form, bulletin=bulletin)
+
+
+@blueprint.get("/<int:bulletin_id>/preview")
+@staff_required(*EDITORS)
+def preview(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    rendered = rendering.render_for_person(bulletin, current_user.name.split()[0])
+    return render_template(
+        "mailer/bulletins/preview.html",
+        bulletin=bulletin,
+        rendered=rendered,
+        items=rendering.item_views(bulletin),
+        context=rendering.bulletin_context(bulletin),
+        warnings=rendering.content_warnings(bulletin),
+        form=ConfirmForm(),
+    )
+
+
+@blueprint.post("/<int:bulletin_id>/test-send")
+@staff_required(*EDITORS)
+def test_send(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    if ConfirmForm().validate_on_submit():
+        compose.test_send(db.session, bulletin, current_user, utcnow())
+        db.session.commit()
+        flash(f"A test copy is on its way to {current_user.email}", "info")
+    return redirect(url_for("bulletins.preview", bulletin_id=bulletin.id))
+
+
+@blueprint.route("/<int:bulletin_id>/schedule", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def schedule_send(bulletin_id: int):
+    bulletin = _bulletin(bulletin_id)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        when = page_data.resolve_schedule_form(form, current_app.config["TIMEZONE"], utcnow())
+        if when is not None:
+            try:
+                schedule.schedule_bulletin(db.session, bulletin, current_user, when, utcnow())
+            except IllegalTransition as error:
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+                return _to_detail(bulletin)
+    counts = page_data.audience_counts(db.session, bulletin, current_user, utcnow())
+    return render_template(
+        "mailer/bulletins/schedule.html", form=form, bulletin=bulletin, counts=counts
+    )
+
+
+@blueprint.post("/<int:bulletin_id>/control")
+@staff_required(*EDITORS)
+def control(bulletin_id: int):
+    """Pause, resume, cancel or unschedule (the button pressed says which)."""
+    bulletin = _bulletin(bulletin_id)
+    actions = {
+        "pause": schedule.pause_bulletin,
+        "resume": schedule.resume_bulletin,
+        "cancel": schedule.cancel_bulletin,
+        "unschedule": schedule.unschedule_bulletin,
+        "resend": send.resend_unresolved,
+    }
+    action = actions.get(request.form.get("action", "")) or abort(400)
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(db.session, bulletin, current_user, utcnow())
+        except IllegalTransition as error:
+            flash(str(error), "error")
+        db.session.commit()
+    return _to_detail(bulletin)
+
+
+@blueprint.route("/contributions", methods=["GET", "POST"])
+@staff_required(*ALL_STAFF)
+def contribute():
+    form = ContributionForm()
+    if form.validate_on_submit():
+        try:
+            contributions.submit_contribution(
+                db.session,
+                current_user,
+                kind=ItemKind(form.kind.data),
+                title=form.title.data,
+                body=form.body.data or "",
+                link_url=form.link_url.data or "",
+                link_text=form.link_text.data or "",
+                now=utcnow(),
+            )
+        except compose.ComposeError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Thank you: the communications team will review your item", "info")
+            return redirect(url_for("bulletins.contribute"))
+    mine = contributions.my_contributions(db.session, current_user)
+    return render_template("mailer/bulletins/contributions.html", form=form, items=mine)
+
+
+@blueprint.get("/contributions/review")
+@staff_required(Role.COMMS)
+def review_list():
+    items = contributions.contributions_to_review(db.session)
+    return render_template("mailer/bulletins/review_list.html", items=items)
+
+
+@blueprint.route("/contributions/<int:item_id>", methods=["GET", "POST"])
+@staff_required(Role.COMMS)
+def review(item_id: int):
+    item = db.session.get(BulletinItem, item_id)
+    if item is None or item.contribution_status is None:
+        abort(404)
+    form = ReviewForm(obj=item)
+    form.bulletin_id.choices = page_data.open_bulletin_choices(db.session, current_user)
+    if form.validate_on_submit():
+        error = page_data.apply_review(db.session, current_user, item, form, utcnow())
+        if error is None:
+            db.session.commit()
+            return redirect(url_for("bulletins.review_list"))
+        getattr(form, error.field).errors.append(str(error))
+    return render_template("mailer/bulletins/review.html", form=form, item=item)
+
+
+@public_blueprint.get("/view/<token>")
+def view(token: str):
+    """The bulletin as sent, with no one's name or links in it."""
+    try:
+        bulletin_id = read_token(TokenPurpose.BULLETIN_VIEW, token, None)
+    except InvalidToken:
+        abort(404)
+    bulletin = db.session.get(Bulletin, bulletin_id)
+    if bulletin is None or bulletin.started_at is None:
+        abort(404)
+    return render_template(
+        "mailer/bulletins/view.html",
+        bulletin=bulletin,
+        items=rendering.item_views(bulletin),
+        context=rendering.bulletin_context(bulletin),
+    )

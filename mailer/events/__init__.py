@@ -1,0 +1,1 @@
+"""SendGrid Event Webhook: signed, idempotent ingestion of delivery events."""

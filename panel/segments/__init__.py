@@ -1,0 +1,1 @@
+"""Segments of the panel, contact fatigue rules, representativeness and fair selection."""

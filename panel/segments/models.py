@@ -1,0 +1,108 @@
+"""Saved segments, the contact history that rations contact, and the contact caps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, utcnow
+
+
+class Segment(Base):
+    """A saved set of conditions, evaluated afresh every time it is used (never a frozen list)."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: the place team that owns it; null for segments of the whole ICB (comms team only).
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    #: the condition tree; see panel.segments.definition for its shape.
+    definition: Mapped[dict] = mapped_column(sa.JSON)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    place = relationship("Place")
+    created_by = relationship("StaffUser")
+
+    def __repr__(self) -> str:
+        return f"<Segment {self.id} {self.name!r}>"
+
+
+class ContactKind(StrEnum):
+    SURVEY_INVITATION = "survey_invitation"
+    SURVEY_RESPONSE = "survey_response"
+    BULLETIN_OPEN = "bulletin_open"
+
+
+class MemberContact(Base):
+    """One contact with a member: invited, responded, opened a bulletin. Rations contact and
+    answers "engaged in the last N months" conditions."""
+
+    __tablename__ = "member_contacts"
+    __table_args__ = (sa.Index("ix_member_contacts_member_kind_at", "member_id", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[ContactKind] = mapped_column(
+        sa.Enum(
+            ContactKind,
+            native_enum=False,
+            length=30,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    #: the survey or bulletin concerned.
+    reference_id: Mapped[int | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MemberContact {self.kind} member={self.member_id}>"
+
+
+class ContactRules(Base):
+    """The contact caps, one row, editable by the comms team."""
+
+    __tablename__ = "contact_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    max_invitations: Mapped[int] = mapped_column(default=2)
+    window_days: Mapped[int] = mapped_column(default=30)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ContactRules {self.max_invitations} per {self.window_days} days>"
+
+
+class FairSelection(Base):
+    """A stratified random selection from a segment, kept so its export matches what was shown."""
+
+    __tablename__ = "fair_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("segments.id", ondelete="CASCADE"), index=True
+    )
+    number_wanted: Mapped[int]
+    seed: Mapped[int]
+    features: Mapped[list] = mapped_column(sa.JSON)
+    #: member ids chosen (emptied of anyone who later leaves the panel, at export time).
+    member_ids: Mapped[list] = mapped_column(sa.JSON)
+    #: per-quota outcome rows and messages, as shown to staff.
+    report: Mapped[dict] = mapped_column(sa.JSON)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    segment: Mapped[Segment] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<FairSelection {self.id} of segment {self.segment_id}>"

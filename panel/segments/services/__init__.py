@@ -1,0 +1,1 @@
+"""Service functions for segments, contact rules, representativeness and fair selection."""

@@ -1,0 +1,210 @@
+"""Who the panel still misses: its make-up beside the Census 2021 population (SQL aggregation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from panel.auth.access import scope_to_places
+from panel.auth.models import StaffUser
+from panel.members import reference
+from panel.members.models import EqualityProfile, Member, MemberStatus
+from panel.places.models import Place, PopulationFigure
+
+PANEL_TARGET = 4000
+#: a group whose share of the panel is under this fraction of its population share is flagged.
+UNDER_REPRESENTED_BELOW = 0.8
+
+_ethnic_summary = sa.case(
+    *[
+        (
+            EqualityProfile.ethnic_group.in_(
+                [c for c, g in reference.ETHNIC_GROUP_SUMMARY.items() if g == group]
+            ),
+            group,
+        )
+        for group in ("white", "mixed", "asian", "black", "other")
+    ],
+    else_=None,
+)
+_disability = sa.case(
+    (EqualityProfile.disability.in_(["yes_a_lot", "yes_a_little"]), "disabled"),
+    (EqualityProfile.disability == "no", "not_disabled"),
+    else_=None,
+)
+
+#: dimension -> (label, SQL expression giving the Census category, categories with labels)
+DIMENSIONS = {
+    "age_band": (
+        "Age",
+        Member.age_band,
+        [(code, label) for code, label in reference.AGE_BANDS if code != "pns"],
+    ),
+    "sex": ("Sex", EqualityProfile.sex, [("female", "Female"), ("male", "Male")]),
+    "ethnic_group": (
+        "Ethnic group",
+        _ethnic_summary,
+        [
+            ("white", "White"),
+            ("mixed", "Mixed or Multiple"),
+            ("asian", "Asian"),
+            ("black", "Black"),
+            ("other", "Other ethnic group"),
+        ],
+    ),
+    "disability": (
+        "Disability",
+        _disability,
+        [("disabled", "Disabled"), ("not_disabled", "Not disabled")],
+    ),
+}
+
+
+@dataclass
+class GroupRow:
+    category: str
+    label: str
+    members: int
+    panel_share: float
+    population: int
+    population_share: float
+    ratio: float | None
+    under_represented: bool
+    #: members to recruit for this group to reach its population share of the target.
+    needed: int
+
+
+@dataclass
+class DimensionReport:
+    key: str
+    label: str
+    rows: list[GroupRow]
+    answered: int
+    not_answered: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AreaReport:
+    name: str
+    place_id: int | None
+    members: int
+    target: int
+    dimensions: list[DimensionReport]
+
+
+def _panel_counts(session: Session, user: StaffUser) -> dict[str, dict]:
+    """{dimension: {(place_id, category): members}} from ONE grouped scan of the members: the
+    cross-classified groups (a few thousand rows at most) are summed per dimension."""
+    keys = list(DIMENSIONS)
+    expressions = [DIMENSIONS[key][1] for key in keys]
+    query = (
+        sa.select(Member.place_id, *expressions, sa.func.count())
+        .select_from(Member)
+        .outerjoin(EqualityProfile)
+        .where(Member.status == MemberStatus.ACTIVE)
+        .group_by(Member.place_id, *expressions)
+    )
+    query = scope_to_places(query, user, Member.place_id)
+    counts: dict[str, dict] = {key: {} for key in keys}
+    for place_id, *categories, count in session.execute(query):
+        for key, category in zip(keys, categories, strict=True):
+            cell = (place_id, category)
+            counts[key][cell] = counts[key].get(cell, 0) + count
+    return counts
+
+
+def representativeness(
+    session: Session,
+    user: StaffUser,
+    *,
+    target: int = PANEL_TARGET,
+    threshold: float = UNDER_REPRESENTED_BELOW,
+) -> list[AreaReport]:
+    """The whole ICB (for users who see every place) and each place the user may see."""
+    places = list(
+        session.scalars(scope_to_places(sa.select(Place).order_by(Place.name), user, Place.id))
+    )
+    population: dict[tuple[int, str, str], int] = {}
+    notes: dict[tuple[int, str], str] = {}
+    for figure in session.scalars(sa.select(PopulationFigure)):
+        population[(figure.place_id, figure.dimension, figure.category)] = figure.population
+        if figure.note:
+            notes[(figure.place_id, figure.dimension)] = figure.note
+    counts = _panel_counts(session, user)
+    member_totals = {
+        p.id: sum(c for (pid, _cat), c in counts["age_band"].items() if pid == p.id) for p in places
+    }
+    areas = []
+    everyone_population = session.scalar(sa.select(sa.func.sum(Place.population))) or 1
+    if len(places) > 1:
+        areas.append(
+            _area(
+                "Whole ICB",
+                None,
+                [p.id for p in places],
+                counts,
+                population,
+                notes,
+                sum(member_totals.values()),
+                target,
+                threshold,
+            )
+        )
+    for place in places:
+        place_target = round(target * (place.population or 0) / everyone_population)
+        areas.append(
+            _area(
+                place.name,
+                place.id,
+                [place.id],
+                counts,
+                population,
+                notes,
+                member_totals[place.id],
+                place_target,
+                threshold,
+            )
+        )
+    return areas
+
+
+def _area(
+    name, place_id, place_ids, counts, population, notes, members, target, threshold
+) -> AreaReport:
+    dimensions = []
+    for key, (label, _expression, categories) in DIMENSIONS.items():
+        panel = {
+            cat: sum(counts[key].get((pid, cat), 0) for pid in place_ids) for cat, _ in categories
+        }
+        people = {
+            cat: sum(population.get((pid, key, cat), 0) for pid in place_ids)
+            for cat, _ in categories
+        }
+        answered = sum(panel.values())
+        population_total = sum(people.values()) or 1
+        rows = []
+        for category, category_label in categories:
+            panel_share = panel[category] / answered if answered else 0.0
+            population_share = people[category] / population_total
+            ratio = round(panel_share / population_share, 2) if population_share else None
+            rows.append(
+                GroupRow(
+                    category,
+                    category_label,
+                    panel[category],
+                    round(panel_share * 100, 1),
+                    people[category],
+                    round(population_share * 100, 1),
+                    ratio,
+                    ratio is not None and answered > 0 and ratio < threshold,
+                    max(0, round(population_share * target) - panel[category]),
+                )
+            )
+        area_notes = sorted({notes[(pid, key)] for pid in place_ids if (pid, key) in notes})
+        dimensions.append(
+            DimensionReport(key, label, rows, answered, members - answered, area_notes)
+        )
+    return AreaReport(name, place_id, members, target, dimensions)

@@ -1,0 +1,276 @@
+"""Staff pages: segment builder with live counts, contact caps, representativeness, selection."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from panel.auth.access import MEMBER_DATA_ROLES, staff_required
+from panel.auth.models import Role
+from panel.database import utcnow
+from panel.extensions import db
+from panel.forms_common import ConfirmForm
+from panel.members.views_support import place_choices
+from panel.segments import definition as definitions
+from panel.segments import member_data  # noqa: F401  (registers export and erasure steps)
+from panel.segments import tree as trees
+from panel.segments.forms import (
+    ChooseFieldForm,
+    ConditionForm,
+    ContactRulesForm,
+    SegmentForm,
+    SelectionForm,
+)
+from panel.segments.models import FairSelection
+from panel.segments.services import fatigue, segments
+from panel.segments.services.representativeness import UNDER_REPRESENTED_BELOW, representativeness
+
+blueprint = Blueprint("segments", __name__, url_prefix="/staff/segments")
+EDITORS = MEMBER_DATA_ROLES
+
+
+def _owner_choices():
+    if current_user.role is Role.PLACE:
+        return [(p.id, p.name) for p in current_user.places]
+    return [(0, "The whole ICB (communications and engagement team)")] + place_choices()
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@staff_required()
+def index():
+    form = SegmentForm()
+    form.place_id.choices = _owner_choices()
+    if request.method == "POST":
+        if current_user.role not in EDITORS:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                segment = segments.create_segment(
+                    db.session,
+                    current_user,
+                    form.name.data,
+                    form.description.data or "",
+                    form.place_id.data or None,
+                    utcnow(),
+                )
+            except segments.SegmentError as error:
+                form.place_id.errors.append(str(error))
+            else:
+                db.session.commit()
+                return redirect(url_for("segments.builder", segment_id=segment.id))
+    return render_template(
+        "panel/segments/index.html",
+        form=form,
+        segments=segments.visible_segments(db.session, current_user),
+    )
+
+
+def _counts(segment):
+    query = segments.segment_member_query(
+        db.session, segment, current_user, utcnow(), current_app.config["TIMEZONE"]
+    )
+    return fatigue.target_counts(db.session, query, utcnow())
+
+
+@blueprint.get("/<int:segment_id>")
+@staff_required()
+def builder(segment_id: int):
+    segment = segments.get_segment_or_404(db.session, segment_id, current_user)
+    choose = ChooseFieldForm()
+    choose.field.choices = [(k, f.label) for k, f in definitions.FIELDS.items()]
+    return render_template(
+        "panel/segments/builder.html",
+        segment=segment,
+        counts=_counts(segment),
+        nodes=list(trees.walk(segment.definition)),
+        choose=choose,
+        describe=lambda node: definitions.describe(db.session, node),
+        can_edit=current_user.role in EDITORS,
+        action_form=ConfirmForm(),
+    )
+
+
+@blueprint.post("/<int:segment_id>/change")
+@staff_required(*EDITORS)
+def change(segment_id: int):
+    """One edit of the tree (set all/any, negate, remove, add a group); then back to the page."""
+    segment = segments.get_segment_or_404(db.session, segment_id, current_user)
+    path, action = request.form.get("path", ""), request.form.get("action", "")
+    edits = {
+        "all": lambda t: trees.set_op(t, path, "and"),
+        "any": lambda t: trees.set_op(t, path, "or"),
+        "negate": lambda t: trees.toggle_negate(t, path),
+        "remove": lambda t: trees.remove(t, path),
+        "add_group": lambda t: trees.add_group(t, path),
+    }
+    if action not in edits:
+        abort(400)
+    try:
+        segments.save_definition(
+            db.session, current_user, segment, edits[action](segment.definition), utcnow()
+        )
+    except definitions.SegmentDefinitionError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("segments.builder", segment_id=segment.id) + "#conditions")
+
+
+@blueprint.route("/<int:segment_id>/add", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def add_condition(segment_id: int):
+    segment = segments.get_segment_or_404(db.session, segment_id, current_user)
+    path = request.values.get("path", "")
+    field = definitions.FIELDS.get(request.values.get("field", ""))
+    if field is None:
+        abort(404)
+    form = ConditionForm()
+    if field.kind in ("choice", "topics"):
+        form.values.choices = definitions.field_options(db.session, field.key)
+    if form.validate_on_submit():
+        condition = {"type": "condition", "field": field.key, "negate": form.negate.data == "y"}
+        if field.kind in ("choice", "topics"):
+            condition["values"] = form.values.data or []
+        elif field.kind == "joined":
+            condition["after"] = form.after.data.isoformat() if form.after.data else None
+            condition["before"] = form.before.data.isoformat() if form.before.data else None
+        else:
+            condition["months"] = form.months.data
+        try:
+            segments.save_definition(
+                db.session,
+                current_user,
+                segment,
+                trees.add_item(segment.definition, path, condition),
+                utcnow(),
+            )
+        except definitions.SegmentDefinitionError as error:
+            target = {
+                "choice": form.values,
+                "topics": form.values,
+                "joined": form.after,
+                "engagement": form.months,
+            }[field.kind]
+            target.errors = [*target.errors, str(error)]
+        else:
+            db.session.commit()
+            return redirect(url_for("segments.builder", segment_id=segment.id) + "#conditions")
+    return render_template(
+        "panel/segments/add_condition.html", segment=segment, field=field, form=form, path=path
+    )
+
+
+@blueprint.get("/representativeness")
+@staff_required()
+def dashboard():
+    areas = representativeness(db.session, current_user)
+    return render_template(
+        "panel/segments/representativeness.html", areas=areas, threshold=UNDER_REPRESENTED_BELOW
+    )
+
+
+@blueprint.route("/contact-rules", methods=["GET", "POST"])
+@staff_required()
+def contact_rules():
+    rules = fatigue.contact_rules(db.session)
+    form = ContactRulesForm(obj=rules)
+    if request.method == "POST":
+        if current_user.role is not Role.COMMS:
+            abort(403)
+        if form.validate_on_submit():
+            fatigue.update_contact_rules(
+                rules, form.max_invitations.data, form.window_days.data, utcnow()
+            )
+            from panel.audit.services import record_audit
+
+            record_audit(
+                db.session,
+                current_user,
+                "contact_rules.update",
+                "contact_rules",
+                [1],
+                detail=f"{rules.max_invitations} per {rules.window_days} days",
+            )
+            db.session.commit()
+            flash("Contact caps saved", "info")
+            return redirect(url_for("segments.contact_rules"))
+    db.session.commit()
+    return render_template("panel/segments/contact_rules.html", form=form, rules=rules)
+
+
+@blueprint.route("/<int:segment_id>/select", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def select(segment_id: int):
+    segment = segments.get_segment_or_404(db.session, segment_id, current_user)
+    form = SelectionForm(
+        data={"seed": 2026, "features": ["age_band", "sex"]} if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        from panel.segments.selection import SelectionError
+        from panel.segments.services import fair_selection
+
+        try:
+            selection = fair_selection.run_fair_selection(
+                db.session,
+                current_user,
+                segment,
+                form.number_wanted.data,
+                form.features.data,
+                form.seed.data,
+                utcnow(),
+            )
+        except SelectionError as error:
+            form.number_wanted.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(
+                url_for("segments.selection", segment_id=segment.id, selection_id=selection.id)
+            )
+    return render_template(
+        "panel/segments/select.html", segment=segment, form=form, counts=_counts(segment)
+    )
+
+
+def _selection_or_404(segment_id: int, selection_id: int) -> FairSelection:
+    segment = segments.get_segment_or_404(db.session, segment_id, current_user)
+    selection = db.session.get(FairSelection, selection_id)
+    if selection is None or selection.segment_id != segment.id:
+        abort(404)
+    return selection
+
+
+@blueprint.get("/<int:segment_id>/selections/<int:selection_id>")
+@staff_required(*EDITORS)
+def selection(segment_id: int, selection_id: int):
+    chosen = _selection_or_404(segment_id, selection_id)
+    return render_template(
+        "panel/segments/selection.html",
+        selection=chosen,
+        segment=chosen.segment,
+        export_form=ConfirmForm(),
+    )
+
+
+@blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export")
+@staff_required(*EDITORS)
+def export_selection(segment_id: int, selection_id: int):
+    from panel.segments.services import fair_selection
+
+    chosen = _selection_or_404(segment_id, selection_id)
+    content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())
+    db.session.commit()
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="selection-{chosen.id}.csv"'},
+    )

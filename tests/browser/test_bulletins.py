@@ -1,0 +1,50 @@
+"""Bulletin editor, preview, schedule and progress pages in Chromium with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+from panel.auth.models import Role
+
+
+def test_editor_preview_schedule_and_bulletin_pages_pass_axe(staff_page):
+    checker = staff_page(Role.COMMS, "bulletins")
+    page = checker.page
+    checker.goto("/staff/bulletins/")
+    page.fill("#title", "Browser test bulletin")
+    page.click("button:has-text('Create and start writing')")
+    page.wait_for_url(re.compile(r".*/edit$"))
+    checker.check()
+    page.fill("#intro", "Hello, see [click here](https://example.org).")
+    page.click("button:has-text('Save')")
+    checker.check()
+    assert "does not say where it goes" in page.inner_text("main")
+    page.click("text=Add an item")
+    checker.check()
+    page.check("input[name=kind][value=news]")
+    page.fill("#title", "A new walk-in centre")
+    page.fill("#body", "Open **every day**.")
+    page.click("button:has-text('Save item')")
+    checker.check()
+    bulletin_path = page.url.rsplit("/edit", 1)[0]
+    checker.goto(bulletin_path.split(checker.base_url, 1)[1])
+    checker.goto(bulletin_path.split(checker.base_url, 1)[1] + "/preview")
+    checker.goto(bulletin_path.split(checker.base_url, 1)[1] + "/schedule")
+    page.check("input[name=when][value=later]")
+    page.fill("#send_date", "2027-03-28")
+    page.fill("#send_time", "01:30")
+    page.click("button:has-text('Schedule')")
+    checker.check()
+    assert "clocks go forward" in page.inner_text("main")
+    checker.goto(bulletin_path.split(checker.base_url, 1)[1] + "/audience")
+    checker.goto("/staff/bulletins/contributions")
+    checker.goto("/staff/bulletins/contributions/review")
+
+
+def test_sent_demo_bulletin_page_with_progress_passes_axe(staff_page):
+    checker = staff_page(Role.COMMS, "bulletins-sent")
+    page = checker.page
+    checker.goto("/staff/bulletins/")
+    page.click("text=Citizens' Panel news: November 2026")
+    checker.check()
+    assert "Resend these 3" in page.inner_text("main")

@@ -1,0 +1,35 @@
+"""Segment builder, dashboard and caps pages in Chromium with axe-core, without JavaScript needs."""
+
+from __future__ import annotations
+
+from panel.auth.models import Role
+
+
+def test_builder_flow_and_dashboard_pass_axe(staff_page):
+    checker = staff_page(Role.COMMS, "segments")
+    page = checker.page
+    checker.goto("/staff/segments/")
+    page.fill("#name", "Carers in Blackpool")
+    page.select_option("#place_id", label="Blackpool")
+    page.click("button:has-text('Create and add conditions')")
+    checker.check()
+    before = page.inner_text(".app-count")
+    page.select_option("#field-top", "carer")
+    page.click("button:has-text('Add condition')")
+    checker.check()
+    page.check("input[name=values][value='yes_under_20']")
+    page.click("button:has-text('Add condition')")
+    checker.check()
+    assert "Unpaid carer is" in page.inner_text("main")
+    assert page.inner_text(".app-count") != before  # the count follows the conditions
+    page.click("button:has-text('Match any')")
+    checker.check()
+    checker.goto("/staff/segments/representativeness")
+    checker.goto("/staff/segments/contact-rules")
+
+
+def test_place_team_sees_its_segment_pages(staff_page):
+    checker = staff_page(Role.PLACE, "segments-place")
+    checker.goto("/staff/segments/")
+    checker.goto("/staff/segments/representativeness")
+    assert "Lancashire" not in checker.page.inner_text("h2")

@@ -1,0 +1,56 @@
+"""Building bulletins and members for the bulletin tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mailer.bulletins.models import Bulletin, BulletinStatus, ItemKind
+from mailer.bulletins.services import compose
+from panel.auth.models import Role
+from tests.factories import make_member, make_staff
+
+
+def make_bulletin(session, now, user=None, place_id=None, title="Panel news, winter 2026"):
+    user = user or make_staff(session, Role.COMMS)
+    bulletin = compose.create_bulletin(session, user, title, place_id, now)
+    compose.update_bulletin(bulletin, title, "Welcome to **this** edition, -first_name-.", now)
+    compose.save_item(
+        session,
+        bulletin,
+        None,
+        kind=ItemKind.NEWS,
+        title="New urgent care centre",
+        body="Read [the opening hours](https://example.nhs.uk/ucc).",
+        link_url="",
+        link_text="",
+        survey_id=None,
+    )
+    compose.save_item(
+        session,
+        bulletin,
+        None,
+        kind=ItemKind.SURVEY,
+        title="Tell us about maternity care",
+        body="It takes ten minutes.",
+        link_url="https://panel.test/s/{token}",
+        link_text="Take the maternity survey",
+        survey_id=7,
+    )
+    return bulletin
+
+
+def make_due(session, bulletin, user, now):
+    from mailer.bulletins.services.schedule import schedule_bulletin
+
+    schedule_bulletin(
+        session, bulletin, user, now - timedelta(seconds=1), now - timedelta(seconds=1)
+    )
+    assert bulletin.status is BulletinStatus.SCHEDULED
+    return bulletin
+
+
+def make_members(session, count, place_code="blackpool", **overrides):
+    return [make_member(session, place_code, **overrides) for _ in range(count)]
+
+
+__all__ = ["Bulletin", "make_bulletin", "make_due", "make_members"]
