@@ -48,6 +48,7 @@ MODEL_MODULES = (
     "mailer.models",
     "mailer.events.models",
     "mailer.bulletins.models",
+    "mailer.tracking.models",
 )
 
 
@@ -88,6 +89,10 @@ def _register_blueprints(app: Flask) -> None:
     from mailer.bulletins.views import blueprint as bulletins_blueprint
     from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
     from mailer.events.views import blueprint as webhooks_blueprint
+    from mailer.tracking import member_data as _tracking_member_data  # noqa: F401
+    from mailer.tracking.services import register_listeners as register_tracking_listeners
+    from mailer.tracking.views import blueprint as tracking_blueprint
+    from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
     from mailer.views import blueprint as mailer_blueprint
     from panel.audit.views import blueprint as audit_blueprint
     from panel.auth.admin_views import blueprint as staff_admin_blueprint
@@ -115,5 +120,8 @@ def _register_blueprints(app: Flask) -> None:
         webhooks_blueprint,
         bulletins_blueprint,
         bulletin_view_blueprint,
+        tracking_blueprint,
+        bulletin_stats_blueprint,
     ):
         app.register_blueprint(blueprint)
+    register_tracking_listeners()

@@ -46,6 +46,15 @@ def load_config(instance_path: Path) -> dict:
         "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com"),
         "SENDGRID_WEBHOOK_PUBLIC_KEY": env.get("SENDGRID_WEBHOOK_PUBLIC_KEY", ""),
         "OUTBOX_DIR": env.get("OUTBOX_DIR", str(instance_path / "outbox")),
+        # Open and click hits are appended here by the web processes and folded into the
+        # database by the scheduler: it must be a folder the scheduler process can read.
+        "TRACKING_SPOOL_DIR": env.get("TRACKING_SPOOL_DIR", str(instance_path / "tracking")),
+        # Address ranges whose image fetches are proxies, not people (Apple's own by default).
+        "TRACKING_MACHINE_NETWORKS": tuple(
+            net.strip()
+            for net in env.get("TRACKING_MACHINE_NETWORKS", "17.0.0.0/8").split(",")
+            if net.strip()
+        ),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",

@@ -78,6 +78,7 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
 def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     """Everything the demo needs; later capabilities add their own steps here."""
     from mailer.bulletins.demo import create_demo_bulletins
+    from mailer.tracking.demo import create_demo_tracking
     from panel.members.demo import create_demo_members
     from panel.segments.demo import create_demo_segments
 
@@ -86,4 +87,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_members(session, now)
     create_demo_segments(session, now)
     create_demo_bulletins(session, now)
+    create_demo_tracking(session, now)
     return accounts

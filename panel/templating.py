@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["thousands"] = lambda n: f"{n:,}" if n is not None else ""
+    app.jinja_env.filters["percent"] = lambda r: f"{r:.1%}" if r is not None else "no base"
     app.context_processor(_layout_context)
 
 

@@ -51,6 +51,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "bulletins.contribute": ALL,
     "bulletins.review_list": COMMS,
     "bulletins.review": COMMS,
+    # bulletin figures hold no personal data: every role reads them (place teams their own)
+    "bulletin_stats.overview": ALL,
+    "bulletin_stats.bulletin": ALL,
+    "bulletin_stats.bulletin_csv": ALL,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
@@ -95,6 +99,9 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    # open pixel and click redirect: a signed per-recipient token, no login
+    "tracking.pixel",
+    "tracking.click",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.

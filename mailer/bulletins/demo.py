@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import (
     BatchState,
+    Bulletin,
     BulletinBatch,
     BulletinRecipient,
     BulletinStatus,
@@ -29,7 +30,7 @@ def _item(session, bulletin, kind, title, body, link_url="", link_text="", surve
 
 def create_demo_bulletins(session: Session, now: datetime) -> None:
     comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS).limit(1))
-    if comms is None:
+    if comms is None or session.scalar(sa.select(Bulletin.id).limit(1)) is not None:
         return
     sent_at = now - timedelta(days=14)
     sent = compose.create_bulletin(
@@ -45,7 +46,7 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
     sent.scheduled_by_id = comms.id
     sent.send_at = sent.started_at = sent_at
     audience.fix_recipients(session, sent, comms, sent_at)
-    freeze_content(sent)
+    freeze_content(session, sent)
     sent.status = BulletinStatus.SENT
     sent.finished_at = sent_at + timedelta(minutes=2)
     # A realistic outcome: all accepted but one batch whose answer was lost (shown for a resend).

@@ -217,6 +217,8 @@ class BulletinRecipient(Base):
     )
     #: the member's tracking consent when the list was fixed: no consent, no pixel, plain links.
     tracking_consent: Mapped[bool] = mapped_column(default=False)
+    #: the member's place when the list was fixed, so breakdowns survive moves and erasure.
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<BulletinRecipient {self.id} {self.state}>"

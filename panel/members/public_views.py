@@ -240,7 +240,12 @@ def _member_for_unsubscribe(token: str) -> Member:
 def unsubscribe_page(token: str):
     """Shows what unsubscribing does; a GET never changes anything (link scanners follow GETs)."""
     member = _member_for_unsubscribe(token)
-    return render_template("panel/join/unsubscribe.html", member=member, token=token)
+    return render_template(
+        "panel/join/unsubscribe.html",
+        member=member,
+        token=token,
+        source=request.args.get("from", "")[:64],
+    )
 
 
 @blueprint.post("/unsubscribe/<token>")
@@ -248,7 +253,8 @@ def unsubscribe_page(token: str):
 @limiter.limit("30 per minute")
 def unsubscribe_one_click(token: str):
     member = _member_for_unsubscribe(token)
-    member_area.unsubscribe(db.session, member, utcnow(), "unsubscribe link")
+    source = request.args.get("from", "")[:64]
+    member_area.unsubscribe(db.session, member, utcnow(), "unsubscribe link", source)
     db.session.commit()
     if request.form.get("List-Unsubscribe") == "One-Click":
         return "", 200

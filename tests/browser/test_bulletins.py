@@ -48,3 +48,18 @@ def test_sent_demo_bulletin_page_with_progress_passes_axe(staff_page):
     page.click("text=Citizens' Panel news: November 2026")
     checker.check()
     assert "Resend these 3" in page.inner_text("main")
+
+
+def test_bulletin_figures_pass_axe_for_comms_and_observers(staff_page):
+    for role in (Role.COMMS, Role.OBSERVER):
+        checker = staff_page(role, f"bulletin-figures-{role.value}")
+        page = checker.page
+        checker.goto("/staff/bulletins/stats")
+        main = page.inner_text("main")
+        assert "50% benchmark" in page.content() and "Citizens' Panel news: November 2026" in main
+        page.click("text=Citizens' Panel news: November 2026")
+        checker.check()
+        main = page.inner_text("main")
+        assert "Open rate" in main and "Base for rates" in main and "By place" in main
+        page.click("text=How these figures are counted")
+        checker.check()

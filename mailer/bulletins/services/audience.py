@@ -99,10 +99,11 @@ def fix_recipients(session: Session, bulletin: Bulletin, user: StaffUser, now: d
             Member.id,
             sa.literal(RecipientState.PENDING.value),
             Member.tracking_consent,
+            Member.place_id,
         ).where(_reason(now) == INCLUDED)
         session.execute(
             sa.insert(BulletinRecipient).from_select(
-                ["bulletin_id", "member_id", "state", "tracking_consent"], rows
+                ["bulletin_id", "member_id", "state", "tracking_consent", "place_id"], rows
             )
         )
     bulletin.audience_count = counts["total"]

@@ -35,6 +35,8 @@ from mailer.bulletins.services import audience
 from mailer.bulletins.services.schedule import LEASE, claim_bulletin, due_bulletin_ids
 from mailer.bulletins.sql import email_sha256
 from mailer.models import EmailSuppression
+from mailer.tracking import links as tracked_links
+from mailer.tracking.tokens import signer_for, unsubscribe_attribution_signer
 from panel.audit.services import record_audit
 from panel.database import utcnow
 from panel.members.models import Member
@@ -61,7 +63,7 @@ def new_worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def freeze_content(bulletin: Bulletin) -> None:
+def freeze_content(session: Session, bulletin: Bulletin) -> None:
     """Render and inline the email once, with tags; every batch sends exactly this."""
     rendered = rendering.render_with_tags(bulletin)
     html = rendered.html_body
@@ -70,7 +72,7 @@ def freeze_content(bulletin: Bulletin) -> None:
         html = html.replace(tag, html_tag)
     bulletin.frozen_subject = rendered.subject
     bulletin.frozen_text = rendered.text_body
-    bulletin.frozen_html = html
+    bulletin.frozen_html = tracked_links.prepare_frozen_html(session, bulletin.id, html)
 
 
 def mark_stale_batches_unknown(session: Session, now: datetime) -> int:
@@ -108,6 +110,7 @@ def _next_rows(session: Session, bulletin_id: int, now: datetime, size: int):
             Member.first_name,
             Place.name,
             reason,
+            BulletinRecipient.tracking_consent,
         )
         .select_from(BulletinRecipient)
         .outerjoin(Member, Member.id == BulletinRecipient.member_id)
@@ -125,12 +128,19 @@ def _next_rows(session: Session, bulletin_id: int, now: datetime, size: int):
 class _Personaliser:
     """Builds each recipient's personalization; one token signer and one link lookup per batch."""
 
-    def __init__(self, bulletin: Bulletin):
+    def __init__(self, session: Session, bulletin: Bulletin):
         config = current_app.config
         self.bulletin_id = str(bulletin.id)
         self.base = f"{config['PUBLIC_BASE_URL']}/unsubscribe/"
         self.signer = URLSafeTimedSerializer(
             config["SECRET_KEY"], salt=str(TokenPurpose.UNSUBSCRIBE)
+        )
+        self.attribution = unsubscribe_attribution_signer(config)
+        self.tracking = tracked_links.TrackingSubstitutions(
+            config["PUBLIC_BASE_URL"],
+            signer_for(config),
+            bulletin.id,
+            tracked_links.bulletin_links(session, bulletin.id),
         )
         self.personal_items = rendering.personal_items(bulletin)
 
@@ -141,11 +151,16 @@ class _Personaliser:
             for item in self.personal_items
         }
         people = []
-        for recipient_id, member_id, email, first_name, place_name, _reason in rows:
-            # The same token panel.members.services.links.unsubscribe_token makes.
-            unsubscribe = self.base + self.signer.dumps(member_id)
+        for recipient_id, member_id, email, first_name, place_name, _reason, consent in rows:
+            # The same token panel.members.services.links.unsubscribe_token makes, and which
+            # bulletin it came from (a token of its own: it tracks nobody's reading).
+            unsubscribe = (
+                f"{self.base}{self.signer.dumps(member_id)}"
+                f"?from={self.attribution.make(int(self.bulletin_id), recipient_id)}"
+            )
             name = first_name or "there"
             substitutions = {
+                **self.tracking.values(self.tracking.token(recipient_id), consent),
                 rendering.FIRST_NAME: name,
                 "-first_name_html-": str(escape(name)),
                 rendering.PLACE: place_name or "",
@@ -185,7 +200,7 @@ def run_send(
     bulletin = session.get(Bulletin, bulletin_id)
     mark_stale_batches_unknown(session, clock())
     if not bulletin.frozen_html:
-        freeze_content(bulletin)
+        freeze_content(session, bulletin)
     session.commit()
     content = BatchContent(
         bulletin.frozen_subject,
@@ -194,7 +209,7 @@ def run_send(
         current_app.config["MAIL_FROM"],
         current_app.config["MAIL_FROM_NAME"],
     )
-    personaliser = _Personaliser(bulletin)
+    personaliser = _Personaliser(session, bulletin)
     while True:
         now = clock()
         # The heartbeat doubles as the check that the send is still ours and still running.

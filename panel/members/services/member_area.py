@@ -110,13 +110,23 @@ def pause_invitations(member: Member, until: datetime | None) -> None:
     member.paused_until = until
 
 
-def unsubscribe(session: Session, member: Member, now: datetime, method: str) -> None:
+#: Called as f(session, member, source, now) after an unsubscribe that names where the link
+#: came from (``source``, e.g. a bulletin's attribution token); the mailer counts them per send.
+UNSUBSCRIBE_LISTENERS: list[Callable[[Session, Member, str, datetime], None]] = []
+
+
+def unsubscribe(
+    session: Session, member: Member, now: datetime, method: str, source: str = ""
+) -> None:
     """Stop every panel email at once (idempotent)."""
     if member.unsubscribed_at is None:
         member.unsubscribed_at = now
         _record_consent(member, ConsentKind.MEMBERSHIP, False, "emails-2026-11", method, now)
     if member.email:
         suppress(session, member.email, SuppressionReason.UNSUBSCRIBED, now)
+    if source:
+        for listener in UNSUBSCRIBE_LISTENERS:
+            listener(session, member, source, now)
 
 
 def resubscribe(session: Session, member: Member, now: datetime) -> None:

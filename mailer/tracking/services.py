@@ -1,0 +1,181 @@
+"""Recording hits on the hot path, unsubscribe attribution, and what the stats pages show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask, Request
+from sqlalchemy.orm import Session
+
+from mailer.bulletins.models import Bulletin, BulletinRecipient
+from mailer.tracking import stats
+from mailer.tracking.machines import machine_hint
+from mailer.tracking.models import BulletinLink, HitKind, TrackingHit
+from mailer.tracking.spool import SpoolWriter
+from mailer.tracking.tokens import signer_for, unsubscribe_attribution_signer
+from panel.audit.services import record_audit
+from panel.disclosure import suppress_small
+from panel.members.services.directory import spreadsheet_safe
+from panel.places.models import Place
+
+
+def _state(app: Flask) -> dict:
+    """Per-app objects of the hot path: the signer, this process's spool and a link cache."""
+    state = app.extensions.get("tracking")
+    if state is None:
+        state = app.extensions["tracking"] = {
+            "signer": signer_for(app.config),
+            "writer": SpoolWriter(app.config["TRACKING_SPOOL_DIR"]),
+            "networks": tuple(app.config["TRACKING_MACHINE_NETWORKS"]),
+            "links": {},
+        }
+    return state
+
+
+def read_token(app: Flask, token: str) -> tuple[int, int] | None:
+    return _state(app)["signer"].read(token)
+
+
+def record_hit(
+    app: Flask, kind: HitKind, ids: tuple[int, int], link_id: int | None, request: Request
+) -> None:
+    """One line in this process's spool: no database write while the person waits."""
+    state = _state(app)
+    hint = machine_hint(request.user_agent.string, request.remote_addr, state["networks"])
+    state["writer"].append(kind, ids[0], ids[1], link_id, hint)
+
+
+def link_url(app: Flask, session: Session, bulletin_id: int, link_id: int) -> str | None:
+    """The stored link, only if it belongs to this bulletin (no open redirect). Links never
+    change once a bulletin is sent, so each process remembers the ones it has looked up."""
+    cache = _state(app)["links"]
+    key = (bulletin_id, link_id)
+    if key not in cache:
+        url = session.scalar(
+            sa.select(BulletinLink.url).where(
+                BulletinLink.id == link_id, BulletinLink.bulletin_id == bulletin_id
+            )
+        )
+        if url is None:
+            return None
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[key] = url
+    return cache[key]
+
+
+def record_unsubscribe(
+    app: Flask, session: Session, attribution: str, member_id: int, now: datetime
+) -> None:
+    """Count an unsubscribe against the bulletin it came from, once, if the token is genuine
+    and belongs to this member."""
+    ids = unsubscribe_attribution_signer(app.config).read(attribution or "")
+    if ids is None:
+        return
+    bulletin_id, recipient_id = ids
+    owner = session.scalar(
+        sa.select(BulletinRecipient.member_id).where(BulletinRecipient.id == recipient_id)
+    )
+    already = session.scalar(
+        sa.select(TrackingHit.id).where(
+            TrackingHit.recipient_id == recipient_id,
+            TrackingHit.kind == HitKind.UNSUBSCRIBE.value,
+        )
+    )
+    if owner == member_id and already is None:
+        session.add(
+            TrackingHit(
+                bulletin_id=bulletin_id,
+                recipient_id=recipient_id,
+                kind=HitKind.UNSUBSCRIBE.value,
+                at=now,
+            )
+        )
+
+
+def _place_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(sa.select(Place.id, Place.name)).all())
+
+
+def bulletin_context(session: Session, bulletin: Bulletin) -> dict:
+    return {"stats": stats.bulletin_stats(session, bulletin, _place_names(session))}
+
+
+def overview_context(session: Session, user) -> dict:
+    return {"overview": stats.overview(session, user)}
+
+
+CSV_COUNTS = [
+    "recipients",
+    "accepted",
+    "delivered",
+    "bounced",
+    "dropped",
+    "deferred",
+    "complaints",
+    "unsubscribes",
+    "consenting",
+    "base",
+    "opened_human",
+    "opened_all",
+    "clicked_human",
+    "clicked_all",
+]
+
+
+def _rate(count, base) -> str:
+    if not isinstance(count, int) or not isinstance(base, int) or not base:
+        return ""
+    return f"{count / base:.1%}"
+
+
+def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
+    """The bulletin's figures, by place with small numbers hidden, and per link; audited."""
+    result = stats.bulletin_stats(session, bulletin, _place_names(session))
+    rows = [{"part": "all recipients", **vars(result.total)}] + [
+        {"part": f"place: {name}", **vars(figures)} for name, figures in result.by_place
+    ]
+    places = suppress_small(rows[1:], CSV_COUNTS)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["part", *CSV_COUNTS, "open_rate_human", "open_rate_all", "click_rate_human"])
+    for row in [rows[0], *places]:
+        writer.writerow(
+            [spreadsheet_safe(row["part"])]
+            + [row[name] for name in CSV_COUNTS]
+            + [
+                _rate(row["opened_human"], row["base"]),
+                _rate(row["opened_all"], row["base"]),
+                _rate(row["clicked_human"], row["base"]),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["link", "url", "clicks_all", "people_clicking_all", "people_clicking_human"])
+    for link in result.links:
+        writer.writerow(
+            [
+                link.position,
+                spreadsheet_safe(link.url),
+                link.clicks_all,
+                link.clickers_all,
+                link.clickers_human,
+            ]
+        )
+    record_audit(session, user, "bulletin.stats_export", "bulletin", [bulletin.id])
+    return out.getvalue()
+
+
+def _unsubscribe_listener(session: Session, member, source: str, now: datetime) -> None:
+    from flask import current_app
+
+    record_unsubscribe(current_app, session, source, member.id, now)
+
+
+def register_listeners() -> None:
+    from panel.members.services.member_area import UNSUBSCRIBE_LISTENERS
+
+    if _unsubscribe_listener not in UNSUBSCRIBE_LISTENERS:
+        UNSUBSCRIBE_LISTENERS.append(_unsubscribe_listener)

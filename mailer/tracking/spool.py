@@ -1,0 +1,176 @@
+"""The hit spool: each web process appends one line per tracking hit to a file of its own, and a
+scheduler job folds the files into the database in bulk.
+
+Why: a tracking pixel can arrive tens of thousands of times a minute, and a database write per
+request would queue every request on SQLite's single write lock. An append of one short line
+to a file opened with O_APPEND is atomic and survives the process being killed; the fold keeps,
+per file, how many bytes are already in the database, in the same transaction as the rows, so
+folding twice (or in two processes) never counts a hit twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.tracking.models import HitKind, SpoolFile, TrackingHit
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".hits"
+#: a fully folded file untouched for this long belongs to a finished hour and is removed.
+REMOVE_AFTER = timedelta(minutes=10)
+_KINDS = {kind.value for kind in HitKind}
+
+
+class SpoolWriter:
+    """Appends hits for this process; a new file each hour and after a fork."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+        self._key: tuple[int, int] | None = None
+
+    def _file_for(self, key: tuple[int, int]) -> int:
+        with self._lock:
+            if self._key != key:
+                if self._fd is not None:
+                    os.close(self._fd)
+                self.directory.mkdir(parents=True, exist_ok=True)
+                pid, hour = key
+                name = f"{socket.gethostname()[:40]}-{pid}-{hour}{SUFFIX}"
+                self._fd = os.open(
+                    self.directory / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
+                )
+                self._key = key
+            return self._fd
+
+    def append(
+        self,
+        kind: HitKind,
+        bulletin_id: int,
+        recipient_id: int,
+        link_id: int | None = None,
+        machine_hint: str = "",
+        at: float | None = None,
+    ) -> None:
+        at = time.time() if at is None else at
+        fd = self._file_for((os.getpid(), int(at // 3600)))
+        line = (
+            f"{kind.value}\t{bulletin_id}\t{recipient_id}\t{link_id or ''}\t"
+            f"{int(at * 1000)}\t{machine_hint}\n"
+        )
+        os.write(fd, line.encode())
+
+
+@dataclass
+class FoldReport:
+    files: int = 0
+    hits: int = 0
+    malformed: int = 0
+    removed: int = 0
+
+
+def _parse(line: bytes) -> dict | None:
+    try:
+        kind, bulletin_id, recipient_id, link_id, millis, hint = line.decode().split("\t")
+        if kind not in _KINDS:
+            return None
+        return {
+            "kind": kind,
+            "bulletin_id": int(bulletin_id),
+            "recipient_id": int(recipient_id),
+            "link_id": int(link_id) if link_id else None,
+            "at": datetime.fromtimestamp(int(millis) / 1000, UTC),
+            "machine_hint": hint[:12],
+        }
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
+        return None
+
+
+def _insert_ignoring_conflict(session: Session, table, values: dict) -> int:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return session.execute(insert(table).values(**values).on_conflict_do_nothing()).rowcount
+
+
+def _claim(session: Session, name: str, start: int, end: int) -> bool:
+    """Move the file's folded mark from start to end, or say another folder got there first."""
+    now = datetime.now(UTC)
+    if start == 0 and session.get(SpoolFile, name) is None:
+        values = {"name": name, "folded_bytes": end, "updated_at": now}
+        return _insert_ignoring_conflict(session, SpoolFile.__table__, values) == 1
+    moved = session.execute(
+        sa.update(SpoolFile)
+        .where(SpoolFile.name == name, SpoolFile.folded_bytes == start)
+        .values(folded_bytes=end, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return moved == 1
+
+
+def fold_spool(session: Session, directory: str | Path, now: datetime) -> FoldReport:
+    """Insert every complete new line of every spool file; one transaction per file. Commits."""
+    report = FoldReport()
+    directory = Path(directory)
+    if not directory.is_dir():
+        return report
+    for path in sorted(directory.glob(f"*{SUFFIX}")):
+        name = path.name
+        record = session.get(SpoolFile, name)
+        start = record.folded_bytes if record else 0
+        session.rollback()  # end the read; the claim below starts the write
+        with path.open("rb") as spool:
+            spool.seek(start)
+            data = spool.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        if complete:
+            rows = [_parse(line) for line in complete.splitlines()]
+            good = [row for row in rows if row is not None]
+            if not _claim(session, name, start, start + len(complete)):
+                session.rollback()
+                continue
+            if good:
+                session.execute(sa.insert(TrackingHit), good)
+            session.commit()
+            report.files += 1
+            report.hits += len(good)
+            report.malformed += len(rows) - len(good)
+        elif _finished(path, start, now):
+            _remove(session, path)
+            report.removed += 1
+    if report.malformed:
+        logger.warning("tracking spool: %s malformed lines skipped", report.malformed)
+    return report
+
+
+def _finished(path: Path, folded: int, now: datetime) -> bool:
+    """Fully folded, of an hour that is over, and untouched for a while: nobody writes to it."""
+    try:
+        hour = int(path.name[: -len(SUFFIX)].rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    stat = path.stat()
+    idle = now.timestamp() - stat.st_mtime
+    over = hour < int(now.timestamp() // 3600)
+    return over and stat.st_size == folded and idle > REMOVE_AFTER.total_seconds()
+
+
+def _remove(session: Session, path: Path) -> None:
+    # The row goes first: a file that reappears under the same name is folded from byte 0.
+    session.execute(sa.delete(SpoolFile).where(SpoolFile.name == path.name))
+    session.commit()
+    path.unlink(missing_ok=True)
