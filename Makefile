@@ -65,7 +65,7 @@ bench: install-dev
 	done
 
 # Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL.
-bench-%: install-dev
+bench-%: system-deps install-dev
 	tools/with-postgres.sh $(PY) bench/bench_$*.py
 
 clean:

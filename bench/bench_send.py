@@ -62,7 +62,7 @@ def populate(n: int) -> None:
                 "language": "en",
                 "status": "active",
                 "consent_basis": "signup",
-                "tracking_consent": False,
+                "tracking_consent": i % 2 == 0,  # half get the pixel and tracked links
                 "created_at": now,
                 "joined_at": now,
                 "session_token": f"t{i}",

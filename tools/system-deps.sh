@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (browser tests), PostgreSQL (second database),
-# pango and fonts (PDF reports). Installs what is missing when run as root; otherwise says how.
+# pango and fonts (PDF reports), wrk (the pixel benchmark's load). Installs what is missing
+# when run as root; otherwise says how.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -8,6 +9,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpangoft2-1.0-0)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+# wrk drives the keep-alive load of `make bench-pixel`.
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

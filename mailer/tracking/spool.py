@@ -98,21 +98,25 @@ def _parse(line: bytes) -> dict | None:
         return None
 
 
-def _insert_ignoring_conflict(session: Session, table, values: dict) -> int:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+def _insert_unless_present(session: Session, values: dict) -> bool:
+    """Insert the file's row; False when another folder inserted it first."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return session.execute(insert(table).values(**values).on_conflict_do_nothing()).rowcount
+    table = SpoolFile.__table__
+    # RETURNING says whether this statement inserted the row (rowcount is not reliable here).
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.name)
+    return session.execute(statement).first() is not None
 
 
 def _claim(session: Session, name: str, start: int, end: int) -> bool:
     """Move the file's folded mark from start to end, or say another folder got there first."""
     now = datetime.now(UTC)
     if start == 0 and session.get(SpoolFile, name) is None:
-        values = {"name": name, "folded_bytes": end, "updated_at": now}
-        return _insert_ignoring_conflict(session, SpoolFile.__table__, values) == 1
+        return _insert_unless_present(
+            session, {"name": name, "folded_bytes": end, "updated_at": now}
+        )
     moved = session.execute(
         sa.update(SpoolFile)
         .where(SpoolFile.name == name, SpoolFile.folded_bytes == start)

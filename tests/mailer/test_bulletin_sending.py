@@ -284,3 +284,59 @@ def test_two_schedulers_racing_for_one_due_bulletin_claim_it_once(app, session, 
         thread.join()
     assert sorted(results) == [False, True]
     assert session.scalar(sa.select(sa.func.count()).select_from(BulletinRecipient)) == 20
+
+
+def test_many_races_of_two_schedulers_each_claim_once(app, session, now):
+    from panel.extensions import db
+
+    comms = make_staff(session, Role.COMMS)
+    make_members(session, 3)
+    session.commit()
+    for race_number in range(25):
+        bulletin = make_due(session, make_bulletin(session, now, comms), comms, now)
+        session.commit()
+        bulletin_id, results = bulletin.id, []
+        barrier = threading.Barrier(2)
+
+        def race(worker, bulletin_id=bulletin_id, results=results, barrier=barrier):
+            with app.app_context():
+                barrier.wait()
+                try:
+                    results.append(claim_bulletin(db.session, bulletin_id, worker, now))
+                except sa.exc.OperationalError:
+                    results.append(False)
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=race, args=(f"r{race_number}w{i}",)) for i in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) == [False, True], race_number
+
+
+def test_a_send_missed_while_the_scheduler_was_down_runs_on_return_and_says_late(
+    session, now, fake, client, login_as
+):
+    comms = make_staff(session, Role.COMMS)
+    make_members(session, 2)
+    bulletin = make_due(session, make_bulletin(session, now, comms), comms, now)
+    session.commit()
+    back = now + timedelta(minutes=42)  # the scheduler's first run after it came back
+    assert dispatch_due_bulletins(session, back) == 1
+    session.refresh(bulletin)
+    assert bulletin.status is BulletinStatus.SENT and len(fake.accepted) == 2
+    assert bulletin.late_seconds == 42 * 60 + 1  # due a second before "now"
+    login_as(comms)
+    assert "minutes late" in client.get(f"/staff/bulletins/{bulletin.id}").text
+
+
+def test_a_send_on_time_is_not_called_late(session, now, fake):
+    comms = make_staff(session, Role.COMMS)
+    make_members(session, 1)
+    bulletin = make_due(session, make_bulletin(session, now, comms), comms, now)
+    session.commit()
+    dispatch_due_bulletins(session, now + timedelta(seconds=20))
+    session.refresh(bulletin)
+    assert bulletin.status is BulletinStatus.SENT and bulletin.late_seconds == 0
