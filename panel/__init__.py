@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
     from mailer.events.views import blueprint as webhooks_blueprint
     from mailer.tracking import member_data as _tracking_member_data  # noqa: F401
+    from mailer.tracking.cli import fold_tracking
     from mailer.tracking.services import register_listeners as register_tracking_listeners
     from mailer.tracking.views import blueprint as tracking_blueprint
     from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
@@ -125,3 +126,4 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_tracking_listeners()
+    app.cli.add_command(fold_tracking)

@@ -10,12 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ON_POSTGRES, build_schema
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, _with_database, build_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 300
@@ -34,12 +35,42 @@ def _run(*args, timeout=60):
 
 @pytest.fixture(scope="module")
 def template_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("crash") / "template.sqlite3"
-    url = f"sqlite:///{path}"
+    """A migrated database with members and a due bulletin; make_copy() gives each run its own."""
+    if ON_POSTGRES:
+        admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        template = f"crash_template_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{template}"'))
+        url = _with_database(TEST_DATABASE_URL, template)
+    else:
+        path = tmp_path_factory.mktemp("crash") / "template.sqlite3"
+        url = f"sqlite:///{path}"
     build_schema(url)
     result = _run("setup", url, "http://127.0.0.1:9", str(MEMBERS))
     assert result.returncode == 0, result.stderr[-2000:]
-    return path
+    if not ON_POSTGRES:
+        yield lambda folder: _copy_sqlite(path, folder)
+        return
+    copies = []
+
+    def make_copy(_folder):
+        name = f"crash_run_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        copies.append(name)
+        return _with_database(TEST_DATABASE_URL, name)
+
+    yield make_copy
+    with admin.connect() as connection:
+        for name in [*copies, template]:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _copy_sqlite(template: Path, folder: Path) -> str:
+    target = folder / "panel.sqlite3"
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
 
 
 def _start_fake(tmp_path: Path, log: Path) -> tuple[subprocess.Popen, str]:
@@ -68,15 +99,12 @@ def _ledger(url: str) -> dict[int, str]:
 HAZARDS = ["marked", "answered", "recorded"]
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="runs on a file SQLite database of its own")
 def test_killing_the_sender_never_duplicates_or_silently_skips(template_db, tmp_path):
     rng = random.Random(20261123)
     for run in range(RUNS):
         folder = tmp_path / f"run{run}"
         folder.mkdir()
-        db_path = folder / "panel.sqlite3"
-        shutil.copy(template_db, db_path)
-        url = f"sqlite:///{db_path}"
+        url = template_db(folder)
         log = folder / "fake.jsonl"
         fake, fake_url = _start_fake(folder, log)
         try:

@@ -247,3 +247,10 @@ def _comms(session):
     from panel.auth.models import StaffUser
 
     return session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS).limit(1))
+
+
+def test_the_fold_command_reports_what_it_folded(app, tmp_path):
+    SpoolWriter(app.config["TRACKING_SPOOL_DIR"]).append(HitKind.OPEN, 1, 10)
+    result = app.test_cli_runner().invoke(args=["fold-tracking"])
+    assert result.exit_code == 0, result.output
+    assert "1 hits folded from 1 files" in result.output
