@@ -49,6 +49,7 @@ MODEL_MODULES = (
     "mailer.events.models",
     "mailer.bulletins.models",
     "mailer.tracking.models",
+    "surveys.models",
 )
 
 
@@ -105,6 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     from panel.places.views import blueprint as places_blueprint
     from panel.segments.views import blueprint as segments_blueprint
     from panel.staff_home import blueprint as staff_home_blueprint
+    from surveys.guidance.command import survey_check
+    from surveys.views import blueprint as surveys_blueprint
 
     for blueprint in (
         pages_blueprint,
@@ -123,7 +126,9 @@ def _register_blueprints(app: Flask) -> None:
         bulletin_view_blueprint,
         tracking_blueprint,
         bulletin_stats_blueprint,
+        surveys_blueprint,
     ):
         app.register_blueprint(blueprint)
     register_tracking_listeners()
     app.cli.add_command(fold_tracking)
+    app.cli.add_command(survey_check)

@@ -81,6 +81,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     from mailer.tracking.demo import create_demo_tracking
     from panel.members.demo import create_demo_members
     from panel.segments.demo import create_demo_segments
+    from surveys.demo import create_demo_surveys
 
     load_reference_places(session)
     accounts = create_demo_staff(session, now)
@@ -88,4 +89,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_segments(session, now)
     create_demo_bulletins(session, now)
     create_demo_tracking(session, now)
+    create_demo_surveys(session, now)
     return accounts

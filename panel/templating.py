@@ -71,6 +71,7 @@ def staff_navigation() -> list[dict]:
         ("places.index", "Places", {Role.COMMS}),
         ("staff_admin.index", "Staff", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),
+        ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]

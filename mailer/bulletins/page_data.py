@@ -16,8 +16,9 @@ from mailer.bulletins.models import (
     ItemKind,
     RecipientState,
 )
-from mailer.bulletins.services import audience, compose, contributions, schedule
+from mailer.bulletins.services import audience, compose, contributions
 from panel.auth.models import Role, StaffUser
+from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.members.views_support import place_choices
 
 
@@ -124,13 +125,13 @@ def resolve_schedule_form(form, zone: str, now: datetime) -> datetime | None:
         return None
     fold = int(form.fold.data) if form.fold.data in ("0", "1") else None
     try:
-        when = schedule.resolve_local_time(form.send_date.data, form.send_time.data, zone, fold)
-    except schedule.NonExistentTime:
+        when = resolve_local_time(form.send_date.data, form.send_time.data, zone, fold)
+    except NonExistentTime:
         form.send_time.errors.append(
             "This time does not exist on that day because the clocks go forward: choose another"
         )
         return None
-    except schedule.AmbiguousTime as ambiguous:
+    except AmbiguousTime as ambiguous:
         labels = {0: "The first time (British Summer Time)", 1: "The second time (GMT)"}
         form.fold.choices = [(str(f), labels[f]) for f, _instant in ambiguous.choices]
         form.fold.errors.append(

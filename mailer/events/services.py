@@ -47,7 +47,9 @@ def verify_post(
 ) -> None:
     """Raise WebhookRejected unless the signature is valid and the timestamp is fresh."""
     if not public_key:
-        raise WebhookRejected("no webhook public key is configured", status=503)
+        # Nothing can be verified, so nothing is accepted; SendGrid retries any non-2xx answer
+        # for a day, so events posted before the key is set are not lost.
+        raise WebhookRejected("no webhook public key is configured")
     if not signature or not timestamp or not timestamp.isdigit():
         raise WebhookRejected("missing signature headers")
     age = now.timestamp() - int(timestamp)

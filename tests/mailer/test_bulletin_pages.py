@@ -9,14 +9,10 @@ import pytest
 
 from mailer.bulletins.models import Bulletin, BulletinStatus, ContributionStatus
 from mailer.bulletins.rendering import view_token
-from mailer.bulletins.services.schedule import (
-    AmbiguousTime,
-    NonExistentTime,
-    claim_bulletin,
-    resolve_local_time,
-)
+from mailer.bulletins.services.schedule import claim_bulletin
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
+from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from tests.factories import make_staff, place
 from tests.mailer.bulletin_helpers import make_bulletin, make_due, make_members
 

@@ -192,3 +192,12 @@ def test_addresses_in_bounce_reasons_are_not_kept(client, session):
     )
     stored = session.scalar(sa.select(EmailEvent))
     assert "x@example.com" not in stored.reason and "does not exist" in stored.reason
+
+
+def test_without_a_configured_key_every_post_is_refused(app, client, session):
+    from mailer.events.models import EmailEvent
+
+    app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"] = ""
+    response = client.post("/webhooks/sendgrid", data=b"[]", content_type="application/json")
+    assert response.status_code == 403
+    assert session.query(EmailEvent).count() == 0

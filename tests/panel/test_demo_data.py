@@ -10,12 +10,13 @@ from panel.database import utcnow
 from panel.demo import create_demo_data
 from panel.members.models import Member
 from panel.segments.models import Segment
+from surveys.models import Survey
 
 
 def _counts(session):
     return [
         session.scalar(sa.select(sa.func.count()).select_from(model))
-        for model in (Member, Segment, Bulletin, TrackingHit)
+        for model in (Member, Segment, Bulletin, TrackingHit, Survey)
     ]
 
 

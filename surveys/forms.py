@@ -1,0 +1,187 @@
+"""Forms for planning, writing, reviewing and publishing surveys."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from panel.forms_common import strip_whitespace
+from surveys.content import TYPE_LABELS
+from surveys.models import AudienceKind, InvolvementLevel
+
+LONG = 5000
+
+INVOLVEMENT_CHOICES = [
+    (InvolvementLevel.INFORM.value, "Inform: telling people about a decision"),
+    (InvolvementLevel.LISTEN.value, "Listen: gathering views to inform a decision"),
+    (InvolvementLevel.DISCUSS.value, "Discuss: consultation on a proposal"),
+    (InvolvementLevel.COLLABORATE.value, "Collaborate or co-design"),
+    (InvolvementLevel.EMPOWER.value, "Empower: people make the decision"),
+]
+AUDIENCE_CHOICES = [
+    (AudienceKind.PANEL.value, "The whole panel"),
+    (AudienceKind.SEGMENT.value, "A saved segment of the panel"),
+    (AudienceKind.PUBLIC.value, "The public, through open links"),
+]
+
+
+class PlanForm(FlaskForm):
+    title = StringField(
+        "Survey title",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Enter a title"), Length(max=200)],
+    )
+    place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)
+    purpose = TextAreaField(
+        "What is the survey for",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Say what the survey is for"), Length(max=LONG)],
+    )
+    decision = TextAreaField(
+        "Which decision will the answers inform",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Say which decision the answers will inform"), Length(max=LONG)],
+    )
+    already_known = TextAreaField(
+        "What do we already know",
+        description="Earlier engagement, complaints and data on this subject, and why we need "
+        "to ask again. Similar earlier surveys are listed on the survey page.",
+        filters=[strip_whitespace],
+        validators=[Length(max=LONG)],
+    )
+    audience = RadioField(
+        "Who will be asked", choices=AUDIENCE_CHOICES, validators=[InputRequired("Choose who")]
+    )
+    segment_id = SelectField("Segment", coerce=int, validate_choice=True)
+    involvement = RadioField(
+        "Level of involvement",
+        choices=INVOLVEMENT_CHOICES,
+        validators=[InputRequired("Choose the level of involvement")],
+    )
+    opens_day = DateField("Opening date", validators=[Optional()])
+    opens_time = TimeField("Opening time (UK time)", validators=[Optional()])
+    closes_day = DateField("Closing date", validators=[Optional()])
+    closes_time = TimeField("Closing time (UK time)", validators=[Optional()])
+    formal_consultation = BooleanField("This is a formal consultation (at least 12 weeks)")
+    urgent_reason = TextAreaField(
+        "If it must run for under 30 days, why is it urgent",
+        filters=[strip_whitespace],
+        validators=[Length(max=500)],
+    )
+    anonymous = RadioField(
+        "Answers",
+        choices=[
+            ("yes", "Anonymous: not linked to the member"),
+            ("no", "Linked to the member, so we can follow up"),
+        ],
+        validators=[InputRequired("Choose whether answers are anonymous")],
+    )
+    equality_considerations = TextAreaField(
+        "Equality considerations",
+        description="Groups who may be affected differently, and how you will reach them.",
+        filters=[strip_whitespace],
+        validators=[Length(max=LONG)],
+    )
+
+
+class QuestionForm(FlaskForm):
+    type = RadioField(
+        "Type of question",
+        choices=list(TYPE_LABELS.items()),
+        validators=[InputRequired("Choose the type of question")],
+    )
+    text = TextAreaField(
+        "Question",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Enter the question"), Length(max=500)],
+    )
+    help_text = TextAreaField("Help text (optional)", filters=[strip_whitespace],
+                              validators=[Length(max=1000)])  # fmt: skip
+    why_we_ask = TextAreaField(
+        "Why we ask this",
+        description="How the answer will be used. Shown to reviewers; it keeps surveys minimal.",
+        filters=[strip_whitespace],
+        validators=[Length(max=1000)],
+    )
+    required = BooleanField("People must answer this question")
+    options = TextAreaField(
+        "Answers to choose from (one per line)",
+        description="For rating scales, leave empty for a balanced five-point scale.",
+        validators=[Length(max=5000)],
+    )
+    allow_other = BooleanField('Add "Other, please specify"')
+    dont_know = BooleanField('Add "Don\'t know"')
+    comment_box = BooleanField("Add a comment box under the answers")
+    max_length = IntegerField(
+        "Longest answer allowed (characters, or the highest number)",
+        validators=[Optional(), NumberRange(min=1, max=100000, message="Enter 1 to 100,000")],
+    )
+    show_if_key = SelectField("Show this question only if", validate_choice=True)
+    show_if_values = StringField(
+        "…the answer is one of (separate with |)",
+        filters=[strip_whitespace],
+        validators=[Length(max=500)],
+    )
+    ig_justification = TextAreaField(
+        "Information governance justification (only if you ask for personal details)",
+        filters=[strip_whitespace],
+        validators=[Length(max=1000)],
+    )
+
+
+class PageForm(FlaskForm):
+    title = StringField("Page title", filters=[strip_whitespace], validators=[Length(max=150)])
+
+
+class OverrideForm(FlaskForm):
+    rule = StringField(validators=[InputRequired(), Length(max=40)])
+    question_key = StringField(validators=[Optional(), Length(max=60)])
+    reason = TextAreaField(
+        "Why this is needed", filters=[strip_whitespace], validators=[Length(max=1000)]
+    )
+
+
+class CommentForm(FlaskForm):
+    question_key = SelectField("About", validate_choice=True)
+    body = TextAreaField(
+        "Comment",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Write a comment"), Length(max=2000)],
+    )
+
+
+class ReplyForm(FlaskForm):
+    reply_to = IntegerField(validators=[InputRequired()])
+    body = TextAreaField(
+        "Answer", filters=[strip_whitespace],
+        validators=[InputRequired("Write an answer"), Length(max=2000)],
+    )  # fmt: skip
+
+
+class TypoForm(FlaskForm):
+    text = TextAreaField(
+        "Question",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Enter the question"), Length(max=500)],
+    )
+    options = TextAreaField("Answers (one per line)", validators=[Length(max=5000)])
+    note = StringField(
+        "What did you correct", filters=[strip_whitespace],
+        validators=[InputRequired("Say what you corrected"), Length(max=200)],
+    )  # fmt: skip
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Survey file (JSON exported from this site)")
+    place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)

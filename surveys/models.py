@@ -1,0 +1,203 @@
+"""Surveys as they are planned, written, reviewed and published; their reviewers' comments,
+the reasons recorded for overriding the guidance, and the immutable published snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, utcnow
+
+
+def _enum(enum_class, length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    LIVE = "live"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "in_review": "In review",
+            "approved": "Approved",
+            "live": "Live",
+            "closed": "Closed",
+        }[self.value]
+
+
+#: the only moves a survey may make; anything else raises IllegalTransition.
+TRANSITIONS: dict[SurveyStatus, set[SurveyStatus]] = {
+    SurveyStatus.DRAFT: {SurveyStatus.IN_REVIEW},
+    SurveyStatus.IN_REVIEW: {SurveyStatus.DRAFT, SurveyStatus.APPROVED},
+    # Any edit after approval sends it back to review.
+    SurveyStatus.APPROVED: {SurveyStatus.IN_REVIEW, SurveyStatus.LIVE},
+    SurveyStatus.LIVE: {SurveyStatus.CLOSED},
+    SurveyStatus.CLOSED: set(),
+}
+
+
+class IllegalTransition(Exception):
+    """The survey cannot make that move from its current state."""
+
+
+class AudienceKind(StrEnum):
+    PANEL = "panel"
+    SEGMENT = "segment"
+    PUBLIC = "public"
+
+
+class InvolvementLevel(StrEnum):
+    INFORM = "inform"
+    LISTEN = "listen"
+    DISCUSS = "discuss"
+    COLLABORATE = "collaborate"
+    EMPOWER = "empower"
+
+
+class Survey(Base):
+    """One survey: its plan, and its pages and questions as a document in the export format."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (sa.Index("ix_surveys_status_closes_at", "status", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[SurveyStatus] = mapped_column(_enum(SurveyStatus), default=SurveyStatus.DRAFT)
+    #: the place team that owns it; null for the whole ICB (communications team).
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the decision the answers will inform.
+    decision: Mapped[str] = mapped_column(sa.Text, default="")
+    #: "what do we already know": earlier engagement, complaints, data, and why ask again.
+    already_known: Mapped[str] = mapped_column(sa.Text, default="")
+    equality_considerations: Mapped[str] = mapped_column(sa.Text, default="")
+    audience: Mapped[AudienceKind] = mapped_column(_enum(AudienceKind), default=AudienceKind.PANEL)
+    segment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("segments.id", ondelete="SET NULL")
+    )
+    involvement: Mapped[InvolvementLevel] = mapped_column(
+        _enum(InvolvementLevel), default=InvolvementLevel.LISTEN
+    )
+    #: instants (UTC); the pages show and take Europe/London wall-clock times.
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    formal_consultation: Mapped[bool] = mapped_column(default=False)
+    #: why a survey may run for under 30 days; empty unless it is urgent.
+    urgent_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: answers linked to the member for follow-up, or anonymous.
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    #: {"pages": [{"title", "show_if", "questions": [...]}]} in the export format.
+    content: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    approved_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("StaffUser", foreign_keys=[author_id])
+    approved_by = relationship("StaffUser", foreign_keys=[approved_by_id])
+    place = relationship("Place")
+    segment = relationship("Segment")
+
+    @property
+    def pages(self) -> list[dict]:
+        return (self.content or {}).get("pages", [])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (SurveyStatus.DRAFT, SurveyStatus.IN_REVIEW, SurveyStatus.APPROVED)
+
+    def move_to(self, new_status: SurveyStatus) -> None:
+        if new_status not in TRANSITIONS[self.status]:
+            raise IllegalTransition(
+                f"A survey that is {self.status.label.lower()} cannot become "
+                f"{new_status.label.lower()}"
+            )
+        self.status = new_status
+
+    def __repr__(self) -> str:
+        return f"<Survey {self.id} {self.status}>"
+
+
+class GuidanceOverride(Base):
+    """A written reason for publishing despite one of the checker's errors."""
+
+    __tablename__ = "survey_guidance_overrides"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "rule", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(sa.String(40))
+    #: empty for findings about the whole survey.
+    question_key: Mapped[str] = mapped_column(sa.String(60), default="")
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    by = relationship("StaffUser")
+
+    def __repr__(self) -> str:
+        return f"<GuidanceOverride {self.rule} {self.question_key}>"
+
+
+class ReviewComment(Base):
+    """A reviewer's comment on a question (or the whole survey), and the author's answers."""
+
+    __tablename__ = "survey_review_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    question_key: Mapped[str] = mapped_column(sa.String(60), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    reply_to_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_review_comments.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("StaffUser")
+
+    def __repr__(self) -> str:
+        return f"<ReviewComment {self.id}>"
+
+
+class SurveySnapshot(Base):
+    """The exact survey as published (and after each recorded typo correction), never changed."""
+
+    __tablename__ = "survey_snapshots"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    #: the canonical JSON text the hash covers.
+    document: Mapped[str] = mapped_column(sa.Text)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: "published", or what a typo correction changed.
+    note: Mapped[str] = mapped_column(sa.String(500), default="published")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SurveySnapshot {self.survey_id} v{self.version}>"

@@ -1,0 +1,176 @@
+"""Between forms and services for the survey pages: choices, the plan read from its form,
+questions read from theirs, and what each page shows (templates never query)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy.orm import Session
+
+from panel.auth.models import Role, StaffUser
+from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
+from panel.members.views_support import place_choices
+from surveys import content as doc
+from surveys.forms import PlanForm, QuestionForm
+from surveys.models import AudienceKind, InvolvementLevel, Survey
+from surveys.services import checking, lifecycle, similar
+from surveys.services.authoring import Plan
+
+DEFAULT_OPEN = time(9, 0)
+DEFAULT_CLOSE = time(23, 59)
+
+
+def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
+    if user.role is Role.PLACE:
+        return [(p.id, p.name) for p in user.places]
+    return [(0, "The whole ICB (communications and engagement team)"), *place_choices()]
+
+
+def segment_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    from panel.segments.services.segments import visible_segments
+
+    return [(0, "Choose a segment")] + [(s.id, s.name) for s in visible_segments(session, user)]
+
+
+def prepare_plan_form(form: PlanForm, session: Session, user: StaffUser) -> PlanForm:
+    form.place_id.choices = owner_choices(user)
+    form.segment_id.choices = segment_choices(session, user)
+    return form
+
+
+def fill_plan_form(form: PlanForm, survey: Survey, zone: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(zone)
+    form.title.data = survey.title
+    form.place_id.data = survey.place_id or 0
+    for name in ("purpose", "decision", "already_known", "equality_considerations"):
+        getattr(form, name).data = getattr(survey, name)
+    form.audience.data = survey.audience.value
+    form.segment_id.data = survey.segment_id or 0
+    form.involvement.data = survey.involvement.value
+    for prefix, value in (("opens", survey.opens_at), ("closes", survey.closes_at)):
+        if value is not None:
+            shown = value.astimezone(local)
+            getattr(form, f"{prefix}_day").data = shown.date()
+            getattr(form, f"{prefix}_time").data = shown.time().replace(second=0, microsecond=0)
+    form.formal_consultation.data = survey.formal_consultation
+    form.urgent_reason.data = survey.urgent_reason
+    form.anonymous.data = "yes" if survey.anonymous else "no"
+
+
+def _instant(form: PlanForm, prefix: str, default: time, zone: str):
+    day, at = getattr(form, f"{prefix}_day"), getattr(form, f"{prefix}_time")
+    if day.data is None:
+        if at.data is not None:
+            day.errors = [*day.errors, "Enter the date as well as the time"]
+        return None
+    try:
+        return resolve_local_time(day.data, at.data or default, zone)
+    except NonExistentTime:
+        at.errors = [*at.errors, "That time does not exist: the clocks go forward at 1am"]
+    except AmbiguousTime:
+        at.errors = [*at.errors, "That time happens twice when the clocks go back: choose another"]
+    return None
+
+
+def plan_from_form(form: PlanForm, zone: str) -> Plan | None:
+    """The plan, or None with messages put next to the date and time fields."""
+    opens = _instant(form, "opens", DEFAULT_OPEN, zone)
+    closes = _instant(form, "closes", DEFAULT_CLOSE, zone)
+    if any(getattr(form, name).errors for name in ("opens_day", "opens_time", "closes_day",
+                                                     "closes_time")):  # fmt: skip
+        return None
+    return Plan(
+        title=form.title.data,
+        purpose=form.purpose.data or "",
+        decision=form.decision.data or "",
+        already_known=form.already_known.data or "",
+        equality_considerations=form.equality_considerations.data or "",
+        audience=AudienceKind(form.audience.data),
+        segment_id=form.segment_id.data or None,
+        involvement=InvolvementLevel(form.involvement.data),
+        opens_at=opens,
+        closes_at=closes,
+        formal_consultation=bool(form.formal_consultation.data),
+        urgent_reason=form.urgent_reason.data or "",
+        anonymous=form.anonymous.data == "yes",
+        place_id=form.place_id.data or None,
+    )
+
+
+def prepare_question_form(form: QuestionForm, survey: Survey, key: str | None) -> QuestionForm:
+    """Only earlier questions can decide whether this one is shown."""
+    earlier = []
+    for question in doc.questions(survey.content or doc.empty()):
+        if question["key"] == key:
+            break
+        earlier.append((question["key"], f"{question['key']}: {question['text'][:60]}"))
+    form.show_if_key.choices = [("", "Always show it"), *earlier]
+    return form
+
+
+def fill_question_form(form: QuestionForm, question: dict) -> None:
+    form.type.data = question["type"]
+    form.text.data = question["text"]
+    form.help_text.data = question["help_text"]
+    form.why_we_ask.data = question["why_we_ask"]
+    form.required.data = question["required"]
+    options = [o for o in question["options"] if o != doc.DONT_KNOW]
+    form.options.data = "\n".join(options)
+    form.allow_other.data = question["allow_other"]
+    form.dont_know.data = question["dont_know"]
+    form.comment_box.data = question["comment_box"]
+    form.max_length.data = question["max_length"]
+    show_if = question.get("show_if") or {}
+    form.show_if_key.data = show_if.get("question", "")
+    form.show_if_values.data = " | ".join(str(v) for v in show_if.get("equals", []))
+    form.ig_justification.data = question["ig_justification"]
+
+
+def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict | None:
+    """The question, or None with a message next to the field that needs it."""
+    options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
+    if form.type.data in ("single_choice", "multiple_choice") and len(options) < 2:
+        form.options.errors = [*form.options.errors, "Give at least two answers, one per line"]
+        return None
+    if len(options) > 50 or any(len(o) > 200 for o in options):
+        form.options.errors = [*form.options.errors, "Up to 50 answers of 200 characters each"]
+        return None
+    show_if = None
+    if form.show_if_key.data:
+        values = [v.strip() for v in (form.show_if_values.data or "").split("|") if v.strip()]
+        if not values:
+            form.show_if_values.errors = [
+                *form.show_if_values.errors,
+                "Give the answer (or answers) that show this question",
+            ]
+            return None
+        show_if = {"question": form.show_if_key.data, "equals": values}
+    return doc.question(
+        key,
+        form.type.data,
+        form.text.data,
+        help_text=form.help_text.data or "",
+        why_we_ask=form.why_we_ask.data or "",
+        required=bool(form.required.data),
+        options=options,
+        allow_other=bool(form.allow_other.data),
+        dont_know=bool(form.dont_know.data),
+        max_length=form.max_length.data,
+        comment_box=bool(form.comment_box.data),
+        show_if=show_if,
+        ig_justification=form.ig_justification.data or "",
+        block=block,
+    )
+
+
+def survey_context(session: Session, survey: Survey) -> dict:
+    return {
+        "survey": survey,
+        "report": checking.check(session, survey),
+        "comments": lifecycle.comments_by_question(session, survey),
+        "similar": similar.similar_surveys(session, survey),
+        "snapshots": lifecycle.snapshots(session, survey),
+        "type_labels": doc.TYPE_LABELS,
+    }

@@ -1,0 +1,1 @@
+"""Survey services: authoring, checking against the guidance, review and publishing."""

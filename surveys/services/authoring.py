@@ -1,0 +1,212 @@
+"""Planning and writing surveys: the plan, pages and questions, blocks, import and export.
+
+Every change goes through here; a change to an approved survey sends it back to review, and a
+live or closed survey cannot be changed (typo corrections go through publishing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from panel.audit.services import record_audit
+from panel.auth.access import can_see_place, scope_to_places
+from panel.auth.models import Role, StaffUser
+from surveys import content as doc
+from surveys.guidance.spec import survey_from_json, survey_to_json
+from surveys.models import AudienceKind, InvolvementLevel, Survey, SurveyStatus
+
+
+class AuthoringError(ValueError):
+    """The change cannot be made; ``field`` names the form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Plan:
+    title: str
+    purpose: str
+    decision: str
+    already_known: str
+    equality_considerations: str
+    audience: AudienceKind
+    segment_id: int | None
+    involvement: InvolvementLevel
+    opens_at: datetime | None
+    closes_at: datetime | None
+    formal_consultation: bool
+    urgent_reason: str
+    anonymous: bool
+    place_id: int | None
+
+
+def visible_surveys(session: Session, user: StaffUser) -> list[Survey]:
+    """Every survey the user may see, newest first (place teams: their places' only)."""
+    statement = sa.select(Survey).order_by(Survey.updated_at.desc(), Survey.id.desc())
+    if user.role is Role.PLACE:
+        statement = scope_to_places(statement, user, Survey.place_id)
+    return list(session.scalars(statement))
+
+
+def _check_plan(session: Session, user: StaffUser, plan: Plan) -> None:
+    if user.role is Role.PLACE and (
+        plan.place_id is None or not can_see_place(user, plan.place_id)
+    ):
+        raise AuthoringError("Choose one of your places", "place_id")
+    if plan.opens_at and plan.closes_at and plan.closes_at <= plan.opens_at:
+        raise AuthoringError("The closing date must be after the opening date", "closes_day")
+    if plan.audience is AudienceKind.SEGMENT:
+        from panel.segments.services.segments import visible_segments
+
+        if plan.segment_id not in {s.id for s in visible_segments(session, user)}:
+            raise AuthoringError("Choose one of your saved segments", "segment_id")
+
+
+def create_survey(session: Session, user: StaffUser, plan: Plan, now: datetime) -> Survey:
+    """A new draft with one empty page. Raises AuthoringError."""
+    _check_plan(session, user, plan)
+    survey = Survey(author_id=user.id, content=doc.empty(), created_at=now, updated_at=now)
+    _apply_plan(survey, plan)
+    session.add(survey)
+    session.flush()
+    record_audit(session, user, "survey.create", "survey", [survey.id], now=now)
+    return survey
+
+
+def update_plan(session: Session, survey: Survey, user: StaffUser, plan: Plan, now: datetime):
+    """Raises AuthoringError (including when the survey can no longer change)."""
+    _editable(survey)
+    _check_plan(session, user, plan)
+    _apply_plan(survey, plan)
+    _changed(survey, now)
+
+
+def _apply_plan(survey: Survey, plan: Plan) -> None:
+    survey.title = plan.title.strip()
+    survey.purpose = plan.purpose.strip()
+    survey.decision = plan.decision.strip()
+    survey.already_known = plan.already_known.strip()
+    survey.equality_considerations = plan.equality_considerations.strip()
+    survey.audience = plan.audience
+    survey.segment_id = plan.segment_id if plan.audience is AudienceKind.SEGMENT else None
+    survey.involvement = plan.involvement
+    survey.opens_at = plan.opens_at
+    survey.closes_at = plan.closes_at
+    survey.formal_consultation = plan.formal_consultation
+    survey.urgent_reason = plan.urgent_reason.strip()
+    survey.anonymous = plan.anonymous
+    survey.place_id = plan.place_id
+
+
+def _editable(survey: Survey) -> None:
+    if not survey.is_editable:
+        raise AuthoringError(
+            "A live or closed survey cannot be changed: correct a typo from the survey page"
+        )
+
+
+def _changed(survey: Survey, now: datetime) -> None:
+    """Any edit after approval needs approving again."""
+    if survey.status is SurveyStatus.APPROVED:
+        survey.move_to(SurveyStatus.IN_REVIEW)
+        survey.approved_by_id = None
+        survey.approved_at = None
+    survey.updated_at = now
+
+
+def _set_content(survey: Survey, change, now: datetime):
+    _editable(survey)
+    try:
+        result = change(survey.content or doc.empty())
+    except doc.ContentError as error:
+        raise AuthoringError(str(error)) from error
+    survey.content = result[0] if isinstance(result, tuple) else result
+    _changed(survey, now)
+    return result[1] if isinstance(result, tuple) else None
+
+
+def save_question(survey: Survey, page_index: int, question: dict, now: datetime) -> str:
+    """Add or replace a question (matched by key); returns its key. Raises AuthoringError."""
+    show_if = question.get("show_if")
+    if show_if:
+        order = [q["key"] for q in doc.questions(survey.content or doc.empty())]
+        if show_if["question"] not in order or (
+            question["key"] in order
+            and order.index(show_if["question"]) >= order.index(question["key"])
+        ):
+            raise AuthoringError("Choose an earlier question for 'show only if'", "show_if_key")
+    _set_content(survey, lambda c: doc.put_question(c, page_index, question), now)
+    return question["key"]
+
+
+def new_question_key(survey: Survey) -> str:
+    return doc.new_key(survey.content or doc.empty())
+
+
+def move_question(survey: Survey, key: str, direction: int, now: datetime) -> None:
+    _set_content(survey, lambda c: doc.move_question(c, key, direction), now)
+
+
+def duplicate_question(survey: Survey, key: str, now: datetime) -> str:
+    return _set_content(survey, lambda c: doc.duplicate_question(c, key), now)
+
+
+def delete_question(survey: Survey, key: str, now: datetime) -> None:
+    _set_content(survey, lambda c: doc.delete_question(c, key), now)
+
+
+def add_page(survey: Survey, title: str, now: datetime) -> None:
+    _set_content(survey, lambda c: doc.add_page(c, title), now)
+
+
+def rename_page(survey: Survey, page_index: int, title: str, now: datetime) -> None:
+    _set_content(survey, lambda c: doc.rename_page(c, page_index, title), now)
+
+
+def delete_page(survey: Survey, page_index: int, now: datetime) -> None:
+    _set_content(survey, lambda c: doc.delete_page(c, page_index), now)
+
+
+def add_equality_block(survey: Survey, now: datetime) -> None:
+    _set_content(survey, doc.add_equality_block, now)
+
+
+def import_survey(
+    session: Session, user: StaffUser, document: dict, place_id: int | None, now: datetime
+) -> Survey:
+    """A new draft from a checked export (see documents.parse_import): its plan and questions;
+    dates are left for the author to set. Raises AuthoringError."""
+    spec = survey_from_json(document)
+    raw_plan = document.get("plan") or {}
+    plan = Plan(
+        title=spec.title[:200],
+        purpose=str(raw_plan.get("purpose") or "")[:5000],
+        decision=str(raw_plan.get("decision") or "")[:5000],
+        already_known=str(raw_plan.get("already_known") or "")[:5000],
+        equality_considerations=str(raw_plan.get("equality_considerations") or "")[:5000],
+        audience=AudienceKind.PANEL,
+        segment_id=None,
+        involvement=_enum_or(InvolvementLevel, raw_plan.get("involvement"), "listen"),
+        opens_at=None,
+        closes_at=None,
+        formal_consultation=spec.formal_consultation,
+        urgent_reason="",
+        anonymous=raw_plan.get("anonymous") is not False,
+        place_id=place_id,
+    )
+    survey = create_survey(session, user, plan, now)
+    survey.content = {"pages": survey_to_json(spec)["pages"]}
+    record_audit(session, user, "survey.import", "survey", [survey.id], now=now)
+    return survey
+
+
+def _enum_or(enum_class, value, default: str):
+    try:
+        return enum_class(value)
+    except ValueError:
+        return enum_class(default)
