@@ -107,9 +107,15 @@ def add_page(content: dict, title: str) -> dict:
     return changed
 
 
-def rename_page(content: dict, page_index: int, title: str) -> dict:
+def change_page(content: dict, page_index: int, title: str, show_if: dict | None) -> dict:
+    """A page's title, and the earlier answer it is shown for (None: always shown)."""
     changed = copy.deepcopy(content)
-    _page(changed, page_index)["title"] = title.strip()
+    page = _page(changed, page_index)
+    if show_if is not None:
+        earlier = {q["key"] for p in changed["pages"][:page_index] for q in p["questions"]}
+        if show_if["question"] not in earlier:
+            raise ContentError("A page can only depend on a question on an earlier page")
+    page["title"], page["show_if"] = title.strip(), show_if
     return changed
 
 

@@ -22,6 +22,17 @@ from surveys.models import AudienceKind, InvolvementLevel
 
 LONG = 5000
 
+
+class DayField(DateField):
+    """A date with a message people understand when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date, for example 2027-06-07") from None
+
+
 INVOLVEMENT_CHOICES = [
     (InvolvementLevel.INFORM.value, "Inform: telling people about a decision"),
     (InvolvementLevel.LISTEN.value, "Listen: gathering views to inform a decision"),
@@ -69,9 +80,9 @@ class PlanForm(FlaskForm):
         choices=INVOLVEMENT_CHOICES,
         validators=[InputRequired("Choose the level of involvement")],
     )
-    opens_day = DateField("Opening date", validators=[Optional()])
+    opens_day = DayField("Opening date", validators=[Optional()])
     opens_time = TimeField("Opening time (UK time)", validators=[Optional()])
-    closes_day = DateField("Closing date", validators=[Optional()])
+    closes_day = DayField("Closing date", validators=[Optional()])
     closes_time = TimeField("Closing time (UK time)", validators=[Optional()])
     formal_consultation = BooleanField("This is a formal consultation (at least 12 weeks)")
     urgent_reason = TextAreaField(
@@ -185,3 +196,14 @@ class TypoForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("Survey file (JSON exported from this site)")
     place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)
+
+
+class ElectionDateForm(FlaskForm):
+    poll_date = DayField(
+        "Polling day", validators=[InputRequired("Enter the polling day, for example 2029-05-03")]
+    )
+    description = StringField(
+        "Which elections",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Say which elections"), Length(max=200)],
+    )

@@ -3,7 +3,7 @@ the reasons recorded for overriding the guidance, and the immutable published sn
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -201,3 +201,20 @@ class SurveySnapshot(Base):
 
     def __repr__(self) -> str:
         return f"<SurveySnapshot {self.survey_id} v{self.version}>"
+
+
+class ElectionDate(Base):
+    """A polling day in Lancashire and South Cumbria: surveys avoid the weeks before it."""
+
+    __tablename__ = "election_dates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_date: Mapped[date] = mapped_column(sa.Date, unique=True)
+    description: Mapped[str] = mapped_column(sa.String(200))
+    added_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ElectionDate {self.poll_date}>"

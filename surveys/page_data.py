@@ -165,6 +165,22 @@ def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict 
     )
 
 
+def page_condition(form) -> dict | None:
+    """The page form's "show only if" (question key and answers separated by |), if given."""
+    key = (form.get("show_if_key") or "").strip()[:60]
+    values = [v.strip() for v in (form.get("show_if_values") or "").split("|") if v.strip()]
+    return {"question": key, "equals": values[:20]} if key and values else None
+
+
+def earlier_questions(survey: Survey) -> list[list[tuple[str, str]]]:
+    """For each page, the questions on the pages before it (what it may depend on)."""
+    result, seen = [], []
+    for page in survey.pages:
+        result.append(list(seen))
+        seen += [(q["key"], f"{q['key']}: {q['text'][:50]}") for q in page["questions"]]
+    return result
+
+
 def survey_context(session: Session, survey: Survey) -> dict:
     return {
         "survey": survey,
@@ -173,4 +189,5 @@ def survey_context(session: Session, survey: Survey) -> dict:
         "similar": similar.similar_surveys(session, survey),
         "snapshots": lifecycle.snapshots(session, survey),
         "type_labels": doc.TYPE_LABELS,
+        "earlier": earlier_questions(survey),
     }

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
@@ -25,6 +26,7 @@ from surveys import content as doc
 from surveys import page_data
 from surveys.forms import (
     CommentForm,
+    ElectionDateForm,
     ImportForm,
     OverrideForm,
     PageForm,
@@ -35,7 +37,7 @@ from surveys.forms import (
 )
 from surveys.guidance.spec import SurveyFormatError
 from surveys.models import Survey, SurveySnapshot
-from surveys.services import authoring, lifecycle, similar
+from surveys.services import authoring, elections, lifecycle, similar
 from surveys.services.documents import export_document, parse_import
 
 blueprint = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
@@ -196,7 +198,8 @@ def pages(survey_id: int):
         if action == "add":
             authoring.add_page(survey, form.title.data or "", now)
         elif action == "rename" and page_index is not None:
-            authoring.rename_page(survey, page_index, form.title.data or "", now)
+            authoring.change_page(survey, page_index, form.title.data or "",
+                                  page_data.page_condition(request.form), now)  # fmt: skip
         elif action == "delete" and page_index is not None:
             authoring.delete_page(survey, page_index, now)
         elif action == "equality":
@@ -372,3 +375,38 @@ def import_survey():
             db.session.commit()
             return _to_survey(survey)
     return render_template("surveys/import.html", form=form)
+
+
+@blueprint.route("/election-dates", methods=["GET", "POST"])
+@staff_required(Role.COMMS)
+def election_dates():
+    form = ElectionDateForm()
+    if form.validate_on_submit():
+        try:
+            elections.add_election_date(db.session, current_user, form.poll_date.data,
+                                        form.description.data, utcnow())  # fmt: skip
+        except elections.ElectionDateError as error:
+            form.poll_date.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("surveys.election_dates"))
+    return render_template(
+        "surveys/election_dates.html",
+        form=form,
+        remove_form=ConfirmForm(),
+        dates=elections.election_dates(db.session),
+    )
+
+
+@blueprint.post("/election-dates/<int:election_id>/remove")
+@staff_required(Role.COMMS)
+def remove_election_date(election_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        elections.remove_election_date(db.session, current_user, election_id, utcnow())
+    except elections.ElectionDateError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("surveys.election_dates"))

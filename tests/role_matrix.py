@@ -68,6 +68,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.review": MEMBER_DATA,
     "surveys.correct_typo": MEMBER_DATA,
     "surveys.import_survey": MEMBER_DATA,
+    "surveys.election_dates": COMMS,
+    "surveys.remove_election_date": COMMS,
     # bulletin figures hold no personal data: every role reads them (place teams their own)
     "bulletin_stats.overview": ALL,
     "bulletin_stats.bulletin": ALL,

@@ -164,8 +164,10 @@ def add_page(survey: Survey, title: str, now: datetime) -> None:
     _set_content(survey, lambda c: doc.add_page(c, title), now)
 
 
-def rename_page(survey: Survey, page_index: int, title: str, now: datetime) -> None:
-    _set_content(survey, lambda c: doc.rename_page(c, page_index, title), now)
+def change_page(
+    survey: Survey, page_index: int, title: str, show_if: dict | None, now: datetime
+) -> None:
+    _set_content(survey, lambda c: doc.change_page(c, page_index, title, show_if), now)
 
 
 def delete_page(survey: Survey, page_index: int, now: datetime) -> None:

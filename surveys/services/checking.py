@@ -47,8 +47,11 @@ class CheckReport:
         return [f for f in self.all if f.blocking]
 
 
-def check(session: Session, survey: Survey, election_days=None) -> CheckReport:
-    """Every finding for the survey as it is now, each with its override if one was recorded."""
+def check(session: Session, survey: Survey) -> CheckReport:
+    """Every finding for the survey as it is now, each with its override if one was recorded;
+    the pre-election check uses the polling days staff keep on the election dates page."""
+    from surveys.services.elections import polling_days
+
     document = export_document(survey)
     signed_off = survey.status in (SurveyStatus.APPROVED, SurveyStatus.LIVE, SurveyStatus.CLOSED)
     document["plan"]["approved_by_other"] = bool(
@@ -60,7 +63,7 @@ def check(session: Session, survey: Survey, election_days=None) -> CheckReport:
         # Stored content is written only through the services, so this means a bug; show it.
         spec, findings = None, [Finding("format", "error", error.reason)]
     else:
-        findings = check_survey(spec, election_polling_days=election_days)
+        findings = check_survey(spec, election_polling_days=polling_days(session))
     overrides = {
         (o.rule, o.question_key): o
         for o in session.scalars(

@@ -42,6 +42,7 @@ def test_plan_write_and_preview_a_survey(staff_page):
     checker.goto(survey_path + "/review")
     checker.goto(survey_path + "/plan")
     checker.goto("/staff/surveys/import")
+    checker.goto("/staff/surveys/election-dates")
 
 
 def test_demo_surveys_for_place_team_and_observer(staff_page):

@@ -25,6 +25,7 @@ SAMPLE_ARGS = {
     "page_index": 0,
     "key": "q1",
     "version": 1,
+    "election_id": 999999,
 }
 
 

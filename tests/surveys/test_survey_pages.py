@@ -209,3 +209,63 @@ def test_the_survey_check_command(app, tmp_path):
     assert {"line": 1, "rule": "leading"}.items() <= findings[0].items()
     missing = app.test_cli_runner().invoke(args=["survey-check", str(tmp_path / "nope.txt")])
     assert missing.exit_code == 2
+
+
+def test_staff_keep_the_election_dates_the_checker_uses(session, client, login_as, now):
+    comms = make_staff(session, Role.COMMS)
+    survey = write_good_survey(session, comms, now)  # open 7 June to 19 July 2027
+    session.commit()
+    login_as(comms)
+
+    def pre_election_errors():
+        report = lifecycle.checking.check(session, survey)
+        return [f for f in report.all if f.finding.rule == "pre_election"]
+
+    assert pre_election_errors() == []
+    page = client.get("/staff/surveys/election-dates").text
+    assert "6 May 2027" in page  # seeded by the migration
+    added = client.post(
+        "/staff/surveys/election-dates",
+        data={"poll_date": "2027-07-15", "description": "Blackpool by-election"},
+    )
+    assert added.status_code == 302
+    assert len(pre_election_errors()) == 1
+    again = client.post(
+        "/staff/surveys/election-dates", data={"poll_date": "2027-07-15", "description": "Same day"}
+    )
+    assert "already on the list" in again.text
+    assert (
+        "Enter a real date"
+        in client.post(
+            "/staff/surveys/election-dates", data={"poll_date": "soon", "description": "x"}
+        ).text
+    )
+    from surveys.models import ElectionDate
+
+    by_election = session.scalar(
+        sa.select(ElectionDate).where(ElectionDate.description.like("Black%"))
+    )
+    client.post(f"/staff/surveys/election-dates/{by_election.id}/remove")
+    assert pre_election_errors() == []
+    place_team = make_staff(session, Role.PLACE, places=["blackpool"])
+    session.commit()
+    login_as(place_team)
+    assert client.get("/staff/surveys/election-dates").status_code == 403
+
+
+def test_a_page_can_be_shown_only_for_an_earlier_answer(session, client, login_as, now):
+    comms = make_staff(session, Role.COMMS)
+    survey = write_good_survey(session, comms, now)  # page 1: q1-q3; page 2: equality block
+    session.commit()
+    login_as(comms)
+    bad = {"action": "rename", "page": "0", "title": "First", "show_if_key": "eq_sex",
+           "show_if_values": "Female"}  # fmt: skip
+    client.post(f"/staff/surveys/{survey.id}/pages", data=bad)
+    session.refresh(survey)
+    assert survey.pages[0]["show_if"] is None  # cannot depend on a later page
+    good = {"action": "rename", "page": "1", "title": "About you", "show_if_key": "q1",
+            "show_if_values": "Car | Bus"}  # fmt: skip
+    client.post(f"/staff/surveys/{survey.id}/pages", data=good)
+    session.refresh(survey)
+    assert survey.pages[1]["show_if"] == {"question": "q1", "equals": ["Car", "Bus"]}
+    assert "shown only if q1 is Car or Bus" in client.get(f"/staff/surveys/{survey.id}").text
