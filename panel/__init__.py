@@ -50,6 +50,7 @@ MODEL_MODULES = (
     "mailer.bulletins.models",
     "mailer.tracking.models",
     "surveys.models",
+    "surveys.fieldwork.models",
 )
 
 
@@ -106,6 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from panel.places.views import blueprint as places_blueprint
     from panel.segments.views import blueprint as segments_blueprint
     from panel.staff_home import blueprint as staff_home_blueprint
+    from surveys.fieldwork import bulletin_links as _survey_links  # noqa: F401
+    from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401
+    from surveys.fieldwork.public_views import blueprint as take_part_blueprint
+    from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
     from surveys.guidance.command import survey_check
     from surveys.views import blueprint as surveys_blueprint
 
@@ -127,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
         tracking_blueprint,
         bulletin_stats_blueprint,
         surveys_blueprint,
+        fieldwork_blueprint,
+        take_part_blueprint,
     ):
         app.register_blueprint(blueprint)
     register_tracking_listeners()

@@ -31,6 +31,7 @@ JOBS: list[JobSpec] = [
     JobSpec("purge-sent-email-bodies", "mailer.jobs:purge_sent_email_bodies", 3600),
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
     JobSpec("fold-tracking-hits", "mailer.tracking.jobs:fold_tracking_spool_job", 10),
+    JobSpec("survey-fieldwork", "surveys.fieldwork.jobs:survey_fieldwork_job", 30),
     JobSpec(
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),

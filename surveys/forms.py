@@ -98,6 +98,17 @@ class PlanForm(FlaskForm):
         ],
         validators=[InputRequired("Choose whether answers are anonymous")],
     )
+    reminder_days = IntegerField(
+        "Remind people who have not finished, this many days before it closes",
+        description="Leave empty for no reminder (usual for formal consultations).",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Enter 1 to 60 days")],
+    )
+    results_note = TextAreaField(
+        "When and where will the results be published",
+        description="Shown to people who arrive after it closes, and in their thank-you.",
+        filters=[strip_whitespace],
+        validators=[Length(max=500)],
+    )
     equality_considerations = TextAreaField(
         "Equality considerations",
         description="Groups who may be affected differently, and how you will reach them.",

@@ -97,6 +97,10 @@ class Survey(Base):
     urgent_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     #: answers linked to the member for follow-up, or anonymous.
     anonymous: Mapped[bool] = mapped_column(default=True)
+    #: days before closing to remind people who have not finished; null for no reminder.
+    reminder_days: Mapped[int | None] = mapped_column(default=None)
+    #: what a closed survey tells people: when and where the results will be published.
+    results_note: Mapped[str] = mapped_column(sa.String(500), default="")
     #: {"pages": [{"title", "show_if", "questions": [...]}]} in the export format.
     content: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     author_id: Mapped[int | None] = mapped_column(
@@ -123,6 +127,15 @@ class Survey(Base):
     @property
     def is_editable(self) -> bool:
         return self.status in (SurveyStatus.DRAFT, SurveyStatus.IN_REVIEW, SurveyStatus.APPROVED)
+
+    def is_open(self, now: datetime) -> bool:
+        """Live, and between its opening and closing instants (closing is exact to the minute)."""
+        return (
+            self.status is SurveyStatus.LIVE
+            and self.opens_at is not None
+            and self.closes_at is not None
+            and self.opens_at <= now < self.closes_at
+        )
 
     def move_to(self, new_status: SurveyStatus) -> None:
         if new_status not in TRANSITIONS[self.status]:

@@ -57,6 +57,8 @@ def fill_plan_form(form: PlanForm, survey: Survey, zone: str) -> None:
     form.formal_consultation.data = survey.formal_consultation
     form.urgent_reason.data = survey.urgent_reason
     form.anonymous.data = "yes" if survey.anonymous else "no"
+    form.reminder_days.data = survey.reminder_days
+    form.results_note.data = survey.results_note
 
 
 def _instant(form: PlanForm, prefix: str, default: time, zone: str):
@@ -96,6 +98,8 @@ def plan_from_form(form: PlanForm, zone: str) -> Plan | None:
         urgent_reason=form.urgent_reason.data or "",
         anonymous=form.anonymous.data == "yes",
         place_id=form.place_id.data or None,
+        reminder_days=form.reminder_days.data,
+        results_note=form.results_note.data or "",
     )
 
 

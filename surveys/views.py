@@ -24,6 +24,7 @@ from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from surveys import content as doc
 from surveys import page_data
+from surveys.fieldwork.invitations import close_survey
 from surveys.forms import (
     CommentForm,
     ElectionDateForm,
@@ -238,7 +239,7 @@ STATUS_ACTIONS = {
     "return": lifecycle.return_to_draft,
     "approve": lifecycle.approve,
     "publish": lifecycle.publish,
-    "close": lifecycle.close,
+    "close": close_survey,
 }
 
 

@@ -69,6 +69,9 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.correct_typo": MEMBER_DATA,
     "surveys.import_survey": MEMBER_DATA,
     "surveys.election_dates": COMMS,
+    "fieldwork.overview": ALL,
+    "fieldwork.invite": MEMBER_DATA,
+    "fieldwork.add_open_link": MEMBER_DATA,
     "surveys.remove_election_date": COMMS,
     # bulletin figures hold no personal data: every role reads them (place teams their own)
     "bulletin_stats.overview": ALL,
@@ -118,6 +121,13 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    # taking part in a survey: a personal (sealed) or open link, no login
+    "take_part.personal_start",
+    "take_part.open_start",
+    "take_part.page",
+    "take_part.check",
+    "take_part.done",
+    "take_part.resume_link",
     # open pixel and click redirect: a signed per-recipient token, no login
     "tracking.pixel",
     "tracking.click",

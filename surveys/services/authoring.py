@@ -43,6 +43,8 @@ class Plan:
     urgent_reason: str
     anonymous: bool
     place_id: int | None
+    reminder_days: int | None = None
+    results_note: str = ""
 
 
 def visible_surveys(session: Session, user: StaffUser) -> list[Survey]:
@@ -101,6 +103,8 @@ def _apply_plan(survey: Survey, plan: Plan) -> None:
     survey.urgent_reason = plan.urgent_reason.strip()
     survey.anonymous = plan.anonymous
     survey.place_id = plan.place_id
+    survey.reminder_days = plan.reminder_days
+    survey.results_note = plan.results_note.strip()
 
 
 def _editable(survey: Survey) -> None:

@@ -48,6 +48,7 @@ def _routes(app, session, user):
         "selection_id": 1,
         "name": "x.eml",
         "token": "bad-token",
+        "kind": "r",
     }
     routes = []
     with app.test_request_context():

@@ -30,6 +30,7 @@ def test_every_post_route_rejects_a_missing_token(app, client, session, login_as
         "bulletin_id": 1,
         "item_id": 1,
         "name": "none.eml",
+        "kind": "r",
     }
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -1,0 +1,1 @@
+"""Fieldwork: invitations, open links, people answering, and what staff see while it runs."""

@@ -1,0 +1,31 @@
+"""Forms for fieldwork: open links, and an open-link respondent's resume link."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.validators import Email, InputRequired, Length
+
+from panel.forms_common import strip_whitespace
+
+
+class OpenLinkForm(FlaskForm):
+    source = StringField(
+        "Where will this link be shared",
+        description="For example: Healthwatch Lancashire, or Blackburn community event.",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Say where the link will be shared"), Length(max=120)],
+    )
+
+
+class ResumeLinkForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="We use it only to send you the link.",
+        filters=[strip_whitespace],
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=254),
+            Email("Enter an email address like name@example.com", check_deliverability=False),
+        ],
+    )

@@ -1,0 +1,221 @@
+"""Inviting the panel (or a segment) to a live survey within the contact caps, the invitation
+and reminder emails sent by scheduled jobs, open links, and closing surveys on time."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from mailer.queue import queue_email
+from panel.audit.services import record_audit
+from panel.auth.models import StaffUser
+from panel.members.models import Member, MemberStatus
+from panel.members.services.links import unsubscribe_url
+from panel.segments.definition import empty_definition
+from panel.segments.models import ContactKind, MemberContact
+from panel.segments.services.fatigue import contact_rules, contactable
+from panel.segments.services.segments import members_matching, segment_member_query
+from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
+from surveys.fieldwork.tokens import PersonalLinks
+from surveys.models import AudienceKind, Survey, SurveyStatus
+from surveys.services import lifecycle
+
+logger = logging.getLogger(__name__)
+EMAIL_BATCH = 500
+
+
+class InvitationError(ValueError):
+    """The invitation cannot go out; the message says why."""
+
+
+@dataclass
+class InviteResult:
+    matched: int
+    skipped: int
+    invited: int
+
+
+def audience_query(session: Session, survey: Survey, user: StaffUser, now: datetime):
+    """Active members the survey is for, within the survey's place and the user's places."""
+    if survey.audience is AudienceKind.PUBLIC:
+        raise InvitationError("This survey is for the public: share its open links instead")
+    if survey.audience is AudienceKind.SEGMENT:
+        if survey.segment is None:
+            raise InvitationError("The segment this survey was for no longer exists")
+        query = segment_member_query(session, survey.segment, user, now)
+    else:
+        query = members_matching(empty_definition(), user, now)
+    if survey.place_id is not None:
+        query = query.where(Member.place_id == survey.place_id)
+    return query
+
+
+def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> InviteResult:
+    """Invite everyone in the audience who may be contacted now and was not invited before;
+    the emails go out from the invitation job. Raises InvitationError."""
+    if survey.status is not SurveyStatus.LIVE:
+        raise InvitationError("Publish the survey before inviting people")
+    if survey.closes_at is not None and survey.closes_at <= now:
+        raise InvitationError("The survey has closed")
+    query = audience_query(session, survey, user, now).order_by(None)
+
+    def count(statement) -> int:
+        return session.scalar(statement.with_only_columns(sa.func.count(Member.id))) or 0
+
+    already = sa.select(Invitation.member_id).where(
+        Invitation.survey_id == survey.id, Invitation.member_id.is_not(None)
+    )
+    eligible = contactable(query, contact_rules(session), now).where(Member.id.not_in(already))
+    matched, before = count(query), count(query.where(Member.id.in_(already)))
+    invited = count(eligible)
+    session.execute(
+        sa.insert(Invitation).from_select(
+            ["survey_id", "member_id", "place_id", "invited_at", "channel"],
+            eligible.with_only_columns(
+                sa.literal(survey.id), Member.id, Member.place_id, sa.literal(now),
+                sa.literal("email"),
+            ),
+        )
+    )  # fmt: skip
+    new = sa.select(Invitation.member_id).where(
+        Invitation.survey_id == survey.id, Invitation.invited_at == now
+    )
+    session.execute(
+        sa.insert(MemberContact).from_select(
+            ["member_id", "kind", "reference_id", "at"],
+            new.with_only_columns(
+                Invitation.member_id, sa.literal(ContactKind.SURVEY_INVITATION.value),
+                sa.literal(survey.id), sa.literal(now),
+            ),
+        )
+    )  # fmt: skip
+    skipped = matched - before - invited
+    record_audit(session, user, "survey.invite", "survey", [survey.id], f"{invited} invited",
+                 now=now)  # fmt: skip
+    return InviteResult(matched, skipped, invited)
+
+
+def personal_url(links: PersonalLinks, survey_id: int, member_id: int) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/s/{links.make(survey_id, member_id)}"
+
+
+def _queue(session, survey, member, template, key, links, now) -> None:
+    queue_email(
+        session,
+        to_email=member.email,
+        template=template,
+        context={
+            "first_name": member.first_name,
+            "survey": survey,
+            "survey_url": personal_url(links, survey.id, member.id),
+        },
+        idempotency_key=key,
+        now=now,
+        unsubscribe_url=unsubscribe_url(member),
+        member_id=member.id,
+    )
+
+
+def send_invitation_emails(session: Session, now: datetime) -> int:
+    """The job: queue the invitation email of up to EMAIL_BATCH invitations. Idempotent."""
+    links = PersonalLinks(current_app.config["SECRET_KEY"])
+    rows = session.execute(
+        sa.select(Invitation, Survey, Member)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .join(Member, Member.id == Invitation.member_id)
+        .where(Invitation.channel == "email", Invitation.emailed_at.is_(None))
+        .limit(EMAIL_BATCH)
+    ).all()
+    for invitation, survey, member in rows:
+        still_running = survey.status is SurveyStatus.LIVE and survey.closes_at > now
+        if still_running and member.status is MemberStatus.ACTIVE and not member.unsubscribed_at:
+            _queue(session, survey, member, "survey_invitation",
+                       f"survey-invitation:{invitation.id}", links, now)  # fmt: skip
+        invitation.emailed_at = now
+    session.commit()
+    return len(rows)
+
+
+def send_reminders(session: Session, now: datetime) -> int:
+    """The job: one reminder, reminder_days before closing, to invited people who have not
+    submitted. Idempotent (reminded_at)."""
+    links = PersonalLinks(current_app.config["SECRET_KEY"])
+    submitted = sa.select(SurveyResponse.invitation_id).where(
+        SurveyResponse.status == ResponseStatus.SUBMITTED,
+        SurveyResponse.invitation_id.is_not(None),
+    )
+    due = session.execute(
+        sa.select(Invitation, Survey, Member)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .join(Member, Member.id == Invitation.member_id)
+        .where(
+            Survey.status == SurveyStatus.LIVE,
+            Survey.reminder_days.is_not(None),
+            Survey.closes_at > now,
+            Invitation.emailed_at.is_not(None),
+            Invitation.reminded_at.is_(None),
+            Invitation.id.not_in(submitted),
+        )
+        .limit(EMAIL_BATCH)
+    ).all()
+    sent = 0
+    for invitation, survey, member in due:
+        if now < survey.closes_at - timedelta(days=survey.reminder_days):
+            continue
+        if member.status is MemberStatus.ACTIVE and member.unsubscribed_at is None:
+            _queue(session, survey, member, "survey_reminder",
+                   f"survey-reminder:{invitation.id}", links, now)  # fmt: skip
+            sent += 1
+        invitation.reminded_at = now
+    session.commit()
+    return sent
+
+
+def close_due_surveys(session: Session, now: datetime) -> int:
+    """The job: close live surveys whose closing time has passed; anonymous surveys lose the
+    link from each response to the person's invitation. Idempotent."""
+    due = session.scalars(
+        sa.select(Survey).where(Survey.status == SurveyStatus.LIVE, Survey.closes_at <= now)
+    ).all()
+    for survey in due:
+        close_survey(session, survey, None, now)
+    session.commit()
+    return len(due)
+
+
+def close_survey(session: Session, survey: Survey, user: StaffUser | None, now: datetime):
+    lifecycle.close(session, survey, user, now)
+    if survey.anonymous:
+        session.execute(
+            sa.update(SurveyResponse)
+            .where(SurveyResponse.survey_id == survey.id)
+            .values(invitation_id=None)
+        )
+
+
+def create_open_link(
+    session: Session, survey: Survey, user: StaffUser, source: str, now: datetime
+) -> OpenLink:
+    source = source.strip()
+    if not source:
+        raise InvitationError("Say where this link will be shared, for example a partner's name")
+    link = OpenLink(survey_id=survey.id, source=source[:120], code=secrets.token_urlsafe(9),
+                    created_at=now)  # fmt: skip
+    session.add(link)
+    session.flush()
+    record_audit(session, user, "survey.open_link", "survey", [survey.id], source, now=now)
+    return link
+
+
+def open_links(session: Session, survey: Survey) -> list[OpenLink]:
+    return list(
+        session.scalars(
+            sa.select(OpenLink).where(OpenLink.survey_id == survey.id).order_by(OpenLink.id)
+        )
+    )

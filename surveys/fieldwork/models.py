@@ -1,0 +1,131 @@
+"""Who was invited, the open links partners carry, and each response with its answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, utcnow
+
+
+class Invitation(Base):
+    """One member invited to one survey (by email, or through a bulletin's personal link)."""
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    #: null once the member has been erased (the row stays as an anonymous count).
+    member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    #: the member's place when invited, for response rates by place.
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: "email" (queued by the invitation job) or "bulletin" (a personal link in a bulletin).
+    channel: Mapped[str] = mapped_column(sa.String(10), default="email")
+    emailed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Invitation survey={self.survey_id} member={self.member_id}>"
+
+
+class OpenLink(Base):
+    """A public link for partners and events, tagged with where it is shared."""
+
+    __tablename__ = "survey_open_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    #: e.g. "Healthwatch Lancashire", "Blackburn community event".
+    source: Mapped[str] = mapped_column(sa.String(120))
+    #: the random part of the link (not secret: it is printed on posters).
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OpenLink {self.source}>"
+
+
+class ResponseStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class SurveyResponse(Base):
+    """One person's answers to one survey, saved page by page."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (sa.Index("ix_survey_responses_survey_status", "survey_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    #: a personal link's response; unique, so one link can only ever make one response.
+    #: Cut at close for anonymous surveys, so answers no longer lead to a person.
+    invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_invitations.id", ondelete="SET NULL"), unique=True
+    )
+    open_link_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_open_links.id", ondelete="SET NULL"), index=True
+    )
+    #: sha256 of an open-link respondent's own resume token (personal links need none).
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    status: Mapped[ResponseStatus] = mapped_column(
+        sa.Enum(ResponseStatus, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e]),
+        default=ResponseStatus.IN_PROGRESS,
+    )  # fmt: skip
+    #: furthest page reached (1-based), for drop-off by page.
+    furthest_page: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    #: copied at submit time so results do not move when a profile is edited or erased.
+    source: Mapped[str] = mapped_column(sa.String(120), default="")
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id", ondelete="SET NULL")
+    )
+    age_band: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: the member's equality answers at submit time (only those given with consent).
+    equality: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    invitation = relationship("Invitation")
+    open_link = relationship("OpenLink")
+
+    def __repr__(self) -> str:
+        return f"<SurveyResponse {self.id} {self.status}>"
+
+
+class Answer(Base):
+    """One question's answer: text, a choice, or several choices (a JSON list)."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (sa.UniqueConstraint("response_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE")
+    )
+    question_key: Mapped[str] = mapped_column(sa.String(60))
+    #: the chosen option(s) or the text; choices as a JSON list.
+    value: Mapped[list | str | None] = mapped_column(sa.JSON)
+    other_text: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.question_key}>"

@@ -1,0 +1,160 @@
+"""The respondent's pages: start from a personal or open link, one page at a time, check
+answers, submit once, and (open links) get a link by email to finish later."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from panel.database import utcnow
+from panel.extensions import db, limiter
+from panel.forms_common import ConfirmForm
+from surveys.fieldwork import answering, respondent
+from surveys.fieldwork.forms import ResumeLinkForm
+from surveys.fieldwork.models import ResponseStatus
+
+blueprint = Blueprint("take_part", __name__)
+
+
+def _closed(survey):
+    return render_template("surveys/take_part/closed.html", survey=survey, now=utcnow()), 410
+
+
+@blueprint.route("/s/<token>", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"])
+def personal_start(token: str):
+    found = respondent.personal(db.session, current_app, token)
+    if found is None:
+        abort(404)
+    survey, member_id = found
+    if not survey.is_open(utcnow()):
+        return _closed(survey)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        response = answering.start_personal(db.session, survey, member_id, utcnow())
+        if response is None:
+            abort(404)
+        db.session.commit()
+        page = answering.first_unanswered_page(db.session, survey, response)
+        return redirect(url_for("take_part.page", kind="s", token=token, number=page + 1))
+    existing = respondent.existing_personal_response(db.session, survey, member_id)
+    return render_template(
+        "surveys/take_part/start.html", survey=survey, response=existing, form=ConfirmForm(),
+        open_link=None,
+    )  # fmt: skip
+
+
+@blueprint.route("/o/<code>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def open_start(code: str):
+    link, survey = respondent.open_link(db.session, code)
+    if link is None:
+        abort(404)
+    if not survey.is_open(utcnow()):
+        return _closed(survey)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        _response, token = answering.start_open(db.session, survey, link, utcnow())
+        db.session.commit()
+        return redirect(url_for("take_part.page", kind="r", token=token, number=1))
+    return render_template(
+        "surveys/take_part/start.html", survey=survey, response=None, form=ConfirmForm(),
+        open_link=link,
+    )  # fmt: skip
+
+
+@blueprint.route("/<any(s, r):kind>/<token>/page/<int:number>", methods=["GET", "POST"])
+@limiter.limit("300 per minute", methods=["POST"])
+def page(kind: str, token: str, number: int):
+    found = respondent.resolve(db.session, current_app, kind, token)
+    if found is None:
+        abort(404)
+    survey, response = found
+    now = utcnow()
+    if not survey.is_open(now):
+        return _closed(survey)
+    answers = answering.answers_of(db.session, response)
+    shown_pages = answering.visible_pages(survey, answers)
+    index = number - 1
+    if index not in shown_pages:
+        # A page that does not apply (branching) or does not exist: back to where they were.
+        target = answering.first_unanswered_page(db.session, survey, response)
+        return redirect(url_for("take_part.page", kind=kind, token=token, number=target + 1))
+    errors, typed = {}, None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        typed = {key: request.form.getlist(key) for key in request.form}
+        result = answering.save_page(db.session, survey, response, index, typed, now)
+        if not result.errors:
+            db.session.commit()
+            if result.next_page is None:
+                return redirect(url_for("take_part.check", kind=kind, token=token))
+            return redirect(
+                url_for("take_part.page", kind=kind, token=token, number=result.next_page + 1)
+            )
+        db.session.rollback()
+        errors = result.errors
+    context = respondent.page_context(db.session, survey, response, index, typed)
+    return render_template(
+        "surveys/take_part/page.html", **context, errors=errors, kind=kind, token=token,
+        form=ConfirmForm(), resume_form=ResumeLinkForm(),
+    ), (400 if errors else 200)  # fmt: skip
+
+
+@blueprint.route("/<any(s, r):kind>/<token>/check", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"])
+def check(kind: str, token: str):
+    found = respondent.resolve(db.session, current_app, kind, token)
+    if found is None:
+        abort(404)
+    survey, response = found
+    now = utcnow()
+    if not survey.is_open(now):
+        return _closed(survey)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        missing = answering.missing_page(db.session, survey, response)
+        if missing is not None:
+            return redirect(url_for("take_part.page", kind=kind, token=token, number=missing + 1))
+        answering.submit(db.session, survey, response, now)
+        db.session.commit()
+        return redirect(url_for("take_part.done", kind=kind, token=token))
+    return render_template(
+        "surveys/take_part/check.html",
+        **respondent.check_context(db.session, survey, response),
+        kind=kind, token=token, form=ConfirmForm(),
+    )  # fmt: skip
+
+
+@blueprint.get("/<any(s, r):kind>/<token>/done")
+def done(kind: str, token: str):
+    found = respondent.resolve(db.session, current_app, kind, token)
+    if found is None:
+        abort(404)
+    survey, response = found
+    if response.status is not ResponseStatus.SUBMITTED:
+        return redirect(url_for("take_part.check", kind=kind, token=token))
+    return render_template(
+        "surveys/take_part/done.html", survey=survey, kind=kind, token=token,
+        can_change=survey.is_open(utcnow()),
+    )  # fmt: skip
+
+
+@blueprint.post("/r/<token>/resume-link")
+@limiter.limit("5 per hour")
+def resume_link(token: str):
+    found = respondent.resolve(db.session, current_app, "r", token)
+    if found is None:
+        abort(404)
+    survey, response = found
+    form = ResumeLinkForm()
+    if form.validate_on_submit():
+        respondent.email_resume_link(db.session, current_app, survey, token, form.email.data)
+        db.session.commit()
+        return render_template("surveys/take_part/resume_sent.html", survey=survey, kind="r",
+                               token=token)  # fmt: skip
+    number = answering.first_unanswered_page(db.session, survey, response) + 1
+    context = respondent.page_context(db.session, survey, response, number - 1, None)
+    return render_template(
+        "surveys/take_part/page.html", **context, errors={}, kind="r", token=token,
+        form=ConfirmForm(), resume_form=form,
+    ), 400  # fmt: skip

@@ -1,0 +1,89 @@
+"""Staff fieldwork pages: invite the audience, share open links, watch responses come in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.database import utcnow
+from panel.extensions import db
+from panel.forms_common import ConfirmForm
+from panel.members.services.sources import qr_svg
+from panel.segments.services.fatigue import target_counts
+from surveys.fieldwork import invitations, stats
+from surveys.fieldwork.forms import OpenLinkForm
+from surveys.models import Survey
+
+blueprint = Blueprint("fieldwork", __name__, url_prefix="/staff/surveys")
+
+
+def _survey(survey_id: int) -> Survey:
+    return get_scoped_or_404(db.session, Survey, survey_id, current_user)
+
+
+def _to_fieldwork(survey: Survey):
+    return redirect(url_for("fieldwork.overview", survey_id=survey.id))
+
+
+@blueprint.get("/<int:survey_id>/fieldwork")
+@staff_required(*ALL_STAFF)
+def overview(survey_id: int, link_form: OpenLinkForm | None = None):
+    survey = _survey(survey_id)
+    targeting = None
+    if current_user.role in MEMBER_DATA_ROLES and survey.audience.value != "public":
+        try:
+            query = invitations.audience_query(db.session, survey, current_user, utcnow())
+            targeting = target_counts(db.session, query, utcnow())
+        except invitations.InvitationError:
+            targeting = None
+    base = current_app.config["PUBLIC_BASE_URL"]
+    links = [
+        (link, f"{base}/o/{link.code}", qr_svg(f"{base}/o/{link.code}"))
+        for link in invitations.open_links(db.session, survey)
+    ]
+    return render_template(
+        "surveys/fieldwork/overview.html",
+        survey=survey,
+        figures=stats.fieldwork(db.session, survey),
+        targeting=targeting,
+        links=links,
+        form=ConfirmForm(),
+        link_form=link_form or OpenLinkForm(),
+    )
+
+
+@blueprint.post("/<int:survey_id>/invite")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite(survey_id: int):
+    survey = _survey(survey_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form had expired: try again", "error")
+        return _to_fieldwork(survey)
+    try:
+        result = invitations.invite(db.session, survey, current_user, utcnow())
+    except invitations.InvitationError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{result.invited:,} people invited; {result.skipped:,} skipped because of contact "
+              "caps, pauses or unsubscribes. The emails go out over the next few minutes.",
+              "success")  # fmt: skip
+    return _to_fieldwork(survey)
+
+
+@blueprint.post("/<int:survey_id>/open-links")
+@staff_required(*MEMBER_DATA_ROLES)
+def add_open_link(survey_id: int):
+    survey = _survey(survey_id)
+    form = OpenLinkForm()
+    if form.validate_on_submit():
+        try:
+            invitations.create_open_link(db.session, survey, current_user, form.source.data,
+                                         utcnow())  # fmt: skip
+        except invitations.InvitationError as error:
+            form.source.errors.append(str(error))
+        else:
+            db.session.commit()
+            return _to_fieldwork(survey)
+    return overview(survey_id, link_form=form), 400
