@@ -204,12 +204,15 @@ def save_page(
     page_index: int,
     form: dict[str, list[str]],
     now: datetime,
+    answers: dict | None = None,
 ) -> PageResult:
     """Check and keep one page's answers (fields for questions not on the page are ignored),
-    then say which page comes next given the branching. Raises SurveyClosed."""
+    then say which page comes next given the branching. ``answers`` are the saved answers if
+    the caller has just read them. Raises SurveyClosed."""
     _require_open(survey, now)
-    _lock(session, response)
-    answers = answers_of(session, response)
+    if _lock(session, response):
+        answers = None  # another save may have finished while we waited: read them again
+    answers = answers if answers is not None else answers_of(session, response)
     page = survey.pages[page_index]
     shown = visible_questions(page, answers)
     result, rows = PageResult(), []
@@ -256,16 +259,26 @@ def save_page(
     return result
 
 
-def _lock(session: Session, response: SurveyResponse) -> None:
-    """Serialise saves of one response (two tabs, a double click): PostgreSQL locks the row;
-    SQLite already lets one writer at a time through."""
+def _lock(session: Session, response: SurveyResponse) -> bool:
+    """Serialise saves of one response (two tabs, a double click): PostgreSQL locks the row
+    (True); SQLite already lets one writer at a time through its write lock (False)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return False
     session.execute(
         sa.select(SurveyResponse.id).where(SurveyResponse.id == response.id).with_for_update()
     )
+    return True
 
 
 def _has_other(value) -> bool:
     return value == OTHER or (isinstance(value, list) and OTHER in value)
+
+
+def resume_page(session: Session, survey: Survey, response: SurveyResponse) -> int:
+    """Where someone coming back carries on: the furthest page they reached that applies."""
+    pages = visible_pages(survey, answers_of(session, response))
+    later = [i for i in pages if i >= response.furthest_page - 1]
+    return later[0] if later else (pages[-1] if pages else 0)
 
 
 def first_unanswered_page(session: Session, survey: Survey, response: SurveyResponse) -> int:

@@ -4,6 +4,7 @@ answers, submit once, and (open links) get a link by email to finish later."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
 
 from panel.database import utcnow
 from panel.extensions import db, limiter
@@ -33,7 +34,9 @@ def personal_start(token: str):
         if response is None:
             abort(404)
         db.session.commit()
-        page = answering.first_unanswered_page(db.session, survey, response)
+        if response.status is ResponseStatus.SUBMITTED:
+            return redirect(url_for("take_part.check", kind="s", token=token))
+        page = answering.resume_page(db.session, survey, response)
         return redirect(url_for("take_part.page", kind="s", token=token, number=page + 1))
     existing = respondent.existing_personal_response(db.session, survey, member_id)
     return render_template(
@@ -82,7 +85,12 @@ def page(kind: str, token: str, number: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         typed = {key: request.form.getlist(key) for key in request.form}
-        result = answering.save_page(db.session, survey, response, index, typed, now)
+        try:
+            result = answering.save_page(db.session, survey, response, index, typed, now, answers)
+        except OperationalError:
+            # SQLite: another tab saved this response first; read its answers and save again.
+            db.session.rollback()
+            result = answering.save_page(db.session, survey, response, index, typed, now)
         if not result.errors:
             db.session.commit()
             if result.next_page is None:

@@ -1,0 +1,301 @@
+"""Survey answering under load: 200 simulated respondents (each its own keep-alive connection
+and session) answer a 10-page survey from an open link through gunicorn (2 sync workers), thinking
+about 0.5 s between pages. Every page is a real form POST with its CSRF token, validated and
+saved; afterwards the database must hold exactly the answers sent (none lost, none twice).
+
+Prints figures per database, then one JSON line: concurrency, submits_per_s, p50_ms, p99_ms,
+lost, duplicated, respondents, baseline_submits_per_s (one respondent with no think time in
+the same run: the server's speed for a single person) and ratio_vs_baseline, and the
+PostgreSQL figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from common import database_urls, make_app
+
+from panel.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "200"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+THINK = float(os.environ.get("BENCH_THINK", "0.5"))
+PAGES = 10
+SECRET = "benchmark-secret-key"
+CSRF = re.compile(
+    rb'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def build_survey() -> str:
+    """A live 10-page survey (a choice and a short text on each page); returns its open link."""
+    from panel.auth.models import Role, StaffUser
+    from surveys import content as doc
+    from surveys.fieldwork.invitations import create_open_link
+    from surveys.models import AudienceKind, InvolvementLevel
+    from surveys.services import authoring, lifecycle
+
+    now = datetime.now(UTC)
+    author = StaffUser(email="bench-author@example.nhs.uk", name="Author", role=Role.COMMS)
+    approver = StaffUser(email="bench-approver@example.nhs.uk", name="Approver", role=Role.COMMS)
+    db.session.add_all([author, approver])
+    db.session.flush()
+    plan = authoring.Plan(
+        title="Bench survey", purpose="Load.", decision="None.", already_known="",
+        equality_considerations="", audience=AudienceKind.PUBLIC, segment_id=None,
+        involvement=InvolvementLevel.LISTEN, opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=40), formal_consultation=False, urgent_reason="",
+        anonymous=True, place_id=None,
+    )  # fmt: skip
+    survey = authoring.create_survey(db.session, author, plan, now)
+    for page in range(PAGES):
+        if page:
+            authoring.add_page(survey, f"Page {page + 1}", now)
+        authoring.save_question(survey, page, doc.question(
+            f"c{page}", "single_choice", f"Choice {page}?", why_we_ask="x",
+            options=["Yes", "No", "Not sure"]), now)  # fmt: skip
+        authoring.save_question(survey, page, doc.question(
+            f"t{page}", "short_text", f"Words {page}?", why_we_ask="x"), now)  # fmt: skip
+    lifecycle.submit_for_review(db.session, survey, author, now)
+    lifecycle.approve(db.session, survey, approver, now)
+    for checked in lifecycle.checking.check(db.session, survey).blocking:
+        lifecycle.record_override(
+            db.session,
+            survey,
+            author,
+            checked.finding.rule,
+            checked.finding.question_key or "",
+            "Benchmark only.",
+            now,
+        )
+    lifecycle.publish(db.session, survey, author, now)
+    link = create_open_link(db.session, survey, author, "Bench", now)
+    db.session.commit()
+    return link.code
+
+
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client (responses always carry Content-Length here)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookie = ""
+
+    async def open(self):
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, dict, bytes]:
+        head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
+        if self.cookie:
+            head.append(f"Cookie: {self.cookie}")
+        if method == "POST":
+            head += ["Content-Type: application/x-www-form-urlencoded",
+                     f"Content-Length: {len(body)}"]  # fmt: skip
+        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        headers = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+        length = int(headers.get("content-length", ["0"])[0])
+        data = await self.reader.readexactly(length) if length else b""
+        for cookie in headers.get("set-cookie", []):
+            if cookie.startswith("session="):
+                self.cookie = cookie.split(";", 1)[0]
+        if headers.get("connection", [""])[0].lower() == "close":
+            self.writer.close()
+            await self.open()
+        return status, headers, data
+
+
+class Load:
+    def __init__(self, port: int, code: str, deadline: float, think: float):
+        self.port, self.code, self.deadline, self.think = port, code, deadline, think
+        self.latencies: list[float] = []
+        self.expected: dict[str, dict[str, str]] = {}  # resume token -> key -> value
+        self.errors = 0
+
+    async def respondent(self, number: int) -> None:
+        rng = random.Random(number)
+        connection = Connection(self.port)
+        await connection.open()
+        while time.monotonic() < self.deadline:
+            connection.cookie = ""
+            _status, _h, page = await connection.request("GET", f"/o/{self.code}")
+            match = CSRF.search(page)
+            csrf = (match.group(1) or match.group(2)).decode()
+            status, headers, _ = await connection.request(
+                "POST", f"/o/{self.code}", urlencode({"csrf_token": csrf}).encode()
+            )
+            token = headers["location"][0].split("/r/", 1)[1].split("/", 1)[0]
+            sent = self.expected.setdefault(token, {})
+            for page_number in range(1, PAGES + 1):
+                await asyncio.sleep(self.think * rng.uniform(0.8, 1.2))
+                answers = {
+                    "c": rng.choice(["Yes", "No", "Not sure"]),
+                    "t": f"r{number}-{token[:6]}",
+                }
+                form = {"csrf_token": csrf, f"c{page_number - 1}": answers["c"],
+                        f"t{page_number - 1}": answers["t"]}  # fmt: skip
+                start = time.perf_counter()
+                status, _h, _ = await connection.request(
+                    "POST", f"/r/{token}/page/{page_number}", urlencode(form).encode()
+                )
+                self.latencies.append((time.perf_counter() - start) * 1000)
+                if status != 302:
+                    self.errors += 1
+                    continue
+                sent[f"c{page_number - 1}"] = answers["c"]
+                sent[f"t{page_number - 1}"] = answers["t"]
+            status, _h, _ = await connection.request(
+                "POST", f"/r/{token}/check", urlencode({"csrf_token": csrf}).encode()
+            )
+            if status != 302:
+                self.errors += 1
+        connection.writer.close()
+
+    async def run(self, concurrency: int) -> float:
+        started = time.monotonic()
+        await asyncio.gather(*(self.respondent(i) for i in range(concurrency)))
+        return time.monotonic() - started
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(url: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": "0",
+           "MAIL_BACKEND": "memory"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync",
+         "--keep-alive", "30", "--worker-connections", "1000", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def check_database(app, load: Load) -> tuple[int, int, int]:
+    """(lost, duplicated, responses): answers sent but missing or different, and extra rows."""
+    from surveys.fieldwork.models import Answer, SurveyResponse
+    from surveys.fieldwork.tokens import hash_token
+
+    with app.app_context():
+        by_hash = {hash_token(token): token for token in load.expected}
+        rows = db.session.execute(
+            sa.select(SurveyResponse.token_hash, Answer.question_key, Answer.value).join(
+                Answer, Answer.response_id == SurveyResponse.id
+            )
+        ).all()
+        responses = db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)))
+        db.session.remove()
+        db.engine.dispose()
+    stored: dict[tuple[str, str], list] = {}
+    for token_hash, key, value in rows:
+        stored.setdefault((by_hash.get(token_hash, "?"), key), []).append(value)
+    lost = sum(
+        1
+        for token, answers in load.expected.items()
+        for key, value in answers.items()
+        if stored.get((token, key)) != [value]
+    )
+    expected_pairs = {(t, k) for t, answers in load.expected.items() for k in answers}
+    duplicated = sum(len(v) - 1 for v in stored.values()) + sum(
+        1 for pair in stored if pair not in expected_pairs
+    )
+    return lost, duplicated, responses - len(load.expected)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
+
+
+def measure(kind: str, url: str) -> dict:
+    app = make_app(url)
+    with app.app_context():
+        code = build_survey()
+        db.session.remove()
+        db.engine.dispose()
+    server, port = serve(url)
+    try:
+        baseline = Load(port, code, time.monotonic() + 5, 0)
+        baseline_seconds = asyncio.run(baseline.run(1))
+        load = Load(port, code, time.monotonic() + SECONDS, THINK)
+        seconds = asyncio.run(load.run(CONCURRENCY))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+    load.expected.update(baseline.expected)
+    lost, duplicated, extra_responses = check_database(app, load)
+    figures = {
+        "submits_per_s": round(len(load.latencies) / seconds, 1),
+        "p50_ms": percentile(load.latencies, 0.5),
+        "p99_ms": percentile(load.latencies, 0.99),
+        "submits": len(load.latencies),
+        "errors": load.errors + baseline.errors,
+        "lost": lost,
+        "duplicated": duplicated + max(0, extra_responses),
+        "respondents": len(load.expected) - len(baseline.expected),
+        "baseline_submits_per_s": round(len(baseline.latencies) / baseline_seconds, 1),
+    }
+    print(f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
+          f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+          f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
+          f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
+          f"one respondent without think time: {figures['baseline_submits_per_s']}/s")  # fmt: skip
+    return figures
+
+
+def main() -> None:
+    results = {kind: measure(kind, url) for kind, url in database_urls()}
+    sqlite, postgres = results["sqlite"], results.get("postgresql")
+    print("gunicorn 2 sync workers; the load generator runs on the same 2 cores")
+    print(json.dumps({
+        "concurrency": CONCURRENCY,
+        "submits_per_s": sqlite["submits_per_s"],
+        "p50_ms": sqlite["p50_ms"],
+        "p99_ms": sqlite["p99_ms"],
+        "lost": sqlite["lost"],
+        "duplicated": sqlite["duplicated"],
+        "errors": sqlite["errors"],
+        "respondents": sqlite["respondents"],
+        "baseline_submits_per_s": sqlite["baseline_submits_per_s"],
+        "ratio_vs_baseline": round(sqlite["submits_per_s"] / sqlite["baseline_submits_per_s"], 2),
+        "target_submits_per_s": 300,
+        "target_p99_ms": 150,
+        "postgres_submits_per_s": postgres["submits_per_s"] if postgres else None,
+        "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
+        "postgres_lost": postgres["lost"] if postgres else None,
+        "postgres_duplicated": postgres["duplicated"] if postgres else None,
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
