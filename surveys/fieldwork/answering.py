@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from panel.members.models import Member, MemberStatus
 from surveys.fieldwork.models import (
@@ -58,13 +59,26 @@ def visible_questions(page: dict, answers: dict) -> list[dict]:
     return [q for q in page["questions"] if is_shown(q, answers)]
 
 
+# Built once: these run on every page a respondent saves.
+_ANSWERS = sa.select(Answer.question_key, Answer.value).where(
+    Answer.response_id == sa.bindparam("response_id")
+)
+_DELETE_PAGE = sa.delete(Answer).where(
+    Answer.response_id == sa.bindparam("response_id"),
+    Answer.question_key.in_(sa.bindparam("keys", expanding=True)),
+)
+
+
+_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_PROGRESS = (
+    sa.update(SurveyResponse.__table__)
+    .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
+    .values(furthest_page=sa.bindparam("furthest"), updated_at=sa.bindparam("now"))
+)
+
+
 def answers_of(session: Session, response: SurveyResponse) -> dict:
-    return {
-        key: value
-        for key, value in session.execute(
-            sa.select(Answer.question_key, Answer.value).where(Answer.response_id == response.id)
-        )
-    }
+    return dict(session.execute(_ANSWERS, {"response_id": response.id}).all())
 
 
 def extras_of(session: Session, response: SurveyResponse) -> dict[str, tuple[str, str]]:
@@ -240,13 +254,9 @@ def save_page(
     if result.errors:
         return result
     page_keys = [q["key"] for q in page["questions"]]
-    session.execute(
-        sa.delete(Answer).where(
-            Answer.response_id == response.id, Answer.question_key.in_(page_keys)
-        )
-    )
+    session.execute(_DELETE_PAGE, {"response_id": response.id, "keys": page_keys})
     if rows:
-        session.execute(sa.insert(Answer), rows)
+        session.execute(_INSERT_ANSWERS, rows)
     answers = {k: v for k, v in answers.items() if k not in page_keys}
     answers.update({row["question_key"]: row["value"] for row in rows})
     shown_keys = {q["key"] for q in shown}
@@ -254,8 +264,11 @@ def save_page(
     later = [i for i in visible_pages(survey, answers) if i > page_index]
     # An answer that brings a follow-up question on this page shows the page again with it.
     result.next_page = page_index if revealed else (later[0] if later else None)
-    response.furthest_page = max(response.furthest_page, (result.next_page or page_index) + 1)
-    response.updated_at = now
+    furthest = max(response.furthest_page, (result.next_page or page_index) + 1)
+    session.execute(_PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now})
+    # Written above in one statement: keep the object in step without a second UPDATE.
+    set_committed_value(response, "furthest_page", furthest)
+    set_committed_value(response, "updated_at", now)
     return result
 
 

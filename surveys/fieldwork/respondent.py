@@ -13,7 +13,7 @@ from mailer.queue import queue_email
 from panel.database import utcnow
 from surveys.fieldwork import answering
 from surveys.fieldwork.models import Invitation, OpenLink, SurveyResponse
-from surveys.fieldwork.tokens import PersonalLinks
+from surveys.fieldwork.tokens import PersonalLinks, hash_token
 from surveys.models import Survey, SurveyStatus
 
 PUBLIC_STATUSES = (SurveyStatus.LIVE, SurveyStatus.CLOSED)
@@ -54,11 +54,19 @@ def resolve(session: Session, app: Flask, kind: str, token: str):
             return None
         response = existing_personal_response(session, *found)
         return (found[0], response) if response else None
-    response = answering.open_response_for(session, token[:64])
-    if response is None:
-        return None
-    survey = _public_survey(session, response.survey_id)
-    return (survey, response) if survey else None
+    # One query for both: this runs on every page an open-link respondent saves.
+    found = session.execute(_OPEN_RESPONSE, {"token_hash": hash_token(token[:64])}).first()
+    return (found[1], found[0]) if found else None
+
+
+_OPEN_RESPONSE = (
+    sa.select(SurveyResponse, Survey)
+    .join(Survey, Survey.id == SurveyResponse.survey_id)
+    .where(
+        SurveyResponse.token_hash == sa.bindparam("token_hash"),
+        Survey.status.in_(PUBLIC_STATUSES),
+    )
+)
 
 
 @dataclass
