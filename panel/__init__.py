@@ -51,6 +51,7 @@ MODEL_MODULES = (
     "mailer.tracking.models",
     "surveys.models",
     "surveys.fieldwork.models",
+    "surveys.results.models",
 )
 
 
@@ -112,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     from surveys.fieldwork.public_views import blueprint as take_part_blueprint
     from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
     from surveys.guidance.command import survey_check
+    from surveys.results.public_views import blueprint as engagement_blueprint
+    from surveys.results.staff_views import blueprint as results_blueprint
     from surveys.views import blueprint as surveys_blueprint
 
     for blueprint in (
@@ -134,6 +137,8 @@ def _register_blueprints(app: Flask) -> None:
         surveys_blueprint,
         fieldwork_blueprint,
         take_part_blueprint,
+        results_blueprint,
+        engagement_blueprint,
     ):
         app.register_blueprint(blueprint)
     register_tracking_listeners()

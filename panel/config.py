@@ -69,4 +69,8 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "TOKEN_MAX_AGE_HOURS": int(env.get("TOKEN_MAX_AGE_HOURS", "24")),
+        # NHS Digital's small-number rule: public and exported counts from 1 to this are hidden.
+        "SMALL_NUMBER_MAX": int(env.get("SMALL_NUMBER_MAX", "7")),
+        # Closed surveys without public results and a "we did" entry after this are flagged.
+        "FOLLOW_THROUGH_WEEKS": int(env.get("FOLLOW_THROUGH_WEEKS", "12")),
     }

@@ -82,6 +82,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     from panel.members.demo import create_demo_members
     from panel.segments.demo import create_demo_segments
     from surveys.demo import create_demo_surveys
+    from surveys.results.demo import create_demo_results
 
     load_reference_places(session)
     accounts = create_demo_staff(session, now)
@@ -90,4 +91,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_bulletins(session, now)
     create_demo_tracking(session, now)
     create_demo_surveys(session, now)
+    create_demo_results(session, now)
     return accounts

@@ -22,3 +22,38 @@ def suppress_small(
         for i in hidden:
             shown[i][column] = HIDDEN
     return shown
+
+
+def suppress_table(
+    cells: list[list[int]], totals: list[int] | None = None, limit: int = SMALL_NUMBER_MAX
+) -> tuple[list[list[int | str]], list[int | str] | None]:
+    """A cross-tab with small counts hidden, and more cells hidden in any row or column whose
+    hidden cells could be worked out from its total: one hidden cell alone, or hidden cells
+    adding up to a small number (two hidden cells that add up to 2 are both 1).
+
+    ``totals`` are the published column totals; a small total is hidden too."""
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    hidden = {(r, c) for r in range(rows) for c in range(columns) if 1 <= cells[r][c] <= limit}
+    lines = [[(r, c) for c in range(columns)] for r in range(rows)]
+    lines += [[(r, c) for r in range(rows)] for c in range(columns)]
+
+    def value(cell):
+        return cells[cell[0]][cell[1]]
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            in_line = [cell for cell in line if cell in hidden]
+            if not in_line or (len(in_line) > 1 and sum(map(value, in_line)) > limit):
+                continue
+            others = [cell for cell in line if cell not in hidden and value(cell) > 0]
+            if others:
+                hidden.add(min(others, key=value))
+                changed = True
+    shown = [[HIDDEN if (r, c) in hidden else cells[r][c] for c in range(columns)]
+             for r in range(rows)]  # fmt: skip
+    shown_totals = None
+    if totals is not None:
+        shown_totals = [HIDDEN if 1 <= total <= limit else total for total in totals]
+    return shown, shown_totals

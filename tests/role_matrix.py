@@ -72,6 +72,16 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "fieldwork.overview": ALL,
     "fieldwork.invite": MEMBER_DATA,
     "fieldwork.add_open_link": MEMBER_DATA,
+    # results: observers read the figures; comments, exports and publishing need member data roles
+    "results.overview": ALL,
+    "results.comment_list": MEMBER_DATA,
+    "results.add_quote": MEMBER_DATA,
+    "results.remove_quote": MEMBER_DATA,
+    "results.export_responses": MEMBER_DATA,
+    "results.edit_page": MEMBER_DATA,
+    "results.publish": MEMBER_DATA,
+    "results.unpublish": MEMBER_DATA,
+    "results.add_decision": MEMBER_DATA,
     "surveys.remove_election_date": COMMS,
     # bulletin figures hold no personal data: every role reads them (place teams their own)
     "bulletin_stats.overview": ALL,
@@ -131,6 +141,9 @@ PUBLIC_ROUTES = {
     # open pixel and click redirect: a signed per-recipient token, no login
     "tracking.pixel",
     "tracking.click",
+    # "Our engagement" and each survey's published "You said, we did" page
+    "engagement.index",
+    "engagement.results",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.

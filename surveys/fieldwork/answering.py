@@ -346,6 +346,10 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
 
         session.add(MemberContact(member_id=member.id, kind=ContactKind.SURVEY_RESPONSE,
                                   reference_id=survey.id, at=now))  # fmt: skip
+    from surveys.results.tallies import record_submission
+
+    session.flush()
+    record_submission(session, survey, response)
     return True
 
 

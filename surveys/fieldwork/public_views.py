@@ -17,7 +17,12 @@ blueprint = Blueprint("take_part", __name__)
 
 
 def _closed(survey):
-    return render_template("surveys/take_part/closed.html", survey=survey, now=utcnow()), 410
+    from surveys.results.publishing import results_page
+
+    page = results_page(db.session, survey)
+    published = page is not None and page.published_at is not None
+    return render_template("surveys/take_part/closed.html", survey=survey, now=utcnow(),
+                           results_published=published), 410  # fmt: skip
 
 
 @blueprint.route("/s/<token>", methods=["GET", "POST"])

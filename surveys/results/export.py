@@ -1,0 +1,127 @@
+"""Responses for analysis elsewhere: a zip of responses.csv (one row per submitted response,
+pseudonymous ids, no contact details, formula-safe cells) and codebook.csv (what each column
+holds). Equality answers stay out: they are special category data and stay in the app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from panel.members.services.directory import spreadsheet_safe
+from surveys import content as doc
+from surveys.fieldwork.models import Answer, SurveyResponse
+from surveys.guidance.questions import EQUALITY_BLOCK
+from surveys.guidance.spec import CHOICE_TYPES
+from surveys.models import Survey
+from surveys.results.figures import OTHER_LABEL, ResultFilters, dimensions, submitted_responses
+
+PROFILE_COLUMNS = [
+    ("respondent", "Pseudonymous respondent number (R1, R2, ... in the order answers arrived)"),
+    ("submitted_on", "Date the answers were sent (UK time)"),
+    ("source", "Where they answered: personal invitation or an open link's source"),
+    ("place", "Place when they answered (panel members)"),
+    ("neighbourhood", "Neighbourhood when they answered (panel members)"),
+    ("age_band", "Age band when they answered (panel members)"),
+]
+
+
+def _questions(survey: Survey) -> list[dict]:
+    return [q for q in doc.questions(survey.content or {}) if q.get("block") != EQUALITY_BLOCK]
+
+
+def _columns(survey: Survey) -> list[tuple[str, str, dict | None, str]]:
+    """(column, description, question, part) with part "value", "other" or "comment"."""
+    columns = [(name, text, None, "") for name, text in PROFILE_COLUMNS]
+    for q in _questions(survey):
+        options = f" Options: {'; '.join(q['options'])}." if q["type"] in CHOICE_TYPES else ""
+        several = (
+            " Several answers are separated by '; '." if q["type"] == "multiple_choice" else ""
+        )
+        columns.append((q["key"], f"{q['text']} ({q['type'].replace('_', ' ')}).{options}{several}",
+                        q, "value"))  # fmt: skip
+        if q.get("allow_other"):
+            columns.append((f"{q['key']}_other", f"{q['text']}: the 'other' answer in their words",
+                            q, "other"))  # fmt: skip
+        if q.get("comment_box"):
+            columns.append((f"{q['key']}_comment", f"{q['text']}: comment", q, "comment"))
+    return columns
+
+
+def _cell(answer: Answer | None, part: str) -> str:
+    if answer is None:
+        return ""
+    if part == "other":
+        return answer.other_text
+    if part == "comment":
+        return answer.comment
+    value = answer.value
+    if isinstance(value, list):
+        return "; ".join(OTHER_LABEL if v == "__other__" else str(v) for v in value)
+    if value == "__other__":
+        return OTHER_LABEL
+    return "" if value is None else str(value)
+
+
+def _csv(rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def response_rows(session: Session, survey: Survey, filters: ResultFilters):
+    columns = _columns(survey)
+    yield [name for name, *_ in columns]
+    found = dimensions(session)
+    responses = session.scalars(
+        sa.select(SurveyResponse).where(*submitted_responses(survey, filters))
+        .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
+        .execution_options(yield_per=1000)
+    )  # fmt: skip
+    number = 0
+    batch: list[SurveyResponse] = []
+
+    def flush(batch):
+        nonlocal number
+        answers: dict[int, dict[str, Answer]] = {r.id: {} for r in batch}
+        for answer in session.scalars(
+            sa.select(Answer).where(Answer.response_id.in_(list(answers)))
+        ):
+            answers[answer.response_id][answer.question_key] = answer
+        for response in batch:
+            number += 1
+            profile = [
+                f"R{number}",
+                response.submitted_at.date().isoformat() if response.submitted_at else "",
+                response.source,
+                found["place"].label_of(response.place_id) if response.place_id else "",
+                found["neighbourhood"].label_of(response.neighbourhood_id)
+                if response.neighbourhood_id else "",
+                response.age_band,
+            ]  # fmt: skip
+            given = answers[response.id]
+            yield profile + [
+                _cell(given.get(q["key"]), part) for _name, _text, q, part in columns if q
+            ]
+
+    for response in responses:
+        batch.append(response)
+        if len(batch) == 500:
+            yield from flush(batch)
+            batch = []
+    if batch:
+        yield from flush(batch)
+
+
+def export_zip(session: Session, survey: Survey, filters: ResultFilters) -> bytes:
+    codebook = [["column", "what it holds"], *[[n, t] for n, t, *_ in _columns(survey)]]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("responses.csv", _csv(response_rows(session, survey, filters)))
+        archive.writestr("codebook.csv", _csv(codebook))
+    return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""Closing the loop: a survey's public results page, its "you said, we did" decisions, and the
+comments staff chose to quote (redacted)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.database import Base, utcnow
+
+
+class ResultsPage(Base):
+    """What the public results page says beyond the figures; public once published."""
+
+    __tablename__ = "survey_results_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), unique=True
+    )
+    #: what we asked and why, in plain words for the public.
+    why_we_asked: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the key findings in words; the figures come from the data.
+    what_you_said: Mapped[str] = mapped_column(sa.Text, default="")
+    #: for the engagement report (staff write these; the public page shows next steps).
+    recommendations: Mapped[str] = mapped_column(sa.Text, default="")
+    next_steps: Mapped[str] = mapped_column(sa.Text, default="")
+    #: one of panel.members.reference.TOPICS, for the public index's filter.
+    topic: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: the closed questions whose figures the public page shows.
+    featured_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey = relationship("Survey")
+
+    def __repr__(self) -> str:
+        return f"<ResultsPage survey={self.survey_id}>"
+
+
+class Outcome(StrEnum):
+    DID = "did"
+    DOING = "doing"
+    DID_NOT = "did_not"
+
+    @property
+    def label(self) -> str:
+        return {"did": "We did", "doing": "We are doing", "did_not": "We did not, because"}[
+            self.value
+        ]
+
+
+class Decision(Base):
+    """One "you said, we did" entry: added over time as decisions are made."""
+
+    __tablename__ = "survey_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    you_said: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[Outcome] = mapped_column(
+        sa.Enum(Outcome, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e])
+    )  # fmt: skip
+    #: what was done (or is being done); for "did not", why not.
+    action: Mapped[str] = mapped_column(sa.Text)
+    decided_on: Mapped[date] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when the participants were emailed about it (None until the results page is public).
+    announced_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.id} {self.outcome}>"
+
+
+class Quote(Base):
+    """A comment staff chose for the public page, redacted of contact details when chosen."""
+
+    __tablename__ = "survey_quotes"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    #: the comment it came from (null if the answer is later erased; the redacted text stays).
+    answer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_answers.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    chosen_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Quote {self.id}>"
+
+
+class AnswerTally(Base):
+    """How many people gave each answer, by place, age band, sex and source: kept up to date at
+    submit time so the results pages read a few hundred rows, not millions of answers.
+
+    ``option`` "" counts the people who answered the question at all; ``question_key`` ""
+    counts respondents. Rebuilt from the answers whenever its respondent count disagrees."""
+
+    __tablename__ = "survey_answer_tallies"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "survey_id", "question_key", "option", "place_key", "age_band", "sex", "source",
+            name="uq_survey_answer_tallies_cell",
+        ),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(sa.String(60))
+    option: Mapped[str] = mapped_column(sa.String(300))
+    #: the place's id, or 0 when not known (a key column cannot be null and stay unique).
+    place_key: Mapped[int] = mapped_column(default=0)
+    age_band: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: the respondent's sex when given with consent (for weighting), else "".
+    sex: Mapped[str] = mapped_column(sa.String(20), default="")
+    source: Mapped[str] = mapped_column(sa.String(120), default="")
+    people: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<AnswerTally {self.question_key}={self.option!r}: {self.people}>"

@@ -1,0 +1,31 @@
+"""Choices the results pages offer: places and neighbourhoods the user may see, the survey's
+sources, and the breakdowns."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from panel.auth.access import visible_place_ids
+from panel.places.models import Neighbourhood, Place
+from surveys.models import Survey
+from surveys.results import figures
+
+
+def filter_choices(session: Session, survey: Survey):
+    place_ids = visible_place_ids(current_user)
+    places = sa.select(Place).order_by(Place.name)
+    neighbourhoods = sa.select(Neighbourhood).order_by(Neighbourhood.name)
+    if survey.place_id is not None:
+        places = places.where(Place.id == survey.place_id)
+        neighbourhoods = neighbourhoods.where(Neighbourhood.place_id == survey.place_id)
+    elif place_ids is not None:
+        places = places.where(Place.id.in_(sorted(place_ids)))
+        neighbourhoods = neighbourhoods.where(Neighbourhood.place_id.in_(sorted(place_ids)))
+    return (
+        list(session.scalars(places)),
+        list(session.scalars(neighbourhoods)),
+        figures.sources(session, survey),
+        figures.dimensions(session),
+    )

@@ -1,0 +1,76 @@
+"""Who answered beside who lives here: respondents' share of each place, age band and sex next
+to the Census 2021 population's share (are the respondents representative?)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from panel.places.models import Place, PopulationFigure
+from surveys.fieldwork.models import SurveyResponse
+from surveys.models import Survey
+from surveys.results.figures import Dimension, ResultFilters, dimensions, submitted_responses
+
+
+@dataclass
+class ProfileRow:
+    label: str
+    respondents: int
+    respondent_share: float | None
+    population_share: float | None
+
+
+@dataclass
+class ProfileTable:
+    label: str
+    rows: list[ProfileRow]
+
+
+def _population(session: Session, key: str, place_id: int | None) -> dict[str, int]:
+    if key == "place":
+        query = sa.select(Place.id, Place.population).where(Place.population.is_not(None))
+        return {str(i): n for i, n in session.execute(query)}
+    query = (
+        sa.select(PopulationFigure.category, sa.func.sum(PopulationFigure.population))
+        .where(PopulationFigure.dimension == key)
+        .group_by(PopulationFigure.category)
+    )
+    if place_id is not None:
+        query = query.where(PopulationFigure.place_id == place_id)
+    return {category: int(n) for category, n in session.execute(query)}
+
+
+def _table(session, survey, filters, dimension: Dimension, place_id) -> ProfileTable:
+    counts = {
+        "" if value is None else str(value): n
+        for value, n in session.execute(
+            sa.select(dimension.expression, sa.func.count(SurveyResponse.id))
+            .where(*submitted_responses(survey, filters))
+            .group_by(dimension.expression)
+        )
+    }
+    population = _population(session, dimension.key, place_id)
+    known = sum(n for value, n in counts.items() if value in population)
+    people = sum(population.values())
+    rows = [
+        ProfileRow(label, counts.get(value, 0),
+                   counts.get(value, 0) / known if known else None,
+                   population[value] / people if people else None)
+        for value, label in dimension.categories if value in population
+    ]  # fmt: skip
+    rest = sum(n for value, n in counts.items() if value not in population)
+    if rest:
+        rows.append(ProfileRow("Not known or preferred not to say", rest, None, None))
+    return ProfileTable(dimension.label, rows)
+
+
+def respondent_profile(
+    session: Session, survey: Survey, filters: ResultFilters
+) -> list[ProfileTable]:
+    """Place (unless the survey is for one place), age band and sex, against the population
+    of the survey's place (or the whole area)."""
+    found = dimensions(session)
+    keys = ["age_band", "sex"] if survey.place_id else ["place", "age_band", "sex"]
+    return [_table(session, survey, filters, found[key], survey.place_id) for key in keys]

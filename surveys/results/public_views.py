@@ -1,0 +1,63 @@
+"""Public pages: "Our engagement" (open surveys and past engagement with results) and each
+survey's "You said, we did" results page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from wtforms import Form, SelectField
+
+from panel.database import utcnow
+from panel.extensions import db
+from panel.members.reference import TOPICS
+from surveys.models import Survey
+from surveys.results import public, publishing
+
+blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
+
+
+class IndexFilterForm(Form):
+    place = SelectField("Place", validate_choice=True)
+    topic = SelectField("Topic", choices=[("", "Any topic"), *TOPICS], validate_choice=True)
+    year = SelectField("Year", validate_choice=True)
+
+
+@blueprint.get("/")
+def index():
+    form = IndexFilterForm(request.args)
+    form.place.choices = [("", "Anywhere"),
+                          *[(str(p.id), p.name) for p in public.places(db.session)]]  # fmt: skip
+    form.year.choices = [("", "Any year"), *[(str(y), str(y)) for y in public.years(db.session)]]
+    form.validate()
+
+    def good(field):
+        return field.data if field.data and not field.errors else None
+
+    filters = public.IndexFilters(
+        place_id=int(good(form.place)) if good(form.place) else None,
+        topic=good(form.topic) or "",
+        year=int(good(form.year)) if good(form.year) else None,
+    )
+    return render_template(
+        "engagement/index.html",
+        form=form,
+        open_surveys=public.open_opportunities(db.session, utcnow()),
+        past=public.published_results(db.session, filters),
+        topics=dict(TOPICS),
+    )
+
+
+@blueprint.get("/<int:survey_id>")
+def results(survey_id: int):
+    survey = db.session.get(Survey, survey_id)
+    page = publishing.results_page(db.session, survey) if survey else None
+    if page is None or page.published_at is None:
+        abort(404)
+    return render_template(
+        "engagement/results.html",
+        survey=survey,
+        page=page,
+        figures=public.public_figures(db.session, survey, page),
+        decisions=publishing.decisions(db.session, survey),
+        quotes=publishing.quotes(db.session, survey),
+        topics=dict(TOPICS),
+    )

@@ -1,0 +1,225 @@
+"""Staff results pages: figures with filters and cross-tabs, the respondent profile, comments
+and quotes, the export, and writing and publishing the public results page and decisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panel.audit.services import record_audit
+from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.database import utcnow
+from panel.extensions import db
+from panel.forms_common import ConfirmForm
+from panel.members.reference import TOPICS
+from surveys import content as doc
+from surveys.guidance.spec import CHOICE_TYPES
+from surveys.models import Survey, SurveyStatus
+from surveys.results import comments, export, figures, profile, publishing
+from surveys.results import weighting as weights
+from surveys.results.forms import (
+    DecisionForm,
+    QuoteForm,
+    ResultsPageForm,
+    SearchForm,
+    equality_selects,
+    filter_form,
+    filters_from,
+)
+from surveys.results.page_data import filter_choices
+
+blueprint = Blueprint("results", __name__, url_prefix="/staff/surveys")
+
+
+def _survey(survey_id: int) -> Survey:
+    return get_scoped_or_404(db.session, Survey, survey_id, current_user)
+
+
+def _filters(survey: Survey):
+    places, neighbourhoods, sources, found = filter_choices(db.session, survey)
+    form = filter_form(request.args, places, neighbourhoods, sources, found)
+    valid = form.validate()
+    return form, filters_from(form, valid), found
+
+
+@blueprint.get("/<int:survey_id>/results")
+@staff_required(*ALL_STAFF)
+def overview(survey_id: int):
+    survey = _survey(survey_id)
+    form, filters, found = _filters(survey)
+    dimension = found.get(form.by.data) or found["place"]
+    weighting = weighted = None
+    if form.weights.data == "census" and not form.weights.errors and not filters.any:
+        weighting = weights.weights_for(db.session, survey)
+        weighted = weights.weighted_results(db.session, survey, weighting)
+    return render_template(
+        "surveys/results/overview.html",
+        survey=survey,
+        form=form,
+        equality_fields=[name for name, _label, _choices in equality_selects()],
+        filters=filters,
+        respondents=figures.respondents(db.session, survey, filters),
+        results=figures.question_results(db.session, survey, filters),
+        cross_tabs=figures.cross_tabs(db.session, survey, dimension, filters),
+        dimension=dimension,
+        profile=profile.respondent_profile(db.session, survey, filters),
+        query=request.query_string.decode(),
+        weighting=weighting,
+        weighted=weighted,
+    )
+
+
+@blueprint.get("/<int:survey_id>/results/comments")
+@staff_required(*MEMBER_DATA_ROLES)
+def comment_list(survey_id: int):
+    survey = _survey(survey_id)
+    form, filters, _found = _filters(survey)
+    search = SearchForm(request.args)
+    search.validate()
+    text = search.q.data or "" if not search.q.errors else ""
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    found, total = comments.comments(db.session, survey, filters, text, number)
+    record_audit(db.session, current_user, "results.comments", "survey", [survey.id],
+                 f"page {number}")  # fmt: skip
+    db.session.commit()
+    return render_template(
+        "surveys/results/comments.html", survey=survey, search=search, comments=found,
+        total=total, page=number, pages=max(1, -(-total // comments.PAGE_SIZE)),
+        quotes=publishing.quotes(db.session, survey), quote_form=QuoteForm(), form=ConfirmForm(),
+    )  # fmt: skip
+
+
+@blueprint.post("/<int:survey_id>/results/quotes")
+@staff_required(*MEMBER_DATA_ROLES)
+def add_quote(survey_id: int):
+    survey = _survey(survey_id)
+    form = QuoteForm()
+    if form.validate_on_submit() and str(form.answer_id.data).isdigit():
+        try:
+            publishing.choose_quote(db.session, survey, current_user, int(form.answer_id.data),
+                                    utcnow())  # fmt: skip
+        except publishing.PublishingError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Quote added to the results page", "success")
+    else:
+        flash("That comment could not be chosen: try again", "error")
+    return redirect(url_for("results.comment_list", survey_id=survey.id))
+
+
+@blueprint.post("/<int:survey_id>/results/quotes/<int:quote_id>/remove")
+@staff_required(*MEMBER_DATA_ROLES)
+def remove_quote(survey_id: int, quote_id: int):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        publishing.remove_quote(db.session, survey, current_user, quote_id, utcnow())
+        db.session.commit()
+    return redirect(url_for("results.comment_list", survey_id=survey.id))
+
+
+@blueprint.get("/<int:survey_id>/results/export.zip")
+@staff_required(*MEMBER_DATA_ROLES)
+def export_responses(survey_id: int):
+    survey = _survey(survey_id)
+    _form, filters, _found = _filters(survey)
+    record_audit(db.session, current_user, "results.export", "survey", [survey.id],
+                 "responses and codebook (no contact details)")  # fmt: skip
+    db.session.commit()
+    return Response(
+        export.export_zip(db.session, survey, filters),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.zip"'},
+    )
+
+
+def _page_form(survey: Survey, page) -> ResultsPageForm:
+    form = ResultsPageForm(obj=None if request.method == "POST" else page)
+    form.featured_questions.choices = [
+        (q["key"], q["text"]) for q in doc.questions(survey.content or {})
+        if q["type"] in CHOICE_TYPES
+    ]  # fmt: skip
+    return form
+
+
+@blueprint.route("/<int:survey_id>/results/page", methods=["GET", "POST"])
+@staff_required(*MEMBER_DATA_ROLES)
+def edit_page(survey_id: int):
+    survey = _survey(survey_id)
+    page = publishing.page_for_editing(db.session, survey)
+    form = _page_form(survey, page)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            publishing.save_page(db.session, survey, current_user, form.data, utcnow())
+        except publishing.PublishingError as error:
+            (form[error.field].errors if error.field else form.form_errors).append(str(error))
+        else:
+            db.session.commit()
+            flash("Results page saved", "success")
+            return redirect(url_for("results.edit_page", survey_id=survey.id))
+    if form.errors or form.form_errors:
+        status = 400
+    return render_template(
+        "surveys/results/edit_page.html", survey=survey, page=page, form=form,
+        decision_form=DecisionForm(), confirm=ConfirmForm(),
+        decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
+        quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
+    ), status  # fmt: skip
+
+
+@blueprint.post("/<int:survey_id>/results/publish")
+@staff_required(*MEMBER_DATA_ROLES)
+def publish(survey_id: int):
+    survey = _survey(survey_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form had expired: try again", "error")
+    else:
+        try:
+            queued = publishing.publish(db.session, survey, current_user, utcnow())
+        except publishing.PublishingError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Results published. {queued:,} people who took part are being emailed the "
+                  "link.", "success")  # fmt: skip
+    return redirect(url_for("results.edit_page", survey_id=survey.id))
+
+
+@blueprint.post("/<int:survey_id>/results/unpublish")
+@staff_required(*MEMBER_DATA_ROLES)
+def unpublish(survey_id: int):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        publishing.unpublish(db.session, survey, current_user, utcnow())
+        db.session.commit()
+        flash("The results page is no longer public", "success")
+    return redirect(url_for("results.edit_page", survey_id=survey.id))
+
+
+@blueprint.post("/<int:survey_id>/results/decisions")
+@staff_required(*MEMBER_DATA_ROLES)
+def add_decision(survey_id: int):
+    survey = _survey(survey_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            _decision, queued = publishing.add_decision(
+                db.session, survey, current_user, form.you_said.data, form.outcome.data,
+                form.action.data, form.decided_on.data, utcnow(),
+            )  # fmt: skip
+        except publishing.PublishingError as error:
+            (form[error.field].errors if error.field else form.form_errors).append(str(error))
+        else:
+            db.session.commit()
+            told = f" {queued:,} people who took part are being told." if queued else ""
+            flash(f"Decision added.{told}", "success")
+            return redirect(url_for("results.edit_page", survey_id=survey.id))
+    page = publishing.page_for_editing(db.session, survey)
+    return render_template(
+        "surveys/results/edit_page.html", survey=survey, page=page,
+        form=_page_form(survey, page), decision_form=form, confirm=ConfirmForm(),
+        decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
+        quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
+    ), 400  # fmt: skip
