@@ -114,7 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
     from surveys.guidance.command import survey_check
     from surveys.results.public_views import blueprint as engagement_blueprint
+    from surveys.results.report_views import blueprint as reports_blueprint
     from surveys.results.staff_views import blueprint as results_blueprint
+    from surveys.results.theme_views import blueprint as themes_blueprint
     from surveys.views import blueprint as surveys_blueprint
 
     for blueprint in (
@@ -139,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
         take_part_blueprint,
         results_blueprint,
         engagement_blueprint,
+        themes_blueprint,
+        reports_blueprint,
     ):
         app.register_blueprint(blueprint)
     register_tracking_listeners()

@@ -82,6 +82,17 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "results.publish": MEMBER_DATA,
     "results.unpublish": MEMBER_DATA,
     "results.add_decision": MEMBER_DATA,
+    "themes.index": MEMBER_DATA,
+    "themes.suggest": MEMBER_DATA,
+    "themes.create": MEMBER_DATA,
+    "themes.rename": MEMBER_DATA,
+    "themes.merge": MEMBER_DATA,
+    "themes.delete": MEMBER_DATA,
+    "themes.code": MEMBER_DATA,
+    # the engagement report is for everyone reading results; the evidence pack holds responses
+    "reports.report": ALL,
+    "reports.report_pdf": ALL,
+    "reports.evidence_pack": MEMBER_DATA,
     "surveys.remove_election_date": COMMS,
     # bulletin figures hold no personal data: every role reads them (place teams their own)
     "bulletin_stats.overview": ALL,

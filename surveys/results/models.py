@@ -137,3 +137,44 @@ class AnswerTally(Base):
 
     def __repr__(self) -> str:
         return f"<AnswerTally {self.question_key}={self.option!r}: {self.people}>"
+
+
+class Theme(Base):
+    """A theme in the comments: suggested by the computer or made by staff; only confirmed
+    themes go into reports."""
+
+    __tablename__ = "survey_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    suggested: Mapped[bool] = mapped_column(default=False)
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.name!r}>"
+
+
+class ThemeCoding(Base):
+    """One comment (a part of an answer) coded to a theme."""
+
+    __tablename__ = "survey_theme_codings"
+    __table_args__ = (sa.UniqueConstraint("theme_id", "answer_id", "part"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_themes.id", ondelete="CASCADE"), index=True
+    )
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_answers.id", ondelete="CASCADE"), index=True
+    )
+    #: "answer", "other" or "comment" (which of the answer's texts).
+    part: Mapped[str] = mapped_column(sa.String(10))
+    #: how strongly the suggestion placed it here (None when coded by hand).
+    score: Mapped[float | None]
+
+    def __repr__(self) -> str:
+        return f"<ThemeCoding theme={self.theme_id} answer={self.answer_id}>"

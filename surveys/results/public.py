@@ -92,7 +92,10 @@ class PublicFigures:
     questions: list[PublicQuestion]
 
 
-def public_figures(session: Session, survey: Survey, page: ResultsPage) -> PublicFigures:
+def public_figures(
+    session: Session, survey: Survey, page: ResultsPage | None, every_question: bool = False
+) -> PublicFigures:
+    """Figures safe to publish: the page's featured questions (or every closed question)."""
     limit = small_number_max()
     everyone = figures.ResultFilters()
     total = figures.respondents(session, survey, everyone)
@@ -108,10 +111,10 @@ def public_figures(session: Session, survey: Survey, page: ResultsPage) -> Publi
         ["n"], limit,
     )  # fmt: skip
     by_place.sort(key=lambda row: row["name"])
-    featured = set(page.featured_questions or [])
+    featured = set(page.featured_questions or []) if page is not None else set()
     questions = []
     for result in figures.question_results(session, survey, everyone):
-        if result.key not in featured or not result.is_closed:
+        if not result.is_closed or (result.key not in featured and not every_question):
             continue
         cells, totals = suppress_table([[o.count] for o in result.options], [result.answered],
                                        limit)  # fmt: skip

@@ -15,7 +15,7 @@ from panel.members.reference import TOPICS
 from surveys import content as doc
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey, SurveyStatus
-from surveys.results import comments, export, figures, profile, publishing
+from surveys.results import comments, export, figures, profile, publishing, themes
 from surveys.results import weighting as weights
 from surveys.results.forms import (
     DecisionForm,
@@ -87,6 +87,7 @@ def comment_list(survey_id: int):
         "surveys/results/comments.html", survey=survey, search=search, comments=found,
         total=total, page=number, pages=max(1, -(-total // comments.PAGE_SIZE)),
         quotes=publishing.quotes(db.session, survey), quote_form=QuoteForm(), form=ConfirmForm(),
+        theme_choices=[(t.id, t.name) for t in themes.themes(db.session, survey)],
     )  # fmt: skip
 
 

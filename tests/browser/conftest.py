@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -124,6 +125,8 @@ class PageChecker:
         ]
         assert violations == [], f"{page.url}: {violations}"
         slug = re.sub(r"[^a-z0-9]+", "-", page.url.split("//", 1)[1].split("/", 1)[-1].lower())
+        if len(slug) > 120:  # long query strings: keep file names within the file system's limit
+            slug = slug[:100] + "-" + hashlib.sha256(slug.encode()).hexdigest()[:12]
         shots = ARTIFACTS / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         db_name = "postgres" if ON_POSTGRES else "sqlite"

@@ -1,0 +1,87 @@
+"""The engagement report with the guide's six sections: dates and timescales; what engagement
+took place; a breakdown of the participants; themes and findings; recommendations; next steps.
+Staff write the recommendations and next steps; the rest comes from the data. Every count in it
+follows the small-number rule, so it can be shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import render_template
+from sqlalchemy.orm import Session
+
+from panel.disclosure import suppress_small
+from surveys.fieldwork import invitations, stats
+from surveys.models import Survey
+from surveys.results import profile, public, publishing
+from surveys.results.figures import ResultFilters
+
+SECTIONS = (
+    "Dates and timescales",
+    "What engagement took place",
+    "Who took part",
+    "Themes and findings",
+    "Recommendations",
+    "Next steps",
+)
+
+
+@dataclass
+class ReportData:
+    survey: Survey
+    page: object
+    fieldwork: stats.Fieldwork
+    open_links: list
+    profile: list[tuple[str, list[dict]]]  # (label, rows with suppressed "n")
+    figures: public.PublicFigures
+    themes: list
+    decisions: list
+    quotes: list
+    generated_at: datetime
+    sections: tuple[str, ...] = SECTIONS
+
+
+def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
+    from surveys.results import themes
+
+    limit = public.small_number_max()
+    tables = []
+    for table in profile.respondent_profile(session, survey, ResultFilters()):
+        rows = [{"label": r.label, "n": r.respondents, "share": r.respondent_share,
+                 "population": r.population_share} for r in table.rows]  # fmt: skip
+        shown = suppress_small(rows, ["n"], limit)
+        for row in shown:
+            if row["n"] == "*":
+                row["share"] = None
+        tables.append((table.label, shown))
+    page = publishing.results_page(session, survey)
+    theme_rows = themes.theme_counts(session, survey)
+    shown_themes = suppress_small([{"name": name, "n": n} for name, n in theme_rows], ["n"], limit)
+    return ReportData(
+        survey=survey,
+        page=page,
+        fieldwork=stats.fieldwork(session, survey),
+        open_links=invitations.open_links(session, survey),
+        profile=tables,
+        figures=public.public_figures(session, survey, page, every_question=True),
+        themes=shown_themes,
+        decisions=publishing.decisions(session, survey),
+        quotes=publishing.quotes(session, survey),
+        generated_at=now,
+    )
+
+
+def report_html(data: ReportData) -> str:
+    return render_template("surveys/results/report_document.html", report=data)
+
+
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "report.css"
+
+
+def report_pdf(data: ReportData) -> bytes:
+    from weasyprint import CSS, HTML
+
+    # No base_url and no links to fetch: the document and its stylesheet are local files.
+    return HTML(string=report_html(data)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

@@ -1,0 +1,159 @@
+"""Staff theming of comments: suggest, confirm, rename, merge, delete, and code by hand."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.database import utcnow
+from panel.extensions import db
+from panel.forms_common import ConfirmForm, strip_whitespace
+from surveys.models import Survey
+from surveys.results import themes
+
+blueprint = Blueprint("themes", __name__, url_prefix="/staff/surveys")
+
+
+class ThemeNameForm(FlaskForm):
+    name = StringField(
+        "Theme name",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Give the theme a name"), Length(max=120)],
+    )
+    confirm = BooleanField("Confirmed: include it in reports")
+
+
+class MergeForm(FlaskForm):
+    target = SelectField("Merge into", coerce=int, validate_choice=True)
+
+
+class CodeForm(FlaskForm):
+    answer_id = HiddenField(validators=[InputRequired()])
+    part = HiddenField(validators=[InputRequired()])
+    theme_id = SelectField("Theme", coerce=int, validate_choice=True)
+
+
+def _survey(survey_id: int) -> Survey:
+    return get_scoped_or_404(db.session, Survey, survey_id, current_user)
+
+
+def _back(survey: Survey):
+    return redirect(url_for("themes.index", survey_id=survey.id))
+
+
+@blueprint.get("/<int:survey_id>/results/themes")
+@staff_required(*MEMBER_DATA_ROLES)
+def index(survey_id: int, new_form: ThemeNameForm | None = None):
+    survey = _survey(survey_id)
+    found = themes.summaries(db.session, survey)
+    choices = [(s.theme.id, s.theme.name) for s in found]
+    return render_template(
+        "surveys/results/themes.html", survey=survey, summaries=found, confirm=ConfirmForm(),
+        new_form=new_form or ThemeNameForm(prefix="new"), choices=choices,
+        comment_count=len(themes.texts(db.session, survey)), minimum=themes.MIN_COMMENTS,
+    )  # fmt: skip
+
+
+@blueprint.post("/<int:survey_id>/results/themes/suggest")
+@staff_required(*MEMBER_DATA_ROLES)
+def suggest(survey_id: int):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            made = themes.suggest(db.session, survey, current_user, utcnow())
+        except themes.ThemeError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{len(made)} themes suggested. Check, rename and confirm them.", "success")
+    return _back(survey)
+
+
+@blueprint.post("/<int:survey_id>/results/themes/new")
+@staff_required(*MEMBER_DATA_ROLES)
+def create(survey_id: int):
+    survey = _survey(survey_id)
+    form = ThemeNameForm(prefix="new")
+    if form.validate_on_submit():
+        themes.create(db.session, survey, form.name.data, utcnow())
+        db.session.commit()
+        return _back(survey)
+    return index(survey_id, new_form=form), 400
+
+
+@blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>")
+@staff_required(*MEMBER_DATA_ROLES)
+def rename(survey_id: int, theme_id: int):
+    survey = _survey(survey_id)
+    form = ThemeNameForm()
+    if not form.validate_on_submit():
+        flash(form.name.errors[0] if form.name.errors else "Try again", "error")
+        return _back(survey)
+    try:
+        themes.rename(db.session, survey, theme_id, form.name.data, form.confirm.data, utcnow())
+    except themes.ThemeError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return _back(survey)
+
+
+@blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>/merge")
+@staff_required(*MEMBER_DATA_ROLES)
+def merge(survey_id: int, theme_id: int):
+    survey = _survey(survey_id)
+    form = MergeForm()
+    form.target.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]
+    if not form.validate_on_submit():
+        flash("Choose a theme to merge into", "error")
+        return _back(survey)
+    try:
+        themes.merge(db.session, survey, theme_id, form.target.data)
+    except themes.ThemeError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return _back(survey)
+
+
+@blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>/delete")
+@staff_required(*MEMBER_DATA_ROLES)
+def delete(survey_id: int, theme_id: int):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            themes.delete(db.session, survey, theme_id)
+        except themes.ThemeError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return _back(survey)
+
+
+@blueprint.post("/<int:survey_id>/results/themes/code")
+@staff_required(*MEMBER_DATA_ROLES)
+def code(survey_id: int):
+    survey = _survey(survey_id)
+    form = CodeForm()
+    form.theme_id.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]
+    if form.validate_on_submit() and str(form.answer_id.data).isdigit():
+        try:
+            themes.code(db.session, survey, int(form.answer_id.data), form.part.data,
+                        form.theme_id.data)  # fmt: skip
+        except themes.ThemeError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Comment coded", "success")
+    else:
+        flash("Choose a theme for the comment", "error")
+    return redirect(request.referrer if _same_site(request.referrer)
+                    else url_for("results.comment_list", survey_id=survey.id))  # fmt: skip
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
