@@ -74,6 +74,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "fieldwork.add_open_link": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,
+    "results.crosstab_download": ALL,
     "results.comment_list": MEMBER_DATA,
     "results.add_quote": MEMBER_DATA,
     "results.remove_quote": MEMBER_DATA,
@@ -82,6 +83,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "results.publish": MEMBER_DATA,
     "results.unpublish": MEMBER_DATA,
     "results.add_decision": MEMBER_DATA,
+    "results.offer_to_bulletin": MEMBER_DATA,
     "themes.index": MEMBER_DATA,
     "themes.suggest": MEMBER_DATA,
     "themes.create": MEMBER_DATA,

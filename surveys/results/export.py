@@ -1,6 +1,7 @@
 """Responses for analysis elsewhere: a zip of responses.csv (one row per submitted response,
-pseudonymous ids, no contact details, formula-safe cells) and codebook.csv (what each column
-holds). Equality answers stay out: they are special category data and stay in the app."""
+pseudonymous ids, no contact details, formula-safe cells), codebook.csv (what each column
+holds) and the same two as sheets of responses.xlsx (every cell text). Equality answers stay
+out: they are special category data and stay in the app."""
 
 from __future__ import annotations
 
@@ -118,10 +119,51 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
         yield from flush(batch)
 
 
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook where every cell is text: nothing a person wrote can become a formula."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append([_text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
 def export_zip(session: Session, survey: Survey, filters: ResultFilters) -> bytes:
     codebook = [["column", "what it holds"], *[[n, t] for n, t, *_ in _columns(survey)]]
+    rows = list(response_rows(session, survey, filters))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("responses.csv", _csv(response_rows(session, survey, filters)))
+        archive.writestr("responses.csv", _csv(rows))
         archive.writestr("codebook.csv", _csv(codebook))
+        archive.writestr("responses.xlsx", _xlsx({"Responses": rows, "Codebook": codebook}))
     return buffer.getvalue()
+
+
+def crosstab_csv(tables: list, limit: int) -> bytes:
+    """Cross-tabs for sharing: counts from 1 to ``limit`` hidden, and the cells that would
+    reveal them (panel.disclosure.suppress_table)."""
+    from panel.disclosure import suppress_table
+
+    rows: list[list] = []
+    for table in tables:
+        cells, totals = suppress_table(table.cells, table.column_totals, limit)
+        rows.append([table.question["text"]])
+        rows.append(["Answer", *table.columns])
+        rows.extend([label, *row] for label, row in zip(table.rows, cells, strict=True))
+        rows.append(["People who answered", *totals])
+        rows.append([])
+    rows.append([f"* hidden: counts from 1 to {limit}, and cells that would reveal them"])
+    return _csv(rows)

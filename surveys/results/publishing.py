@@ -218,3 +218,34 @@ def tell_participants(
         )
         queued += email is not None
     return queued
+
+
+def bulletin_item_body(session: Session, survey: Survey) -> str:
+    """The same summary the participants' email gives, as Markdown for a bulletin item."""
+    page = results_page(session, survey)
+    lines = []
+    if page is not None and page.what_you_said:
+        lines.append(page.what_you_said.strip())
+    for decision in _decisions(session, survey):
+        lines.append(f"**You said:** {decision.you_said}  \n**{decision.outcome.label}:** "
+                     f"{decision.action}")  # fmt: skip
+    if page is not None and page.next_steps:
+        lines.append(f"**Next steps:** {page.next_steps.strip()}")
+    return "\n\n".join(lines)
+
+
+def offer_to_bulletin(session: Session, survey: Survey, user: StaffUser, now: datetime):
+    """A "You said, we did" item for the communications team to place in a bulletin, linking
+    to the public results page."""
+    from mailer.bulletins.models import ItemKind
+    from mailer.bulletins.services.contributions import submit_contribution
+
+    page = results_page(session, survey)
+    if page is None or page.published_at is None:
+        raise PublishingError("Publish the results page before offering it to the bulletin")
+    url = f"{current_app.config['PUBLIC_BASE_URL']}/engagement/{survey.id}"
+    return submit_contribution(
+        session, user, kind=ItemKind.RESULT, title=f"You said, we did: {survey.title}"[:150],
+        body=bulletin_item_body(session, survey), link_url=url,
+        link_text="See what people told us and what we did", now=now,
+    )  # fmt: skip

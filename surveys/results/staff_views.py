@@ -3,9 +3,19 @@ and quotes, the export, and writing and publishing the public results page and d
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
+from mailer.bulletins.services.compose import ComposeError
 from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.database import utcnow
@@ -224,3 +234,37 @@ def add_decision(survey_id: int):
         decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
         quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
     ), 400  # fmt: skip
+
+
+@blueprint.post("/<int:survey_id>/results/bulletin-item")
+@staff_required(*MEMBER_DATA_ROLES)
+def offer_to_bulletin(survey_id: int):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            publishing.offer_to_bulletin(db.session, survey, current_user, utcnow())
+        except publishing.PublishingError as error:
+            flash(str(error), "error")
+        except ComposeError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("A 'You said, we did' item is waiting for the communications team to place in "
+                  "a bulletin.", "success")  # fmt: skip
+    return redirect(url_for("results.edit_page", survey_id=survey.id))
+
+
+@blueprint.get("/<int:survey_id>/results/crosstabs.csv")
+@staff_required(*ALL_STAFF)
+def crosstab_download(survey_id: int):
+    survey = _survey(survey_id)
+    form, filters, found = _filters(survey)
+    dimension = found.get(form.by.data) or found["place"]
+    tables = figures.cross_tabs(db.session, survey, dimension, filters)
+    record_audit(db.session, current_user, "results.crosstabs", "survey", [survey.id],
+                 f"by {dimension.key}, small numbers hidden")  # fmt: skip
+    db.session.commit()
+    body = export.crosstab_csv(tables, current_app.config["SMALL_NUMBER_MAX"])
+    name = f"survey-{survey.id}-by-{dimension.key}.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from openpyxl.utils import get_column_letter
 
 from mailer.models import OutboundEmail
 from panel.audit.models import AuditEvent
@@ -145,7 +146,7 @@ def test_a_quote_is_stored_redacted_and_only_from_this_survey(session, survey, n
 
 def test_export_has_a_codebook_pseudonymous_ids_and_safe_cells(session, survey):
     archive = zipfile.ZipFile(io.BytesIO(export.export_zip(session, survey, ResultFilters())))
-    assert sorted(archive.namelist()) == ["codebook.csv", "responses.csv"]
+    assert sorted(archive.namelist()) == ["codebook.csv", "responses.csv", "responses.xlsx"]
     rows = list(csv.reader(io.StringIO(archive.read("responses.csv").decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
     assert len(body) == 22
@@ -156,6 +157,14 @@ def test_export_has_a_codebook_pseudonymous_ids_and_safe_cells(session, survey):
     assert "member" not in text  # ...but no contact details or names of members
     q4 = header.index("q4")
     assert '\'=HYPERLINK("http://evil.example")' in [row[q4] for row in body]
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(archive.read("responses.xlsx")))
+    sheet = book["Responses"]
+    assert sheet.max_row == 23 and sheet.cell(2, 1).value == "R1"
+    formula = [c for c in sheet[get_column_letter(q4 + 1)] if "HYPERLINK" in str(c.value)]
+    assert formula and all(c.data_type == "s" for c in formula)
+    assert book["Codebook"].cell(1, 1).value == "column"
     codebook = archive.read("codebook.csv").decode("utf-8-sig")
     assert "How did you travel here?" in codebook and "q1_other" in codebook
 
@@ -404,3 +413,35 @@ def test_weights_rake_each_place_to_its_census_age_and_sex_make_up(session, surv
     weighted = weighting.weighted_results(session, survey, found)
     assert sum(o.count for o in weighted["q1"].options) == pytest.approx(22, abs=2)
     assert sum(o.share for o in weighted["q1"].options) == pytest.approx(1)
+
+
+def test_a_you_said_we_did_bulletin_item_carries_the_same_summary(app, session, survey, now):
+    from mailer.bulletins.models import ContributionStatus, ItemKind
+
+    user = make_staff(session, Role.COMMS)
+    _ready(session, survey, user, now)
+    with app.test_request_context():
+        with pytest.raises(publishing.PublishingError):
+            publishing.offer_to_bulletin(session, survey, user, now)  # not public yet
+        publishing.publish(session, survey, user, now)
+        publishing.add_decision(session, survey, user, "Buses are too rare", "doing",
+                                "Two more buses an hour", date(2027, 1, 5), now)  # fmt: skip
+        item = publishing.offer_to_bulletin(session, survey, user, now)
+    assert item.kind is ItemKind.RESULT
+    assert item.contribution_status is ContributionStatus.SUBMITTED
+    assert "Most came by bus." in item.body and "Two more buses an hour" in item.body
+    assert item.link_url.endswith(f"/engagement/{survey.id}")
+
+
+def test_shared_cross_tabs_hide_small_numbers(client, login_as, session, survey):
+    login_as(make_staff(session, Role.OBSERVER))
+    response = client.get(f"/staff/surveys/{survey.id}/results/crosstabs.csv?by=place")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    start = rows.index(["How did you travel here?"])
+    assert rows[start + 1] == ["Answer", "Blackpool", "Lancashire"]
+    q1 = {row[0]: row[1:] for row in rows[start + 2 : start + 7]}
+    # Car 6/2, Bus 4/8, Walking 0/1, Other 0/1: everything small, and what would reveal it.
+    assert q1["Car"] == [HIDDEN, HIDDEN] and q1["Walking"] == ["0", HIDDEN]
+    assert q1["People who answered"] == ["10", "12"]
+    assert "results.crosstabs" in set(session.scalars(sa.select(AuditEvent.action)))
