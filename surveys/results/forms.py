@@ -120,6 +120,11 @@ class QuoteForm(FlaskForm):
     answer_id = HiddenField(validators=[InputRequired()])
 
 
+def _printable(value):
+    # NUL cannot be stored or searched in PostgreSQL text: it is never part of a real search.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class SearchForm(Form):
-    q = StringField("Search the comments", filters=[strip_whitespace],
+    q = StringField("Search the comments", filters=[strip_whitespace, _printable],
                     validators=[Length(max=200)])  # fmt: skip

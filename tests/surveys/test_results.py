@@ -445,3 +445,38 @@ def test_shared_cross_tabs_hide_small_numbers(client, login_as, session, survey)
     assert q1["Car"] == [HIDDEN, HIDDEN] and q1["Walking"] == ["0", HIDDEN]
     assert q1["People who answered"] == ["10", "12"]
     assert "results.crosstabs" in set(session.scalars(sa.select(AuditEvent.action)))
+
+
+def test_generated_input_to_the_results_forms_never_causes_a_server_error(
+    client, login_as, session, survey
+):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.panel.test_bad_input_fuzz import nasty_text
+
+    login_as(make_staff(session, Role.COMMS))
+    base = f"/staff/surveys/{survey.id}/results"
+
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    @given(data=st.data())
+    def garbage(data):
+        fields = ["place", "neighbourhood", "source", "age_band", "eq_sex", "submitted_from",
+                  "submitted_to", "by", "weights", "q", "page"]  # fmt: skip
+        query = {name: data.draw(nasty_text) for name in fields}
+        for path in ("", "/comments", "/crosstabs.csv"):
+            assert client.get(base + path, query_string=query).status_code < 500
+        decision = {name: data.draw(nasty_text)
+                    for name in ("you_said", "outcome", "action", "decided_on")}  # fmt: skip
+        assert client.post(f"{base}/decisions", data=decision).status_code < 500
+        names = ("why_we_asked", "what_you_said", "next_steps", "topic", "featured_questions")
+        words = {name: data.draw(nasty_text) for name in names}
+        assert client.post(f"{base}/page", data=words).status_code < 500
+        assert client.post(f"{base}/quotes", data={"answer_id": data.draw(nasty_text)}
+                           ).status_code < 500  # fmt: skip
+        assert client.post(f"{base}/themes/code", data={
+            "answer_id": data.draw(nasty_text), "part": data.draw(nasty_text),
+            "theme_id": data.draw(nasty_text)}).status_code < 500  # fmt: skip
+
+    garbage()
