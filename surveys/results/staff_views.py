@@ -172,12 +172,16 @@ def edit_page(survey_id: int):
             return redirect(url_for("results.edit_page", survey_id=survey.id))
     if form.errors or form.form_errors:
         status = 400
+    return _editor(survey, page, form, DecisionForm()), status
+
+
+def _editor(survey: Survey, page, form: ResultsPageForm, decision_form: DecisionForm) -> str:
     return render_template(
         "surveys/results/edit_page.html", survey=survey, page=page, form=form,
-        decision_form=DecisionForm(), confirm=ConfirmForm(),
+        decision_form=decision_form, confirm=ConfirmForm(),
         decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
         quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
-    ), status  # fmt: skip
+    )  # fmt: skip
 
 
 @blueprint.post("/<int:survey_id>/results/publish")
@@ -228,12 +232,7 @@ def add_decision(survey_id: int):
             flash(f"Decision added.{told}", "success")
             return redirect(url_for("results.edit_page", survey_id=survey.id))
     page = publishing.page_for_editing(db.session, survey)
-    return render_template(
-        "surveys/results/edit_page.html", survey=survey, page=page,
-        form=_page_form(survey, page), decision_form=form, confirm=ConfirmForm(),
-        decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
-        quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
-    ), 400  # fmt: skip
+    return _editor(survey, page, _page_form(survey, page), form), 400
 
 
 @blueprint.post("/<int:survey_id>/results/bulletin-item")
