@@ -10,9 +10,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-import pandas as pd
 import sqlalchemy as sa
-from ipfn import ipfn
 from sqlalchemy.orm import Session
 
 from panel.places.models import PopulationFigure
@@ -82,6 +80,10 @@ def weights_for(session: Session, survey: Survey) -> Weighting:
     ]  # fmt: skip
     if not known:
         return result
+    # Imported here: pandas is slow to load and only weighting needs it.
+    import pandas as pd
+    from ipfn import ipfn
+
     frame = pd.DataFrame(known, columns=["place", "age", "sex", "people"])
     frame["total"] = frame["people"].astype(float)
     in_frame = frame["total"].sum()

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
 from sqlalchemy.orm import Session
 
 from surveys import content as doc
@@ -43,6 +41,10 @@ def _others(session: Session, survey: Survey) -> list[Survey]:
 def _rank(query: str, corpus: list[str], limit: int) -> list[tuple[int, float]]:
     if not query.strip() or not corpus:
         return []
+    # Imported here: scikit-learn takes seconds to load, and most web requests never rank.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
     vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform([query, *corpus])
