@@ -65,6 +65,18 @@ class InvolvementLevel(StrEnum):
     EMPOWER = "empower"
 
 
+def is_open(
+    status: SurveyStatus, opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> bool:
+    """Live, and between its opening and closing instants (closing is exact to the minute)."""
+    return (
+        status is SurveyStatus.LIVE
+        and opens_at is not None
+        and closes_at is not None
+        and opens_at <= now < closes_at
+    )
+
+
 class Survey(Base):
     """One survey: its plan, and its pages and questions as a document in the export format."""
 
@@ -129,13 +141,7 @@ class Survey(Base):
         return self.status in (SurveyStatus.DRAFT, SurveyStatus.IN_REVIEW, SurveyStatus.APPROVED)
 
     def is_open(self, now: datetime) -> bool:
-        """Live, and between its opening and closing instants (closing is exact to the minute)."""
-        return (
-            self.status is SurveyStatus.LIVE
-            and self.opens_at is not None
-            and self.closes_at is not None
-            and self.opens_at <= now < self.closes_at
-        )
+        return is_open(self.status, self.opens_at, self.closes_at, now)
 
     def move_to(self, new_status: SurveyStatus) -> None:
         if new_status not in TRANSITIONS[self.status]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,6 +23,9 @@ from surveys.fieldwork.models import (
 )
 from surveys.fieldwork.tokens import hash_token, new_resume_token
 from surveys.models import Survey
+
+if TYPE_CHECKING:
+    from surveys.fieldwork.respondent import ResponseFacts, SurveyFacts
 
 OTHER = "__other__"
 SHORT_TEXT_MAX = 500
@@ -59,17 +64,26 @@ def visible_questions(page: dict, answers: dict) -> list[dict]:
     return [q for q in page["questions"] if is_shown(q, answers)]
 
 
-# Built once: these run on every page a respondent saves.
-_ANSWERS = sa.select(Answer.question_key, Answer.value).where(
-    Answer.response_id == sa.bindparam("response_id")
+# Built once, on the tables rather than the entities, and run on a connection (a page save's
+# own, or the session's): these run on every page a respondent saves, and the ORM's
+# per-statement work (and keeping loaded Answer objects in step, which never exist here) would
+# be most of it.
+_ANSWER_ROWS = Answer.__table__
+_ANSWERS = sa.select(_ANSWER_ROWS.c.question_key, _ANSWER_ROWS.c.value).where(
+    _ANSWER_ROWS.c.response_id == sa.bindparam("response_id")
 )
-_DELETE_PAGE = sa.delete(Answer).where(
-    Answer.response_id == sa.bindparam("response_id"),
-    Answer.question_key.in_(sa.bindparam("keys", expanding=True)),
+_DELETE_PAGE = sa.delete(_ANSWER_ROWS).where(
+    _ANSWER_ROWS.c.response_id == sa.bindparam("response_id"),
+    _ANSWER_ROWS.c.question_key.in_(sa.bindparam("keys", expanding=True)),
 )
 
 
-_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_INSERT_ANSWERS = sa.insert(_ANSWER_ROWS)
+_LOCK_RESPONSE = (
+    sa.select(SurveyResponse.__table__.c.id)
+    .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
+    .with_for_update()
+)
 _PROGRESS = (
     sa.update(SurveyResponse.__table__)
     .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
@@ -77,8 +91,19 @@ _PROGRESS = (
 )
 
 
-def answers_of(session: Session, response: SurveyResponse) -> dict:
-    return dict(session.execute(_ANSWERS, {"response_id": response.id}).all())
+def _rows(db: Session | Connection) -> Connection:
+    """A connection for the Core statements above: the one given (a page save runs on its own),
+    or the session's, flushed first as session.execute would in case Answer objects were added
+    through the ORM."""
+    if isinstance(db, Connection):
+        return db
+    if db.new or db.dirty:
+        db.flush()
+    return db.connection()
+
+
+def answers_of(db: Session | Connection, response: SurveyResponse | ResponseFacts) -> dict:
+    return dict(_rows(db).execute(_ANSWERS, {"response_id": response.id}).all())
 
 
 def extras_of(session: Session, response: SurveyResponse) -> dict[str, tuple[str, str]]:
@@ -212,21 +237,26 @@ def _clean(question: dict, raw: list[str], other: str, comment: str) -> tuple[ob
 
 
 def save_page(
-    session: Session,
-    survey: Survey,
-    response: SurveyResponse,
+    db: Session | Connection,
+    survey: Survey | SurveyFacts,
+    response: SurveyResponse | ResponseFacts,
     page_index: int,
     form: dict[str, list[str]],
     now: datetime,
     answers: dict | None = None,
+    *,
+    locked: bool = False,
 ) -> PageResult:
     """Check and keep one page's answers (fields for questions not on the page are ignored),
-    then say which page comes next given the branching. ``answers`` are the saved answers if
-    the caller has just read them. Raises SurveyClosed."""
+    then say which page comes next given the branching. ``survey`` and ``response`` may be the
+    objects or respondent's SurveyFacts and ResponseFacts. ``answers`` are the saved answers if
+    the caller has just read them, and ``locked`` says it read them after lock_response.
+    Raises SurveyClosed."""
     _require_open(survey, now)
-    if _lock(session, response):
+    connection = _rows(db)
+    if not locked and lock_response(connection, response):
         answers = None  # another save may have finished while we waited: read them again
-    answers = answers if answers is not None else answers_of(session, response)
+    answers = answers if answers is not None else answers_of(connection, response)
     page = survey.pages[page_index]
     shown = visible_questions(page, answers)
     result, rows = PageResult(), []
@@ -254,9 +284,9 @@ def save_page(
     if result.errors:
         return result
     page_keys = [q["key"] for q in page["questions"]]
-    session.execute(_DELETE_PAGE, {"response_id": response.id, "keys": page_keys})
+    connection.execute(_DELETE_PAGE, {"response_id": response.id, "keys": page_keys})
     if rows:
-        session.execute(_INSERT_ANSWERS, rows)
+        connection.execute(_INSERT_ANSWERS, rows)
     answers = {k: v for k, v in answers.items() if k not in page_keys}
     answers.update({row["question_key"]: row["value"] for row in rows})
     shown_keys = {q["key"] for q in shown}
@@ -265,21 +295,22 @@ def save_page(
     # An answer that brings a follow-up question on this page shows the page again with it.
     result.next_page = page_index if revealed else (later[0] if later else None)
     furthest = max(response.furthest_page, (result.next_page or page_index) + 1)
-    session.execute(_PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now})
-    # Written above in one statement: keep the object in step without a second UPDATE.
-    set_committed_value(response, "furthest_page", furthest)
-    set_committed_value(response, "updated_at", now)
+    connection.execute(_PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now})
+    if isinstance(response, SurveyResponse):
+        # Written above in one statement: keep the object in step without a second UPDATE.
+        set_committed_value(response, "furthest_page", furthest)
+        set_committed_value(response, "updated_at", now)
+    else:
+        response.furthest_page = furthest
     return result
 
 
-def _lock(session: Session, response: SurveyResponse) -> bool:
+def lock_response(connection: Connection, response: SurveyResponse | ResponseFacts) -> bool:
     """Serialise saves of one response (two tabs, a double click): PostgreSQL locks the row
     (True); SQLite already lets one writer at a time through its write lock (False)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite":
         return False
-    session.execute(
-        sa.select(SurveyResponse.id).where(SurveyResponse.id == response.id).with_for_update()
-    )
+    connection.execute(_LOCK_RESPONSE, {"response_id": response.id})
     return True
 
 
@@ -314,22 +345,29 @@ def missing_page(session: Session, survey: Survey, response: SurveyResponse) -> 
     return None
 
 
+_SUBMIT = (
+    sa.update(SurveyResponse.__table__)
+    .where(
+        SurveyResponse.__table__.c.id == sa.bindparam("response_id"),
+        SurveyResponse.__table__.c.status == ResponseStatus.IN_PROGRESS,
+    )
+    .values(status=ResponseStatus.SUBMITTED, submitted_at=sa.bindparam("now"),
+            updated_at=sa.bindparam("now"))
+)  # fmt: skip
+
+
 def submit(session: Session, survey: Survey, response: SurveyResponse, now: datetime) -> bool:
     """Submit once: True for this submission, False when it was already submitted (another tab,
     a double click). Copies the respondent's place, age band and consented equality answers onto
     the response. Raises SurveyClosed."""
     _require_open(survey, now)
-    submitted = session.execute(
-        sa.update(SurveyResponse)
-        .where(
-            SurveyResponse.id == response.id, SurveyResponse.status == ResponseStatus.IN_PROGRESS
-        )
-        .values(status=ResponseStatus.SUBMITTED, submitted_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    submitted = _rows(session).execute(_SUBMIT, {"response_id": response.id, "now": now}).rowcount
     if submitted != 1:
         return False
-    session.refresh(response)
+    # This request's UPDATE is the one that counted: keep the object in step without a reload.
+    for name, value in (("status", ResponseStatus.SUBMITTED), ("submitted_at", now),
+                        ("updated_at", now)):  # fmt: skip
+        set_committed_value(response, name, value)
     member = _member_of(session, response)
     if member is not None:
         response.place_id = member.place_id

@@ -4,7 +4,6 @@ answers, submit once, and (open links) get a link by email to finish later."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy.exc import OperationalError
 
 from panel.database import utcnow
 from panel.extensions import db, limiter
@@ -71,40 +70,31 @@ def open_start(code: str):
 @blueprint.route("/<any(s, r):kind>/<token>/page/<int:number>", methods=["GET", "POST"])
 @limiter.limit("300 per minute", methods=["POST"])
 def page(kind: str, token: str, number: int):
+    now = utcnow()
+    errors, typed = {}, None
+    if request.method == "POST":
+        # No form object: CSRFProtect has already checked the token, as on every POST.
+        typed = {key: request.form.getlist(key) for key in request.form}
+        result = respondent.save_answered_page(
+            db.engine, current_app, kind, token, number - 1, typed, now
+        )
+        if result is not None and not result.errors:
+            if result.next_page is None:
+                return redirect(url_for("take_part.check", kind=kind, token=token))
+            following = result.next_page + 1
+            return redirect(url_for("take_part.page", kind=kind, token=token, number=following))
+        errors = result.errors if result is not None else {}
     found = respondent.resolve(db.session, current_app, kind, token)
     if found is None:
         abort(404)
     survey, response = found
-    now = utcnow()
     if not survey.is_open(now):
         return _closed(survey)
-    answers = answering.answers_of(db.session, response)
-    shown_pages = answering.visible_pages(survey, answers)
     index = number - 1
-    if index not in shown_pages:
+    if index not in answering.visible_pages(survey, answering.answers_of(db.session, response)):
         # A page that does not apply (branching) or does not exist: back to where they were.
         target = answering.first_unanswered_page(db.session, survey, response)
         return redirect(url_for("take_part.page", kind=kind, token=token, number=target + 1))
-    errors, typed = {}, None
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        typed = {key: request.form.getlist(key) for key in request.form}
-        try:
-            result = answering.save_page(db.session, survey, response, index, typed, now, answers)
-        except OperationalError:
-            # SQLite: another tab saved this response first; read its answers and save again.
-            db.session.rollback()
-            result = answering.save_page(db.session, survey, response, index, typed, now)
-        if not result.errors:
-            db.session.commit()
-            if result.next_page is None:
-                return redirect(url_for("take_part.check", kind=kind, token=token))
-            return redirect(
-                url_for("take_part.page", kind=kind, token=token, number=result.next_page + 1)
-            )
-        db.session.rollback()
-        errors = result.errors
     context = respondent.page_context(db.session, survey, response, index, typed)
     return render_template(
         "surveys/take_part/page.html", **context, errors=errors, kind=kind, token=token,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from mailer.queue import queue_email
@@ -15,6 +20,7 @@ from surveys.fieldwork import answering
 from surveys.fieldwork.models import Invitation, OpenLink, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks, hash_token
 from surveys.models import Survey, SurveyStatus
+from surveys.models import is_open as survey_is_open
 
 PUBLIC_STATUSES = (SurveyStatus.LIVE, SurveyStatus.CLOSED)
 
@@ -41,9 +47,15 @@ def existing_personal_response(session: Session, survey: Survey, member_id: int)
 
 
 def open_link(session: Session, code: str) -> tuple[OpenLink | None, Survey | None]:
-    link = session.scalar(sa.select(OpenLink).where(OpenLink.code == code[:32]))
-    survey = _public_survey(session, link.survey_id) if link else None
-    return (link, survey) if survey else (None, None)
+    found = session.execute(_OPEN_LINK, {"code": code[:32]}).first()
+    return (found[0], found[1]) if found else (None, None)
+
+
+_OPEN_LINK = (
+    sa.select(OpenLink, Survey)
+    .join(Survey, Survey.id == OpenLink.survey_id)
+    .where(OpenLink.code == sa.bindparam("code"), Survey.status.in_(PUBLIC_STATUSES))
+)
 
 
 def resolve(session: Session, app: Flask, kind: str, token: str):
@@ -65,6 +77,115 @@ _OPEN_RESPONSE = (
     .where(
         SurveyResponse.token_hash == sa.bindparam("token_hash"),
         Survey.status.in_(PUBLIC_STATUSES),
+    )
+)
+
+
+@dataclass(frozen=True)
+class SurveyFacts:
+    """What saving a page needs of the survey: answering.save_page takes this or a Survey."""
+
+    id: int
+    status: SurveyStatus
+    opens_at: datetime | None
+    closes_at: datetime | None
+    content: dict
+
+    @property
+    def pages(self) -> list[dict]:
+        return (self.content or {}).get("pages", [])
+
+    def is_open(self, now: datetime) -> bool:
+        return survey_is_open(self.status, self.opens_at, self.closes_at, now)
+
+
+@dataclass
+class ResponseFacts:
+    """What saving a page needs of the response: answering.save_page takes this or a
+    SurveyResponse."""
+
+    id: int
+    furthest_page: int
+
+
+def save_answered_page(
+    engine: Engine, app: Flask, kind: str, token: str, index: int, typed: dict, now: datetime
+) -> answering.PageResult | None:
+    """Check and keep one answered page from a personal ("s") or open ("r") link, committed.
+    None when the page view must answer instead: an unknown link, a closed survey, or a page
+    that does not apply.
+
+    Every answered page comes through here, so it runs on a connection of its own with Core
+    statements: loading the survey and response as objects and the session's bookkeeping were
+    most of the cost of saving a page."""
+    for attempt in (1, 2):
+        try:
+            with engine.begin() as connection:
+                found = facts_for_saving(connection, app, kind, token)
+                if found is None or not found[0].is_open(now):
+                    return None
+                survey, response = found
+                # Before reading the answers, so that another tab's save is in them.
+                answering.lock_response(connection, response)
+                answers = answering.answers_of(connection, response)
+                if index not in answering.visible_pages(survey, answers):
+                    return None
+                # With errors nothing has been written, so leaving the block commits nothing.
+                return answering.save_page(
+                    connection, survey, response, index, typed, now, answers, locked=True
+                )
+        except OperationalError:
+            # SQLite: another tab saved this response first; read its answers and save again.
+            if attempt == 2:
+                raise
+    return None
+
+
+def facts_for_saving(
+    connection: Connection, app: Flask, kind: str, token: str
+) -> tuple[SurveyFacts, ResponseFacts] | None:
+    """Like resolve, in one Core query. None if the link is unknown."""
+    if kind == "s":
+        ids = PersonalLinks(app.config["SECRET_KEY"]).read(token)
+        if ids is None:
+            return None
+        row = connection.execute(
+            _PERSONAL_FACTS, {"survey_id": ids[0], "member_id": ids[1]}
+        ).first()
+    else:
+        row = connection.execute(_OPEN_FACTS, {"token_hash": hash_token(token[:64])}).first()
+    if row is None:
+        return None
+    content = _parsed_content(row.content) if row.content else {}
+    return (
+        SurveyFacts(row.survey_id, row.status, row.opens_at, row.closes_at, content),
+        ResponseFacts(row.response_id, row.furthest_page),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_content(text: str) -> dict:
+    # Keyed by the text itself, so never stale; parsing a survey's questions on every page was
+    # a tenth of saving it. Shared between requests, so read only (saving a page only reads).
+    return json.loads(text)
+
+
+_SURVEYS, _RESPONSES = Survey.__table__, SurveyResponse.__table__
+_FACTS = sa.select(
+    _RESPONSES.c.id.label("response_id"), _RESPONSES.c.furthest_page,
+    _SURVEYS.c.id.label("survey_id"), _SURVEYS.c.status, _SURVEYS.c.opens_at,
+    _SURVEYS.c.closes_at, sa.cast(_SURVEYS.c.content, sa.Text).label("content"),
+).where(sa.or_(*(_SURVEYS.c.status == status for status in PUBLIC_STATUSES)))  # fmt: skip
+_OPEN_FACTS = _FACTS.join_from(_RESPONSES, _SURVEYS, _SURVEYS.c.id == _RESPONSES.c.survey_id).where(
+    _RESPONSES.c.token_hash == sa.bindparam("token_hash")
+)
+_INVITATIONS = Invitation.__table__
+_PERSONAL_FACTS = (
+    _FACTS.join_from(_RESPONSES, _INVITATIONS, _INVITATIONS.c.id == _RESPONSES.c.invitation_id)
+    .join(_SURVEYS, _SURVEYS.c.id == _INVITATIONS.c.survey_id)
+    .where(
+        _INVITATIONS.c.survey_id == sa.bindparam("survey_id"),
+        _INVITATIONS.c.member_id == sa.bindparam("member_id"),
     )
 )
 

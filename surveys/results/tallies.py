@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from surveys import content as doc
-from surveys.fieldwork.models import Answer, SurveyResponse
+from surveys.fieldwork.answering import answers_of
+from surveys.fieldwork.models import SurveyResponse
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey
 from surveys.results.models import AnswerTally
@@ -55,9 +56,7 @@ def _cells(survey: Survey, answers: dict[str, object]) -> list[tuple[str, str]]:
 def record_submission(session: Session, survey: Survey, response: SurveyResponse) -> None:
     """Add one submitted response to its cells (in key order, so concurrent submissions lock
     rows in the same order and cannot deadlock)."""
-    answers = dict(session.execute(
-        sa.select(Answer.question_key, Answer.value).where(Answer.response_id == response.id)
-    ).all())  # fmt: skip
+    answers = answers_of(session, response)
     rows = [
         {"survey_id": survey.id, "question_key": key, "option": option,
          "place_key": response.place_id or 0, "age_band": response.age_band or "",
@@ -78,8 +77,8 @@ def record_submission(session: Session, survey: Survey, response: SurveyResponse
         ],
         set_={"people": _TABLE.c.people + 1},
     )
-    for row in rows:
-        session.execute(statement, row)
+    # One executemany: the rows still go in key order, one statement each.
+    session.execute(statement, rows)
 
 
 def rebuild(session: Session, survey: Survey) -> None:
