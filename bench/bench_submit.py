@@ -1,7 +1,9 @@
 """Survey answering under load: 200 simulated respondents (each its own keep-alive connection
-and session) answer a 10-page survey from an open link through gunicorn (2 sync workers), thinking
-about 0.5 s between pages. Every page is a real form POST with its CSRF token, validated and
-saved; afterwards the database must hold exactly the answers sent (none lost, none twice).
+and session) answer a 10-page survey from an open link through gunicorn (2 workers, as the README
+runs it), thinking about 0.5 s between pages. They arrive spread over one survey's worth of
+thinking (people do not all click at the same instant) and pages are counted once everyone is
+answering. Every page is a real form POST with its CSRF token, validated and saved; afterwards
+the database must hold exactly the answers sent (none lost, none twice).
 
 Prints figures per database, then one JSON line: concurrency, submits_per_s, p50_ms, p99_ms,
 lost, duplicated, respondents, baseline_submits_per_s (one respondent with no think time in
@@ -124,17 +126,23 @@ class Connection:
 
 
 class Load:
-    def __init__(self, port: int, code: str, deadline: float, think: float):
-        self.port, self.code, self.deadline, self.think = port, code, deadline, think
-        self.latencies: list[float] = []
+    """Respondents who arrive spread over ``ramp`` seconds, then answer survey after survey for
+    ``seconds`` more. Pages are counted from when everyone has arrived; everything sent is
+    checked against the database."""
+
+    def __init__(self, port: int, code: str, think: float, ramp: float, seconds: float):
+        self.port, self.code, self.think, self.ramp = port, code, think, ramp
+        self.seconds = seconds
+        self.latencies: list[float] = []  # counted pages only
         self.expected: dict[str, dict[str, str]] = {}  # resume token -> key -> value
         self.errors = 0
 
     async def respondent(self, number: int) -> None:
         rng = random.Random(number)
+        await asyncio.sleep(rng.uniform(0, self.ramp))
         connection = Connection(self.port)
         await connection.open()
-        while time.monotonic() < self.deadline:
+        while time.monotonic() < self.until:
             connection.cookie = ""
             _status, _h, page = await connection.request("GET", f"/o/{self.code}")
             match = CSRF.search(page)
@@ -152,11 +160,12 @@ class Load:
                 }
                 form = {"csrf_token": csrf, f"c{page_number - 1}": answers["c"],
                         f"t{page_number - 1}": answers["t"]}  # fmt: skip
-                start = time.perf_counter()
+                start = time.monotonic()
                 status, _h, _ = await connection.request(
                     "POST", f"/r/{token}/page/{page_number}", urlencode(form).encode()
                 )
-                self.latencies.append((time.perf_counter() - start) * 1000)
+                if self.counted_from <= start < self.until:
+                    self.latencies.append((time.monotonic() - start) * 1000)
                 if status != 302:
                     self.errors += 1
                     continue
@@ -169,10 +178,16 @@ class Load:
                 self.errors += 1
         connection.writer.close()
 
-    async def run(self, concurrency: int) -> float:
-        started = time.monotonic()
-        await asyncio.gather(*(self.respondent(i) for i in range(concurrency)))
-        return time.monotonic() - started
+    def run(self, concurrency: int) -> float:
+        """Runs everyone; returns the pages counted per second."""
+
+        async def everyone():
+            self.counted_from = time.monotonic() + self.ramp
+            self.until = self.counted_from + self.seconds
+            await asyncio.gather(*(self.respondent(i) for i in range(concurrency)))
+
+        asyncio.run(everyone())
+        return len(self.latencies) / self.seconds
 
 
 def free_port() -> int:
@@ -181,13 +196,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# As the README's production line: threads keep connections alive (a sync worker closes each
+# one and waits for the client to close its side); one thread each, so one request at a time
+# per process holds SQLite's write lock; the heartbeat file in memory, not on disk.
+GUNICORN = ("-w", "2", "-k", "gthread", "--threads", "1", "--keep-alive", "30",
+            "--worker-connections", "1000", "--worker-tmp-dir", "/dev/shm")  # fmt: skip
+
+
 def serve(url: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": "0",
            "MAIL_BACKEND": "memory"}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync",
-         "--keep-alive", "30", "--worker-connections", "1000", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -245,25 +266,29 @@ def measure(kind: str, url: str) -> dict:
         db.engine.dispose()
     server, port = serve(url)
     try:
-        baseline = Load(port, code, time.monotonic() + 5, 0)
-        baseline_seconds = asyncio.run(baseline.run(1))
-        load = Load(port, code, time.monotonic() + SECONDS, THINK)
-        seconds = asyncio.run(load.run(CONCURRENCY))
+        # Both workers booted, templates compiled and connections open before anything counts.
+        warm_up = Load(port, code, think=0, ramp=0, seconds=3)
+        warm_up.run(8)
+        baseline = Load(port, code, think=0, ramp=0, seconds=5)
+        baseline_rate = baseline.run(1)
+        load = Load(port, code, think=THINK, ramp=THINK * PAGES, seconds=SECONDS)
+        rate = load.run(CONCURRENCY)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(60)
-    load.expected.update(baseline.expected)
+    for other in (baseline, warm_up):
+        load.expected.update(other.expected)
     lost, duplicated, extra_responses = check_database(app, load)
     figures = {
-        "submits_per_s": round(len(load.latencies) / seconds, 1),
+        "submits_per_s": round(rate, 1),
         "p50_ms": percentile(load.latencies, 0.5),
         "p99_ms": percentile(load.latencies, 0.99),
         "submits": len(load.latencies),
-        "errors": load.errors + baseline.errors,
+        "errors": load.errors + baseline.errors + warm_up.errors,
         "lost": lost,
         "duplicated": duplicated + max(0, extra_responses),
-        "respondents": len(load.expected) - len(baseline.expected),
-        "baseline_submits_per_s": round(len(baseline.latencies) / baseline_seconds, 1),
+        "respondents": len(load.expected) - len(baseline.expected) - len(warm_up.expected),
+        "baseline_submits_per_s": round(baseline_rate, 1),
     }
     print(f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
           f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
@@ -276,7 +301,7 @@ def measure(kind: str, url: str) -> dict:
 def main() -> None:
     results = {kind: measure(kind, url) for kind, url in database_urls()}
     sqlite, postgres = results["sqlite"], results.get("postgresql")
-    print("gunicorn 2 sync workers; the load generator runs on the same 2 cores")
+    print(f"gunicorn {' '.join(GUNICORN)}; the load generator runs on the same cores")
     print(json.dumps({
         "concurrency": CONCURRENCY,
         "submits_per_s": sqlite["submits_per_s"],
