@@ -66,9 +66,12 @@ def import_models() -> None:
 def _init_extensions(app: Flask) -> None:
     import_models()
     from mailer.backends import backend_from_config
-    from panel.database_setup import configure_engine
+    from panel.database_setup import configure_engine, engine_options
     from panel.extensions import csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True

@@ -37,9 +37,6 @@ def load_config(instance_path: Path) -> dict:
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server connection can drop between requests, so each checkout is pinged first; an
-        # SQLite file cannot, and the ping would cost every transaction a query.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": env.get("MAIL_FROM", "panel@lsc-panel.example.nhs.uk"),

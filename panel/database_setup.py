@@ -1,9 +1,17 @@
-"""Engine settings per database: SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine settings per database: server connections are pinged at checkout; SQLite gets WAL,
+foreign keys and a busy timeout."""
 
 from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+
+def engine_options(database_uri: str, configured: dict) -> dict:
+    """The engine options for this database, with any set in the config winning."""
+    # A server connection can drop between requests, so each checkout is pinged first; an
+    # SQLite file cannot, and the ping would cost every transaction a query.
+    return {"pool_pre_ping": not database_uri.startswith("sqlite"), **configured}
 
 
 def configure_engine(engine: Engine) -> None:
