@@ -34,8 +34,10 @@ def test_plan_write_and_preview_a_survey(staff_page):
     checker.check()
     assert "What is your sex?" in page.inner_text("main")
     survey_path = page.url.split(checker.base_url, 1)[1].split("#")[0]
-    checker.goto(survey_path + "/preview?size=phone")
+    # Loaded at phone width, as a phone would: measured straight after resizing a loaded page it
+    # once read 682 px wide under load (not reproduced since; nothing sticks out without JS).
     page.set_viewport_size({"width": 320, "height": 800})
+    checker.goto(survey_path + "/preview?size=phone")
     checker.no_horizontal_scroll()
     page.set_viewport_size({"width": 1280, "height": 900})
     checker.goto(survey_path + "/preview")
