@@ -137,8 +137,19 @@ class PageChecker:
 
     def no_horizontal_scroll(self) -> None:
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        viewport = self.page.evaluate("window.innerWidth")
-        assert width <= viewport, f"{self.page.url} scrolls sideways ({width} > {viewport})"
+        # The screen's width, not window.innerWidth: a mobile browser zooms out to fit content
+        # that is too wide, so innerWidth grows with it and the comparison could never fail.
+        viewport = self.page.viewport_size["width"]
+        if width <= viewport:
+            return
+        # Name what sticks out, so that a failure says where to look.
+        wide = self.page.evaluate(
+            """(edge) => [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > edge)
+                .slice(0, 5).map((e) => `${e.tagName}.${e.className}`)""",
+            viewport,
+        )
+        raise AssertionError(f"{self.page.url} scrolls sideways ({width} > {viewport}): {wide}")
 
 
 def sign_in(checker: PageChecker, email: str) -> None:

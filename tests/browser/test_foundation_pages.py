@@ -81,3 +81,15 @@ def test_sign_in_works_by_keyboard_alone(browser, live_server):
     page.keyboard.press("Enter")
     page.wait_for_selector(".nhsuk-error-summary")
     context.close()
+
+
+def test_the_sideways_scroll_check_fails_for_a_page_too_wide_for_a_phone(phone):
+    # A phone zooms out to fit wide content, so the check must not measure the window itself.
+    checker = phone("too wide")
+    checker.page.set_content(
+        '<meta name="viewport" content="width=device-width">'
+        '<div class="too-wide">A table as wide as a desktop screen</div>'
+        "<style>.too-wide { width: 1000px; }</style>"
+    )
+    with pytest.raises(AssertionError, match=r"> 320\): \[.*'DIV.too-wide'\]"):
+        checker.no_horizontal_scroll()
