@@ -18,11 +18,18 @@ class RenderedEmail:
     html_body: str
 
 
+def plain_text(escaped: str) -> str:
+    """Autoescaped output made readable as plain text, except that ``<`` and ``>`` stay as
+    entities: quotes and ampersands read as typed, and no tag a user wrote survives into a
+    plain-text part or a subject line (some mail clients show text parts as HTML)."""
+    return escaped.replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
+
+
 def _subject(template, context: dict) -> str:
     block = template.blocks.get("subject")
     if block is None:
         raise ValueError(f"{template.name} has no subject block")
-    return " ".join("".join(block(template.new_context(context))).split())
+    return plain_text(" ".join("".join(block(template.new_context(context))).split()))
 
 
 def render_email(name: str, context: dict) -> RenderedEmail:
@@ -31,7 +38,7 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     context = {"public_base_url": current_app.config["PUBLIC_BASE_URL"], **context}
     text_template = env.get_template(f"emails/{name}.txt")
     html_template = env.get_template(f"emails/{name}.html")
-    text_body = text_template.render(context).strip() + "\n"
+    text_body = plain_text(text_template.render(context)).strip() + "\n"
     html_body = inline_css(html_template.render(context))
     return RenderedEmail(_subject(text_template, context), text_body, html_body)
 

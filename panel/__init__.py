@@ -27,6 +27,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    from panel.input_cleaning import DatabaseIntegerConverter, PanelRequest
+    from panel.json_text import MarkupSafeJSONProvider
+
+    app.request_class = PanelRequest
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.json = MarkupSafeJSONProvider(app)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -4,9 +4,88 @@ from __future__ import annotations
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import (
+    DecimalField,
+    FloatField,
+    Form,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.meta import DefaultMeta
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from panel.input_cleaning import single_line
+
+#: the range of the databases' integer columns (PostgreSQL's integer): a larger number typed into
+#: a form is a field error, never a database error.
+SMALLEST_INTEGER, LARGEST_INTEGER = -(2**31), 2**31 - 1
+#: lengths for text fields that do not set their own (the columns are at least this long).
+DEFAULT_MAX_LENGTH = {"single_line": 200, "multi_line": 20_000}
+
+
+class PanelForm(FlaskForm):
+    """The base of every form: one-line fields on one line, and every text and number field
+    bounded, so that no value a browser can send reaches the database unchecked. (Control
+    characters were already removed from the request: panel.input_cleaning.)"""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            return _bound(super().bind_field(form, unbound_field, options))
+
+
+class QueryForm(Form):
+    """The base of forms sent by GET (filters, searches): no CSRF token, the same bounds."""
+
+    class Meta(DefaultMeta):
+        def bind_field(self, form, unbound_field, options):
+            return _bound(super().bind_field(form, unbound_field, options))
+
+
+def _bound(field):
+    kinds = {type(v) for v in field.validators}
+    if isinstance(field, StringField):
+        # InputRequired is met by "   ", which a whitespace filter then turns into nothing.
+        field.validators = [
+            DataRequired(v.message) if isinstance(v, InputRequired) else v for v in field.validators
+        ]
+        multi_line = isinstance(field, TextAreaField)
+        if not multi_line:
+            field.filters = (single_line_filter, *field.filters)
+        if Length not in kinds:
+            limit = DEFAULT_MAX_LENGTH["multi_line" if multi_line else "single_line"]
+            message = f"Enter {limit:,} characters or fewer"
+            field.validators = [*field.validators, Length(max=limit, message=message)]
+    elif isinstance(field, IntegerField | DecimalField | FloatField) and NumberRange not in kinds:
+        field.validators = [*field.validators, within_database_range]
+    elif isinstance(field, SelectFieldBase):
+        # Optional() takes "   " for empty and wipes the "Not a valid choice" error, leaving the
+        # spaces as the field's value; for a choice, only nothing at all is empty.
+        field.validators = [
+            Optional(strip_whitespace=False) if isinstance(v, Optional) else v
+            for v in field.validators
+        ]
+    return field
+
+
+def within_database_range(form, field) -> None:
+    """A number the database can store (an empty field is left to the field's own rules)."""
+    if field.data is not None and not SMALLEST_INTEGER <= field.data <= LARGEST_INTEGER:
+        raise ValidationError("Enter a smaller number")
+
+
+def single_line_filter(value):
+    return single_line(value) if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -27,9 +106,20 @@ def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PanelForm):
     """A form with nothing but the CSRF token, for buttons that POST."""
 
     def submit_requested(self, name: str) -> bool:
         """True when the button called ``name`` sent this POST (pages with several forms)."""
         return request.method == "POST" and name in request.form
+
+
+#: more pages than any list here will have; a larger number asked for shows an empty last page.
+MAX_PAGE_NUMBER = 100_000
+
+
+def requested_page() -> int:
+    """The page of a list asked for in the query string: 1 when missing or odd, and never a
+    number whose offset a database cannot hold."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE_NUMBER)

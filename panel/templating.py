@@ -19,6 +19,10 @@ def init_app(app: Flask) -> None:
             PackageLoader("nhsuk_frontend_jinja", package_path="templates/nhsuk"),
         ]
     )
+    # Flask escapes only .html/.xml templates; the NHS.UK macros are .jinja files and the email
+    # text parts .txt, so without this every text handed to a macro was printed raw (issue 16).
+    # Escaping everywhere is the default; sanitised Markdown is the one thing marked safe.
+    app.jinja_env.autoescape = True
     app.jinja_env.undefined = ChainableUndefined
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["choice_items"] = choice_items

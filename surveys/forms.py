@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from panel.forms_common import strip_whitespace
+from panel.forms_common import PanelForm, strip_whitespace
 from surveys.content import TYPE_LABELS
 from surveys.models import AudienceKind, InvolvementLevel
 
@@ -47,7 +46,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class PlanForm(FlaskForm):
+class PlanForm(PanelForm):
     title = StringField(
         "Survey title",
         filters=[strip_whitespace],
@@ -117,7 +116,7 @@ class PlanForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PanelForm):
     type = RadioField(
         "Type of question",
         choices=list(TYPE_LABELS.items()),
@@ -162,11 +161,11 @@ class QuestionForm(FlaskForm):
     )
 
 
-class PageForm(FlaskForm):
+class PageForm(PanelForm):
     title = StringField("Page title", filters=[strip_whitespace], validators=[Length(max=150)])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(PanelForm):
     rule = StringField(validators=[InputRequired(), Length(max=40)])
     question_key = StringField(validators=[Optional(), Length(max=60)])
     reason = TextAreaField(
@@ -174,7 +173,7 @@ class OverrideForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PanelForm):
     question_key = SelectField("About", validate_choice=True)
     body = TextAreaField(
         "Comment",
@@ -183,7 +182,7 @@ class CommentForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PanelForm):
     reply_to = IntegerField(validators=[InputRequired()])
     body = TextAreaField(
         "Answer", filters=[strip_whitespace],
@@ -191,7 +190,7 @@ class ReplyForm(FlaskForm):
     )  # fmt: skip
 
 
-class TypoForm(FlaskForm):
+class TypoForm(PanelForm):
     text = TextAreaField(
         "Question",
         filters=[strip_whitespace],
@@ -204,12 +203,12 @@ class TypoForm(FlaskForm):
     )  # fmt: skip
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PanelForm):
     file = FileField("Survey file (JSON exported from this site)")
     place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)
 
 
-class ElectionDateForm(FlaskForm):
+class ElectionDateForm(PanelForm):
     poll_date = DayField(
         "Polling day", validators=[InputRequired("Enter the polling day, for example 2029-05-03")]
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +20,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
+from panel.json_text import dumps
 from surveys import content as doc
 from surveys import page_data
 from surveys.fieldwork.invitations import close_survey
@@ -327,7 +326,7 @@ def correct_typo(survey_id: int, key: str):
 @staff_required(*ALL_STAFF)
 def export(survey_id: int):
     survey = _survey(survey_id)
-    body = json.dumps(export_document(survey), indent=2, ensure_ascii=False)
+    body = dumps(export_document(survey))
     return Response(
         body,
         mimetype="application/json",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from mailer.bulletins.models import ItemKind
-from panel.forms_common import strip_whitespace
+from panel.forms_common import PanelForm, strip_whitespace
 
 MARKDOWN_HINT = (
     "Markdown: **bold**, [link text](https://...), ![describe the image](https://...). "
@@ -24,7 +23,7 @@ MARKDOWN_HINT = (
 KIND_CHOICES = [(kind.value, kind.label) for kind in ItemKind]
 
 
-class NewBulletinForm(FlaskForm):
+class NewBulletinForm(PanelForm):
     title = StringField(
         "Title (also the email subject)",
         filters=[strip_whitespace],
@@ -33,7 +32,7 @@ class NewBulletinForm(FlaskForm):
     place_id = SelectField("Who is it for", coerce=int)
 
 
-class BulletinForm(FlaskForm):
+class BulletinForm(PanelForm):
     title = StringField(
         "Title (also the email subject)",
         filters=[strip_whitespace],
@@ -42,7 +41,7 @@ class BulletinForm(FlaskForm):
     intro = TextAreaField("Introduction", description=MARKDOWN_HINT, validators=[Length(max=5000)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(PanelForm):
     kind = RadioField("Type of item", choices=KIND_CHOICES, default=ItemKind.NEWS.value)
     title = StringField(
         "Heading",
@@ -87,11 +86,11 @@ class ReviewForm(ItemForm):
     )
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(PanelForm):
     segment_id = RadioField("Who should get it", coerce=int)
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(PanelForm):
     when = RadioField(
         "When should it go",
         choices=[("now", "Send now"), ("later", "At a date and time")],

@@ -13,6 +13,7 @@ from mailer.bulletins import markdown
 from mailer.bulletins.models import Bulletin, BulletinItem, ItemKind
 from mailer.rendering import RenderedEmail, render_email
 from panel.tokens import TokenPurpose, make_token
+from panel.web_links import web_link
 
 FIRST_NAME = "-first_name-"
 PLACE = "-place-"
@@ -79,14 +80,16 @@ def item_views(bulletin: Bulletin, links: dict[int, str] | None = None) -> list[
     """Items ready for templates; ``links`` maps item id to the link to show (tag or real)."""
     views = []
     for item in bulletin.items:
-        url = (links or {}).get(item.id, item.link_url)
+        # A personal link (or its substitution tag) is made here; a typed link must be a web one.
+        personal = (links or {}).get(item.id)
+        typed = item.link_url if "{token}" not in (item.link_url or "") else ""
         views.append(
             ItemView(
                 item.kind.label,
                 item.title,
                 markdown.to_html(item.body),
                 markdown.to_text(item.body),
-                url if url and "{token}" not in url else "",
+                personal if personal is not None else web_link(typed),
                 item.link_text or _DEFAULT_LINK_TEXT.get(item.kind, ""),
             )
         )

@@ -8,6 +8,7 @@ from panel.audit.services import distinct_actions, list_audit_events
 from panel.auth.access import staff_required
 from panel.auth.models import Role
 from panel.extensions import db
+from panel.forms_common import requested_page
 
 blueprint = Blueprint("audit", __name__, url_prefix="/staff/audit")
 PER_PAGE = 50
@@ -16,16 +17,14 @@ PER_PAGE = 50
 @blueprint.get("/")
 @staff_required(Role.COMMS)
 def index():
-    page = request.args.get("page", 1, type=int) or 1
+    page = requested_page()
     action = request.args.get("action", "")[:60]
-    events, total = list_audit_events(
-        db.session, action=action, page=max(page, 1), per_page=PER_PAGE
-    )
+    events, total = list_audit_events(db.session, action=action, page=page, per_page=PER_PAGE)
     return render_template(
         "panel/audit/index.html",
         events=events,
         total=total,
-        page=max(page, 1),
+        page=page,
         pages=max(1, -(-total // PER_PAGE)),
         action=action,
         actions=distinct_actions(db.session),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
 from panel.auth.models import Role
-from panel.forms_common import MultiCheckboxField, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PanelForm):
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -28,7 +27,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PanelForm):
     code = StringField(
         "Security code",
         filters=[strip_whitespace],
@@ -40,7 +39,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(PanelForm):
     code = StringField(
         "Code from your authenticator app",
         filters=[strip_whitespace],
@@ -51,7 +50,7 @@ class EnrolForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PanelForm):
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -66,7 +65,7 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PanelForm):
     password = PasswordField(
         "New password",
         validators=[
@@ -86,7 +85,7 @@ class NewPasswordForm(FlaskForm):
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
-class StaffDetailsForm(FlaskForm):
+class StaffDetailsForm(PanelForm):
     name = StringField(
         "Full name",
         filters=[strip_whitespace],

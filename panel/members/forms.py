@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from panel.forms_common import MultiCheckboxField, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
 
@@ -29,7 +28,7 @@ def _postcode_check(form, field):
         raise ValidationError("Enter a full UK postcode, like FY1 1AA") from error
 
 
-class YourDetailsForm(FlaskForm):
+class YourDetailsForm(PanelForm):
     first_name = StringField(
         "First name",
         filters=[strip_whitespace],
@@ -66,7 +65,7 @@ class YourDetailsForm(FlaskForm):
     )
 
 
-class WhereYouLiveForm(FlaskForm):
+class WhereYouLiveForm(PanelForm):
     place_id = RadioField(
         "Which area do you live in?",
         coerce=int,
@@ -78,7 +77,7 @@ class WhereYouLiveForm(FlaskForm):
     )
 
 
-class AboutYouForm(FlaskForm):
+class AboutYouForm(PanelForm):
     age_band = RadioField(
         "How old are you?",
         choices=reference.AGE_BANDS,
@@ -115,7 +114,7 @@ def _equality_fields():
 
 EqualityForm = type(
     "EqualityForm",
-    (FlaskForm,),
+    (PanelForm,),
     {
         **_equality_fields(),
         "consent": BooleanField(reference.SPECIAL_CATEGORY_CONSENT_TEXT),
@@ -132,7 +131,7 @@ def equality_form_errors(form) -> None:
         )
 
 
-class CheckAnswersForm(FlaskForm):
+class CheckAnswersForm(PanelForm):
     tracking_consent = RadioField(
         "May we see when you open our emails or click their links?",
         description="This helps us know whether our bulletin is useful. If you say no, our "
@@ -146,7 +145,7 @@ class CheckAnswersForm(FlaskForm):
     )
 
 
-class MagicLinkForm(FlaskForm):
+class MagicLinkForm(PanelForm):
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -158,7 +157,7 @@ class MagicLinkForm(FlaskForm):
     )
 
 
-class MemberDetailsForm(FlaskForm):
+class MemberDetailsForm(PanelForm):
     first_name = YourDetailsForm.first_name
     last_name = YourDetailsForm.last_name
     postcode = YourDetailsForm.postcode
@@ -170,7 +169,7 @@ class MemberDetailsForm(FlaskForm):
     language = AboutYouForm.language
 
 
-class PauseForm(FlaskForm):
+class PauseForm(PanelForm):
     months = RadioField(
         "Pause survey invitations for",
         choices=[
@@ -183,18 +182,18 @@ class PauseForm(FlaskForm):
     )
 
 
-class TrackingForm(FlaskForm):
+class TrackingForm(PanelForm):
     tracking_consent = CheckAnswersForm.tracking_consent
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(PanelForm):
     confirm = BooleanField(
         "I understand my details will be deleted and I will leave the panel",
         validators=[DataRequired("Tick the box to confirm you want to leave")],
     )
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(PanelForm):
     class Meta:
         csrf = False
 
@@ -220,14 +219,14 @@ class DirectoryFilterForm(FlaskForm):
     joined_to = DateField("Joined on or before", validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PanelForm):
     file = FileField("CSV file")
     source_id = SelectField(
         "Recruitment source for these members", coerce=int, choices=[], validators=[Optional()]
     )
 
 
-class SourceForm(FlaskForm):
+class SourceForm(PanelForm):
     name = StringField(
         "Name of the channel or partner",
         filters=[strip_whitespace],
@@ -240,5 +239,5 @@ class SourceForm(FlaskForm):
     place_id = SelectField("Place (optional)", coerce=int, choices=[], validators=[Optional()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PanelForm):
     text = TextAreaField("Note")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from functools import wraps
 
@@ -21,6 +20,7 @@ from flask import (
 from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
+from panel.json_text import dumps
 from panel.members import reference
 from panel.members.forms import (
     EqualityForm,
@@ -203,7 +203,7 @@ def your_data():
 def your_data_json():
     data = member_area.export_member_data(db.session, g.member)
     return Response(
-        json.dumps(data, indent=2, ensure_ascii=False),
+        dumps(data),
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="my-panel-data.json"'},
     )

@@ -21,11 +21,14 @@ from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_requir
 from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
+from panel.forms_common import requested_page
+from panel.input_cleaning import single_line, text_from_upload
 from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
 from panel.members.models import Member, MemberImport, MemberStatus
 from panel.members.services import directory, importing, sources
 from panel.members.views_support import neighbourhood_choices, place_choices
+from panel.qr import qr_data_uri
 
 blueprint = Blueprint("members", __name__, url_prefix="/staff/members")
 PER_PAGE = 50
@@ -56,7 +59,7 @@ def _filter_form() -> tuple[DirectoryFilterForm, directory.DirectoryFilters]:
 @staff_required(*MEMBER_DATA_ROLES)
 def index():
     form, filters = _filter_form()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = requested_page()
     members, total = directory.list_members(
         db.session,
         current_user,
@@ -144,7 +147,7 @@ def import_upload():
                 staged = importing.stage_import(
                     db.session,
                     current_user,
-                    upload.filename or "upload.csv",
+                    single_line(upload.filename or "") or "upload.csv",
                     content,
                     form.source_id.data or None,
                     utcnow(),
@@ -155,15 +158,7 @@ def import_upload():
 
 
 def _read_upload(upload) -> str | None:
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    raw = upload.read(5 * 1024 * 1024 + 1)
-    if len(raw) > 5 * 1024 * 1024:
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+    return text_from_upload(upload, 5 * 1024 * 1024)
 
 
 @blueprint.route("/import/<int:import_id>", methods=["GET", "POST"])
@@ -219,5 +214,5 @@ def source_detail(source_id: int):
     source = db.session.get(RecruitmentSource, source_id) or abort(404)
     link = sources.signup_link(current_app.config["PUBLIC_BASE_URL"], source)
     return render_template(
-        "panel/members/source_detail.html", source=source, link=link, qr=sources.qr_svg(link)
+        "panel/members/source_detail.html", source=source, link=link, qr=qr_data_uri(link)
     )

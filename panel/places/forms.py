@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from panel.forms_common import strip_whitespace
+from panel.forms_common import PanelForm, strip_whitespace
 
 
-class PlaceNameForm(FlaskForm):
+class PlaceNameForm(PanelForm):
     name = StringField(
         "Place name",
         filters=[strip_whitespace],
@@ -20,7 +19,7 @@ class PlaceNameForm(FlaskForm):
     )
 
 
-class PostcodeDistrictForm(FlaskForm):
+class PostcodeDistrictForm(PanelForm):
     place_id = SelectField("Place this postcode district suggests", coerce=int, choices=[])
     straddles = BooleanField(
         "Part of this postcode district is in another place or outside the ICB area"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from panel.forms_common import MultiCheckboxField, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 
 
-class SegmentForm(FlaskForm):
+class SegmentForm(PanelForm):
     name = StringField(
         "Segment name",
         filters=[strip_whitespace],
@@ -26,7 +25,7 @@ class SegmentForm(FlaskForm):
     place_id = SelectField("Whose segment is it?", coerce=int, choices=[])
 
 
-class ChooseFieldForm(FlaskForm):
+class ChooseFieldForm(PanelForm):
     field = SelectField(
         "Add a condition on",
         choices=[],
@@ -34,7 +33,7 @@ class ChooseFieldForm(FlaskForm):
     )
 
 
-class ConditionForm(FlaskForm):
+class ConditionForm(PanelForm):
     """One condition; which inputs count depends on the field's kind."""
 
     negate = RadioField("Members who", choices=[("", "match"), ("y", "do not match")], default="")
@@ -50,7 +49,7 @@ class ConditionForm(FlaskForm):
     )
 
 
-class ContactRulesForm(FlaskForm):
+class ContactRulesForm(PanelForm):
     max_invitations = IntegerField(
         "Most survey invitations a member may get",
         validators=[
@@ -76,7 +75,7 @@ SELECTION_FEATURES = [
 ]
 
 
-class SelectionForm(FlaskForm):
+class SelectionForm(PanelForm):
     number_wanted = IntegerField(
         "How many people do you need?",
         validators=[

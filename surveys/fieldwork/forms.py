@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
-from panel.forms_common import strip_whitespace
+from panel.forms_common import PanelForm, strip_whitespace
 
 
-class OpenLinkForm(FlaskForm):
+class OpenLinkForm(PanelForm):
     source = StringField(
         "Where will this link be shared",
         description="For example: Healthwatch Lancashire, or Blackburn community event.",
@@ -18,7 +17,7 @@ class OpenLinkForm(FlaskForm):
     )
 
 
-class ResumeLinkForm(FlaskForm):
+class ResumeLinkForm(PanelForm):
     email = EmailField(
         "Email address",
         description="We use it only to send you the link.",

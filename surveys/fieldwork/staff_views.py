@@ -9,7 +9,7 @@ from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, s
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
-from panel.members.services.sources import qr_svg
+from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
 from surveys.fieldwork import invitations, stats
 from surveys.fieldwork.forms import OpenLinkForm
@@ -39,7 +39,7 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
             targeting = None
     base = current_app.config["PUBLIC_BASE_URL"]
     links = [
-        (link, f"{base}/o/{link.code}", qr_svg(f"{base}/o/{link.code}"))
+        (link, f"{base}/o/{link.code}", qr_data_uri(f"{base}/o/{link.code}"))
         for link in invitations.open_links(db.session, survey)
     ]
     return render_template(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import zipfile
 from datetime import datetime
 
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.audit.models import AuditEvent
+from panel.json_text import dumps
 from surveys.models import ReviewComment, Survey, SurveySnapshot
 from surveys.results import export, publishing, report
 from surveys.results.figures import ResultFilters
@@ -26,7 +26,7 @@ def _iso(value) -> str | None:
 
 
 def _json(data) -> bytes:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+    return dumps(data).encode("utf-8")
 
 
 def _snapshots(session: Session, survey: Survey) -> list[SurveySnapshot]:

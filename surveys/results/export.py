@@ -135,8 +135,11 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
 
 def _text_cell(sheet, value):
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    # Control characters stored before input was cleaned would make openpyxl refuse the file.
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     return cell
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
-from panel.forms_common import MultiCheckboxField, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_whitespace
 from panel.members.reference import AGE_BANDS, EQUALITY_QUESTIONS, TOPICS
 from surveys.forms import DayField
 from surveys.results.figures import ResultFilters
@@ -16,7 +16,7 @@ LONG = 10000
 ANY = ("", "Any")
 
 
-class FilterForm(Form):
+class FilterForm(QueryForm):
     """Read from the query string; an unknown choice is a message, never an error page."""
 
     place = SelectField("Place", validate_choice=True)
@@ -78,7 +78,7 @@ def filters_from(form: FilterForm, valid: bool) -> ResultFilters:
     )
 
 
-class ResultsPageForm(FlaskForm):
+class ResultsPageForm(PanelForm):
     why_we_asked = TextAreaField(
         "What we asked and why", filters=[strip_whitespace], validators=[Length(max=LONG)]
     )
@@ -97,7 +97,7 @@ class ResultsPageForm(FlaskForm):
     featured_questions = MultiCheckboxField("Questions whose figures the public page shows")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PanelForm):
     you_said = TextAreaField(
         "You said",
         filters=[strip_whitespace],
@@ -116,8 +116,8 @@ class DecisionForm(FlaskForm):
     decided_on = DayField("Date of the decision", validators=[InputRequired("Enter the date")])
 
 
-class QuoteForm(FlaskForm):
-    answer_id = HiddenField(validators=[InputRequired()])
+class QuoteForm(PanelForm):
+    answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 def _printable(value):
@@ -125,6 +125,6 @@ def _printable(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
-class SearchForm(Form):
+class SearchForm(QueryForm):
     q = StringField("Search the comments", filters=[strip_whitespace, _printable],
                     validators=[Length(max=200)])  # fmt: skip

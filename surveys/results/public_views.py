@@ -4,10 +4,11 @@ survey's "You said, we did" results page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from wtforms import Form, SelectField
+from wtforms import SelectField
 
 from panel.database import utcnow
 from panel.extensions import db
+from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
 from surveys.models import Survey
 from surveys.results import public, publishing
@@ -15,7 +16,7 @@ from surveys.results import public, publishing
 blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
 
 
-class IndexFilterForm(Form):
+class IndexFilterForm(QueryForm):
     place = SelectField("Place", validate_choice=True)
     topic = SelectField("Topic", choices=[("", "Any topic"), *TOPICS], validate_choice=True)
     year = SelectField("Year", validate_choice=True)

@@ -106,10 +106,9 @@ def comment_list(survey_id: int):
 def add_quote(survey_id: int):
     survey = _survey(survey_id)
     form = QuoteForm()
-    if form.validate_on_submit() and str(form.answer_id.data).isdigit():
+    if form.validate_on_submit():
         try:
-            publishing.choose_quote(db.session, survey, current_user, int(form.answer_id.data),
-                                    utcnow())  # fmt: skip
+            publishing.choose_quote(db.session, survey, current_user, form.answer_id.data, utcnow())
         except publishing.PublishingError as error:
             flash(str(error), "error")
         else:

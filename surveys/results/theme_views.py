@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+from wtforms.widgets import HiddenInput
 
 from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.database import utcnow
 from panel.extensions import db
-from panel.forms_common import ConfirmForm, strip_whitespace
+from panel.forms_common import ConfirmForm, PanelForm, strip_whitespace
 from surveys.models import Survey
 from surveys.results import themes
 
 blueprint = Blueprint("themes", __name__, url_prefix="/staff/surveys")
 
 
-class ThemeNameForm(FlaskForm):
+class ThemeNameForm(PanelForm):
     name = StringField(
         "Theme name",
         filters=[strip_whitespace],
@@ -27,12 +27,12 @@ class ThemeNameForm(FlaskForm):
     confirm = BooleanField("Confirmed: include it in reports")
 
 
-class MergeForm(FlaskForm):
+class MergeForm(PanelForm):
     target = SelectField("Merge into", coerce=int, validate_choice=True)
 
 
-class CodeForm(FlaskForm):
-    answer_id = HiddenField(validators=[InputRequired()])
+class CodeForm(PanelForm):
+    answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     part = HiddenField(validators=[InputRequired()])
     theme_id = SelectField("Theme", coerce=int, validate_choice=True)
 
@@ -79,9 +79,13 @@ def create(survey_id: int):
     survey = _survey(survey_id)
     form = ThemeNameForm(prefix="new")
     if form.validate_on_submit():
-        themes.create(db.session, survey, form.name.data, utcnow())
-        db.session.commit()
-        return _back(survey)
+        try:
+            themes.create(db.session, survey, form.name.data, utcnow())
+        except themes.ThemeError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            return _back(survey)
     return index(survey_id, new_form=form), 400
 
 
@@ -140,10 +144,9 @@ def code(survey_id: int):
     survey = _survey(survey_id)
     form = CodeForm()
     form.theme_id.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]
-    if form.validate_on_submit() and str(form.answer_id.data).isdigit():
+    if form.validate_on_submit():
         try:
-            themes.code(db.session, survey, int(form.answer_id.data), form.part.data,
-                        form.theme_id.data)  # fmt: skip
+            themes.code(db.session, survey, form.answer_id.data, form.part.data, form.theme_id.data)
         except themes.ThemeError as error:
             flash(str(error), "error")
         else:

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from panel.json_text import dumps
 from surveys.guidance.spec import FORMAT_NAME, FORMAT_VERSION, SurveyFormatError, survey_from_json
 from surveys.models import Survey
 
@@ -46,7 +47,7 @@ def export_document(survey: Survey) -> dict:
 
 def canonical_text(document: dict) -> str:
     """One exact text for a document: the same content always gives the same hash."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return dumps(document, indent=None, sort_keys=True)
 
 
 def sha256_of(text: str) -> str:

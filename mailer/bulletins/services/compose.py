@@ -20,6 +20,7 @@ from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, visible_place_ids
 from panel.auth.models import Role, StaffUser
+from panel.web_links import is_web_link
 
 
 class ComposeError(ValueError):
@@ -109,8 +110,8 @@ def save_item(
         raise ComposeError(
             "link_url", "A survey invitation needs the survey number and a link with {token}"
         )
-    if link_url and not link_url.startswith(("https://", "http://")):
-        raise ComposeError("link_url", "Enter a link starting with https://")
+    if link_url.strip() and not is_web_link(link_url.strip()):
+        raise ComposeError("link_url", "Enter a web address starting with https://")
     if item is None:
         item = BulletinItem(bulletin=bulletin, position=len(bulletin.items) if bulletin else 0)
         session.add(item)

@@ -12,6 +12,7 @@ from mailer.bulletins.models import Bulletin, BulletinItem, ContributionStatus, 
 from mailer.bulletins.services.compose import ComposeError, check_markdown
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.web_links import is_web_link
 
 
 def submit_contribution(
@@ -27,8 +28,8 @@ def submit_contribution(
 ) -> BulletinItem:
     """Raises ComposeError."""
     check_markdown("body", body)
-    if link_url and not link_url.startswith(("https://", "http://")):
-        raise ComposeError("link_url", "Enter a link starting with https://")
+    if link_url.strip() and not is_web_link(link_url.strip()):
+        raise ComposeError("link_url", "Enter a web address starting with https://")
     item = BulletinItem(
         kind=kind,
         title=" ".join(title.split()),

@@ -35,6 +35,7 @@ from mailer.bulletins.services import audience
 from mailer.bulletins.services.schedule import LEASE, claim_bulletin, due_bulletin_ids
 from mailer.bulletins.sql import email_sha256
 from mailer.models import EmailSuppression
+from mailer.rendering import plain_text
 from mailer.tracking import links as tracked_links
 from mailer.tracking.tokens import signer_for, unsubscribe_attribution_signer
 from panel.audit.services import record_audit
@@ -67,7 +68,7 @@ def freeze_content(session: Session, bulletin: Bulletin) -> None:
     """Render and inline the email once, with tags; every batch sends exactly this."""
     rendered = rendering.render_with_tags(bulletin)
     html = rendered.html_body
-    # Names go into HTML escaped and into text as they are: separate tags for the two parts.
+    # Names go into HTML escaped and into text as rendering.plain_text leaves text: separate tags.
     for tag, html_tag in _HTML_TAGS.items():
         html = html.replace(tag, html_tag)
     bulletin.frozen_subject = rendered.subject
@@ -161,9 +162,9 @@ class _Personaliser:
             name = first_name or "there"
             substitutions = {
                 **self.tracking.values(self.tracking.token(recipient_id), consent),
-                rendering.FIRST_NAME: name,
+                rendering.FIRST_NAME: plain_text(str(escape(name))),
                 "-first_name_html-": str(escape(name)),
-                rendering.PLACE: place_name or "",
+                rendering.PLACE: plain_text(str(escape(place_name or ""))),
                 "-place_html-": str(escape(place_name or "")),
                 rendering.UNSUBSCRIBE_URL: unsubscribe,
             }

@@ -63,7 +63,15 @@ class ImportPreview:
 
 
 def _read(content: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    try:
+        return _read_rows(content)
+    except csv.Error as error:
+        raise ImportFileError(f"The file could not be read as CSV ({error})") from None
+
+
+def _read_rows(content: str) -> list[dict]:
+    # newline=None reads files saved with CR-only line ends (old Mac Excel) as well.
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline=None))
     headers = {(h or "").strip().lower() for h in (reader.fieldnames or [])}
     missing = REQUIRED_COLUMNS - headers
     if missing:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import segno
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -43,11 +42,6 @@ def list_sources(session: Session) -> list[RecruitmentSource]:
 
 def signup_link(base_url: str, source: RecruitmentSource) -> str:
     return f"{base_url}/join?source={source.code}"
-
-
-def qr_svg(url: str) -> str:
-    """A printable QR code as SVG markup (segno, no image libraries)."""
-    return segno.make(url, error="m").svg_inline(scale=6, title="QR code for " + url)
 
 
 @dataclass

@@ -1,0 +1,406 @@
+"""No text a user writes ever reaches another person's page, email or download as markup
+(issue 16 item 1, quality bar 7): autoescape everywhere, checked at the mechanism (every
+template, every NHS.UK macro the project uses, every staff and public page for every role, every
+email and every export) with a hundred known evasion payloads in every user-written column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from panel.auth.models import Role, StaffUser
+from panel.demo import create_demo_data
+from tests.security.html_audit import injection_problems, plain_text_problems
+from tests.security.payloads import PAYLOADS
+from tests.security.world import NOT_USER_TEXT, USER_TEXT, poison, staff_urls, text_columns
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = "<b xss>x</b>\"' onmouseover=alert('xss') <script>alert('xss')</script>"
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"OUTBOX_DIR": str(tmp_path / "outbox"), "MAIL_BACKEND": "outbox"}
+
+
+def test_every_template_is_autoescaped_whatever_its_extension(app):
+    names = app.jinja_env.list_templates()
+    assert any(n.endswith(".jinja") for n in names) and any(n.endswith(".txt") for n in names)
+    autoescape = app.jinja_env.autoescape
+    unescaped = [n for n in names if not (autoescape(n) if callable(autoescape) else autoescape)]
+    assert unescaped == []
+    for name in ("emails/survey_invitation.txt", "nhsuk/components/label/template.jinja"):
+        template = app.jinja_env.get_template(name)
+        assert template.new_context({}).eval_ctx.autoescape, name
+
+
+def test_only_sanitised_markdown_is_marked_safe():
+    marked = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*")
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\|\s*safe\b|autoescape\s+false", line)
+    ]
+    assert marked == []
+    python_markup = [
+        f"{path.relative_to(ROOT)}"
+        for package in ("panel", "surveys", "mailer")
+        for path in (ROOT / package).rglob("*.py")
+        if re.search(r"\bMarkup\(", path.read_text())
+    ]
+    assert python_markup == ["mailer/bulletins/markdown.py"]
+
+
+def _hostile_params(text: str) -> dict:
+    """Every text-bearing parameter of the NHS.UK components, set to ``text``."""
+    item = {
+        "text": text, "value": text, "hint": {"text": text}, "label": {"text": text},
+        "href": "/x?" + text, "conditional": None,
+    }  # fmt: skip
+    return {
+        "text": text, "titleText": text, "descriptionText": text, "value": text,
+        "id": "field", "name": "field", "idPrefix": "field", "placeholder": text,
+        "label": {"text": text}, "hint": {"text": text}, "errorMessage": {"text": text},
+        "fieldset": {"legend": {"text": text}}, "items": [item, dict(item)],
+        "errorList": [{"text": text, "href": "#field"}, {"text": text}],
+        "service": {"text": text, "href": "/"}, "logo": {"href": "/", "ariaLabel": text},
+        "navigation": {"items": [{"text": text, "href": "/a"}]},
+        "account": {"items": [{"text": text, "href": "/b", "icon": True}]},
+        "copyright": {"text": text}, "caption": text, "heading": text,
+        "head": [{"text": text}], "rows": [[{"text": text}]], "prefix": text, "suffix": text,
+        "summaryText": text, "titleId": "t", "visuallyHiddenText": text,
+    }  # fmt: skip
+
+
+def _macros_the_project_uses() -> set[tuple[str, str]]:
+    found = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        found |= set(
+            re.findall(r'from\s+"(nhsuk/components/[^"]+/macro\.jinja)"\s+import\s+(\w+)',
+                       path.read_text())
+        )  # fmt: skip
+    return found
+
+
+def test_every_nhsuk_macro_the_project_uses_escapes_every_text_parameter(app):
+    macros = _macros_the_project_uses()
+    assert len(macros) >= 8, macros
+    for path, name in sorted(macros):
+        template = app.jinja_env.from_string(
+            f'{{% from "{path}" import {name} %}}{{{{ {name}(params) }}}}'
+        )
+        for payload in (HOSTILE, *PAYLOADS):
+            html = template.render(params=_hostile_params(payload))
+            assert injection_problems(html) == [], (name, payload)
+
+
+def test_every_text_column_is_classified_as_user_written_or_not(app):
+    columns = text_columns()
+    assert columns - USER_TEXT - NOT_USER_TEXT == set(), "classify the new text columns"
+    assert (USER_TEXT | NOT_USER_TEXT) - columns == set(), "remove columns that are gone"
+
+
+# -- the poisoned panel -----------------------------------------------------------------------
+
+
+def _sign_in_staff(app, user: StaffUser):
+    client = app.test_client()
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = user.session_token
+        flask_session["_fresh"] = True
+    return client
+
+
+def _build_poisoned_world(app, session):
+    create_demo_data(session, datetime.now(UTC))
+    session.commit()
+    poison(session)
+    session.commit()
+    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+    _make_what_the_demo_lacks(app, session, comms)
+    return comms
+
+
+def _make_what_the_demo_lacks(app, session, comms):
+    """Through the staff pages themselves, with hostile text in what is typed: a selection, an
+    import, an open link, a theme, a contribution, invitations and emails."""
+    from mailer.bulletins.models import BulletinItem
+    from mailer.jobs import deliver_queued_emails
+    from panel.members.models import MemberImport, RecruitmentSource
+    from panel.segments.models import FairSelection, Segment
+    from surveys.fieldwork.invitations import send_invitation_emails
+    from surveys.fieldwork.models import OpenLink
+    from surveys.models import Survey, SurveyStatus
+    from surveys.results.models import Theme
+    from tests.security.forms import page_forms
+
+    client = _sign_in_staff(app, comms)
+
+    def count(model) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    def submit(url, overrides, made, *, action=None, files=None, tick_first=()):
+        before = count(made)
+        page = client.get(url)
+        assert page.status_code == 200, url
+        forms = [f for f in page_forms(page.text) if f.method == "post"]
+        form = next(f for f in forms if action is None or f.action.endswith(action))
+        data = {**form.defaults(), **overrides, **(files or {})}
+        for name in tick_first:
+            data[name] = [form.choice_fields()[name][0]]
+        response = client.post(form.action or url, data=data)
+        assert response.status_code < 500, (url, response.status_code)
+        errors = re.findall(r"error-message[^>]*>(?:<[^>]+>)*([^<]*)", response.text)
+        assert count(made) > before, (url, made.__name__, response.status_code, errors)
+
+    segment = session.scalar(sa.select(Segment).order_by(Segment.id))
+    submit(
+        f"/staff/segments/{segment.id}/select", {"number_wanted": "5", "seed": "7"},
+        FairSelection, tick_first=["features"],
+    )  # fmt: skip
+    csv_text = (
+        "first_name,last_name,email,postcode\n"
+        f'"{PAYLOADS[0]}","{PAYLOADS[13].replace(chr(34), chr(39))}",x@example.com,FY1 1AA\n'
+    )
+    csv_file = {"file": (io.BytesIO(csv_text.encode()), "a.csv")}
+    submit("/staff/members/import", {}, MemberImport, files=csv_file)
+    submit("/staff/members/sources", {"name": PAYLOADS[28]}, RecruitmentSource)
+    live = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.LIVE))
+    closed = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.CLOSED))
+    submit(f"/staff/surveys/{live.id}/fieldwork", {"source": PAYLOADS[48]}, OpenLink,
+           action="/open-links")  # fmt: skip
+    client.post(f"/staff/surveys/{live.id}/invite", data={})
+    submit(f"/staff/surveys/{closed.id}/results/themes", {"new-name": PAYLOADS[71]}, Theme,
+           action="/themes/new")  # fmt: skip
+    submit(
+        "/staff/bulletins/contributions", {"title": PAYLOADS[72], "body": PAYLOADS[73]},
+        BulletinItem,
+    )  # fmt: skip
+    send_invitation_emails(session, datetime.now(UTC))
+    session.commit()
+    deliver_queued_emails(session, app.extensions["mail_backend"], datetime.now(UTC))
+    session.commit()
+
+
+def _fail_with(problems: dict[str, list[str]]) -> None:
+    if problems:
+        pytest.fail("\n".join(f"{url}: {found}" for url, found in problems.items()))
+
+
+def _check_response(url: str, response) -> list[str]:
+    if response.status_code >= 500:
+        return [f"status {response.status_code}"]
+    kind = response.mimetype
+    body = response.get_data()
+    if kind == "text/html":
+        return injection_problems(body.decode())
+    if kind == "application/json":
+        return ["raw < in JSON"] if b"<" in body else []
+    if kind == "text/csv":
+        return _csv_problems(body.decode("utf-8-sig"), response)
+    if kind == "application/zip":
+        return _zip_problems(body)
+    if kind == "application/pdf":
+        return _pdf_problems(body)
+    return []
+
+
+def _csv_problems(text: str, response=None) -> list[str]:
+    problems = []
+    if response is not None and "attachment" not in response.headers.get("Content-Disposition", ""):
+        problems.append("CSV not served as an attachment")
+    for row in csv.reader(io.StringIO(text)):
+        problems += [
+            f"formula cell {cell[:30]!r}" for cell in row if cell[:1] and cell[0] in "=+-@\t\r"
+        ]
+    return problems
+
+
+def _is_formula(cell) -> bool:
+    """A cell a spreadsheet would run (quality bar 8)."""
+    return isinstance(cell, str) and cell[:1] != "" and cell[0] in "=+-@\t\r"
+
+
+def _pdf_problems(body: bytes) -> list[str]:
+    return [f"PDF carries {marker!r}" for marker in (b"/JavaScript", b"/JS ", b"javascript:")
+            if marker in body]  # fmt: skip
+
+
+def _zip_problems(body: bytes) -> list[str]:
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name.endswith(".csv"):
+                problems += _csv_problems(data.decode("utf-8-sig"))
+            elif name.endswith(".json"):
+                problems += ["raw < in JSON"] if b"<" in data else []
+            elif name.endswith(".html"):
+                problems += injection_problems(data.decode())
+            elif name.endswith(".pdf"):
+                problems += _pdf_problems(data)
+            elif name.endswith(".xlsx"):
+                problems += _xlsx_problems(data)
+    return problems
+
+
+def _xlsx_problems(data: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    problems = []
+    workbook = load_workbook(io.BytesIO(data))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            problems += [f"formula cell {cell[:30]!r}" for cell in row if _is_formula(cell)]
+    return problems
+
+
+@pytest.mark.parametrize("role", [Role.COMMS, Role.PLACE, Role.OBSERVER])
+def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, role):
+    _build_poisoned_world(app, session)
+    user = session.scalar(sa.select(StaffUser).where(StaffUser.role == role))
+    client = _sign_in_staff(app, user)
+    outbox = sorted(p.name for p in Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
+    urls = staff_urls(app, session, outbox)
+    problems, ok_pages = {}, 0
+    for url in urls:
+        response = client.get(url)
+        found = _check_response(url, response)
+        if found:
+            problems[url] = found[:3]
+        ok_pages += response.status_code == 200
+    _fail_with(problems)
+    assert ok_pages > 40, ok_pages
+
+
+def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
+    from mailer.bulletins.models import Bulletin
+    from mailer.bulletins.rendering import view_token
+    from panel.members.models import Member, MemberStatus
+    from panel.members.services.links import magic_link_token, unsubscribe_token
+    from surveys.fieldwork.models import OpenLink
+    from surveys.fieldwork.tokens import PersonalLinks
+    from surveys.models import Survey
+
+    _build_poisoned_world(app, session)
+    member = session.scalar(
+        sa.select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+    )
+    links = PersonalLinks(app.config["SECRET_KEY"])
+    client = app.test_client()
+    urls = ["/", "/engagement/", "/join", "/privacy", "/accessibility", "/cookies"]
+    for survey in session.scalars(sa.select(Survey)):
+        token = links.make(survey.id, member.id)
+        urls += [f"/engagement/{survey.id}", f"/s/{token}", f"/s/{token}/page/1"]
+    urls += [f"/o/{link.code}" for link in session.scalars(sa.select(OpenLink))]
+    urls += [f"/bulletins/view/{view_token(b)}" for b in session.scalars(sa.select(Bulletin))]
+    urls += [f"/unsubscribe/{unsubscribe_token(member)}"]
+    problems = {}
+    for url in urls:
+        found = _check_response(url, client.get(url, follow_redirects=True))
+        if found:
+            problems[url] = found[:3]
+    signed_in = client.get(f"/my-panel/link/{magic_link_token(member)}", follow_redirects=True)
+    assert signed_in.status_code == 200
+    for url in ["/my-panel/", "/my-panel/details", "/my-panel/equality", "/my-panel/your-data",
+                "/my-panel/your-data.json", "/my-panel/emails", "/my-panel/pause",
+                "/my-panel/leave"]:  # fmt: skip
+        found = _check_response(url, client.get(url))
+        if found:
+            problems[url] = found[:3]
+    _fail_with(problems)
+    assert session.scalar(sa.select(sa.func.count()).select_from(OpenLink)) >= 1
+
+
+def test_hostile_text_never_survives_as_markup_in_emails(app, session):
+    from mailer.bulletins.models import Bulletin
+    from mailer.bulletins.rendering import render_for_person, render_with_tags
+    from mailer.models import OutboundEmail
+
+    _build_poisoned_world(app, session)
+    emails = list(session.scalars(sa.select(OutboundEmail)))
+    assert len(emails) > 5, "the world should have sent invitations"
+    rendered = [(e.subject, e.text_body, e.html_body) for e in emails]
+    for bulletin in session.scalars(sa.select(Bulletin)):
+        for made in (render_with_tags(bulletin), render_for_person(bulletin, HOSTILE, None)):
+            rendered.append((made.subject, made.text_body, made.html_body))
+    problems = []
+    for subject, text, html in rendered:
+        problems += injection_problems(html, allow_styles=True)
+        problems += plain_text_problems(subject) + plain_text_problems(text)
+    assert problems == []
+
+
+class _Hostile(str):
+    """Stands in for any value in an email template: every attribute, item and string of it is
+    hostile text, and it behaves as a date where a template formats one."""
+
+    def __new__(cls, text=HOSTILE):
+        return super().__new__(cls, text)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Hostile(str(self))
+
+    def __getitem__(self, key):
+        return _Hostile(str(self))
+
+    def __iter__(self):
+        return iter([_Hostile(str(self))])
+
+    def astimezone(self, zone=None):
+        return datetime(2026, 12, 1, 12, tzinfo=UTC).astimezone(zone)
+
+
+def test_every_email_template_escapes_every_value_in_both_parts(app):
+    from jinja2 import meta
+
+    from mailer.rendering import render_email
+
+    names = sorted(
+        p.stem for p in (ROOT / "templates" / "emails").glob("*.txt") if not p.stem.startswith("_")
+    )
+    assert len(names) >= 10
+    with app.test_request_context():
+        for name in names:
+            context = {}
+            for suffix in ("txt", "html"):
+                source = app.jinja_env.loader.get_source(app.jinja_env, f"emails/{name}.{suffix}")
+                parsed = app.jinja_env.parse(source[0])
+                for variable in meta.find_undeclared_variables(parsed):
+                    context[variable] = _Hostile()
+            for payload in (HOSTILE, *PAYLOADS[::7]):
+                made = render_email(name, {k: _Hostile(payload) for k in context})
+                assert injection_problems(made.html_body, allow_styles=True) == [], name
+                assert plain_text_problems(made.text_body + made.subject) == [], name
+
+
+def test_json_downloads_escape_markup_characters(app, session):
+    comms = _build_poisoned_world(app, session)
+    client = _sign_in_staff(app, comms)
+    from surveys.models import Survey
+
+    for survey in session.scalars(sa.select(Survey)):
+        body = client.get(f"/staff/surveys/{survey.id}/export.json").get_data()
+        assert b"<" not in body and b">" not in body
+        assert json.loads(body)["title"] == survey.title
+
+
+def test_plain_text_parts_read_as_typed_but_carry_no_tags():
+    from markupsafe import escape
+
+    from mailer.rendering import plain_text
+
+    assert plain_text(str(escape('O\'Brien & "Q&A"'))) == 'O\'Brien & "Q&A"'
+    assert plain_text(str(escape("<b>x</b>"))) == "&lt;b&gt;x&lt;/b&gt;"
+    assert plain_text(str(escape("&#39; &amp;"))) == "&#39; &amp;"
