@@ -34,6 +34,7 @@ from panel.database import utcnow
 from panel.errors import render_error
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
+from panel.redirects import safe_redirect_target
 from panel.tokens import InvalidToken
 
 blueprint = Blueprint("auth", __name__, url_prefix="/staff")
@@ -47,9 +48,7 @@ def _email_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("staff_home.index")
+    return safe_redirect_target(target, url_for("staff_home.index"))
 
 
 def _pending_user() -> StaffUser | None:
