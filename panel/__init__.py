@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -39,9 +40,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Read the client address and scheme from the configured number of reverse proxies."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # Only X-Forwarded-For and -Proto: Host comes from the proxy's Host header as it is.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 MODEL_MODULES = (
     "panel.places.models",
     "panel.auth.models",
+    "panel.auth.throttle",
+    "panel.login_sessions",
+    "panel.email_requests",
     "panel.audit.models",
     "panel.members.models",
     "panel.segments.models",
