@@ -100,7 +100,8 @@ def app(database_url, app_config):
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
 
     def _forget_previous_request():
-        # The test keeps one app context open, so `g` would carry the last request's user.
+        # The test keeps one app context open, so `g` would carry the last request's user, nonce
+        # and CSRF token (a second client would be handed the first one's token).
         for key in ("_login_user", "csp_nonce", "member", "csrf_token"):
             g.pop(key, None)
 
