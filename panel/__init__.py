@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.request_class = PanelRequest
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.json = MarkupSafeJSONProvider(app)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -45,9 +46,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Read the client address and scheme from the configured number of reverse proxies."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # Only X-Forwarded-For and -Proto: Host comes from the proxy's Host header as it is.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 MODEL_MODULES = (
     "panel.places.models",
     "panel.auth.models",
+    "panel.auth.throttle",
+    "panel.login_sessions",
+    "panel.email_requests",
     "panel.audit.models",
     "panel.members.models",
     "panel.segments.models",

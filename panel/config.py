@@ -65,8 +65,16 @@ def load_config(instance_path: Path) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # How many reverse proxies in front of the app append to X-Forwarded-For: the client
+        # address (for rate limits and sign-in throttling) is taken that many hops back.
+        # 0 ignores the header, which anyone can forge when there is no proxy.
+        "TRUSTED_PROXY_HOPS": int(env.get("TRUSTED_PROXY_HOPS", "0")),
+        # Failures allowed for one account from one address before waits of 2, 4, 8 ... seconds
+        # (up to LOGIN_MAX_DELAY_MINUTES) between attempts.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        "LOGIN_MAX_DELAY_MINUTES": int(env.get("LOGIN_MAX_DELAY_MINUTES", "15")),
+        # A signed-in session (staff or member) ends this long after signing in.
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
         "TOKEN_MAX_AGE_HOURS": int(env.get("TOKEN_MAX_AGE_HOURS", "24")),
         # NHS Digital's small-number rule: public and exported counts from 1 to this are hidden.
         "SMALL_NUMBER_MAX": int(env.get("SMALL_NUMBER_MAX", "7")),

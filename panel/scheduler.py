@@ -27,6 +27,8 @@ class JobSpec:
 
 
 JOBS: list[JobSpec] = [
+    # Sign-in links, password resets and joins typed into forms (see panel.email_requests).
+    JobSpec("handle-email-requests", "panel.email_requests:handle_email_requests", 5),
     JobSpec("deliver-queued-emails", "mailer.jobs:deliver_queued_emails_job", 10),
     JobSpec("purge-sent-email-bodies", "mailer.jobs:purge_sent_email_bodies", 3600),
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
@@ -35,6 +37,8 @@ JOBS: list[JobSpec] = [
     JobSpec(
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),
+    JobSpec("purge-expired-login-sessions", "panel.login_sessions:purge_expired_sessions", 3600),
+    JobSpec("forget-old-sign-in-failures", "panel.auth.throttle:forget_old_failures", 3600),
 ]
 
 

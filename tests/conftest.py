@@ -100,8 +100,9 @@ def app(database_url, app_config):
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
 
     def _forget_previous_request():
-        # The test keeps one app context open, so `g` would carry the last request's user.
-        for key in ("_login_user", "csp_nonce", "member"):
+        # The test keeps one app context open, so `g` would carry the last request's user, nonce
+        # and CSRF token (a second client would be handed the first one's token).
+        for key in ("_login_user", "csp_nonce", "member", "csrf_token"):
             g.pop(key, None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
@@ -126,9 +127,9 @@ def login_as(client):
     """Sign a staff user in on the test client (both factors are assumed done)."""
 
     def _login(user):
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = user.session_token
-            flask_session["_fresh"] = True
+        from tests.factories import sign_in_test_client
+
+        sign_in_test_client(client, user)
         return user
 
     return _login
@@ -141,12 +142,16 @@ def now() -> datetime:
 
 @pytest.fixture
 def outbox(app):
-    """Deliver queued emails with the in-memory backend and return what it captured."""
+    """Run the email jobs (typed-in requests, then delivery) with the in-memory backend and
+    return what it captured."""
     from mailer.jobs import deliver_queued_emails
+    from panel.email_requests import handle_email_requests
 
     backend = app.extensions["mail_backend"]
 
     def _deliver():
+        handle_email_requests(db.session, datetime.now(UTC))
+        db.session.commit()
         deliver_queued_emails(db.session, backend, datetime.now(UTC))
         return backend.messages
 

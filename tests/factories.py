@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import sqlalchemy as sa
@@ -69,3 +69,19 @@ def make_member(session, place_code: str = "blackpool", **overrides):
     session.add(member)
     session.flush()
     return member
+
+
+def sign_in_test_client(test_client, user) -> str:
+    """Give ``test_client`` a server-side session of the staff ``user`` (both factors assumed
+    done), as the real sign-in does; returns the session's token. The caller commits."""
+    from panel.extensions import db
+    from panel.login_sessions import start_login_session
+
+    db.session.flush()  # the user may have just been added
+    token = start_login_session(
+        db.session, datetime.now(UTC), timedelta(hours=12), staff_user_id=user.id
+    )
+    with test_client.session_transaction() as flask_session:
+        flask_session["_user_id"] = token
+        flask_session["_fresh"] = True
+    return token

@@ -61,11 +61,10 @@ class StaffUser(UserMixin, CreatedAtMixin, Base):
     totp_confirmed_at: Mapped[datetime | None]
     #: the last TOTP time step accepted, so a code cannot be replayed within its window.
     totp_last_step: Mapped[int | None]
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     is_enabled: Mapped[bool] = mapped_column(default=True)
-    #: identifies the login session; rotated on password change so old sessions end.
+    #: binds the invitation link to the account; rotated when a password is set, so an
+    #: invitation works once. (Sign-in sessions are rows in login_sessions.)
     session_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
@@ -76,8 +75,14 @@ class StaffUser(UserMixin, CreatedAtMixin, Base):
         back_populates="staff_user", cascade="all, delete-orphan"
     )
 
+    #: the token of the signed-in browser being served (set by the user loader, never stored).
+    login_token = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """What Flask-Login keeps in the cookie: this browser's session token, not the user id."""
+        if not self.login_token:
+            raise RuntimeError("a staff user is signed in only through a login session")
+        return self.login_token
 
     @property
     def is_active(self) -> bool:
@@ -86,9 +91,6 @@ class StaffUser(UserMixin, CreatedAtMixin, Base):
     @property
     def has_second_factor(self) -> bool:
         return self.totp_confirmed_at is not None
-
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and self.locked_until > now
 
     @property
     def place_ids(self) -> set[int]:

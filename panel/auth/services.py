@@ -1,4 +1,5 @@
-"""Staff sign-in (password, then a second factor), lockout, password reset, invitations, roles."""
+"""Staff sign-in (password, then a second factor), throttling, sessions, password reset,
+invitations, roles."""
 
 from __future__ import annotations
 
@@ -14,9 +15,18 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from mailer.queue import queue_email
 from panel.audit.services import record_audit
+from panel.auth import throttle
 from panel.auth.models import RecoveryCode, Role, StaffUser, new_session_token
 from panel.auth.passwords import hash_password, password_problem, verify_password
+from panel.email_requests import (
+    EmailRequest,
+    EmailRequestKind,
+    email_request_handler,
+    record_email_request,
+)
+from panel.login_sessions import end_all_sessions, start_login_session
 from panel.places.models import Place
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
 
@@ -29,12 +39,21 @@ class AuthError(Exception):
     """A sign-in or account step failed; the message is safe to show."""
 
 
-class AccountLocked(AuthError):
-    """Too many failures: the account is locked until ``until``."""
+class TooManyAttempts(AuthError):
+    """Too many recent failures for this account from this address: wait ``wait_seconds``.
 
-    def __init__(self, until: datetime):
-        super().__init__("Too many attempts. Try again later.")
-        self.until = until
+    Raised the same way for an email address no account has, so it reveals nothing.
+    """
+
+    def __init__(self, wait_seconds: int):
+        super().__init__(
+            "Too many failed attempts from your connection. Wait a few minutes and try again"
+        )
+        self.wait_seconds = wait_seconds
+
+
+SIGN_IN_REFUSED = "Enter a correct email address and password"
+WRONG_CODE = "Enter the current 6-digit code from your authenticator app, or a recovery code"
 
 
 class PasswordStep(Enum):
@@ -50,33 +69,36 @@ def find_staff_by_email(session: Session, email: str) -> StaffUser | None:
     return session.scalar(sa.select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
-def _register_failure(user: StaffUser, now: datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-        user.failed_logins = 0
-
-
 def check_password(
-    session: Session, email: str, password: str, now: datetime
+    session: Session, email: str, password: str, address: str, now: datetime
 ) -> tuple[StaffUser, PasswordStep]:
-    """First sign-in step. Raises AuthError (same message for unknown email and wrong password)
-    or AccountLocked. The caller must commit so that failures are counted."""
+    """First sign-in step for ``email`` from client ``address``.
+
+    Raises AuthError (the same for an unknown email, a disabled account and a wrong password)
+    or TooManyAttempts. The caller must commit, so that failures are counted.
+    """
+    key = throttle.throttle_key("password", email, address)
+    _refuse_if_waiting(session, key, now)
     user = find_staff_by_email(session, email)
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not user.is_enabled:
-        raise AuthError("Enter a correct email address and password")
-    if user.is_locked(now):
-        raise AccountLocked(user.locked_until)
-    if not password_ok:
-        _register_failure(user, now)
-        if user.is_locked(now):
-            raise AccountLocked(user.locked_until)
-        raise AuthError("Enter a correct email address and password")
+    if user is None or not user.is_enabled or not password_ok:
+        throttle.record_failure(session, key, now)
+        raise AuthError(SIGN_IN_REFUSED)
+    throttle.clear_failures(session, key)
     step = (
         PasswordStep.NEEDS_SECOND_FACTOR if user.has_second_factor else PasswordStep.NEEDS_ENROLMENT
     )
     return user, step
+
+
+def _code_key(user: StaffUser, address: str) -> str:
+    return throttle.throttle_key("second-factor", str(user.id), address)
+
+
+def _refuse_if_waiting(session: Session, key: str, now: datetime) -> None:
+    wait = throttle.seconds_to_wait(session, key, now)
+    if wait:
+        raise TooManyAttempts(wait)
 
 
 def _hash_recovery_code(code: str) -> str:
@@ -100,34 +122,38 @@ def _accept_totp(user: StaffUser, code: str, now: datetime) -> bool:
     return False
 
 
-def check_second_factor(session: Session, user: StaffUser, code: str, now: datetime) -> None:
-    """Accept a current TOTP code or an unused recovery code; raises AuthError or AccountLocked."""
-    if user.is_locked(now):
-        raise AccountLocked(user.locked_until)
+def check_second_factor(
+    session: Session, user: StaffUser, code: str, address: str, now: datetime
+) -> None:
+    """Accept a current TOTP code or an unused recovery code; raises AuthError or
+    TooManyAttempts (failures are counted per account and address, as for passwords)."""
+    key = _code_key(user, address)
+    _refuse_if_waiting(session, key, now)
     if _accept_totp(user, code, now):
-        _complete_login(user, now)
+        _complete_login(session, user, key, now)
         return
     hashed = _hash_recovery_code(code)
     for recovery in user.recovery_codes:
         if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, hashed):
             recovery.used_at = now
-            _complete_login(user, now)
+            _complete_login(session, user, key, now)
             record_audit(
                 session, user, "staff.recovery_code_used", "staff_user", [user.id], now=now
             )
             return
-    _register_failure(user, now)
-    if user.is_locked(now):
-        raise AccountLocked(user.locked_until)
-    raise AuthError(
-        "Enter the current 6-digit code from your authenticator app, or a recovery code"
-    )
+    throttle.record_failure(session, key, now)
+    raise AuthError(WRONG_CODE)
 
 
-def _complete_login(user: StaffUser, now: datetime) -> None:
-    user.failed_logins = 0
-    user.locked_until = None
+def _complete_login(session: Session, user: StaffUser, key: str, now: datetime) -> None:
+    throttle.clear_failures(session, key)
     user.last_login_at = now
+
+
+def start_staff_session(session: Session, user: StaffUser, now: datetime) -> str:
+    """Sign the user in on this browser after both factors; returns the cookie's token."""
+    lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    return start_login_session(session, now, lifetime, staff_user_id=user.id)
 
 
 def start_totp_enrolment(user: StaffUser) -> str:
@@ -144,19 +170,30 @@ def totp_uri(user: StaffUser) -> str:
 
 
 def confirm_totp_enrolment(
-    session: Session, user: StaffUser, code: str, now: datetime
+    session: Session, user: StaffUser, code: str, address: str, now: datetime
 ) -> list[str]:
-    """Confirm the authenticator with a code; returns new recovery codes. Raises AuthError."""
+    """Confirm the authenticator with a code; returns new recovery codes. A new second factor
+    ends every session the user had. Raises AuthError or TooManyAttempts."""
+    key = _code_key(user, address)
+    _refuse_if_waiting(session, key, now)
     if not _accept_totp(user, code, now):
+        throttle.record_failure(session, key, now)
         raise AuthError("The code did not match. Check the time on your phone and try again")
     user.totp_confirmed_at = now
-    _complete_login(user, now)
+    _complete_login(session, user, key, now)
     record_audit(session, user, "staff.second_factor_enrolled", "staff_user", [user.id], now=now)
-    return regenerate_recovery_codes(user, now)
+    return regenerate_recovery_codes(session, user, now)
 
 
-def regenerate_recovery_codes(user: StaffUser, now: datetime) -> list[str]:
-    """Replace every recovery code; the plain codes are shown once and never stored."""
+def regenerate_recovery_codes(
+    session: Session, user: StaffUser, now: datetime, keep_token: str | None = None
+) -> list[str]:
+    """Replace every recovery code; the plain codes are shown once and never stored.
+
+    New codes are a change of second factor: every session of the user ends except the one
+    holding ``keep_token`` (the browser that asked for them).
+    """
+    end_all_sessions(session, staff_user_id=user.id, keep_token=keep_token)
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
     user.recovery_codes.clear()
     for code in codes:
@@ -166,16 +203,15 @@ def regenerate_recovery_codes(user: StaffUser, now: datetime) -> list[str]:
     return codes
 
 
-def set_password(user: StaffUser, password: str, now: datetime) -> None:
-    """Set a new password and end every other session. Raises AuthError if it is too weak."""
+def set_password(session: Session, user: StaffUser, password: str, now: datetime) -> None:
+    """Set a new password and end every session of the user. Raises AuthError if too weak."""
     problem = password_problem(password)
     if problem:
         raise AuthError(problem)
     user.password_hash = hash_password(password)
     user.password_changed_at = now
     user.session_token = new_session_token()
-    user.failed_logins = 0
-    user.locked_until = None
+    end_all_sessions(session, staff_user_id=user.id)
 
 
 def _reset_fingerprint(user: StaffUser) -> str:
@@ -185,6 +221,29 @@ def _reset_fingerprint(user: StaffUser) -> str:
 
 def password_reset_token(user: StaffUser) -> str:
     return make_token(TokenPurpose.PASSWORD_RESET, [user.id, _reset_fingerprint(user)])
+
+
+def request_password_reset(session: Session, email: str, now: datetime) -> None:
+    """Ask for a reset link for ``email``: the same single insert whether or not an account
+    has it; ``send_password_reset`` (run by the job) decides whether anything is sent."""
+    record_email_request(session, EmailRequestKind.STAFF_PASSWORD_RESET, email, now)
+
+
+@email_request_handler(EmailRequestKind.STAFF_PASSWORD_RESET)
+def send_password_reset(session: Session, request: EmailRequest, now: datetime) -> None:
+    """Queue a reset link if an enabled account with a password has the address."""
+    user = find_staff_by_email(session, request.email)
+    if user is None or not user.is_enabled or not user.password_hash:
+        return
+    token = password_reset_token(user)
+    queue_email(
+        session,
+        to_email=user.email,
+        template="staff_password_reset",
+        context={"name": user.name, "token": token},
+        idempotency_key=f"reset:{user.id}:{token[-16:]}",
+        now=now,
+    )
 
 
 def user_for_reset_token(session: Session, token: str) -> StaffUser:
@@ -256,12 +315,14 @@ def invite_staff(
 def update_staff(
     session: Session, actor: StaffUser, user: StaffUser, details: StaffDetails, now: datetime
 ) -> None:
-    """Change role, places or whether the account may sign in. Raises AuthError."""
+    """Change role, places or whether the account may sign in; any such change ends every
+    session of the user, so what they may see changes at once. Raises AuthError."""
     if user.id == actor.id and (details.role is not Role.COMMS or not details.is_enabled):
         raise AuthError("You cannot remove your own administrator access")
+    before = (user.role, user.place_ids, user.is_enabled)
     _apply_details(session, user, details)
-    if not details.is_enabled:
-        user.session_token = new_session_token()
+    if (user.role, user.place_ids, user.is_enabled) != before:
+        end_all_sessions(session, staff_user_id=user.id)
     record_audit(
         session,
         actor,

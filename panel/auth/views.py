@@ -9,7 +9,6 @@ import segno
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,7 +18,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from mailer.queue import queue_email
 from panel.auth import services
 from panel.auth.access import staff_required
 from panel.auth.forms import (
@@ -31,9 +29,11 @@ from panel.auth.forms import (
 )
 from panel.auth.models import StaffUser
 from panel.database import utcnow
-from panel.errors import render_error
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
+from panel.limits import client_address, hit_limit
+from panel.login_sessions import end_login_session
+from panel.redirects import safe_redirect_target
 from panel.tokens import InvalidToken
 
 blueprint = Blueprint("auth", __name__, url_prefix="/staff")
@@ -42,14 +42,8 @@ PENDING_KEY = "pending_staff_sign_in"
 PENDING_SECONDS = 600
 
 
-def _email_key() -> str:
-    return (request.form.get("email") or "").strip().lower() or "-"
-
-
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("staff_home.index")
+    return safe_redirect_target(target, url_for("staff_home.index"))
 
 
 def _pending_user() -> StaffUser | None:
@@ -59,23 +53,33 @@ def _pending_user() -> StaffUser | None:
     return db.session.get(StaffUser, pending["id"])
 
 
+def _too_many(error: services.TooManyAttempts, template: str, field, **context):
+    """The same form with the message next to the field, as 429 with Retry-After."""
+    field.errors.append(str(error))
+    page = render_template(template, **context)
+    return page, 429, {"Retry-After": str(error.wait_seconds)}
+
+
+def _sign_in(user: StaffUser) -> str:
+    """Start this browser's server-side session (the caller commits); returns where to go."""
+    user.login_token = services.start_staff_session(db.session, user, utcnow())
+    target = _safe_next(session.pop(PENDING_KEY)["next"])
+    login_user(user)
+    return target
+
+
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"], key_func=_email_key)
 def login():
     form = SignInForm()
     if form.validate_on_submit():
         try:
             user, step = services.check_password(
-                db.session, form.email.data, form.password.data, utcnow()
+                db.session, form.email.data, form.password.data, client_address(), utcnow()
             )
-        except services.AccountLocked:
+        except services.TooManyAttempts as error:
             db.session.commit()
-            return render_error(
-                429,
-                "Too many failed attempts. This account is locked for "
-                f"{current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
-            )
+            return _too_many(error, "panel/auth/sign_in.html", form.email, form=form)
         except services.AuthError as error:
             db.session.commit()
             form.email.errors.append(str(error))
@@ -102,22 +106,18 @@ def second_factor():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            services.check_second_factor(db.session, user, form.code.data, utcnow())
-        except services.AccountLocked:
-            db.session.commit()
-            session.pop(PENDING_KEY, None)
-            return render_error(
-                429,
-                "Too many failed attempts. This account is locked for "
-                f"{current_app.config['LOGIN_LOCKOUT_MINUTES']} minutes.",
+            services.check_second_factor(
+                db.session, user, form.code.data, client_address(), utcnow()
             )
+        except services.TooManyAttempts as error:
+            db.session.commit()
+            return _too_many(error, "panel/auth/second_factor.html", form.code, form=form)
         except services.AuthError as error:
             db.session.commit()
             form.code.errors.append(str(error))
         else:
+            target = _sign_in(user)
             db.session.commit()
-            target = session.pop(PENDING_KEY)["next"]
-            login_user(user)
             return redirect(target)
     return render_template("panel/auth/second_factor.html", form=form)
 
@@ -131,21 +131,27 @@ def enrol():
     secret = services.start_totp_enrolment(user)
     db.session.commit()
     form = EnrolForm()
-    if form.validate_on_submit():
-        try:
-            codes = services.confirm_totp_enrolment(db.session, user, form.code.data, utcnow())
-        except services.AuthError as error:
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            target = session.pop(PENDING_KEY)["next"]
-            login_user(user)
-            return render_template("panel/auth/recovery_codes.html", codes=codes, next=target)
     qr = segno.make(services.totp_uri(user), error="m")
     qr_data_uri = (
         "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
     )
-    return render_template("panel/auth/enrol.html", form=form, secret=secret, qr=qr_data_uri)
+    page = {"form": form, "secret": secret, "qr": qr_data_uri}
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_totp_enrolment(
+                db.session, user, form.code.data, client_address(), utcnow()
+            )
+        except services.TooManyAttempts as error:
+            db.session.commit()
+            return _too_many(error, "panel/auth/enrol.html", form.code, **page)
+        except services.AuthError as error:
+            db.session.commit()
+            form.code.errors.append(str(error))
+        else:
+            target = _sign_in(user)
+            db.session.commit()
+            return render_template("panel/auth/recovery_codes.html", codes=codes, next=target)
+    return render_template("panel/auth/enrol.html", **page)
 
 
 @blueprint.route("/sign-out", methods=["GET", "POST"])
@@ -154,6 +160,9 @@ def logout():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        if current_user.is_authenticated:
+            end_login_session(db.session, current_user.login_token)
+            db.session.commit()
         logout_user()
         session.clear()
         flash("You have signed out", "info")
@@ -165,22 +174,13 @@ def logout():
 
 @blueprint.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
-@limiter.limit("10 per hour", methods=["POST"], key_func=_email_key)
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_staff_by_email(db.session, form.email.data)
-        if user is not None and user.is_enabled and user.password_hash:
-            now = utcnow()
-            token = services.password_reset_token(user)
-            queue_email(
-                db.session,
-                to_email=user.email,
-                template="staff_password_reset",
-                context={"name": user.name, "token": token},
-                idempotency_key=f"reset:{user.id}:{token[-16:]}",
-                now=now,
-            )
+        # At most a few reset emails an hour to one address, whoever asks; beyond that the page
+        # looks the same, so the cap neither blocks anyone with a 429 nor reveals an account.
+        if hit_limit("5/hour", "password-reset", form.email.data):
+            services.request_password_reset(db.session, form.email.data, utcnow())
             db.session.commit()
         return render_template("panel/auth/reset_sent.html")
     return render_template("panel/auth/reset_request.html", form=form)
@@ -210,7 +210,7 @@ def _set_password_page(user: StaffUser, heading: str, audit_action: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data, utcnow())
+            services.set_password(db.session, user, form.password.data, utcnow())
         except services.AuthError as error:
             form.password.errors.append(str(error))
         else:
@@ -229,7 +229,9 @@ def _set_password_page(user: StaffUser, heading: str, audit_action: str):
 def account():
     form = ConfirmForm()
     if form.validate_on_submit():
-        codes = services.regenerate_recovery_codes(current_user, utcnow())
+        codes = services.regenerate_recovery_codes(
+            db.session, current_user, utcnow(), keep_token=current_user.login_token
+        )
         db.session.commit()
         return render_template(
             "panel/auth/recovery_codes.html", codes=codes, next=url_for("auth.account")

@@ -21,6 +21,8 @@ from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
 from panel.json_text import dumps
+from panel.limits import hit_limit
+from panel.login_sessions import end_login_session
 from panel.members import reference
 from panel.members.forms import (
     EqualityForm,
@@ -31,8 +33,13 @@ from panel.members.forms import (
     TrackingForm,
     equality_form_errors,
 )
-from panel.members.services import joining, member_area
-from panel.members.views_support import hit_limit, neighbourhood_choices, place_choices
+from panel.members.services import joining, member_area, signing_in
+from panel.members.views_support import (
+    MEMBER_SESSION_KEY,
+    neighbourhood_choices,
+    place_choices,
+    sign_member_in,
+)
 from panel.tokens import InvalidToken
 
 blueprint = Blueprint("member_area", __name__, url_prefix="/my-panel")
@@ -41,8 +48,8 @@ blueprint = Blueprint("member_area", __name__, url_prefix="/my-panel")
 def member_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        g.member = member_area.member_for_session(
-            db.session, session.get("member_id"), session.get("member_token")
+        g.member = signing_in.member_for_session(
+            db.session, session.get(MEMBER_SESSION_KEY), utcnow()
         )
         if g.member is None:
             return redirect(url_for("member_area.sign_in"))
@@ -57,7 +64,7 @@ def sign_in():
     form = MagicLinkForm()
     if form.validate_on_submit():
         if hit_limit("5/hour", "magic-link", form.email.data):
-            member_area.request_magic_link(db.session, form.email.data, utcnow())
+            signing_in.request_magic_link(db.session, form.email.data, utcnow())
             db.session.commit()
         return render_template("panel/member_area/link_sent.html")
     return render_template("panel/member_area/sign_in.html", form=form)
@@ -66,14 +73,14 @@ def sign_in():
 @blueprint.get("/link/<token>")
 def use_link(token: str):
     try:
-        member = member_area.use_magic_link(db.session, token)
+        member = signing_in.use_magic_link(db.session, token)
     except InvalidToken as error:
         return render_template(
             "panel/join/link_problem.html", expired=error.expired, magic=True
         ), 400
-    db.session.commit()
     session.clear()
-    session["member_id"], session["member_token"] = member.id, member.session_token
+    sign_member_in(member)
+    db.session.commit()
     return redirect(url_for("member_area.home"))
 
 
@@ -224,6 +231,8 @@ def leave():
 @blueprint.post("/sign-out")
 def sign_out():
     ConfirmForm().validate_on_submit()
+    end_login_session(db.session, session.get(MEMBER_SESSION_KEY))
+    db.session.commit()
     session.clear()
     flash("You have signed out of your member area", "info")
     return redirect(url_for("pages.home"))
@@ -232,5 +241,6 @@ def sign_out():
 @blueprint.app_context_processor
 def _member_context():
     return {
-        "member_signed_in": bool(session.get("member_id")) and request.path.startswith("/my-panel")
+        "member_signed_in": bool(session.get(MEMBER_SESSION_KEY))
+        and request.path.startswith("/my-panel")
     }

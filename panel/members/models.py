@@ -74,7 +74,8 @@ class Member(Base):
     paused_until: Mapped[datetime | None]
     #: no panel emails at all from then on, until the member resubscribes.
     unsubscribed_at: Mapped[datetime | None]
-    #: rotated whenever a magic link is used or the member leaves, ending older links/sessions.
+    #: binds emailed confirm and sign-in links, so each works once: rotated whenever one is
+    #: used or the member leaves. (Signed-in browsers are rows in login_sessions.)
     session_token: Mapped[str] = mapped_column(
         sa.String(64), default=lambda: secrets.token_urlsafe(24)
     )

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from panel.database import utcnow
 from panel.extensions import csrf, db, limiter
+from panel.limits import hit_limit
 from panel.members import reference
 from panel.members.forms import (
     AboutYouForm,
@@ -18,10 +19,10 @@ from panel.members.forms import (
 from panel.members.models import Member
 from panel.members.services import joining, member_area
 from panel.members.views_support import (
-    hit_limit,
     join_summary,
     neighbourhood_choices,
     place_choices,
+    sign_member_in,
 )
 from panel.places.services import suggest_place
 from panel.tokens import InvalidToken, TokenPurpose, read_token
@@ -188,14 +189,14 @@ def check_answers():
         return redirect_to
     form = CheckAnswersForm(data={"tracking_consent": draft.answers.get("tracking_choice")})
     if form.validate_on_submit():
-        limited = _email_rate_limited(draft.answers["email"])
-        answers = {**draft.answers, "tracking_consent": form.tracking_consent.data == "yes"}
-        if not limited:
-            joining.submit_join(db.session, answers, utcnow())
-        db.session.delete(draft)
+        email = draft.answers["email"]
+        if _email_rate_limited(email):
+            db.session.delete(draft)
+        else:
+            joining.request_join(db.session, draft, form.tracking_consent.data == "yes", utcnow())
         db.session.commit()
         session.pop(DRAFT_KEY, None)
-        session["join_done_email"] = answers["email"]
+        session["join_done_email"] = email
         return redirect(url_for("join.check_email"))
     return render_template(
         "panel/join/check_answers.html", form=form, step=5, summary=join_summary(draft.answers)
@@ -220,8 +221,8 @@ def confirm(token: str):
         return render_template("panel/join/confirmed.html", already=True)
     except InvalidToken as error:
         return render_template("panel/join/link_problem.html", expired=error.expired), 400
+    sign_member_in(member)
     db.session.commit()
-    session["member_id"], session["member_token"] = member.id, member.session_token
     return render_template("panel/join/confirmed.html", already=False, member=member)
 
 

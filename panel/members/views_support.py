@@ -1,14 +1,24 @@
-"""Small helpers the member views share: choices for place fields, summaries, rate limits."""
+"""Small helpers the member views share: choices for place fields, summaries, signing in."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
-from limits import parse
+from flask import session
 
-from panel.extensions import db, limiter
+from panel.database import utcnow
+from panel.extensions import db
 from panel.members import reference
+from panel.members.models import Member
+from panel.members.services import signing_in
 from panel.places.models import Neighbourhood, Place
+
+#: where the browser's cookie keeps the token of the member's server-side session.
+MEMBER_SESSION_KEY = "member_session"
+
+
+def sign_member_in(member: Member) -> None:
+    """Start a server-side session for the member on this browser (the caller commits)."""
+    session[MEMBER_SESSION_KEY] = signing_in.start_member_session(db.session, member, utcnow())
 
 
 def place_choices() -> list[tuple[int, str]]:
@@ -23,13 +33,6 @@ def neighbourhood_choices(place_id: int | None) -> list[tuple[int, str]]:
         (n.id, f"{n.name} ({n.place.name})" if not place_id else n.name)
         for n in db.session.scalars(query)
     ]
-
-
-def hit_limit(limit: str, scope: str, key: str) -> bool:
-    """Count one attempt; True while within ``limit`` (always True when limits are off)."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return True
-    return limiter.limiter.hit(parse(limit), scope, key.lower())
 
 
 def join_summary(answers: dict) -> list[tuple[str, str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
@@ -12,6 +12,7 @@ from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_requir
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm, PanelForm, strip_whitespace
+from panel.redirects import referrer_path
 from surveys.models import Survey
 from surveys.results import themes
 
@@ -154,9 +155,4 @@ def code(survey_id: int):
             flash("Comment coded", "success")
     else:
         flash("Choose a theme for the comment", "error")
-    return redirect(request.referrer if _same_site(request.referrer)
-                    else url_for("results.comment_list", survey_id=survey.id))  # fmt: skip
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
+    return redirect(referrer_path(url_for("results.comment_list", survey_id=survey.id)))

@@ -6,12 +6,15 @@ import re
 from datetime import UTC, datetime
 
 from mailer.jobs import deliver_queued_emails
+from panel.email_requests import handle_email_requests
 from panel.extensions import db
 
 
 def _latest_email_link(live_server, pattern: str) -> str:
     with live_server.app_context():
         backend = live_server.extensions["mail_backend"]
+        handle_email_requests(db.session, datetime.now(UTC))  # as the scheduler would
+        db.session.commit()
         deliver_queued_emails(db.session, backend, datetime.now(UTC))
         db.session.remove()
         for message in reversed(backend.messages):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from panel.email_requests import handle_email_requests
+from panel.extensions import db
 from panel.members.models import ConsentKind, Member, MemberStatus
 from panel.members.services.joining import purge_unconfirmed
 from tests.factories import make_member, place
@@ -20,8 +22,8 @@ DETAILS = {
 }
 
 
-def join(client, details=None, equality=None, place_id=None, tracking="yes"):
-    """Go through every step of the join form as a resident would."""
+def fill_in_every_step(client, details=None, equality=None, place_id=None):
+    """Go through every step of the join form up to the last button, as a resident would."""
     client.get("/join")
     response = client.post("/join/your-details", data=details or DETAILS)
     assert response.status_code == 302, response.text
@@ -42,9 +44,26 @@ def join(client, details=None, equality=None, place_id=None, tracking="yes"):
         client.post("/join/equality", data={"skip": "1"})
     else:
         client.post("/join/equality", data=equality)
+
+
+def submit_join_form(client, tracking="yes"):
     return client.post(
         "/join/check-your-answers", data={"tracking_consent": tracking, "agree": "y"}
     )
+
+
+def join(client, details=None, equality=None, place_id=None, tracking="yes"):
+    """Every step of the join form, then what the scheduler does seconds later."""
+    fill_in_every_step(client, details, equality, place_id)
+    response = submit_join_form(client, tracking)
+    run_email_requests()
+    return response
+
+
+def run_email_requests():
+    """What the scheduler does seconds after a join: make or refresh the member, queue the email."""
+    handle_email_requests(db.session, datetime.now(UTC))
+    db.session.commit()
 
 
 def _confirm_link(message):
@@ -230,6 +249,7 @@ def test_recruitment_source_link_is_recorded(client, session, login_as):
     )
     client.post("/join/equality", data={"skip": "1"})
     client.post("/join/check-your-answers", data={"tracking_consent": "no", "agree": "y"})
+    run_email_requests()
     assert session.scalar(sa.select(Member)).recruitment_source_id == source.id
 
 

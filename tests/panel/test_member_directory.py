@@ -11,7 +11,7 @@ from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.members.models import EqualityProfile, MemberStatus
 from panel.members.services.directory import spreadsheet_safe
-from tests.factories import make_member, make_staff, place
+from tests.factories import make_member, make_staff, place, sign_in_test_client
 
 
 def _actions(session):
@@ -91,8 +91,8 @@ def test_equality_answers_show_only_to_the_comms_team(client, session, login_as)
     comms = client.application.test_client()
     comms_user = make_staff(session, Role.COMMS)
     session.commit()
-    with comms.session_transaction() as flask_session:
-        flask_session["_user_id"] = comms_user.session_token
+    sign_in_test_client(comms, comms_user)
+    session.commit()
     assert "Hindu" in comms.get(f"/staff/members/{member.id}").text
 
 

@@ -1,4 +1,5 @@
-"""Staff sign-in: password, second factor, enrolment, lockout, recovery codes, sign-out."""
+"""Staff sign-in: password, second factor, enrolment, waits after failures, recovery codes,
+sign-out."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from panel.auth import services
+from panel.auth import services, throttle
 from panel.auth.models import Role
 from tests.factories import STAFF_PASSWORD, make_staff
 
@@ -41,41 +42,76 @@ def test_wrong_password_and_unknown_email_give_the_same_message(client, session)
     assert 'value="nobody@example.nhs.uk"' in unknown.text  # what was typed is kept
 
 
-def test_repeated_failures_lock_the_account_with_429(client, session, app):
+def test_repeated_failures_from_one_address_must_wait_with_429(client, session, app):
     user = make_staff(session)
     session.commit()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert _sign_in(client, user.email, "wrong password here").status_code == 200
-    assert _sign_in(client, user.email, "wrong password here").status_code == 429
-    # Even the right password is refused while locked.
-    assert _sign_in(client, user.email).status_code == 429
+    # Even the right password is not checked while this address must wait.
+    waiting = _sign_in(client, user.email)
+    assert waiting.status_code == 429 and int(waiting.headers["Retry-After"]) >= 1
+    assert "Too many failed attempts" in waiting.text and f'value="{user.email}"' in waiting.text
+    # The same account from another address is not held up.
+    elsewhere = client.application.test_client()
+    response = elsewhere.post(
+        "/staff/sign-in",
+        data={"email": user.email, "password": STAFF_PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.20"},
+    )
+    assert response.status_code == 302
 
 
-def test_wrong_codes_count_towards_lockout(client, session, app):
+def test_wrong_codes_from_one_address_must_wait(client, session, app):
     user = make_staff(session)
     session.commit()
     _sign_in(client, user.email)
     statuses = [
         client.post("/staff/sign-in/code", data={"code": "000000"}).status_code
-        for _ in range(app.config["LOGIN_MAX_FAILURES"])
+        for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)
     ]
     assert statuses[-1] == 429 and set(statuses[:-1]) == {200}
+    right = client.post("/staff/sign-in/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
+    assert right.status_code == 429  # not even checked until the wait is over
+
+
+def test_waits_double_after_the_free_failures_and_stop_at_the_cap(session, app, now):
+    key = throttle.throttle_key("password", "someone@example.nhs.uk", "192.0.2.1")
+    free, cap = app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_MAX_DELAY_MINUTES"] * 60
+    waits = []
+    for _ in range(free + 20):
+        throttle.record_failure(session, key, now)
+        waits.append(throttle.seconds_to_wait(session, key, now))
+    assert waits[: free - 1] == [0] * (free - 1)
+    assert waits[free - 1 : free + 3] == [2, 4, 8, 16]
+    assert waits[-1] == cap and max(waits) == cap
+    assert throttle.seconds_to_wait(session, key, now + timedelta(seconds=cap)) == 0
+
+
+def test_waiting_is_per_account_and_address(session, app, now):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        throttle.record_failure(session, throttle.throttle_key("password", "a@x.nhs.uk", "1"), now)
+    assert throttle.seconds_to_wait(
+        session, throttle.throttle_key("password", "A@X.nhs.uk", "1"), now
+    )
+    for other in (("a@x.nhs.uk", "2"), ("b@x.nhs.uk", "1")):
+        key = throttle.throttle_key("password", *other)
+        assert throttle.seconds_to_wait(session, key, now) == 0
 
 
 def test_a_totp_code_cannot_be_used_twice(session, app, now):
     user = make_staff(session)
     code = pyotp.TOTP(user.totp_secret).at(now)
-    services.check_second_factor(session, user, code, now)
+    services.check_second_factor(session, user, code, "192.0.2.1", now)
     with pytest.raises(services.AuthError):
-        services.check_second_factor(session, user, code, now + timedelta(seconds=5))
+        services.check_second_factor(session, user, code, "192.0.2.1", now + timedelta(seconds=5))
 
 
 def test_recovery_code_works_once(session, app, now):
     user = make_staff(session)
-    codes = services.regenerate_recovery_codes(user, now)
-    services.check_second_factor(session, user, codes[0].upper(), now)
+    codes = services.regenerate_recovery_codes(session, user, now)
+    services.check_second_factor(session, user, codes[0].upper(), "192.0.2.1", now)
     with pytest.raises(services.AuthError):
-        services.check_second_factor(session, user, codes[0], now)
+        services.check_second_factor(session, user, codes[0], "192.0.2.1", now)
 
 
 def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes(client, session):

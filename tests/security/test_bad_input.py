@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from panel.auth.models import Role, StaffUser
 from panel.demo import create_demo_data
+from panel.extensions import db
+from tests.factories import sign_in_test_client
 from tests.security.forms import PageForm, page_forms
 from tests.security.world import staff_urls
 
@@ -63,9 +65,8 @@ SKIPPED_ACTIONS = ("/sign-out", "/my-panel/sign-out")
 
 def _sign_in(app, user: StaffUser, client=None):
     client = client or app.test_client()
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = user.session_token
-        flask_session["_fresh"] = True
+    sign_in_test_client(client, user)
+    db.session.commit()
     return client
 
 

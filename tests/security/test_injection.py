@@ -18,6 +18,8 @@ import sqlalchemy as sa
 
 from panel.auth.models import Role, StaffUser
 from panel.demo import create_demo_data
+from panel.extensions import db
+from tests.factories import sign_in_test_client
 from tests.security.html_audit import injection_problems, plain_text_problems
 from tests.security.payloads import PAYLOADS
 from tests.security.world import NOT_USER_TEXT, USER_TEXT, poison, staff_urls, text_columns
@@ -114,9 +116,8 @@ def test_every_text_column_is_classified_as_user_written_or_not(app):
 
 def _sign_in_staff(app, user: StaffUser):
     client = app.test_client()
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = user.session_token
-        flask_session["_fresh"] = True
+    sign_in_test_client(client, user)
+    db.session.commit()
     return client
 
 

@@ -64,6 +64,7 @@ NOT_USER_TEXT = {
     "survey_open_links.code", "survey_results_pages.topic", "survey_review_comments.question_key",
     "survey_snapshots.document", "survey_snapshots.sha256", "survey_responses.token_hash",
     "survey_responses.age_band", "survey_answers.question_key", "survey_theme_codings.part",
+    "login_sessions.token_hash", "email_requests.email", "sign_in_throttles.key_hash",
 }  # fmt: skip
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))

@@ -12,6 +12,12 @@ from sqlalchemy.orm import Session
 from mailer.models import SuppressionReason
 from mailer.queue import queue_email
 from mailer.suppression import lift_suppression
+from panel.email_requests import (
+    EmailRequest,
+    EmailRequestKind,
+    email_request_handler,
+    record_email_request,
+)
 from panel.members import reference
 from panel.members.models import (
     ConsentBasis,
@@ -180,6 +186,29 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
         unsubscribe_url=unsubscribe_url(member),
         member_id=member.id,
     )
+
+
+def request_join(session: Session, draft: JoinDraft, tracking_consent: bool, now: datetime) -> None:
+    """Finish the join form. The job makes or refreshes the member and queues their email
+    (``handle_join_request``), so this request does the same work whether or not the address is
+    already on the panel and its timing reveals nothing."""
+    save_answers(draft, {"tracking_consent": tracking_consent}, now)
+    session.flush()
+    record_email_request(
+        session, EmailRequestKind.JOIN, draft.answers["email"], now, join_draft_id=draft.id
+    )
+
+
+@email_request_handler(EmailRequestKind.JOIN)
+def handle_join_request(session: Session, request: EmailRequest, now: datetime) -> None:
+    """Join with the finished draft's answers, then delete the draft (and, with it, any repeat
+    request for it from a double-clicked button)."""
+    draft = session.get(JoinDraft, request.join_draft_id) if request.join_draft_id else None
+    if draft is None:
+        return
+    submit_join(session, draft.answers, now)
+    session.delete(draft)
+    session.flush()
 
 
 class AlreadyConfirmed(Exception):

@@ -1,4 +1,5 @@
-"""The member's own controls: magic-link sign-in, profile, pause, consent, data export, leaving."""
+"""The member's own controls: profile, pause, consent, data export, leaving (signing in is in
+signing_in)."""
 
 from __future__ import annotations
 
@@ -10,62 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.models import OutboundEmail, SuppressionReason
-from mailer.queue import queue_email
-from mailer.rendering import render_email
 from mailer.suppression import lift_suppression, suppress
 from panel.members import reference
 from panel.members.models import ConsentKind, ConsentRecord, Member, MemberStatus
 from panel.members.services.joining import _record_consent
-from panel.members.services.links import magic_link_token, unsubscribe_url
-from panel.tokens import InvalidToken, TokenPurpose, read_token
-
-MAGIC_LINK_MAX_AGE = 60 * 60
-
-
-def request_magic_link(session: Session, email: str, now: datetime) -> None:
-    """Email a sign-in link to an active member; for anyone else do the same work, send nothing."""
-    member = session.scalar(
-        sa.select(Member).where(
-            Member.email == email.strip().lower(), Member.status == MemberStatus.ACTIVE
-        )
-    )
-    if member is None:
-        # Render anyway so the response takes as long as for a real member.
-        render_email("member_magic_link", {"first_name": "", "token": "x", "unsubscribe_url": None})
-        return
-    queue_email(
-        session,
-        to_email=member.email,
-        template="member_magic_link",
-        context={"first_name": member.first_name, "token": magic_link_token(member)},
-        idempotency_key=f"magic:{member.id}:{secrets.token_hex(8)}",
-        now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
-    )
-
-
-def use_magic_link(session: Session, token: str) -> Member:
-    """Sign in with an emailed link; each link works once. Raises InvalidToken."""
-    member_id, member_token = read_token(TokenPurpose.MAGIC_LINK, token, MAGIC_LINK_MAX_AGE)
-    member = session.get(Member, member_id)
-    if (
-        member is None
-        or member.status is not MemberStatus.ACTIVE
-        or member.session_token != member_token
-    ):
-        raise InvalidToken()
-    member.session_token = secrets.token_urlsafe(24)
-    return member
-
-
-def member_for_session(session: Session, member_id: int | None, token: str | None) -> Member | None:
-    if not member_id or not token:
-        return None
-    member = session.get(Member, member_id)
-    if member is None or member.status is not MemberStatus.ACTIVE or member.session_token != token:
-        return None
-    return member
 
 
 def update_details(
