@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from panel.staff_home import blueprint as staff_home_blueprint
     from surveys.fieldwork import bulletin_links as _survey_links  # noqa: F401
     from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401
+    from surveys.fieldwork.cli import recount_answers
     from surveys.fieldwork.public_views import blueprint as take_part_blueprint
     from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
     from surveys.guidance.command import survey_check
@@ -171,3 +172,4 @@ def _register_blueprints(app: Flask) -> None:
     register_tracking_listeners()
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
+    app.cli.add_command(recount_answers)

@@ -137,7 +137,7 @@ def equality():
     )
     form = EqualityForm(data={**current, "consent": member.equality is not None})
     if request.method == "POST" and request.form.get("delete") and form.validate_on_submit():
-        joining.apply_equality(member, {}, False, utcnow(), "member area")
+        member_area.withdraw_equality(db.session, member, utcnow(), "member area")
         db.session.commit()
         flash("We have deleted your equality monitoring answers", "info")
         return redirect(url_for("member_area.home"))
@@ -148,6 +148,8 @@ def equality():
             joining.apply_equality(
                 member, answers, bool(form.consent.data), utcnow(), "member area"
             )
+            if member.equality is None:
+                member_area.withdraw_equality(db.session, member, utcnow(), "member area")
             db.session.commit()
             flash(
                 "Your equality monitoring answers have been saved"

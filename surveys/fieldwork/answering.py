@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from panel.members.models import Member, MemberStatus
+from surveys.answer_codes import OTHER, encode, layout_of
 from surveys.fieldwork.models import (
     Answer,
     Invitation,
@@ -27,7 +28,6 @@ from surveys.models import Survey
 if TYPE_CHECKING:
     from surveys.fieldwork.respondent import ResponseFacts, SurveyFacts
 
-OTHER = "__other__"
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 COMMENT_MAX = 2000
@@ -83,6 +83,14 @@ _LOCK_RESPONSE = (
     sa.select(SurveyResponse.__table__.c.id)
     .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
     .with_for_update()
+)
+_STATUS = sa.select(SurveyResponse.__table__.c.status).where(
+    SurveyResponse.__table__.c.id == sa.bindparam("response_id")
+)
+_CODES = (
+    sa.update(SurveyResponse.__table__)
+    .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
+    .values(answer_codes=sa.bindparam("codes"))
 )
 _PROGRESS = (
     sa.update(SurveyResponse.__table__)
@@ -296,6 +304,13 @@ def save_page(
     result.next_page = page_index if revealed else (later[0] if later else None)
     furthest = max(response.furthest_page, (result.next_page or page_index) + 1)
     connection.execute(_PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now})
+    # A sent response changed (it stays editable while the survey is open): its codes follow
+    # in the same transaction. Status is read after this save's writes, which hold the row.
+    if connection.execute(_STATUS, {"response_id": response.id}).scalar() == (
+        ResponseStatus.SUBMITTED
+    ):
+        codes = encode(layout_of(survey.content), answers)
+        connection.execute(_CODES, {"response_id": response.id, "codes": codes})
     if isinstance(response, SurveyResponse):
         # Written above in one statement: keep the object in step without a second UPDATE.
         set_committed_value(response, "furthest_page", furthest)
@@ -384,11 +399,15 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
 
         session.add(MemberContact(member_id=member.id, kind=ContactKind.SURVEY_RESPONSE,
                                   reference_id=survey.id, at=now))  # fmt: skip
-    from surveys.results.tallies import record_submission
-
-    session.flush()
-    record_submission(session, survey, response)
+    refresh_answer_codes(session, survey, response)
     return True
+
+
+def refresh_answer_codes(session: Session, survey: Survey, response: SurveyResponse) -> None:
+    """Copy a sent response's answers into its answer codes (surveys.answer_codes), which the
+    results count. Whatever writes the answers of a sent response calls this, in its
+    transaction; page saves do the same on their own connection (save_page)."""
+    response.answer_codes = encode(layout_of(survey.content), answers_of(session, response))
 
 
 def _member_of(session: Session, response: SurveyResponse) -> Member | None:

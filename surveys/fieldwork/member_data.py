@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from panel.members.services.member_area import erasure_step, member_data_section
+from panel.members.services.member_area import (
+    equality_withdrawal_step,
+    erasure_step,
+    member_data_section,
+)
 from surveys.fieldwork.models import Answer, Invitation, SurveyResponse
 from surveys.models import Survey
 
@@ -43,6 +47,18 @@ def surveys_section(session, member):
         }  # fmt: skip
         for title, invited, response_id, status, submitted in rows
     ]
+
+
+@equality_withdrawal_step
+def forget_equality_on_responses(session, member) -> None:
+    # Copied when each response was sent, so results by sex or ethnicity could be shown; the
+    # consent they rested on is gone, so the copies go too (the answers themselves stay).
+    invitation_ids = sa.select(Invitation.id).where(Invitation.member_id == member.id)
+    session.execute(
+        sa.update(SurveyResponse)
+        .where(SurveyResponse.invitation_id.in_(invitation_ids))
+        .values(equality={})
+    )
 
 
 @erasure_step("survey_invitations")

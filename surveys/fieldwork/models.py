@@ -98,6 +98,8 @@ class SurveyResponse(Base):
     age_band: Mapped[str] = mapped_column(sa.String(20), default="")
     #: the member's equality answers at submit time (only those given with consent).
     equality: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: a sent response's answers packed for counting (surveys.answer_codes), written with them.
+    answer_codes: Mapped[str | None] = mapped_column(sa.Text)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from panel.auth.models import Role, StaffUser
 from panel.members.models import Member, MemberStatus
+from panel.members.reference import EQUALITY_FIELDS
 from panel.segments.models import ContactKind, MemberContact
 from surveys import content as doc
 from surveys.demo import _plan
+from surveys.fieldwork.answering import refresh_answer_codes
 from surveys.fieldwork.models import Answer, ResponseStatus, SurveyResponse
 from surveys.models import Survey
 from surveys.results.models import Decision, Outcome, Quote, ResultsPage
@@ -54,10 +56,16 @@ def _answer(session, survey, members, rng, opened, closed) -> None:
     span = (closed - opened).total_seconds()
     for member in members:
         at = opened + timedelta(seconds=rng.random() * span)
+        # What submitting copies from the member: place, age band, consented equality answers.
+        equality = {}
+        if member.equality is not None:
+            equality = {name: getattr(member.equality, name) for name in EQUALITY_FIELDS
+                        if getattr(member.equality, name)}  # fmt: skip
         response = SurveyResponse(
             survey_id=survey.id, status=ResponseStatus.SUBMITTED, started_at=at, updated_at=at,
             submitted_at=at, source="Personal invitation", place_id=member.place_id,
             neighbourhood_id=member.neighbourhood_id, age_band=member.age_band or "",
+            equality=equality,
         )  # fmt: skip
         session.add(response)
         session.flush()
@@ -70,6 +78,7 @@ def _answer(session, survey, members, rng, opened, closed) -> None:
         if rng.random() < 0.15:
             session.add(Answer(response_id=response.id, question_key="q3",
                                value=rng.choice(COMMENTS)))  # fmt: skip
+        refresh_answer_codes(session, survey, response)
         session.add(MemberContact(member_id=member.id, kind=ContactKind.SURVEY_RESPONSE,
                                   reference_id=survey.id, at=at))  # fmt: skip
 

@@ -108,37 +108,6 @@ class Quote(Base):
         return f"<Quote {self.id}>"
 
 
-class AnswerTally(Base):
-    """How many people gave each answer, by place, age band, sex and source: kept up to date at
-    submit time so the results pages read a few hundred rows, not millions of answers.
-
-    ``option`` "" counts the people who answered the question at all; ``question_key`` ""
-    counts respondents. Rebuilt from the answers whenever its respondent count disagrees."""
-
-    __tablename__ = "survey_answer_tallies"
-    __table_args__ = (
-        sa.UniqueConstraint(
-            "survey_id", "question_key", "option", "place_key", "age_band", "sex", "source",
-            name="uq_survey_answer_tallies_cell",
-        ),
-    )  # fmt: skip
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
-    question_key: Mapped[str] = mapped_column(sa.String(60))
-    option: Mapped[str] = mapped_column(sa.String(300))
-    #: the place's id, or 0 when not known (a key column cannot be null and stay unique).
-    place_key: Mapped[int] = mapped_column(default=0)
-    age_band: Mapped[str] = mapped_column(sa.String(20), default="")
-    #: the respondent's sex when given with consent (for weighting), else "".
-    sex: Mapped[str] = mapped_column(sa.String(20), default="")
-    source: Mapped[str] = mapped_column(sa.String(120), default="")
-    people: Mapped[int] = mapped_column(default=0)
-
-    def __repr__(self) -> str:
-        return f"<AnswerTally {self.question_key}={self.option!r}: {self.people}>"
-
-
 class Theme(Base):
     """A theme in the comments: suggested by the computer or made by staff; only confirmed
     themes go into reports."""

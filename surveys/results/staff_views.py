@@ -41,6 +41,16 @@ from surveys.results.page_data import filter_choices
 blueprint = Blueprint("results", __name__, url_prefix="/staff/surveys")
 
 
+@blueprint.app_errorhandler(figures.FiguresUnavailable)
+def figures_unavailable(error):
+    """Any page (staff, public, report, export) whose figures cannot be counted truthfully says
+    why instead of showing numbers that would be wrong."""
+    return render_template(
+        "errors/error.html", status=503, title="These figures cannot be shown now",
+        message=str(error),
+    ), 503  # fmt: skip
+
+
 def _survey(survey_id: int) -> Survey:
     return get_scoped_or_404(db.session, Survey, survey_id, current_user)
 

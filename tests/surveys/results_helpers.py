@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from panel.segments.models import ContactKind, MemberContact
 from surveys.fieldwork import invitations
+from surveys.fieldwork.answering import refresh_answer_codes
 from surveys.fieldwork.models import Answer, Invitation, ResponseStatus, SurveyResponse
 from tests.factories import make_member, place
 from tests.surveys.fieldwork_helpers import live_survey
@@ -68,6 +69,7 @@ def closed_survey(session, now, members: bool = True, **plan):
                 rows.append(Answer(response_id=response.id, question_key="q4",
                                    value="=HYPERLINK(\"http://evil.example\")"))  # fmt: skip
             session.add_all(rows)
+            refresh_answer_codes(session, survey, response)
     started = SurveyResponse(survey_id=survey.id, status=ResponseStatus.IN_PROGRESS,
                              place_id=place(session, "blackpool").id, started_at=now,
                              updated_at=now)  # fmt: skip

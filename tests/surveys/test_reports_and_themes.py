@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.auth.models import Role
+from surveys.fieldwork.answering import refresh_answer_codes
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.results import evidence, report, themes
 from surveys.results.models import ThemeCoding
@@ -48,6 +49,9 @@ def survey(session, now):
     session.execute(sa.delete(Answer).where(Answer.question_key == "q4"))
     for response_id, text in zip(responses, PARKING + BUSES, strict=False):
         session.add(Answer(response_id=response_id, question_key="q4", value=text))
+    session.flush()
+    for response_id in responses:
+        refresh_answer_codes(session, survey, session.get(SurveyResponse, response_id))
     session.commit()
     return survey
 

@@ -14,7 +14,7 @@ from mailer.models import OutboundEmail, SuppressionReason
 from mailer.suppression import lift_suppression, suppress
 from panel.members import reference
 from panel.members.models import ConsentKind, ConsentRecord, Member, MemberStatus
-from panel.members.services.joining import _record_consent
+from panel.members.services.joining import _record_consent, apply_equality
 
 
 def update_details(
@@ -204,11 +204,32 @@ def _erase_emails(session: Session, member: Member, now: datetime) -> None:
     )
 
 
+#: steps that remove copies of a member's equality answers when they withdraw their consent
+#: (survey responses keep a copy from the moment they were sent).
+EQUALITY_WITHDRAWAL_STEPS: list[Callable[[Session, Member], None]] = []
+
+
+def equality_withdrawal_step(function):
+    """Register a step run when a member withdraws consent to their equality answers."""
+    EQUALITY_WITHDRAWAL_STEPS.append(function)
+    return function
+
+
+def withdraw_equality(session: Session, member: Member, now: datetime, method: str) -> None:
+    """Delete the member's equality answers and every copy of them, at once (quality bar 16),
+    recording the withdrawal of consent."""
+    apply_equality(member, {}, False, now, method)
+    for step in EQUALITY_WITHDRAWAL_STEPS:
+        step(session, member)
+
+
 def erase_member(session: Session, member: Member, now: datetime, method: str) -> None:
     """Leave the panel: personal data removed at once; the address kept only as a hash so it is
     never emailed again; the row stays as an anonymous count of people who left."""
     if member.email:
         suppress(session, member.email, SuppressionReason.LEFT, now)
+    for step in EQUALITY_WITHDRAWAL_STEPS:
+        step(session, member)
     for step in ERASURE_STEPS:
         step(session, member, now)
     member.equality = None
