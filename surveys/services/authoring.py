@@ -47,9 +47,14 @@ class Plan:
     results_note: str = ""
 
 
-def visible_surveys(session: Session, user: StaffUser) -> list[Survey]:
-    """Every survey the user may see, newest first (place teams: their places' only)."""
+def visible_surveys(
+    session: Session, user: StaffUser, statuses: tuple[SurveyStatus, ...] | None = None
+) -> list[Survey]:
+    """Every survey the user may see, newest first (place teams: their places' only),
+    optionally only those in ``statuses``."""
     statement = sa.select(Survey).order_by(Survey.updated_at.desc(), Survey.id.desc())
+    if statuses is not None:
+        statement = statement.where(Survey.status.in_(statuses))
     if user.role is Role.PLACE:
         statement = scope_to_places(statement, user, Survey.place_id)
     return list(session.scalars(statement))
