@@ -237,7 +237,7 @@ class SourceForm(FlaskForm):
             Length(max=120, message="Name must be 120 characters or fewer"),
         ],
     )
-    place_id = SelectField("Place (optional)", coerce=int, choices=[], validators=[Optional()])
+    place_id = SelectField("Which place is it for", coerce=int, choices=[], validators=[Optional()])
 
 
 class NoteForm(FlaskForm):
