@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -20,6 +23,16 @@ from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+_SOURCE_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+def source_code(value) -> str:
+    """A recruitment link's code as it came in the address, or "" for anything that cannot be
+    one (a resident cannot correct a hidden field, so a bad one is simply not recorded)."""
+    value = value.strip() if isinstance(value, str) else ""
+    return value if _SOURCE_CODE.fullmatch(value) else ""
 
 
 def _postcode_check(form, field):
@@ -64,6 +77,9 @@ class YourDetailsForm(FlaskForm):
             _postcode_check,
         ],
     )
+    #: the recruitment link the resident arrived by: it travels in the page's address and this
+    #: field, so nothing is stored until they submit this step.
+    source = HiddenField(filters=[source_code])
 
 
 class WhereYouLiveForm(FlaskForm):
