@@ -204,9 +204,12 @@ class TrackingForm(FlaskForm):
 
 
 class LeaveForm(FlaskForm):
-    confirm = BooleanField(
-        "I understand my details will be deleted and I will leave the panel",
-        validators=[DataRequired("Tick the box to confirm you want to leave")],
+    # A question with two answers rather than a tick box, so that "No" is an answer that keeps
+    # the member, and only the exact answer "yes" ever erases anyone.
+    leave = RadioField(
+        "Do you want to leave the panel and have your details deleted?",
+        choices=[("yes", "Yes, leave the panel"), ("no", "No, stay on the panel")],
+        validators=[InputRequired("Choose yes to leave the panel, or no to stay")],
     )
 
 
