@@ -17,6 +17,9 @@ from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
 
 MAX_PAGES = 40
 MAX_QUESTIONS = 200
+#: the survey's title, and each text of its plan (the plan form has the same limits).
+TITLE_MAX = 200
+PLAN_TEXT_MAX = 5000
 KEY_MAX = 60
 PAGE_TITLE_MAX = 150
 TEXT_MAX = 500
@@ -39,6 +42,7 @@ _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: everything str.splitlines() splits on: one-line texts (answers are typed one per line).
 _LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_OPTION = re.compile(r"\.options\[(\d+)\]$")
 #: a question's attribute -> the builder's form field showing it.
 _FORM_FIELDS = {
     "key": "text",
@@ -76,6 +80,12 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
+    @property
+    def for_field(self) -> str:
+        """The message as shown next to its form field, naming the answer it is about."""
+        item = _OPTION.search(self.where)
+        return f"Answer {int(item.group(1)) + 1}: {self.message}" if item else self.message
+
 
 @dataclass
 class _Report:
@@ -102,8 +112,14 @@ def type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, float):
-        return "a number with a fraction" if value == value else "not a number"
+        return "a number with a fraction" if abs(value) < float("inf") else "an endless number"
     return _TYPE_WORDS.get(type(value), type(value).__name__)
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """Someone's text as it may appear in a message: short, and with nothing unprintable."""
+    shown = _CONTROL.sub("\ufffd", _LINE_BREAK.sub(" ", value[:limit]))
+    return shown + ("…" if len(value) > limit else "")
 
 
 def text_problem(value: str, maximum: int, *, one_line: bool, what: str) -> str | None:
@@ -198,8 +214,9 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
                    else f"Expected text, got {type_name(key)}", label, None, "key")  # fmt: skip
         key = None
     elif not _KEY.fullmatch(key) or len(key) > KEY_MAX:
+        # Told against the key as written, so the builder puts it with the question saved.
         report.add(f"{where}.key", f"A question key is letters, digits and _, starting with a "
-                   f"letter, up to {KEY_MAX} characters", label, None, "key")  # fmt: skip
+                   f"letter, up to {KEY_MAX} characters", label, key, "key")  # fmt: skip
         key = None
     elif key in order:
         report.add(f"{where}.key", f"The key '{key}' is used by an earlier question too", label,
@@ -215,7 +232,7 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
     if qtype is None and raw.get("type") is None:
         report.add(f"{where}.type", "'type' is missing", label, key, "type")
     elif qtype is not None and qtype not in QUESTION_TYPES:
-        report.add(f"{where}.type", f"'{qtype[:40]}' is not a type of question: use one of "
+        report.add(f"{where}.type", f"'{quoted(qtype, 40)}' is not a type of question: use one of "
                    f"{', '.join(QUESTION_TYPES)}", label, key, "type")  # fmt: skip
         qtype = None
     question = {
@@ -236,8 +253,8 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
     }
     _by_type(report, question, where, label)
     if question["block"] is not None and question["block"] != EQUALITY_BLOCK:
-        report.add(f"{where}.block", f"'{question['block'][:40]}' is not a block of questions",
-                   label, key, "block")  # fmt: skip
+        block = quoted(question["block"], 40)
+        report.add(f"{where}.block", f"'{block}' is not a block of questions", label, key, "block")
     return question
 
 
@@ -267,7 +284,7 @@ def _options(report, raw, where, label, key) -> list[str]:
         problem = "An answer cannot be empty" if not option else text_problem(
             option, OPTION_MAX, one_line=True, what="answer")  # fmt: skip
         if problem is None and option in options:
-            problem = f"“{option[:60]}” is given twice"
+            problem = f"“{quoted(option)}” is given twice"
         if problem:
             report.add(place, problem, label, key, "options")
         else:
@@ -348,7 +365,7 @@ def _conditions(report: _Report, pages: list[dict], pages_raw: list, order: dict
             target = page["show_if"]["question"]
             if target and (target not in order or order[target][1] >= p):
                 report.add(f"pages[{p}].show_if.question", "A page can only depend on a "
-                           f"question on an earlier page: '{target[:60]}' is not on one",
+                           f"question on an earlier page: '{quoted(target)}' is not on one",
                            f"Page {p + 1}")  # fmt: skip
             else:
                 _answers_exist(report, page["show_if"], questions, f"pages[{p}]",
@@ -361,11 +378,11 @@ def _conditions(report: _Report, pages: list[dict], pages_raw: list, order: dict
             label = f"Question {q['key']}" if q["key"] else f"Page {p + 1}, question {i + 1}"
             if target not in order:
                 report.add(f"{where}.show_if.question", "Choose an earlier question for 'show "
-                           f"only if': there is no question '{target[:60]}'", label,
+                           f"only if': there is no question '{quoted(target)}'", label,
                            q["key"] or None, "show_if")  # fmt: skip
             elif order[target][0] >= own:
                 report.add(f"{where}.show_if.question", "Choose an earlier question for 'show "
-                           f"only if': '{target}' comes after this one", label,
+                           f"only if': '{quoted(target)}' comes after this one", label,
                            q["key"] or None, "show_if")  # fmt: skip
             else:
                 _answers_exist(report, q["show_if"], questions, where, label, q["key"] or None)
@@ -378,6 +395,6 @@ def _answers_exist(report, condition: dict, questions: dict, where, label, key) 
         return
     for v, value in enumerate(condition["equals"]):
         if value not in target["options"]:
-            report.add(f"{where}.show_if.equals[{v}]", f"“{value[:60]}” is not one of the "
-                       f"answers to '{condition['question']}'", label, key,
+            report.add(f"{where}.show_if.equals[{v}]", f"“{quoted(value)}” is not one of the "
+                       f"answers to '{quoted(condition['question'])}'", label, key,
                        "show_if_values")  # fmt: skip

@@ -37,12 +37,14 @@ class AuthoringError(ValueError):
 
 def _refused(problems: list[validation.Problem], key: str | None) -> AuthoringError:
     """The error for content the rules refuse: the saved question's problems go next to its
-    fields; any elsewhere in the survey say where they are."""
-    shown = [
-        (p.field, p.message) if key is not None and p.question_key == key
-        else (None, f"{p.label}: {p.message}")
-        for p in problems
-    ]  # fmt: skip
+    fields (all of a field's in one message); any elsewhere in the survey say where they are."""
+    by_field: dict[str | None, list[str]] = {}
+    for p in problems:
+        if key is not None and p.question_key == key:
+            by_field.setdefault(p.field, []).append(p.for_field)
+        else:
+            by_field.setdefault(None, []).append(f"{p.label}: {p.message}")
+    shown = [(field, "; ".join(messages)) for field, messages in by_field.items()]
     return AuthoringError(shown[0][1], shown[0][0], shown)
 
 

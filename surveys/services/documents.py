@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 from surveys.guidance.spec import FORMAT_NAME, FORMAT_VERSION, SurveyFormatError
 from surveys.models import InvolvementLevel, Survey
-from surveys.validation import Problem, read_content, text_problem, type_name
+from surveys.validation import (
+    PLAN_TEXT_MAX,
+    TITLE_MAX,
+    Problem,
+    read_content,
+    text_problem,
+    type_name,
+)
 
 ZONE = ZoneInfo("Europe/London")
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -73,9 +80,8 @@ class ImportedSurvey:
     content: dict
 
 
-#: the plan's texts an import keeps, and how long each may be (as on the plan form).
-PLAN_TEXTS = {"purpose": 5000, "decision": 5000, "already_known": 5000,
-              "equality_considerations": 5000}  # fmt: skip
+#: the plan's texts an import keeps (each up to PLAN_TEXT_MAX, as on the plan form).
+PLAN_TEXTS = ("purpose", "decision", "already_known", "equality_considerations")
 
 
 class _NotANumber(ValueError):
@@ -129,7 +135,7 @@ def read_document(data: Any) -> ImportedSurvey:
         problems.append(Problem("title", "The survey has no title" if isinstance(title, str)
                                 else f"'title' {found}"))  # fmt: skip
         title = ""
-    elif problem := text_problem(title.strip(), 200, one_line=True, what="title"):
+    elif problem := text_problem(title.strip(), TITLE_MAX, one_line=True, what="title"):
         problems.append(Problem("title", problem))
     plan, plan_problems = _plan(data.get("plan"))
     content, content_problems = read_content(data)
@@ -148,11 +154,11 @@ def _plan(raw: Any) -> tuple[dict, list[Problem]]:
     plan: dict = {"involvement": InvolvementLevel.LISTEN, "anonymous": True,
                   "formal_consultation": False}  # fmt: skip
     problems = []
-    for name, maximum in PLAN_TEXTS.items():
+    for name in PLAN_TEXTS:
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             problems.append(Problem(f"plan.{name}", f"Expected text, got {type_name(value)}"))
-        elif problem := text_problem((value or "").strip(), maximum, one_line=False,
+        elif problem := text_problem((value or "").strip(), PLAN_TEXT_MAX, one_line=False,
                                      what=name.replace("_", " ")):  # fmt: skip
             problems.append(Problem(f"plan.{name}", problem))
         plan[name] = (value or "").strip() if isinstance(value, str) else ""
