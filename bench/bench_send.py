@@ -81,6 +81,7 @@ def make_bulletin() -> int:
     from mailer.bulletins.services import compose
     from mailer.bulletins.services.schedule import schedule_bulletin
     from panel.auth.models import Role, StaffUser
+    from surveys.models import Survey, SurveyStatus
 
     now = datetime.now(UTC)
     user = StaffUser(email=f"bench{time.time_ns()}@example.nhs.uk", name="Bench", role=Role.COMMS)
@@ -89,12 +90,16 @@ def make_bulletin() -> int:
     bulletin = compose.create_bulletin(db.session, user, "Panel news", None, now)
     compose.update_bulletin(bulletin, "Panel news", "Hello and **welcome**.\n\n" * 20, now)
     for kind in (ItemKind.NEWS, ItemKind.RESULT, ItemKind.EVENT):
-        compose.save_item(db.session, bulletin, None, kind=kind, title=f"A {kind} story",
+        compose.save_item(db.session, user, bulletin, None, kind=kind, title=f"A {kind} story",
                           body="Some *text* with [a useful link](https://example.nhs.uk).\n" * 8,
                           link_url="", link_text="", survey_id=None)  # fmt: skip
-    compose.save_item(db.session, bulletin, None, kind=ItemKind.SURVEY, title="Maternity survey",
-                      body="Ten minutes.", link_url="https://panel.example.nhs.uk/s/{token}",
-                      link_text="Take the maternity survey", survey_id=3)  # fmt: skip
+    survey = Survey(title="Maternity survey", status=SurveyStatus.APPROVED, content={"pages": []})
+    db.session.add(survey)
+    db.session.flush()
+    compose.save_item(db.session, user, bulletin, None, kind=ItemKind.SURVEY,
+                      title="Maternity survey", body="Ten minutes.",
+                      link_url="https://panel.example.nhs.uk/s/{token}",
+                      link_text="Take the maternity survey", survey_id=survey.id)  # fmt: skip
     schedule_bulletin(db.session, bulletin, user, now - timedelta(seconds=1), now)
     db.session.commit()
     return bulletin.id

@@ -88,8 +88,8 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     accounts = create_demo_staff(session, now)
     create_demo_members(session, now)
     create_demo_segments(session, now)
+    create_demo_surveys(session, now)
     create_demo_bulletins(session, now)
     create_demo_tracking(session, now)
-    create_demo_surveys(session, now)
     create_demo_results(session, now)
     return accounts

@@ -1,5 +1,6 @@
 """A survey's pages and questions as a plain document (the export format's "pages"): pure
-functions that change a copy and return it, so services stay small and this is easy to test."""
+functions that change a copy and return it, so services stay small and this is easy to test.
+Whether the result may be kept is for surveys.validation, which every change goes through."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
 #: the balanced five-point scale a rating question gets when no options are given.
 DEFAULT_SCALE = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
 DONT_KNOW = "Don't know"
-MAX_QUESTIONS = 200
-MAX_PAGES = 40
 TYPE_LABELS = {
     "single_choice": "One answer from a list",
     "multiple_choice": "Several answers from a list",
@@ -101,8 +100,6 @@ def question(
 
 def add_page(content: dict, title: str) -> dict:
     changed = copy.deepcopy(content)
-    if len(changed["pages"]) >= MAX_PAGES:
-        raise ContentError(f"A survey can have at most {MAX_PAGES} pages")
     changed["pages"].append({"title": title.strip(), "show_if": None, "questions": []})
     return changed
 
@@ -111,10 +108,6 @@ def change_page(content: dict, page_index: int, title: str, show_if: dict | None
     """A page's title, and the earlier answer it is shown for (None: always shown)."""
     changed = copy.deepcopy(content)
     page = _page(changed, page_index)
-    if show_if is not None:
-        earlier = {q["key"] for p in changed["pages"][:page_index] for q in p["questions"]}
-        if show_if["question"] not in earlier:
-            raise ContentError("A page can only depend on a question on an earlier page")
     page["title"], page["show_if"] = title.strip(), show_if
     return changed
 
@@ -123,8 +116,6 @@ def delete_page(content: dict, page_index: int) -> dict:
     changed = copy.deepcopy(content)
     if _page(changed, page_index)["questions"]:
         raise ContentError("Move or delete this page's questions first")
-    if len(changed["pages"]) == 1:
-        raise ContentError("A survey needs at least one page")
     del changed["pages"][page_index]
     return changed
 
@@ -141,8 +132,6 @@ def put_question(content: dict, page_index: int, new: dict) -> dict:
     try:
         p, i = find(changed, new["key"])
     except ContentError:
-        if len(questions(changed)) >= MAX_QUESTIONS:
-            raise ContentError(f"A survey can have at most {MAX_QUESTIONS} questions") from None
         _page(changed, page_index)["questions"].append(new)
     else:
         changed["pages"][p]["questions"][i] = new
@@ -170,8 +159,6 @@ def move_question(content: dict, key: str, direction: int) -> dict:
 def duplicate_question(content: dict, key: str) -> tuple[dict, str]:
     changed = copy.deepcopy(content)
     p, i = find(changed, key)
-    if len(questions(changed)) >= MAX_QUESTIONS:
-        raise ContentError(f"A survey can have at most {MAX_QUESTIONS} questions")
     twin = copy.deepcopy(changed["pages"][p]["questions"][i])
     twin["key"] = new_key(changed)
     twin["block"] = None
@@ -187,6 +174,16 @@ def delete_question(content: dict, key: str) -> dict:
     for item in [*changed["pages"], *questions(changed)]:
         if (item.get("show_if") or {}).get("question") == key:
             item["show_if"] = None
+    return changed
+
+
+def rename_answers(content: dict, key: str, renames: dict[str, str]) -> dict:
+    """Every "show only if" on question ``key`` follows its answers' new wording."""
+    changed = copy.deepcopy(content)
+    for item in [*changed["pages"], *questions(changed)]:
+        condition = item.get("show_if")
+        if condition and condition.get("question") == key:
+            condition["equals"] = [renames.get(value, value) for value in condition["equals"]]
     return changed
 
 

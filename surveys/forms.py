@@ -18,8 +18,18 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from panel.forms_common import PanelForm, strip_whitespace
 from surveys.content import TYPE_LABELS
 from surveys.models import AudienceKind, InvolvementLevel
+from surveys.validation import (
+    ANSWER_LIMIT_MAX,
+    NOTE_MAX,
+    PAGE_TITLE_MAX,
+    PLAN_TEXT_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 
-LONG = 5000
+# The limits are the content rules' own (surveys.validation), so the form never accepts what
+# the service refuses; the service checks again whatever the form let through.
+LONG = PLAN_TEXT_MAX
 
 
 class DayField(DateField):
@@ -50,7 +60,7 @@ class PlanForm(PanelForm):
     title = StringField(
         "Survey title",
         filters=[strip_whitespace],
-        validators=[InputRequired("Enter a title"), Length(max=200)],
+        validators=[InputRequired("Enter a title"), Length(max=TITLE_MAX)],
     )
     place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)
     purpose = TextAreaField(
@@ -125,15 +135,15 @@ class QuestionForm(PanelForm):
     text = TextAreaField(
         "Question",
         filters=[strip_whitespace],
-        validators=[InputRequired("Enter the question"), Length(max=500)],
+        validators=[InputRequired("Enter the question"), Length(max=TEXT_MAX)],
     )
     help_text = TextAreaField("Help text (optional)", filters=[strip_whitespace],
-                              validators=[Length(max=1000)])  # fmt: skip
+                              validators=[Length(max=NOTE_MAX)])  # fmt: skip
     why_we_ask = TextAreaField(
         "Why we ask this",
         description="How the answer will be used. Shown to reviewers; it keeps surveys minimal.",
         filters=[strip_whitespace],
-        validators=[Length(max=1000)],
+        validators=[Length(max=NOTE_MAX)],
     )
     required = BooleanField("People must answer this question")
     options = TextAreaField(
@@ -146,7 +156,10 @@ class QuestionForm(PanelForm):
     comment_box = BooleanField("Add a comment box under the answers")
     max_length = IntegerField(
         "Longest answer allowed (characters, or the highest number)",
-        validators=[Optional(), NumberRange(min=1, max=100000, message="Enter 1 to 100,000")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=ANSWER_LIMIT_MAX, message=f"Enter 1 to {ANSWER_LIMIT_MAX:,}"),
+        ],
     )
     show_if_key = SelectField("Show this question only if", validate_choice=True)
     show_if_values = StringField(
@@ -157,12 +170,14 @@ class QuestionForm(PanelForm):
     ig_justification = TextAreaField(
         "Information governance justification (only if you ask for personal details)",
         filters=[strip_whitespace],
-        validators=[Length(max=1000)],
+        validators=[Length(max=NOTE_MAX)],
     )
 
 
 class PageForm(PanelForm):
-    title = StringField("Page title", filters=[strip_whitespace], validators=[Length(max=150)])
+    title = StringField(
+        "Page title", filters=[strip_whitespace], validators=[Length(max=PAGE_TITLE_MAX)]
+    )
 
 
 class OverrideForm(PanelForm):
@@ -194,7 +209,7 @@ class TypoForm(PanelForm):
     text = TextAreaField(
         "Question",
         filters=[strip_whitespace],
-        validators=[InputRequired("Enter the question"), Length(max=500)],
+        validators=[InputRequired("Enter the question"), Length(max=TEXT_MAX)],
     )
     options = TextAreaField("Answers (one per line)", validators=[Length(max=5000)])
     note = StringField(

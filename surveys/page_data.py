@@ -132,24 +132,12 @@ def fill_question_form(form: QuestionForm, question: dict) -> None:
     form.ig_justification.data = question["ig_justification"]
 
 
-def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict | None:
-    """The question, or None with a message next to the field that needs it."""
+def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict:
+    """The question as typed; whether it may be kept is for the service (surveys.validation)."""
     options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
-    if form.type.data in ("single_choice", "multiple_choice") and len(options) < 2:
-        form.options.errors = [*form.options.errors, "Give at least two answers, one per line"]
-        return None
-    if len(options) > 50 or any(len(o) > 200 for o in options):
-        form.options.errors = [*form.options.errors, "Up to 50 answers of 200 characters each"]
-        return None
     show_if = None
     if form.show_if_key.data:
         values = [v.strip() for v in (form.show_if_values.data or "").split("|") if v.strip()]
-        if not values:
-            form.show_if_values.errors = [
-                *form.show_if_values.errors,
-                "Give the answer (or answers) that show this question",
-            ]
-            return None
         show_if = {"question": form.show_if_key.data, "equals": values}
     return doc.question(
         key,

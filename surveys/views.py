@@ -38,7 +38,7 @@ from surveys.forms import (
 from surveys.guidance.spec import SurveyFormatError
 from surveys.models import Survey, SurveySnapshot
 from surveys.services import authoring, elections, lifecycle, similar
-from surveys.services.documents import export_document, parse_import
+from surveys.services.documents import SurveyFileProblems, export_document, parse_import
 
 blueprint = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
 AUTHORS = tuple(MEMBER_DATA_ROLES)
@@ -121,14 +121,14 @@ def _question_page(survey: Survey, page_index: int, key: str | None, question: d
     elif form.validate_on_submit():
         new_key = key or authoring.new_question_key(survey)
         built = page_data.question_from_form(form, new_key, (question or {}).get("block"))
-        if built is not None:
-            try:
-                authoring.save_question(survey, page_index, built, utcnow())
-            except authoring.AuthoringError as error:
-                getattr(form, error.field or "text").errors.append(str(error))
-            else:
-                db.session.commit()
-                return _to_survey(survey, f"question-{new_key}")
+        try:
+            authoring.save_question(survey, page_index, built, utcnow())
+        except authoring.AuthoringError as error:
+            for field, message in error.problems:
+                getattr(form, field or "text").errors.append(message)
+        else:
+            db.session.commit()
+            return _to_survey(survey, f"question-{new_key}")
     text = form.text.data or (question or {}).get("text", "")
     return render_template(
         "surveys/question.html",
@@ -356,6 +356,7 @@ def snapshot(survey_id: int, version: int):
 def import_survey():
     form = ImportForm()
     form.place_id.choices = page_data.owner_choices(current_user)
+    problems = []
     if form.validate_on_submit():
         upload = request.files.get("file")
         try:
@@ -365,6 +366,11 @@ def import_survey():
             survey = authoring.import_survey(
                 db.session, current_user, document, form.place_id.data or None, utcnow()
             )
+        except SurveyFileProblems as error:
+            db.session.rollback()
+            problems = error.problems
+            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+            form.file.errors = [f"The file cannot be imported: {count}, each listed below"]
         except SurveyFormatError as error:
             db.session.rollback()
             form.file.errors = [f"The file cannot be imported: {error.reason}"]
@@ -374,7 +380,7 @@ def import_survey():
         else:
             db.session.commit()
             return _to_survey(survey)
-    return render_template("surveys/import.html", form=form)
+    return render_template("surveys/import.html", form=form, problems=problems)
 
 
 @blueprint.route("/election-dates", methods=["GET", "POST"])

@@ -21,9 +21,9 @@ from mailer.bulletins.services.send import freeze_content
 from panel.auth.models import Role, StaffUser
 
 
-def _item(session, bulletin, kind, title, body, link_url="", link_text="", survey_id=None):
+def _item(session, user, bulletin, kind, title, body, link_url="", link_text="", survey_id=None):
     compose.save_item(
-        session, bulletin, None, kind=kind, title=title, body=body,
+        session, user, bulletin, None, kind=kind, title=title, body=body,
         link_url=link_url, link_text=link_text, survey_id=survey_id,
     )  # fmt: skip
 
@@ -39,9 +39,9 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
     compose.update_bulletin(
         sent, sent.title, "Thank you to everyone who took part in our autumn surveys.", sent_at
     )
-    _item(session, sent, ItemKind.RESULT, "You said, we did: GP appointments",
+    _item(session, comms, sent, ItemKind.RESULT, "You said, we did: GP appointments",
           "You told us booking was hard: **three practices** now book online.")  # fmt: skip
-    _item(session, sent, ItemKind.EVENT, "Drop-in at Lancaster library",
+    _item(session, comms, sent, ItemKind.EVENT, "Drop-in at Lancaster library",
           "Come and meet the engagement team on 2 December, 10am to 1pm.")  # fmt: skip
     sent.scheduled_by_id = comms.id
     sent.send_at = sent.started_at = sent_at
@@ -76,9 +76,13 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
     compose.update_bulletin(
         draft, draft.title, "Our winter edition: have your say on maternity care.", now
     )
-    _item(session, draft, ItemKind.SURVEY, "Tell us about maternity care",
-          "The survey takes about ten minutes.", "https://panel.example.nhs.uk/s/{token}",
-          "Take the maternity survey", 1)  # fmt: skip
-    _item(session, draft, ItemKind.OPPORTUNITY, "Join our patient reference group",
+    # The demo surveys are made first, so the live maternity survey can be chosen.
+    maternity = [sid for sid, title in compose.invitable_surveys(session, comms)
+                 if title.startswith("Maternity")]  # fmt: skip
+    if maternity:
+        _item(session, comms, draft, ItemKind.SURVEY, "Tell us about maternity care",
+              "The survey takes about ten minutes.", "https://panel.example.nhs.uk/s/{token}",
+              "Take the maternity survey", maternity[0])  # fmt: skip
+    _item(session, comms, draft, ItemKind.OPPORTUNITY, "Join our patient reference group",
           "We are looking for people in South Cumbria to join a monthly group.")  # fmt: skip
     session.flush()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -21,6 +20,15 @@ MARKDOWN_HINT = (
     'Link text should say where the link goes, not "click here".'
 )
 KIND_CHOICES = [(kind.value, kind.label) for kind in ItemKind]
+
+
+def _survey_number(value) -> int:
+    """A posted survey id; anything that is not one is "no survey" (the service then says what
+    is missing), so a tampered value is a message next to the field, never a crash."""
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 class NewBulletinForm(PanelForm):
@@ -58,16 +66,15 @@ class ItemForm(PanelForm):
     link_text = StringField(
         "Link text", filters=[strip_whitespace], validators=[Optional(), Length(max=120)]
     )
-    survey_id = IntegerField("Survey number (survey invitations only)", validators=[Optional()])
+    # The choices are the surveys the user may invite people to (set by the view); the service
+    # refuses any other id, so the list is not what keeps a tampered form out.
+    survey_id = SelectField(
+        "Survey (survey invitations only)", coerce=_survey_number, validate_choice=False
+    )
 
 
 class ContributionForm(ItemForm):
-    kind = RadioField(
-        "Type of item",
-        choices=[c for c in KIND_CHOICES if c[0] != ItemKind.SURVEY.value],
-        default=ItemKind.NEWS.value,
-    )
-    survey_id = None
+    """An item any staff member suggests for the communications team to review."""
 
 
 class ReviewForm(ItemForm):

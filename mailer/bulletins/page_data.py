@@ -22,6 +22,12 @@ from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.members.views_support import place_choices
 
 
+def with_survey_choices(form, session: Session, user: StaffUser):
+    """The item form offering only the surveys ``user`` may invite people to."""
+    form.survey_id.choices = [(0, "No survey")] + compose.invitable_surveys(session, user)
+    return form
+
+
 def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
     if user.role is Role.PLACE:
         return [(p.id, f"Members in {p.name}") for p in user.places]
@@ -155,6 +161,7 @@ def apply_review(session: Session, user: StaffUser, item, form, now: datetime):
     try:
         compose.save_item(
             session,
+            user,
             None,
             item,
             kind=ItemKind(form.kind.data),
@@ -162,7 +169,7 @@ def apply_review(session: Session, user: StaffUser, item, form, now: datetime):
             body=form.body.data or "",
             link_url=form.link_url.data or "",
             link_text=form.link_text.data or "",
-            survey_id=form.survey_id.data,
+            survey_id=form.survey_id.data or None,
         )
         bulletin = session.get(Bulletin, form.bulletin_id.data) if form.bulletin_id.data else None
         contributions.review_contribution(

@@ -108,11 +108,12 @@ def edit(bulletin_id: int):
 
 
 def _save_item(bulletin: Bulletin, item: BulletinItem | None):
-    form = ItemForm(obj=item)
+    form = page_data.with_survey_choices(ItemForm(obj=item), db.session, current_user)
     if form.validate_on_submit():
         try:
             compose.save_item(
                 db.session,
+                current_user,
                 bulletin,
                 item,
                 kind=ItemKind(form.kind.data),
@@ -120,7 +121,7 @@ def _save_item(bulletin: Bulletin, item: BulletinItem | None):
                 body=form.body.data or "",
                 link_url=form.link_url.data or "",
                 link_text=form.link_text.data or "",
-                survey_id=form.survey_id.data,
+                survey_id=form.survey_id.data or None,
             )
         except compose.ComposeError as error:
             getattr(form, error.field).errors.append(str(error))
@@ -252,7 +253,7 @@ def control(bulletin_id: int):
 @blueprint.route("/contributions", methods=["GET", "POST"])
 @staff_required(*ALL_STAFF)
 def contribute():
-    form = ContributionForm()
+    form = page_data.with_survey_choices(ContributionForm(), db.session, current_user)
     if form.validate_on_submit():
         try:
             contributions.submit_contribution(
@@ -263,6 +264,7 @@ def contribute():
                 body=form.body.data or "",
                 link_url=form.link_url.data or "",
                 link_text=form.link_text.data or "",
+                survey_id=form.survey_id.data or None,
                 now=utcnow(),
             )
         except compose.ComposeError as error:
@@ -288,7 +290,7 @@ def review(item_id: int):
     item = db.session.get(BulletinItem, item_id)
     if item is None or item.contribution_status is None:
         abort(404)
-    form = ReviewForm(obj=item)
+    form = page_data.with_survey_choices(ReviewForm(obj=item), db.session, current_user)
     form.bulletin_id.choices = page_data.open_bulletin_choices(db.session, current_user)
     if form.validate_on_submit():
         error = page_data.apply_review(db.session, current_user, item, form, utcnow())

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -19,6 +22,16 @@ from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+_SOURCE_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+def source_code(value) -> str:
+    """A recruitment link's code as it came in the address, or "" for anything that cannot be
+    one (a resident cannot correct a hidden field, so a bad one is simply not recorded)."""
+    value = value.strip() if isinstance(value, str) else ""
+    return value if _SOURCE_CODE.fullmatch(value) else ""
 
 
 def _postcode_check(form, field):
@@ -63,6 +76,9 @@ class YourDetailsForm(PanelForm):
             _postcode_check,
         ],
     )
+    #: the recruitment link the resident arrived by: it travels in the page's address and this
+    #: field, so nothing is stored until they submit this step.
+    source = HiddenField(filters=[source_code])
 
 
 class WhereYouLiveForm(PanelForm):
@@ -187,9 +203,12 @@ class TrackingForm(PanelForm):
 
 
 class LeaveForm(PanelForm):
-    confirm = BooleanField(
-        "I understand my details will be deleted and I will leave the panel",
-        validators=[DataRequired("Tick the box to confirm you want to leave")],
+    # A question with two answers rather than a tick box, so that "No" is an answer that keeps
+    # the member, and only the exact answer "yes" ever erases anyone.
+    leave = RadioField(
+        "Do you want to leave the panel and have your details deleted?",
+        choices=[("yes", "Yes, leave the panel"), ("no", "No, stay on the panel")],
+        validators=[InputRequired("Choose yes to leave the panel, or no to stay")],
     )
 
 
@@ -236,7 +255,7 @@ class SourceForm(PanelForm):
             Length(max=120, message="Name must be 120 characters or fewer"),
         ],
     )
-    place_id = SelectField("Place (optional)", coerce=int, choices=[], validators=[Optional()])
+    place_id = SelectField("Which place is it for", coerce=int, choices=[], validators=[Optional()])
 
 
 class NoteForm(PanelForm):

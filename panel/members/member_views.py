@@ -223,6 +223,9 @@ def your_data_json():
 def leave():
     form = LeaveForm()
     if form.validate_on_submit():
+        if form.leave.data != "yes":
+            flash("You are still on the panel: nothing has changed", "info")
+            return redirect(url_for("member_area.home"))
         member_area.erase_member(db.session, g.member, utcnow(), "member area")
         db.session.commit()
         session.clear()

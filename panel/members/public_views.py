@@ -15,6 +15,7 @@ from panel.members.forms import (
     WhereYouLiveForm,
     YourDetailsForm,
     equality_form_errors,
+    source_code,
 )
 from panel.members.models import Member
 from panel.members.services import joining, member_area
@@ -46,7 +47,7 @@ def _require_draft(*needed: str):
     """The draft, if the earlier steps were done; otherwise the first step to do."""
     draft = _draft()
     if draft is None:
-        return None, redirect(url_for("join.start"))
+        return None, redirect(url_for("join.your_details"))
     for key, step in (
         ("email", "join.your_details"),
         ("place_id", "join.where_you_live"),
@@ -60,30 +61,32 @@ def _require_draft(*needed: str):
 
 @blueprint.get("/join")
 def start():
-    source = request.args.get("source", "")[:24]
-    if source or _draft() is None:
-        token, _ = joining.start_draft(db.session, utcnow(), source or None)
-        db.session.commit()
-        session[DRAFT_KEY] = token
-    return render_template("panel/join/start.html")
+    """The first page. Like every GET of the join pages it stores nothing: a recruitment
+    link's code travels on in the "Start now" link until the resident submits a step."""
+    return render_template("panel/join/start.html", source=source_code(request.args.get("source")))
 
 
 @blueprint.route("/join/your-details", methods=["GET", "POST"])
 def your_details():
     draft = _draft()
-    if draft is None:
-        token, draft = joining.start_draft(db.session, utcnow())
-        db.session.commit()
-        session[DRAFT_KEY] = token
-    form = YourDetailsForm(data=draft.answers)
+    form = YourDetailsForm(data=draft.answers if draft else {})
+    if request.method == "GET":
+        form.source.data = source_code(request.args.get("source"))
     if form.validate_on_submit():
+        now = utcnow()
+        if draft is None:
+            # The first step submitted: only now is anything kept about this resident.
+            token, draft = joining.start_draft(db.session, now)
+            session[DRAFT_KEY] = token
         changed_postcode = draft.answers.get("postcode") != form.postcode.data
         answers = {
             k: getattr(form, k).data for k in ("first_name", "last_name", "email", "postcode")
         }
         if changed_postcode:
             answers["place_id_suggested"] = None
-        joining.save_answers(draft, answers, utcnow())
+        if form.source.data:
+            answers["source_code"] = form.source.data
+        joining.save_answers(draft, answers, now)
         db.session.commit()
         return redirect(url_for("join.where_you_live"))
     return render_template("panel/join/your_details.html", form=form, step=1)

@@ -39,7 +39,7 @@ def _filter_form() -> tuple[DirectoryFilterForm, directory.DirectoryFilters]:
     form.place_id.choices = [(0, "All places")] + place_choices()
     form.neighbourhood_id.choices = [(0, "All neighbourhoods")] + neighbourhood_choices(None)[1:]
     form.source_id.choices = [(0, "All sources")] + [
-        (s.id, s.name) for s in sources.list_sources(db.session)
+        (s.id, s.name) for s in sources.visible_sources(db.session, current_user)
     ]
     filters = directory.DirectoryFilters()
     if form.validate():
@@ -131,7 +131,7 @@ def export():
 def import_upload():
     form = ImportForm()
     form.source_id.choices = [(0, "None")] + [
-        (s.id, s.name) for s in sources.list_sources(db.session)
+        (s.id, s.name) for s in sources.visible_sources(db.session, current_user)
     ]
     if form.validate_on_submit():
         upload = form.file.data
@@ -185,14 +185,14 @@ def import_preview(import_id: int):
 @staff_required(*MEMBER_DATA_ROLES)
 def sources_index():
     form = SourceForm()
-    form.place_id.choices = [(0, "All places")] + place_choices()
+    form.place_id.choices = [(0, "The whole ICB (every place)")] + place_choices()
     if current_user.role is Role.COMMS and form.validate_on_submit():
         try:
             source = sources.create_source(
-                db.session, current_user, form.name.data, form.place_id.data, utcnow()
+                db.session, current_user, form.name.data, form.place_id.data or None, utcnow()
             )
         except sources.SourceError as error:
-            form.name.errors.append(str(error))
+            getattr(form, error.field).errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("members.source_detail", source_id=source.id))
@@ -201,7 +201,7 @@ def sources_index():
     return render_template(
         "panel/members/sources.html",
         form=form,
-        sources=sources.list_sources(db.session),
+        sources=sources.visible_sources(db.session, current_user),
         dashboard=sources.recruitment_dashboard(db.session, current_user),
     )
 
@@ -209,9 +209,7 @@ def sources_index():
 @blueprint.get("/sources/<int:source_id>")
 @staff_required(*MEMBER_DATA_ROLES)
 def source_detail(source_id: int):
-    from panel.members.models import RecruitmentSource
-
-    source = db.session.get(RecruitmentSource, source_id) or abort(404)
+    source = sources.get_source_or_404(db.session, source_id, current_user)
     link = sources.signup_link(current_app.config["PUBLIC_BASE_URL"], source)
     return render_template(
         "panel/members/source_detail.html", source=source, link=link, qr=qr_data_uri(link)

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from panel.auth.models import StaffUser
 from panel.members import reference
-from panel.members.models import EqualityProfile, Member, RecruitmentSource
+from panel.members.models import EqualityProfile, Member
+from panel.members.services.sources import visible_sources
 from panel.places.models import Neighbourhood, Place
 from panel.segments.models import ContactKind, MemberContact
 
@@ -95,8 +97,8 @@ _ENGAGEMENT_KINDS = {
 }
 
 
-def field_options(session: Session, key: str) -> list[tuple[str, str]]:
-    """The values a choice or topics field can take, as (code, label)."""
+def field_options(session: Session, key: str, user: StaffUser) -> list[tuple[str, str]]:
+    """The values a choice or topics field can take for ``user``, as (code, label)."""
     if key == "place":
         return [(str(p.id), p.name) for p in session.scalars(sa.select(Place).order_by(Place.name))]
     if key == "neighbourhood":
@@ -105,10 +107,7 @@ def field_options(session: Session, key: str) -> list[tuple[str, str]]:
             for n in session.scalars(sa.select(Neighbourhood).order_by(Neighbourhood.name))
         ]
     if key == "source":
-        return [
-            (str(s.id), s.name)
-            for s in session.scalars(sa.select(RecruitmentSource).order_by(RecruitmentSource.name))
-        ]
+        return [(str(s.id), s.name) for s in visible_sources(session, user)]
     if key == "ethnic_group_summary":
         return _SUMMARY_GROUPS
     static = {
@@ -130,8 +129,11 @@ def empty_definition() -> dict:
     return {"type": "group", "op": "and", "negate": False, "items": []}
 
 
-def validate(session: Session, node: dict, depth: int = 0, counter: list | None = None) -> None:
-    """Raise SegmentDefinitionError unless the tree is well formed with known fields and values."""
+def validate(
+    session: Session, node: dict, user: StaffUser, depth: int = 0, counter: list | None = None
+) -> None:
+    """Raise SegmentDefinitionError unless the tree is well formed with fields known and values
+    ``user`` may choose (a place team: only its own places' recruitment sources)."""
     counter = counter if counter is not None else [0]
     counter[0] += 1
     if counter[0] > MAX_NODES or depth > MAX_DEPTH:
@@ -142,7 +144,7 @@ def validate(session: Session, node: dict, depth: int = 0, counter: list | None 
         if node.get("op") not in ("and", "or") or not isinstance(node.get("items"), list):
             raise SegmentDefinitionError("A group needs 'all' or 'any' and a list of items")
         for item in node["items"]:
-            validate(session, item, depth + 1, counter)
+            validate(session, item, user, depth + 1, counter)
         return
     if node.get("type") != "condition":
         raise SegmentDefinitionError("Each part of a segment must be a group or a condition")
@@ -151,7 +153,7 @@ def validate(session: Session, node: dict, depth: int = 0, counter: list | None 
         raise SegmentDefinitionError(f"Unknown field: {node.get('field')!r}")
     if field.kind in ("choice", "topics"):
         values = node.get("values")
-        allowed = {code for code, _ in field_options(session, field.key)}
+        allowed = {code for code, _ in field_options(session, field.key, user)}
         if not isinstance(values, list) or not values:
             raise SegmentDefinitionError(f"Choose at least one value for {field.label}")
         unknown = [v for v in values if str(v) not in allowed]
@@ -238,16 +240,16 @@ def _leaf(node: dict, now: datetime, zone: str):
     raise SegmentDefinitionError(f"Unknown field: {key!r}")
 
 
-def describe(session: Session, node: dict) -> str:
-    """Plain-English reading of the tree, for pages and audit details."""
+def describe(session: Session, node: dict, user: StaffUser) -> str:
+    """Plain-English reading of the tree, for pages and audit details, in ``user``'s words."""
     if node["type"] == "group":
         joiner = " and " if node["op"] == "and" else " or "
-        inner = joiner.join(describe(session, item) for item in node["items"]) or "everyone"
+        inner = joiner.join(describe(session, item, user) for item in node["items"]) or "everyone"
         text = f"({inner})" if len(node["items"]) > 1 else inner
         return f"not {text}" if node.get("negate") else text
     field = FIELDS[node["field"]]
     if field.kind in ("choice", "topics"):
-        labels = dict(field_options(session, field.key))
+        labels = dict(field_options(session, field.key, user))
         text = f"{field.label} is " + " or ".join(
             labels.get(str(v), str(v)) for v in node["values"]
         )

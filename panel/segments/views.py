@@ -94,7 +94,7 @@ def builder(segment_id: int):
         counts=_counts(segment),
         nodes=list(trees.walk(segment.definition)),
         choose=choose,
-        describe=lambda node: definitions.describe(db.session, node),
+        describe=lambda node: definitions.describe(db.session, node, current_user),
         can_edit=current_user.role in EDITORS,
         action_form=ConfirmForm(),
     )
@@ -136,7 +136,7 @@ def add_condition(segment_id: int):
         abort(404)
     form = ConditionForm()
     if field.kind in ("choice", "topics"):
-        form.values.choices = definitions.field_options(db.session, field.key)
+        form.values.choices = definitions.field_options(db.session, field.key, current_user)
     if form.validate_on_submit():
         condition = {"type": "condition", "field": field.key, "negate": form.negate.data == "y"}
         if field.kind in ("choice", "topics"):

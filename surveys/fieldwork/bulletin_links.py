@@ -1,16 +1,29 @@
-"""A bulletin's survey invitation item carries each recipient's own personal link."""
+"""Survey invitation items in bulletins: which surveys a user may invite people to, and each
+recipient's own personal link."""
 
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import BulletinItem, ItemKind
 from mailer.bulletins.rendering import PERSONAL_LINK_PROVIDERS, personal_link_provider
+from mailer.bulletins.services.compose import invitable_survey_provider
+from panel.auth.models import StaffUser
 from panel.extensions import db
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey, SurveyStatus
+from surveys.services.authoring import visible_surveys
 
 _fallback = PERSONAL_LINK_PROVIDERS.get(ItemKind.SURVEY)
+#: approved surveys too, so an invitation can be written before the survey opens.
+INVITABLE_STATUSES = (SurveyStatus.APPROVED, SurveyStatus.LIVE)
+
+
+@invitable_survey_provider
+def invitable_surveys(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """The surveys the user may see (the one place-scoped query) that are approved or live."""
+    return [(s.id, s.title) for s in visible_surveys(session, user, INVITABLE_STATUSES)]
 
 
 @personal_link_provider(ItemKind.SURVEY)

@@ -24,6 +24,22 @@ def _closed(survey):
                            results_published=published), 410  # fmt: skip
 
 
+def _in_use(kind: str, token: str, now):
+    """((survey, response), None) for a link in use on a survey that is open; otherwise
+    (None, the page to answer with): the kind "closed" page for any link to a survey that is not
+    open, whether or not its answers can still be found; the start page for a personal link not
+    used yet; and a 404 only for a link that names no survey."""
+    found = respondent.resolve(db.session, current_app, kind, token)
+    if found is None:
+        abort(404)
+    survey, response = found
+    if not survey.is_open(now):
+        return None, _closed(survey)
+    if response is None:
+        return None, redirect(url_for("take_part.personal_start", token=token))
+    return found, None
+
+
 @blueprint.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["POST"])
 def personal_start(token: str):
@@ -84,12 +100,10 @@ def page(kind: str, token: str, number: int):
             following = result.next_page + 1
             return redirect(url_for("take_part.page", kind=kind, token=token, number=following))
         errors = result.errors if result is not None else {}
-    found = respondent.resolve(db.session, current_app, kind, token)
-    if found is None:
-        abort(404)
+    found, instead = _in_use(kind, token, now)
+    if instead is not None:
+        return instead
     survey, response = found
-    if not survey.is_open(now):
-        return _closed(survey)
     index = number - 1
     if index not in answering.visible_pages(survey, answering.answers_of(db.session, response)):
         # A page that does not apply (branching) or does not exist: back to where they were.
@@ -105,13 +119,11 @@ def page(kind: str, token: str, number: int):
 @blueprint.route("/<any(s, r):kind>/<token>/check", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["POST"])
 def check(kind: str, token: str):
-    found = respondent.resolve(db.session, current_app, kind, token)
-    if found is None:
-        abort(404)
-    survey, response = found
     now = utcnow()
-    if not survey.is_open(now):
-        return _closed(survey)
+    found, instead = _in_use(kind, token, now)
+    if instead is not None:
+        return instead
+    survey, response = found
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -134,7 +146,9 @@ def done(kind: str, token: str):
     if found is None:
         abort(404)
     survey, response = found
-    if response.status is not ResponseStatus.SUBMITTED:
+    if response is None or response.status is not ResponseStatus.SUBMITTED:
+        if not survey.is_open(utcnow()):
+            return _closed(survey)
         return redirect(url_for("take_part.check", kind=kind, token=token))
     return render_template(
         "surveys/take_part/done.html", survey=survey, kind=kind, token=token,
@@ -145,9 +159,9 @@ def done(kind: str, token: str):
 @blueprint.post("/r/<token>/resume-link")
 @limiter.limit("5 per hour")
 def resume_link(token: str):
-    found = respondent.resolve(db.session, current_app, "r", token)
-    if found is None:
-        abort(404)
+    found, instead = _in_use("r", token, utcnow())
+    if instead is not None:
+        return instead
     survey, response = found
     form = ResumeLinkForm()
     if form.validate_on_submit():

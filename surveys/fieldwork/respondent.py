@@ -59,13 +59,15 @@ _OPEN_LINK = (
 
 
 def resolve(session: Session, app: Flask, kind: str, token: str):
-    """(survey, response) for a personal ("s") or open ("r") link; None if unknown."""
+    """(survey, response) for a personal ("s") or open ("r") link; None if the link names no
+    survey. A personal link always names its survey, so its response is None when the link has
+    not been used yet or the survey was anonymous and has closed (the answers were cut from
+    people then, and nothing here links them back)."""
     if kind == "s":
         found = personal(session, app, token)
         if found is None:
             return None
-        response = existing_personal_response(session, *found)
-        return (found[0], response) if response else None
+        return found[0], existing_personal_response(session, *found)
     # One query for both: this runs on every page an open-link respondent saves.
     found = session.execute(_OPEN_RESPONSE, {"token_hash": hash_token(token[:64])}).first()
     return (found[1], found[0]) if found else None

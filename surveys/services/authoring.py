@@ -15,16 +15,37 @@ from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places
 from panel.auth.models import Role, StaffUser
 from surveys import content as doc
-from surveys.guidance.spec import survey_from_json, survey_to_json
+from surveys import validation
 from surveys.models import AudienceKind, InvolvementLevel, Survey, SurveyStatus
+from surveys.services.documents import read_document
 
 
 class AuthoringError(ValueError):
-    """The change cannot be made; ``field`` names the form field it concerns, if any."""
+    """The change cannot be made; ``field`` names the form field it concerns, if any, and
+    ``problems`` holds every (field, message) when there is more than one thing to say."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        problems: list[tuple[str | None, str]] | None = None,
+    ):
         super().__init__(message)
         self.field = field
+        self.problems = problems or [(field, message)]
+
+
+def _refused(problems: list[validation.Problem], key: str | None) -> AuthoringError:
+    """The error for content the rules refuse: the saved question's problems go next to its
+    fields (all of a field's in one message); any elsewhere in the survey say where they are."""
+    by_field: dict[str | None, list[str]] = {}
+    for p in problems:
+        if key is not None and p.question_key == key:
+            by_field.setdefault(p.field, []).append(p.for_field)
+        else:
+            by_field.setdefault(None, []).append(f"{p.label}: {p.message}")
+    shown = [(field, "; ".join(messages)) for field, messages in by_field.items()]
+    return AuthoringError(shown[0][1], shown[0][0], shown)
 
 
 @dataclass
@@ -47,9 +68,14 @@ class Plan:
     results_note: str = ""
 
 
-def visible_surveys(session: Session, user: StaffUser) -> list[Survey]:
-    """Every survey the user may see, newest first (place teams: their places' only)."""
+def visible_surveys(
+    session: Session, user: StaffUser, statuses: tuple[SurveyStatus, ...] | None = None
+) -> list[Survey]:
+    """Every survey the user may see, newest first (place teams: their places' only),
+    optionally only those in ``statuses``."""
     statement = sa.select(Survey).order_by(Survey.updated_at.desc(), Survey.id.desc())
+    if statuses is not None:
+        statement = statement.where(Survey.status.in_(statuses))
     if user.role is Role.PLACE:
         statement = scope_to_places(statement, user, Survey.place_id)
     return list(session.scalars(statement))
@@ -123,28 +149,27 @@ def _changed(survey: Survey, now: datetime) -> None:
     survey.updated_at = now
 
 
-def _set_content(survey: Survey, change, now: datetime):
+def _set_content(survey: Survey, change, now: datetime, key: str | None = None):
+    """Make a change to the pages and questions, kept only if the survey then passes every
+    content rule (surveys.validation, the same rules an import passes)."""
     _editable(survey)
     try:
         result = change(survey.content or doc.empty())
     except doc.ContentError as error:
         raise AuthoringError(str(error)) from error
-    survey.content = result[0] if isinstance(result, tuple) else result
+    content = result[0] if isinstance(result, tuple) else result
+    problems = validation.content_problems(content)
+    if problems:
+        raise _refused(problems, key)
+    survey.content = content
     _changed(survey, now)
     return result[1] if isinstance(result, tuple) else None
 
 
 def save_question(survey: Survey, page_index: int, question: dict, now: datetime) -> str:
-    """Add or replace a question (matched by key); returns its key. Raises AuthoringError."""
-    show_if = question.get("show_if")
-    if show_if:
-        order = [q["key"] for q in doc.questions(survey.content or doc.empty())]
-        if show_if["question"] not in order or (
-            question["key"] in order
-            and order.index(show_if["question"]) >= order.index(question["key"])
-        ):
-            raise AuthoringError("Choose an earlier question for 'show only if'", "show_if_key")
-    _set_content(survey, lambda c: doc.put_question(c, page_index, question), now)
+    """Add or replace a question (matched by key); returns its key. Raises AuthoringError with
+    every problem, each next to its field."""
+    _set_content(survey, lambda c: doc.put_question(c, page_index, question), now, question["key"])
     return question["key"]
 
 
@@ -185,34 +210,27 @@ def add_equality_block(survey: Survey, now: datetime) -> None:
 def import_survey(
     session: Session, user: StaffUser, document: dict, place_id: int | None, now: datetime
 ) -> Survey:
-    """A new draft from a checked export (see documents.parse_import): its plan and questions;
-    dates are left for the author to set. Raises AuthoringError."""
-    spec = survey_from_json(document)
-    raw_plan = document.get("plan") or {}
+    """A new draft from an export: its title, plan and questions, checked by the builder's
+    rules; dates are left for the author to set. Raises SurveyFileProblems (every problem with
+    its place in the file) or AuthoringError."""
+    imported = read_document(document)
     plan = Plan(
-        title=spec.title[:200],
-        purpose=str(raw_plan.get("purpose") or "")[:5000],
-        decision=str(raw_plan.get("decision") or "")[:5000],
-        already_known=str(raw_plan.get("already_known") or "")[:5000],
-        equality_considerations=str(raw_plan.get("equality_considerations") or "")[:5000],
+        title=imported.title,
+        purpose=imported.plan["purpose"],
+        decision=imported.plan["decision"],
+        already_known=imported.plan["already_known"],
+        equality_considerations=imported.plan["equality_considerations"],
         audience=AudienceKind.PANEL,
         segment_id=None,
-        involvement=_enum_or(InvolvementLevel, raw_plan.get("involvement"), "listen"),
+        involvement=imported.plan["involvement"],
         opens_at=None,
         closes_at=None,
-        formal_consultation=spec.formal_consultation,
+        formal_consultation=imported.plan["formal_consultation"],
         urgent_reason="",
-        anonymous=raw_plan.get("anonymous") is not False,
+        anonymous=imported.plan["anonymous"],
         place_id=place_id,
     )
     survey = create_survey(session, user, plan, now)
-    survey.content = {"pages": survey_to_json(spec)["pages"]}
+    survey.content = imported.content
     record_audit(session, user, "survey.import", "survey", [survey.id], now=now)
     return survey
-
-
-def _enum_or(enum_class, value, default: str):
-    try:
-        return enum_class(value)
-    except ValueError:
-        return enum_class(default)

@@ -4,7 +4,6 @@ reason, and keeps the exact published survey as an immutable snapshot with its S
 
 from __future__ import annotations
 
-import copy
 import difflib
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.models import Role, StaffUser
 from surveys import content as doc
+from surveys import validation
 from surveys.models import (
     GuidanceOverride,
     IllegalTransition,
@@ -178,12 +178,22 @@ def correct_typo(
             raise LifecycleError(
                 f"“{after or '(empty)'}” changes more than a typo: the question is live", "text"
             )
-    changed = copy.deepcopy(survey.content)
+    renames = dict(zip(current["options"], options, strict=True))
+    # Conditions on this question's answers follow the corrected wording, or they would
+    # silently never be met again.
+    changed = doc.rename_answers(survey.content, key, renames)
     changed["pages"][page]["questions"][index] = {
         **current,
         "text": text.strip(),
         "options": options,
     }
+    # The same rules as every other change (a correction must not make two answers the same).
+    for problem in validation.content_problems(changed):
+        own = problem.question_key == key and problem.field in ("text", "options")
+        raise LifecycleError(
+            problem.message if own else f"{problem.label}: {problem.message}",
+            problem.field if own else "text",
+        )
     survey.content = changed
     snapshot = _snapshot(session, survey, user, f"typo corrected in {key}: {note.strip()}", now)
     record_audit(session, user, "survey.correct_typo", "survey", [survey.id], key, now=now)

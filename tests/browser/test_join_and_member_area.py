@@ -100,7 +100,7 @@ def test_member_signs_in_by_magic_link_and_leaves_by_keyboard(phone, live_server
     )
     assert "Your member area" in page.inner_text("h1")
     checker.goto("/my-panel/leave")
-    page.focus("#confirm")
+    page.focus("#leave")  # "Yes, leave the panel"
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from mailer.bulletins.models import Bulletin, BulletinStatus, ItemKind
 from mailer.bulletins.services import compose
 from panel.auth.models import Role
+from surveys.models import Survey, SurveyStatus
 from tests.factories import make_member, make_staff
 
 
@@ -16,6 +17,7 @@ def make_bulletin(session, now, user=None, place_id=None, title="Panel news, win
     compose.update_bulletin(bulletin, title, "Welcome to **this** edition, -first_name-.", now)
     compose.save_item(
         session,
+        user,
         bulletin,
         None,
         kind=ItemKind.NEWS,
@@ -27,6 +29,7 @@ def make_bulletin(session, now, user=None, place_id=None, title="Panel news, win
     )
     compose.save_item(
         session,
+        user,
         bulletin,
         None,
         kind=ItemKind.SURVEY,
@@ -34,9 +37,18 @@ def make_bulletin(session, now, user=None, place_id=None, title="Panel news, win
         body="It takes ten minutes.",
         link_url="https://panel.test/s/{token}",
         link_text="Take the maternity survey",
-        survey_id=7,
+        survey_id=approved_survey(session, place_id).id,
     )
     return bulletin
+
+
+def approved_survey(session, place_id=None, title="Maternity care"):
+    """A survey approved but not yet live: items name it, and keep their own link pattern."""
+    survey = Survey(title=title, status=SurveyStatus.APPROVED, place_id=place_id,
+                    content={"pages": []})  # fmt: skip
+    session.add(survey)
+    session.flush()
+    return survey
 
 
 def make_due(session, bulletin, user, now):

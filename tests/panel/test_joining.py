@@ -237,9 +237,12 @@ def test_recruitment_source_link_is_recorded(client, session, login_as):
     source = RecruitmentSource(name="Healthwatch Blackpool")
     session.add(source)
     session.commit()
-    client.get(f"/join?source={source.code}")
-    join_client_keeps_draft = client
-    join_client_keeps_draft.post("/join/your-details", data=DETAILS)
+    start = client.get(f"/join?source={source.code}").text
+    # The code travels in the "Start now" link and a hidden field, not in anything stored.
+    step_one = re.search(r'href="(/join/your-details\?source=[^"]+)"', start).group(1)
+    hidden = re.search(r'name="source" type="hidden" value="([^"]*)"', client.get(step_one).text)
+    assert hidden.group(1) == source.code
+    client.post("/join/your-details", data={**DETAILS, "source": hidden.group(1)})
     page = client.get("/join/where-you-live")
     place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
     client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
@@ -251,6 +254,52 @@ def test_recruitment_source_link_is_recorded(client, session, login_as):
     client.post("/join/check-your-answers", data={"tracking_consent": "no", "agree": "y"})
     run_email_requests()
     assert session.scalar(sa.select(Member)).recruitment_source_id == source.id
+
+
+JOIN_PAGES = [
+    "/join",
+    "/join?source=abcDEF123_-x",
+    "/join?source=%00%3Cscript%3E",
+    "/join/your-details",
+    "/join/your-details?source=abcDEF123_-x",
+    "/join/where-you-live",
+    "/join/about-you",
+    "/join/equality",
+    "/join/check-your-answers",
+    "/join/check-your-email",
+]
+
+
+def _everything_stored(session) -> dict[str, list]:
+    """Every row of every table, so a GET that changed anything at all shows."""
+    from panel.database import Base
+
+    session.expire_all()
+    return {
+        table.name: [
+            tuple(row) for row in session.execute(sa.select(table).order_by(*table.primary_key))
+        ]
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def test_reading_the_join_pages_stores_nothing(client, session):
+    """Before any step is submitted, and again part way through: no GET writes a row."""
+    for stage in ("fresh visitor", "after the first step", "after the second step"):
+        if stage == "after the first step":
+            assert client.post("/join/your-details", data=DETAILS).status_code == 302
+        elif stage == "after the second step":
+            page = client.get("/join/where-you-live").text
+            place_id = re.search(r'value="(\d+)" checked', page).group(1)
+            client.post(
+                "/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"}
+            )
+        before = _everything_stored(session)
+        for url in JOIN_PAGES:
+            assert client.get(url, follow_redirects=True).status_code == 200, (stage, url)
+        assert _everything_stored(session) == before, stage
+        if stage == "fresh visitor":
+            assert before["join_drafts"] == []
 
 
 def test_names_are_escaped_in_emails_and_pages(client, outbox):

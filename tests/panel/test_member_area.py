@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from mailer.models import EmailSuppression, OutboundEmail
@@ -138,8 +139,8 @@ def test_leaving_erases_personal_data_and_suppresses_the_address(client, session
     session.commit()
     _sign_in(client, member, outbox)
     refused = client.post("/my-panel/leave", data={})
-    assert "Tick the box to confirm" in refused.text
-    assert "You have left the panel" in client.post("/my-panel/leave", data={"confirm": "y"}).text
+    assert "Choose yes to leave the panel, or no to stay" in refused.text
+    assert "You have left the panel" in client.post("/my-panel/leave", data={"leave": "yes"}).text
     session.expire_all()
     member = session.get(Member, member.id)
     assert member.status is MemberStatus.LEFT
@@ -155,6 +156,26 @@ def test_leaving_erases_personal_data_and_suppresses_the_address(client, session
     assert client.get("/my-panel/").status_code == 302  # signed out
     client.post("/my-panel/sign-in", data={"email": email})
     assert len(outbox()) == 1  # no new link for a former member
+
+
+@pytest.mark.parametrize("answer", ["no", "n", "false", "y", "on", "YES", ""])
+def test_any_answer_but_yes_keeps_the_member(client, session, outbox, answer):
+    member = make_member(session, equality=EqualityProfile(sex="male"))
+    details = (member.email, member.first_name, member.postcode)
+    session.commit()
+    _sign_in(client, member, outbox)
+    response = client.post("/my-panel/leave", data={"leave": answer})
+    if answer == "no":
+        assert response.status_code == 302 and response.location.endswith("/my-panel/")
+        assert "You are still on the panel" in client.get("/my-panel/").text
+    else:  # not one of the answers offered: asked again, nothing done
+        assert response.status_code == 200 and "There is a problem" in response.text
+    session.expire_all()
+    kept = session.get(Member, member.id)
+    assert kept.status is MemberStatus.ACTIVE
+    assert (kept.email, kept.first_name, kept.postcode) == details
+    assert session.get(EqualityProfile, member.id) is not None
+    assert client.get("/my-panel/").status_code == 200  # still signed in
 
 
 def test_unsubscribe_get_changes_nothing_and_one_click_post_suppresses(client, session, outbox):

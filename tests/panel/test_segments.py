@@ -168,7 +168,7 @@ def test_and_or_not(session, people, comms):
     ],
 )
 def test_every_field(session, people, comms, condition, expected):
-    definitions.validate(session, group("and", condition))
+    definitions.validate(session, group("and", condition), comms)
     assert names(session, group("and", condition), comms) == expected
 
 
@@ -190,9 +190,9 @@ def test_source_field(session, people, comms):
         ("not a dict", "group or a condition"),
     ],
 )
-def test_malformed_definitions_are_rejected_with_the_reason(session, tree, message):
+def test_malformed_definitions_are_rejected_with_the_reason(session, comms, tree, message):
     with pytest.raises(definitions.SegmentDefinitionError, match=message):
-        definitions.validate(session, tree)
+        definitions.validate(session, tree, comms)
 
 
 def test_caps_and_pauses_are_counted_as_skipped(session, people, comms):

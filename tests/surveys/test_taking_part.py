@@ -282,3 +282,46 @@ def test_fieldwork_page_counts_and_place_isolation(app, session, client, login_a
     assert client.get(f"/staff/surveys/{survey.id}/fieldwork").status_code == 404
     assert client.post(f"/staff/surveys/{survey.id}/invite").status_code == 404
     assert session.scalar(sa.select(sa.func.count(OpenLink.id))) == 1
+
+
+@pytest.mark.parametrize("anonymous", [True, False], ids=["anonymous", "named"])
+def test_every_link_to_a_closed_survey_shows_the_kind_closed_page_never_a_404(
+    app, session, client, real_now, anonymous
+):
+    survey, author = live_survey(session, real_now, anonymous=anonymous)
+    submitted, started, unused = (make_member(session) for _ in range(3))
+    link = invitations.create_open_link(session, survey, author, "Library", real_now)
+    session.commit()
+    paths = {member: _personal_path(app, survey, member) for member in (submitted, started, unused)}
+    for member in (submitted, started):
+        client.post(paths[member])
+        client.post(f"{paths[member]}/page/1", data={"q1": "Walking"})
+    client.post(f"{paths[submitted]}/page/3", data={})
+    client.post(f"{paths[submitted]}/check")
+    resume = client.post(f"/o/{link.code}").location.rsplit("/page/", 1)[0]
+    invitations.close_due_surveys(session, survey.closes_at)
+    survey.results_note = "Results in March on our website."
+    session.commit()
+    linked = [r.invitation_id is not None for r in session.scalars(sa.select(SurveyResponse))]
+    assert any(linked) is not anonymous  # an anonymous survey's answers left people at close
+    answers = _answers(session, survey)
+
+    for start in [*paths.values(), resume]:
+        visits = [client.get(f"{start}/page/1"), client.post(f"{start}/page/1", data={"q1": "Car"}),
+                  client.get(f"{start}/check"), client.post(f"{start}/check")]  # fmt: skip
+        if start.startswith("/s/"):
+            visits += [client.get(start), client.post(start)]
+        for visit in visits:
+            assert visit.status_code == 410, (start, visit.request.path, visit.status_code)
+            assert "no longer taking answers" in visit.text and "Results in March" in visit.text
+        # Someone whose answers can still be found sees their thank-you; anyone else the page.
+        done = client.get(f"{start}/done")
+        if not anonymous and start == paths[submitted]:
+            assert done.status_code == 200 and "Thank you for taking part" in done.text
+        else:
+            assert done.status_code == 410 and "no longer taking answers" in done.text
+    # Showing the closed page linked nothing back to anyone, and changed no answer.
+    session.expire_all()
+    relinked = [r.invitation_id is not None for r in session.scalars(sa.select(SurveyResponse))]
+    assert relinked == linked and _answers(session, survey) == answers
+    assert session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 3

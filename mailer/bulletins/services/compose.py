@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -29,6 +30,42 @@ class ComposeError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+#: f(session, user) -> [(survey id, title)]: the surveys ``user`` may invite people to, from the
+#: surveys package's one place-scoped query. The surveys package registers it (it sits on top of
+#: the bulletins, which therefore never import it); until then no survey can be chosen.
+_invitable_surveys: Callable[[Session, StaffUser], list[tuple[int, str]]] | None = None
+
+
+def invitable_survey_provider(function):
+    """Register the function that lists the surveys a user may put in a bulletin item."""
+    global _invitable_surveys
+    _invitable_surveys = function
+    return function
+
+
+def invitable_surveys(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """(id, title) of every survey ``user`` may invite people to: a place team's own only."""
+    return _invitable_surveys(session, user) if _invitable_surveys else []
+
+
+def check_item(
+    session: Session, user: StaffUser, kind: ItemKind, link_url: str, survey_id: int | None
+) -> int | None:
+    """The item's survey id (None unless it is a survey invitation). Raises ComposeError for a
+    survey the user may not invite people to (another place's, a draft, a missing one: all
+    the same) or a link that is not a web address."""
+    if kind is ItemKind.SURVEY:
+        if not survey_id or survey_id not in {sid for sid, _ in invitable_surveys(session, user)}:
+            raise ComposeError("survey_id", "Choose one of your surveys that is approved or live")
+        if "{token}" not in link_url:
+            raise ComposeError(
+                "link_url", "A survey invitation needs a link with {token} for each person's code"
+            )
+    if link_url.strip() and not is_web_link(link_url.strip()):
+        raise ComposeError("link_url", "Enter a web address starting with https://")
+    return survey_id if kind is ItemKind.SURVEY else None
 
 
 def check_markdown(field: str, text: str) -> None:
@@ -92,6 +129,7 @@ def set_audience(bulletin: Bulletin, segment) -> None:
 
 def save_item(
     session: Session,
+    user: StaffUser,
     bulletin: Bulletin | None,
     item: BulletinItem | None,
     *,
@@ -102,16 +140,12 @@ def save_item(
     link_text: str,
     survey_id: int | None,
 ) -> BulletinItem:
-    """Add an item at the end of ``bulletin`` or change ``item``. Raises ComposeError."""
+    """Add an item at the end of ``bulletin`` or change ``item``, as ``user``. Raises
+    ComposeError (see check_item) or IllegalTransition."""
     if bulletin is not None:
         _editable(bulletin)
     check_markdown("body", body)
-    if kind is ItemKind.SURVEY and (survey_id is None or "{token}" not in link_url):
-        raise ComposeError(
-            "link_url", "A survey invitation needs the survey number and a link with {token}"
-        )
-    if link_url.strip() and not is_web_link(link_url.strip()):
-        raise ComposeError("link_url", "Enter a web address starting with https://")
+    survey_id = check_item(session, user, kind, link_url, survey_id)
     if item is None:
         item = BulletinItem(bulletin=bulletin, position=len(bulletin.items) if bulletin else 0)
         session.add(item)

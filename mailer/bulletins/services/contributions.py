@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import Bulletin, BulletinItem, ContributionStatus, ItemKind
-from mailer.bulletins.services.compose import ComposeError, check_markdown
+from mailer.bulletins.services.compose import ComposeError, check_item, check_markdown
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
-from panel.web_links import is_web_link
 
 
 def submit_contribution(
@@ -25,17 +24,19 @@ def submit_contribution(
     link_url: str,
     link_text: str,
     now: datetime,
+    survey_id: int | None = None,
 ) -> BulletinItem:
-    """Raises ComposeError."""
+    """An item for the communications team to review. A survey invitation may name only a
+    survey the user may invite people to (a place team's own). Raises ComposeError."""
     check_markdown("body", body)
-    if link_url.strip() and not is_web_link(link_url.strip()):
-        raise ComposeError("link_url", "Enter a web address starting with https://")
+    survey_id = check_item(session, user, kind, link_url, survey_id)
     item = BulletinItem(
         kind=kind,
         title=" ".join(title.split()),
         body=body.strip(),
         link_url=link_url.strip(),
         link_text=" ".join(link_text.split()),
+        survey_id=survey_id,
         contribution_status=ContributionStatus.SUBMITTED,
         contributed_by_id=user.id,
         created_at=now,

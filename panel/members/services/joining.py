@@ -47,13 +47,11 @@ def load_draft(session: Session, token: str | None) -> JoinDraft | None:
     return session.scalar(sa.select(JoinDraft).where(JoinDraft.token_hash == _hash(token)))
 
 
-def start_draft(
-    session: Session, now: datetime, source_code: str | None = None
-) -> tuple[str, JoinDraft]:
-    """A new draft; returns (token for the browser session, draft)."""
+def start_draft(session: Session, now: datetime) -> tuple[str, JoinDraft]:
+    """A new, empty draft, made when the resident submits the first step (never on a visit);
+    returns (token for the browser session, draft)."""
     token = secrets.token_urlsafe(24)
-    answers = {"source_code": source_code[:24]} if source_code else {}
-    draft = JoinDraft(token_hash=_hash(token), answers=answers, updated_at=now)
+    draft = JoinDraft(token_hash=_hash(token), answers={}, updated_at=now)
     session.add(draft)
     session.flush()
     return token, draft

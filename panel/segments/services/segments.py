@@ -75,7 +75,7 @@ def save_definition(
     session: Session, user: StaffUser, segment: Segment, tree: dict, now: datetime
 ) -> None:
     """Replace the condition tree after validating it. Raises SegmentDefinitionError."""
-    definitions.validate(session, tree)
+    definitions.validate(session, tree, user)
     segment.definition = tree
     segment.updated_at = now
     record_audit(
@@ -84,7 +84,7 @@ def save_definition(
         "segment.update",
         "segment",
         [segment.id],
-        detail=definitions.describe(session, tree)[:480],
+        detail=definitions.describe(session, tree, user)[:480],
         now=now,
     )
 
