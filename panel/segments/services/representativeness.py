@@ -3,7 +3,8 @@
 The ethnic group and disability tables count special category answers. Anyone but the comms team
 sees them under NHS Digital's small-number rule: a count from 1 to 7 is hidden with its share,
 ratio and members needed, and so is any other count in the same place or the same group (across
-places and the total of them) from which a hidden one could be worked out (panel.disclosure)."""
+places and the total of them) from which a hidden one could be worked out (panel.disclosure);
+where only zeros are left to hide with it, zeros."""
 
 from __future__ import annotations
 
@@ -193,10 +194,15 @@ def representativeness(
 def _hide_small_counts(areas: list[AreaReport]) -> None:
     """Hide, in each protected dimension, counts from 1 to 7 and the counts that would reveal
     them. One table per dimension: a row per area (each row's total, those who answered, is
-    shown) and a column per group (the areas' counts add up to the whole's)."""
+    shown) and a column per group (the areas' counts add up to the whole's). Zeros are hidden
+    too where nothing else can be (3 answered, all of them in one hidden group, shows nothing)."""
     for key in PROTECTED_DIMENSIONS:
         tables = [next(d for d in area.dimensions if d.key == key) for area in areas]
-        shown, _totals = suppress_table([[row.members for row in table.rows] for table in tables])
+        # An area where nobody answered is all zeros for everyone to see: no use for padding.
+        tables = [table for table in tables if table.answered]
+        shown, _totals = suppress_table(
+            [[row.members for row in table.rows] for table in tables], pad_with_zeros=True
+        )
         for table, shown_row in zip(tables, shown, strict=True):
             table.rows = [
                 _hidden(row) if value == HIDDEN else row
