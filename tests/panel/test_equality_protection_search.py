@@ -1,0 +1,491 @@
+"""Generated search for a way round the equality-data rule, on a small panel of 30 members in two
+places with varied equality answers.
+
+Segments (non-interference). Hypothesis draws sequences of segment definitions (random AND/OR/NOT
+trees over every field, special category ones included) and runs them as a place team and an
+observer through the services: save, counts net of caps and pauses, fair selection, the selection
+page and its export, and inviting people (which moves the caps), beside segments and selections
+the comms team shares with the places. The same sequence is then run again after every member's
+special category answers have been redrawn. Every figure, selection and export the place team or
+observer got must be the same in both runs: then nothing they can combine (differences,
+negations, unions, before and after an invitation) tells anything about anyone's answers, let
+alone a count from 1 to 7. Each refusal must happen exactly when the step leans on a special
+category condition, and be audited.
+
+The dashboard. Hypothesis draws the panel's ethnic group and disability answers; every such count
+a place team or observer sees is 0 or at least 8, nothing worked out from it is shown, and no
+hidden count can be worked out from what is shown (an integer programme over the totals).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from panel.audit.models import AuditEvent
+from panel.auth.models import Role
+from panel.members import reference
+from panel.members.models import EqualityProfile, Member, RecruitmentSource
+from panel.places.models import Neighbourhood
+from panel.segments.definition import FIELDS, SegmentDefinitionError, field_options
+from panel.segments.forms import SELECTION_FEATURES
+from panel.segments.models import ContactKind, MemberContact
+from panel.segments.selection import SelectionError
+from panel.segments.services import fair_selection
+from panel.segments.services.fatigue import record_invitations
+from panel.segments.services.figures import segment_figures
+from panel.segments.services.representativeness import PROTECTED_DIMENSIONS, representativeness
+from panel.segments.services.segments import (
+    create_segment,
+    members_matching,
+    save_definition,
+)
+from panel.segments.services.special_category import (
+    REFUSED,
+    SPECIAL_CATEGORY_FIELDS,
+    USED,
+    SpecialCategoryRefused,
+    Use,
+    special_category_fields,
+)
+from tests.factories import make_member, make_staff, place
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+PLACES = ("blackpool", "lancashire")
+#: the special category columns of the equality record (the summary field reads ethnic_group).
+SPECIAL_COLUMNS = sorted(SPECIAL_CATEGORY_FIELDS - {"ethnic_group_summary"})
+SPECIAL_OPTIONS = {
+    q.field: [code for code, _label in q.options]
+    for q in reference.EQUALITY_QUESTIONS
+    if q.field in SPECIAL_COLUMNS
+}
+SEARCH = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+#: each dashboard example is one page for one viewer: fewer are needed.
+DASHBOARD_SEARCH = settings(SEARCH, max_examples=50)
+
+
+def _cycle(options, number, offset=0):
+    return options[(number + offset) % len(options)][0]
+
+
+def build_panel(session):
+    """30 members, 16 in Blackpool and 14 in Lancashire, spread over every field; contact history
+    that caps some; and the three roles (the place team holds both places)."""
+    sources = [RecruitmentSource(name=f"Source {n}") for n in range(3)]
+    session.add_all(sources)
+    session.flush()
+    members = []
+    for number in range(30):
+        code = PLACES[0] if number < 16 else PLACES[1]
+        neighbourhoods = session.scalars(
+            sa.select(Neighbourhood.id)
+            .where(Neighbourhood.place_id == place(session, code).id)
+            .order_by(Neighbourhood.id)
+        ).all()
+        special = {
+            field: options[(number * (index + 2)) % len(options)]
+            for index, (field, options) in enumerate(sorted(SPECIAL_OPTIONS.items()))
+        }
+        member = make_member(
+            session,
+            code,
+            age_band=_cycle(reference.AGE_BANDS, number),
+            topics=[_cycle(reference.TOPICS, number), _cycle(reference.TOPICS, number * 7)],
+            language=_cycle(reference.LANGUAGES, number % 4),
+            preferred_format=_cycle(reference.FORMATS, number),
+            heard_from=_cycle(reference.HEARD_FROM, number),
+            recruitment_source_id=sources[number % 3].id if number % 4 else None,
+            neighbourhood_id=neighbourhoods[number % len(neighbourhoods)]
+            if neighbourhoods
+            else None,
+            joined_at=NOW - timedelta(days=9 * number + 1),
+            paused_until=NOW + timedelta(days=10) if number % 7 == 3 else None,
+            unsubscribed_at=NOW - timedelta(days=1) if number == 11 else None,
+            equality=EqualityProfile(
+                sex=["female", "male", "pns", None][number % 4],
+                carer=_cycle(reference.EQUALITY_QUESTIONS[6].options, number),
+                armed_forces=["no", "regular", None][number % 3],
+                **special,
+            ),
+        )
+        members.append(member)
+        kinds = [
+            (number % 5 == 0, ContactKind.SURVEY_INVITATION, 3),
+            (number % 5 == 0, ContactKind.SURVEY_INVITATION, 12),
+            (number % 4 == 1, ContactKind.SURVEY_RESPONSE, 40),
+            (number % 6 == 2, ContactKind.BULLETIN_OPEN, 100),
+        ]
+        for wanted, kind, days in kinds:
+            if wanted:
+                session.add(MemberContact(member_id=member.id, kind=kind, at=NOW - timedelta(days))
+                            )  # fmt: skip
+    session.flush()
+    staff = {
+        "comms": make_staff(session, Role.COMMS),
+        "place": make_staff(session, Role.PLACE, places=list(PLACES)),
+        "observer": make_staff(session, Role.OBSERVER),
+    }
+    return members, staff
+
+
+# --- strategies ------------------------------------------------------------------------------
+
+
+def trees(options: dict[str, list[str]]):
+    """Random condition trees over every field, under a root group as the builder makes them."""
+
+    def leaf(key):
+        field = FIELDS[key]
+        negate = st.booleans()
+        if field.kind in ("choice", "topics"):
+            values = st.lists(st.sampled_from(options[key]), min_size=1, max_size=3, unique=True)
+            return st.builds(
+                lambda v, n: {"type": "condition", "field": key, "negate": n, "values": v},
+                values,
+                negate,
+            )
+        if field.kind == "joined":
+            day = st.dates(date(2025, 6, 1), date(2026, 12, 1)).map(date.isoformat)
+            return st.builds(
+                lambda a, b, n: {"type": "condition", "field": key, "negate": n, "after": a,
+                                 "before": b},
+                st.one_of(st.none(), day), day, negate,
+            )  # fmt: skip
+        return st.builds(
+            lambda m, n: {"type": "condition", "field": key, "negate": n, "months": m},
+            st.integers(1, 24),
+            negate,
+        )
+
+    def group(items):
+        return st.builds(
+            lambda op, negate, parts: {"type": "group", "op": op, "negate": negate,
+                                       "items": parts},
+            st.sampled_from(["and", "or"]), st.booleans(), items,
+        )  # fmt: skip
+
+    special = sorted(SPECIAL_CATEGORY_FIELDS)
+    leaves = st.one_of(
+        st.sampled_from(sorted(FIELDS)).flatmap(leaf), st.sampled_from(special).flatmap(leaf)
+    )
+    nodes = st.recursive(leaves, lambda inner: group(st.lists(inner, max_size=3)), max_leaves=5)
+    return group(st.lists(nodes, max_size=3))
+
+
+def operations(options):
+    tree = trees(options)
+    index = st.integers(0, 30)
+    features = st.lists(
+        st.sampled_from([key for key, _label in SELECTION_FEATURES]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    )
+    return st.lists(
+        st.one_of(
+            st.tuples(st.just("build"), st.sampled_from(PLACES), tree),
+            st.tuples(st.just("edit"), index, tree),
+            st.tuples(st.just("comms_build"), st.sampled_from(PLACES), tree),
+            st.tuples(st.just("comms_edit"), index, tree),
+            st.tuples(st.just("figures"), index, st.sampled_from(["place", "observer"])),
+            st.tuples(st.just("select"), index, st.integers(1, 6), features, st.integers(0, 99)),
+            st.tuples(st.just("comms_select"), index, st.integers(1, 4), features),
+            st.tuples(st.just("view"), index),
+            st.tuples(st.just("export"), index),
+            st.tuples(st.just("invite"), index),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+
+
+# --- running a sequence ----------------------------------------------------------------------
+
+
+class Run:
+    """Runs one sequence, returns what the place team and observer were given, and checks each
+    step's refusal against the rule as it goes."""
+
+    def __init__(self, session, staff, shared):
+        self.session, self.staff = session, staff
+        self.segments, self.selections = list(shared["segments"]), list(shared["selections"])
+        self.seen, self.refusals = [], 0
+
+    def refused(self, expected: bool, call):
+        try:
+            result = call()
+        except SpecialCategoryRefused as error:
+            assert expected, f"refused without a special category condition: {error}"
+            self.refusals += 1
+            return ("refused", str(error))
+        assert not expected, "a special category condition went through for a place team"
+        return result
+
+    def new_segment(self, user, code, tree):
+        segment = create_segment(
+            self.session, user, "Generated", "", place(self.session, code).id, NOW
+        )
+        self.segments.append(segment)
+        return self.edit(user, segment, tree)
+
+    def edit(self, user, segment, tree):
+        special = bool(special_category_fields(tree)) and user is not self.staff["comms"]
+        try:
+            return self.refused(
+                special, lambda: save_definition(self.session, user, segment, tree, NOW) or "saved"
+            )
+        except SegmentDefinitionError as error:
+            return ("invalid", str(error))
+
+    def pick(self, pool, index):
+        return pool[index % len(pool)] if pool else None
+
+    def step(self, operation):
+        kind, *args = operation
+        place_team, comms = self.staff["place"], self.staff["comms"]
+        if kind in ("build", "comms_build"):
+            user = place_team if kind == "build" else comms
+            outcome = self.new_segment(user, args[0], args[1])
+            return outcome if kind == "build" else None
+        segment = self.pick(self.segments, args[0])
+        if kind in ("edit", "comms_edit") and segment is not None:
+            outcome = self.edit(place_team if kind == "edit" else comms, segment, args[1])
+            return outcome if kind == "edit" else None
+        if kind == "figures" and segment is not None:
+            figures = segment_figures(self.session, segment, self.staff[args[1]], NOW)
+            assert bool(figures.withheld) == bool(special_category_fields(segment.definition))
+            self.refusals += bool(figures.withheld)
+            return ("figures withheld" if figures.withheld else "figures", figures)
+        if kind == "select" and segment is not None:
+            number, features, seed = args[1:]
+            leans = bool(special_category_fields(segment.definition)) or bool(
+                set(features) & SPECIAL_CATEGORY_FIELDS
+            )
+            return self.select(place_team, segment, number, features, seed, leans)
+        if kind == "comms_select" and segment is not None:
+            if not special_category_fields(segment.definition):
+                # Whether the comms team can select from a special category segment depends on
+                # its size; that is the comms team's action, not something the place team did.
+                self.select(comms, segment, args[1], args[2], 7, False)
+            return None
+        selection = self.pick(self.selections, args[0])
+        if kind == "view" and selection is not None:
+            shown = fair_selection.view_selection(self.session, place_team, selection, NOW)
+            assert bool(shown.withheld) == bool(selection.special_category_fields)
+            self.refusals += bool(shown.withheld)
+            if shown.withheld:
+                return ("view withheld", shown.withheld)
+            return ("view", selection.member_ids, selection.report)
+        if kind == "export" and selection is not None:
+            return self.refused(
+                bool(selection.special_category_fields),
+                lambda: (
+                    "exported",
+                    fair_selection.export_selection_csv(self.session, place_team, selection, NOW),
+                ),
+            )
+        if kind == "invite" and segment is not None:
+            return self.refused(bool(special_category_fields(segment.definition)),
+                                lambda: self.invite(place_team, segment))  # fmt: skip
+        return None
+
+    def select(self, user, segment, number, features, seed, leans):
+        def run():
+            made = fair_selection.run_fair_selection(
+                self.session, user, segment, number, features, seed, NOW
+            )
+            self.selections.append(made)
+            return ("selected", made.member_ids, made.report)
+
+        try:
+            return self.refused(leans, run)
+        except SelectionError as error:
+            return ("selection error", str(error))
+
+    def invite(self, user, segment):
+        query = members_matching(
+            self.session, segment.definition, user, NOW, segment.place_id, use=Use.SURVEY
+        )
+        ids = sorted(self.session.scalars(query.with_only_columns(Member.id)))
+        record_invitations(self.session, ids, 1, NOW - timedelta(hours=1))
+        return ("invited", ids)
+
+    def __call__(self, operations_to_run) -> list:
+        audits_before = self.count(REFUSED)
+        for operation in operations_to_run:
+            outcome = self.step(operation)
+            # Shown by --hypothesis-show-statistics: how often each kind of step got through.
+            event(f"{operation[0]}: {outcome[0] if isinstance(outcome, tuple) else outcome}")
+            self.seen.append(outcome)
+        assert self.count(REFUSED) - audits_before == self.refusals
+        used_by = self.session.scalars(
+            sa.select(AuditEvent.staff_user_id).where(AuditEvent.action == USED)
+        ).all()
+        assert set(used_by) <= {self.staff["comms"].id}
+        return self.seen
+
+    def count(self, action):
+        return self.session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+        )
+
+
+def shared_by_comms(session, comms):
+    """What the comms team has already shared with the places: segments on special category
+    fields and not, and selections balanced on them and not."""
+    blackpool, lancashire = (place(session, code).id for code in PLACES)
+    made = []
+    for place_id, tree in [
+        (blackpool, {"type": "group", "op": "and", "negate": False, "items": [
+            {"type": "condition", "field": "ethnic_group", "negate": False, "values": ["13"]}]}),
+        (lancashire, {"type": "group", "op": "or", "negate": True, "items": [
+            {"type": "condition", "field": "religion", "negate": False, "values": ["none"]},
+            {"type": "condition", "field": "age_band", "negate": False, "values": ["75+"]}]}),
+        (blackpool, {"type": "group", "op": "and", "negate": False, "items": []}),
+        (lancashire, {"type": "group", "op": "and", "negate": False, "items": [
+            {"type": "condition", "field": "sex", "negate": True, "values": ["male"]}]}),
+    ]:  # fmt: skip
+        segment = create_segment(session, comms, "Shared", "", place_id, NOW)
+        save_definition(session, comms, segment, tree, NOW)
+        made.append(segment)
+    selections = [
+        fair_selection.run_fair_selection(session, comms, made[2], 4, features, 3, NOW)
+        for features in (["ethnic_group", "sex"], ["age_band"])
+    ]
+    session.flush()
+    return {"segments": made, "selections": selections}
+
+
+def redraw_special_answers(session, members, seed: int) -> None:
+    """Give every member new special category answers (not answering included), at random."""
+    chooser = random.Random(seed)
+    for member in members:
+        for column in SPECIAL_COLUMNS:
+            setattr(member.equality, column, chooser.choice([*SPECIAL_OPTIONS[column], None]))
+    session.flush()
+
+
+def test_no_sequence_of_place_team_figures_depends_on_anyones_special_category_answers(session):
+    members, staff = build_panel(session)
+    shared = shared_by_comms(session, staff["comms"])
+    options = {key: [code for code, _ in field_options(session, key)] for key in FIELDS
+               if FIELDS[key].kind in ("choice", "topics")}  # fmt: skip
+    steps = operations(options)
+
+    @SEARCH
+    @given(data=st.data())
+    def search(data):
+        # One number stands for the redrawn answers, so that the search varies the sequences.
+        sequence, seed = data.draw(steps), data.draw(st.integers(0, 2**32 - 1))
+        first_world = session.begin_nested()
+        first = Run(session, staff, shared)(sequence)
+        first_world.rollback()
+        second_world = session.begin_nested()
+        redraw_special_answers(session, members, seed)
+        second = Run(session, staff, shared)(sequence)
+        second_world.rollback()
+        assert first == second
+
+    search()
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def _extremes(tables, whole: bool) -> list[tuple[int, int, int]]:
+    """For each hidden count: (true value, least, most) it could be, given what is shown: each
+    area's answered total, and the areas' counts adding up to the whole's. ``tables`` holds
+    (dimension as shown, its rows as shown, its true rows) per area, the whole first."""
+    hidden = [(a, r) for a, (_d, rows, _t) in enumerate(tables) for r, row in enumerate(rows)
+              if row.hidden]  # fmt: skip
+    if not hidden:
+        return []
+    where = {cell: i for i, cell in enumerate(hidden)}
+    equations, targets = [], []
+
+    def equation(terms: list[tuple[int, int, int]], total: int):
+        row, constant = np.zeros(len(hidden)), total
+        for sign, area, group in terms:
+            cell = tables[area][1][group]
+            if (area, group) in where:
+                row[where[(area, group)]] += sign
+            else:
+                constant -= sign * cell.members
+        equations.append(row)
+        targets.append(constant)
+
+    for area, (dimension, rows, _true) in enumerate(tables):
+        equation([(1, area, group) for group in range(len(rows))], dimension.answered)
+    if whole:
+        for group in range(len(tables[0][1])):
+            parts = [(1, 0, group)] + [(-1, area, group) for area in range(1, len(tables))]
+            equation(parts, 0)
+    constraint = LinearConstraint(np.array(equations), targets, targets)
+    upper = [tables[a][0].answered for a, _r in hidden]
+    bounds, integral = Bounds(np.zeros(len(hidden)), np.array(upper)), np.ones(len(hidden))
+    results = []
+    for i, (area, group) in enumerate(hidden):
+        objective = np.zeros(len(hidden))
+        objective[i] = 1
+        least = milp(objective, constraints=constraint, integrality=integral, bounds=bounds)
+        most = milp(-objective, constraints=constraint, integrality=integral, bounds=bounds)
+        assert least.success and most.success
+        results.append((tables[area][2][group].members, round(least.fun), round(-most.fun)))
+    return results
+
+
+@pytest.mark.parametrize("viewer", ["place", "one_place", "observer"])
+def test_dashboard_hides_every_small_equality_count_and_what_would_reveal_it(session, viewer):
+    members, staff = build_panel(session)
+    staff["one_place"] = make_staff(session, Role.PLACE, places=["blackpool"])
+    ethnic = st.one_of(st.just("13"), st.sampled_from([c for c, _ in reference.ETHNIC_GROUPS]))
+    disability = st.sampled_from(["yes_a_lot", "yes_a_little", "no", "no", "pns", None])
+    answers = st.lists(st.tuples(ethnic, disability), min_size=30, max_size=30)
+
+    @DASHBOARD_SEARCH
+    @given(drawn=answers)
+    def search(drawn):
+        world = session.begin_nested()
+        for member, (ethnic_group, disabled) in zip(members, drawn, strict=True):
+            member.equality.ethnic_group, member.equality.disability = ethnic_group, disabled
+        session.flush()
+        areas = representativeness(session, staff[viewer])
+        full = {a.name: a for a in representativeness(session, staff["comms"])}
+        whole = len(areas) > 1
+        for key in PROTECTED_DIMENSIONS:
+            tables = []
+            for area in areas:
+                dimension = next(d for d in area.dimensions if d.key == key)
+                truth = next(d for d in full[area.name].dimensions if d.key == key)
+                tables.append((dimension, dimension.rows, truth.rows))
+                for row, true_row in zip(dimension.rows, truth.rows, strict=True):
+                    assert not true_row.hidden
+                    if row.hidden:
+                        assert (row.members, row.panel_share, row.ratio, row.needed) == (
+                            (None,) * 4
+                        )
+                        assert not row.under_represented
+                    else:
+                        assert row.members == true_row.members
+                        assert row.members == 0 or row.members >= 8
+                    if 1 <= true_row.members <= 7:
+                        assert row.hidden
+            for true_value, least, most in _extremes(tables, whole):
+                # A hidden zero that can be worked out tells nothing; a small count must not be.
+                assert least < most or not 1 <= true_value <= 7, (key, true_value, least)
+        world.rollback()
+
+    search()
