@@ -1,52 +1,36 @@
-"""Generated search for a way round the equality-data rule, on a small panel of 30 members in two
-places with varied equality answers.
+"""Generated search for a way round the equality-data rule (panel.segments.services.
+special_category), on the small panel of tests/panel/equality_panel.py.
 
-Segments (non-interference). Hypothesis draws sequences of segment definitions (random AND/OR/NOT
-trees over every field, special category ones included) and runs them as a place team and an
-observer through the services: save, counts net of caps and pauses, fair selection, the selection
-page and its export, and inviting people (which moves the caps), beside segments and selections
-the comms team shares with the places. The same sequence is then run again after every member's
-special category answers have been redrawn. Every figure, selection and export the place team or
-observer got must be the same in both runs: then nothing they can combine (differences,
-negations, unions, before and after an invitation) tells anything about anyone's answers, let
-alone a count from 1 to 7. Each refusal must happen exactly when the step leans on a special
-category condition, and be audited.
-
-The dashboard. Hypothesis draws the panel's ethnic group and disability answers; every such count
-a place team or observer sees is 0 or at least 8, nothing worked out from it is shown, and no
-hidden count can be worked out from what is shown (an integer programme over the totals).
+Hypothesis draws sequences of segment definitions (random AND/OR/NOT trees over every field,
+special category ones included) and runs them as a place team and an observer through the
+services: save, counts net of caps and pauses, fair selection, the selection page and its export,
+and inviting people (which moves the caps), beside segments and selections the comms team shares
+with the places. The same sequence is then run again after every member's special category
+answers have been redrawn. Every figure, selection and export the place team or observer got must
+be the same in both runs: then nothing they can combine (differences, negations, unions, before
+and after an invitation) tells anything about anyone's answers, let alone a count from 1 to 7.
+Each refusal must happen exactly when the step leans on a special category condition, and be
+audited.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-import numpy as np
-import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from panel.audit.models import AuditEvent
-from panel.auth.models import Role
-from panel.members import reference
-from panel.members.models import EqualityProfile, Member, RecruitmentSource
-from panel.places.models import Neighbourhood
+from panel.members.models import Member
 from panel.segments.definition import FIELDS, SegmentDefinitionError, field_options
 from panel.segments.forms import SELECTION_FEATURES
-from panel.segments.models import ContactKind, MemberContact
 from panel.segments.selection import SelectionError
 from panel.segments.services import fair_selection
 from panel.segments.services.fatigue import record_invitations
 from panel.segments.services.figures import segment_figures
-from panel.segments.services.representativeness import PROTECTED_DIMENSIONS, representativeness
-from panel.segments.services.segments import (
-    create_segment,
-    members_matching,
-    save_definition,
-)
+from panel.segments.services.segments import create_segment, members_matching, save_definition
 from panel.segments.services.special_category import (
     REFUSED,
     SPECIAL_CATEGORY_FIELDS,
@@ -55,91 +39,15 @@ from panel.segments.services.special_category import (
     Use,
     special_category_fields,
 )
-from tests.factories import make_member, make_staff, place
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-PLACES = ("blackpool", "lancashire")
-#: the special category columns of the equality record (the summary field reads ethnic_group).
-SPECIAL_COLUMNS = sorted(SPECIAL_CATEGORY_FIELDS - {"ethnic_group_summary"})
-SPECIAL_OPTIONS = {
-    q.field: [code for code, _label in q.options]
-    for q in reference.EQUALITY_QUESTIONS
-    if q.field in SPECIAL_COLUMNS
-}
-SEARCH = settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+from tests.factories import place
+from tests.panel.equality_panel import (
+    NOW,
+    PLACES,
+    SEARCH,
+    SPECIAL_COLUMNS,
+    SPECIAL_OPTIONS,
+    build_panel,
 )
-#: each dashboard example is one page for one viewer: fewer are needed.
-DASHBOARD_SEARCH = settings(SEARCH, max_examples=50)
-
-
-def _cycle(options, number, offset=0):
-    return options[(number + offset) % len(options)][0]
-
-
-def build_panel(session):
-    """30 members, 16 in Blackpool and 14 in Lancashire, spread over every field; contact history
-    that caps some; and the three roles (the place team holds both places)."""
-    sources = [RecruitmentSource(name=f"Source {n}") for n in range(3)]
-    session.add_all(sources)
-    session.flush()
-    members = []
-    for number in range(30):
-        code = PLACES[0] if number < 16 else PLACES[1]
-        neighbourhoods = session.scalars(
-            sa.select(Neighbourhood.id)
-            .where(Neighbourhood.place_id == place(session, code).id)
-            .order_by(Neighbourhood.id)
-        ).all()
-        special = {
-            field: options[(number * (index + 2)) % len(options)]
-            for index, (field, options) in enumerate(sorted(SPECIAL_OPTIONS.items()))
-        }
-        member = make_member(
-            session,
-            code,
-            age_band=_cycle(reference.AGE_BANDS, number),
-            topics=[_cycle(reference.TOPICS, number), _cycle(reference.TOPICS, number * 7)],
-            language=_cycle(reference.LANGUAGES, number % 4),
-            preferred_format=_cycle(reference.FORMATS, number),
-            heard_from=_cycle(reference.HEARD_FROM, number),
-            recruitment_source_id=sources[number % 3].id if number % 4 else None,
-            neighbourhood_id=neighbourhoods[number % len(neighbourhoods)]
-            if neighbourhoods
-            else None,
-            joined_at=NOW - timedelta(days=9 * number + 1),
-            paused_until=NOW + timedelta(days=10) if number % 7 == 3 else None,
-            unsubscribed_at=NOW - timedelta(days=1) if number == 11 else None,
-            equality=EqualityProfile(
-                sex=["female", "male", "pns", None][number % 4],
-                carer=_cycle(reference.EQUALITY_QUESTIONS[6].options, number),
-                armed_forces=["no", "regular", None][number % 3],
-                **special,
-            ),
-        )
-        members.append(member)
-        kinds = [
-            (number % 5 == 0, ContactKind.SURVEY_INVITATION, 3),
-            (number % 5 == 0, ContactKind.SURVEY_INVITATION, 12),
-            (number % 4 == 1, ContactKind.SURVEY_RESPONSE, 40),
-            (number % 6 == 2, ContactKind.BULLETIN_OPEN, 100),
-        ]
-        for wanted, kind, days in kinds:
-            if wanted:
-                session.add(MemberContact(member_id=member.id, kind=kind, at=NOW - timedelta(days))
-                            )  # fmt: skip
-    session.flush()
-    staff = {
-        "comms": make_staff(session, Role.COMMS),
-        "place": make_staff(session, Role.PLACE, places=list(PLACES)),
-        "observer": make_staff(session, Role.OBSERVER),
-    }
-    return members, staff
-
 
 # --- strategies ------------------------------------------------------------------------------
 
@@ -398,94 +306,5 @@ def test_no_sequence_of_place_team_figures_depends_on_anyones_special_category_a
         second = Run(session, staff, shared)(sequence)
         second_world.rollback()
         assert first == second
-
-    search()
-
-
-# --- the dashboard ---------------------------------------------------------------------------
-
-
-def _extremes(tables, whole: bool) -> list[tuple[int, int, int]]:
-    """For each hidden count: (true value, least, most) it could be, given what is shown: each
-    area's answered total, and the areas' counts adding up to the whole's. ``tables`` holds
-    (dimension as shown, its rows as shown, its true rows) per area, the whole first."""
-    hidden = [(a, r) for a, (_d, rows, _t) in enumerate(tables) for r, row in enumerate(rows)
-              if row.hidden]  # fmt: skip
-    if not hidden:
-        return []
-    where = {cell: i for i, cell in enumerate(hidden)}
-    equations, targets = [], []
-
-    def equation(terms: list[tuple[int, int, int]], total: int):
-        row, constant = np.zeros(len(hidden)), total
-        for sign, area, group in terms:
-            cell = tables[area][1][group]
-            if (area, group) in where:
-                row[where[(area, group)]] += sign
-            else:
-                constant -= sign * cell.members
-        equations.append(row)
-        targets.append(constant)
-
-    for area, (dimension, rows, _true) in enumerate(tables):
-        equation([(1, area, group) for group in range(len(rows))], dimension.answered)
-    if whole:
-        for group in range(len(tables[0][1])):
-            parts = [(1, 0, group)] + [(-1, area, group) for area in range(1, len(tables))]
-            equation(parts, 0)
-    constraint = LinearConstraint(np.array(equations), targets, targets)
-    upper = [tables[a][0].answered for a, _r in hidden]
-    bounds, integral = Bounds(np.zeros(len(hidden)), np.array(upper)), np.ones(len(hidden))
-    results = []
-    for i, (area, group) in enumerate(hidden):
-        objective = np.zeros(len(hidden))
-        objective[i] = 1
-        least = milp(objective, constraints=constraint, integrality=integral, bounds=bounds)
-        most = milp(-objective, constraints=constraint, integrality=integral, bounds=bounds)
-        assert least.success and most.success
-        results.append((tables[area][2][group].members, round(least.fun), round(-most.fun)))
-    return results
-
-
-@pytest.mark.parametrize("viewer", ["place", "one_place", "observer"])
-def test_dashboard_hides_every_small_equality_count_and_what_would_reveal_it(session, viewer):
-    members, staff = build_panel(session)
-    staff["one_place"] = make_staff(session, Role.PLACE, places=["blackpool"])
-    ethnic = st.one_of(st.just("13"), st.sampled_from([c for c, _ in reference.ETHNIC_GROUPS]))
-    disability = st.sampled_from(["yes_a_lot", "yes_a_little", "no", "no", "pns", None])
-    answers = st.lists(st.tuples(ethnic, disability), min_size=30, max_size=30)
-
-    @DASHBOARD_SEARCH
-    @given(drawn=answers)
-    def search(drawn):
-        world = session.begin_nested()
-        for member, (ethnic_group, disabled) in zip(members, drawn, strict=True):
-            member.equality.ethnic_group, member.equality.disability = ethnic_group, disabled
-        session.flush()
-        areas = representativeness(session, staff[viewer])
-        full = {a.name: a for a in representativeness(session, staff["comms"])}
-        whole = len(areas) > 1
-        for key in PROTECTED_DIMENSIONS:
-            tables = []
-            for area in areas:
-                dimension = next(d for d in area.dimensions if d.key == key)
-                truth = next(d for d in full[area.name].dimensions if d.key == key)
-                tables.append((dimension, dimension.rows, truth.rows))
-                for row, true_row in zip(dimension.rows, truth.rows, strict=True):
-                    assert not true_row.hidden
-                    if row.hidden:
-                        assert (row.members, row.panel_share, row.ratio, row.needed) == (
-                            (None,) * 4
-                        )
-                        assert not row.under_represented
-                    else:
-                        assert row.members == true_row.members
-                        assert row.members == 0 or row.members >= 8
-                    if 1 <= true_row.members <= 7:
-                        assert row.hidden
-            for true_value, least, most in _extremes(tables, whole):
-                # A hidden zero that can be worked out tells nothing; a small count must not be.
-                assert least < most or not 1 <= true_value <= 7, (key, true_value, least)
-        world.rollback()
 
     search()
