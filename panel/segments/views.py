@@ -275,12 +275,12 @@ def selection(segment_id: int, selection_id: int):
     from panel.segments.services import fair_selection
 
     chosen = _selection_or_404(segment_id, selection_id)
-    shown = fair_selection.view_selection(db.session, current_user, chosen, utcnow())
+    withheld = fair_selection.selection_withheld(db.session, current_user, chosen, utcnow())
     db.session.commit()  # the equality-data rule's audit rows
     return render_template(
         "panel/segments/selection.html",
         selection=chosen,
-        withheld=shown.withheld,
+        withheld=withheld,
         segment=chosen.segment,
         export_form=ConfirmForm(),
     )

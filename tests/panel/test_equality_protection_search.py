@@ -191,11 +191,11 @@ class Run:
             return None
         selection = self.pick(self.selections, args[0])
         if kind == "view" and selection is not None:
-            shown = fair_selection.view_selection(self.session, place_team, selection, NOW)
-            assert bool(shown.withheld) == bool(selection.special_category_fields)
-            self.refusals += bool(shown.withheld)
-            if shown.withheld:
-                return ("view withheld", shown.withheld)
+            withheld = fair_selection.selection_withheld(self.session, place_team, selection, NOW)
+            assert bool(withheld) == bool(selection.special_category_fields)
+            self.refusals += bool(withheld)
+            if withheld:
+                return ("view withheld", withheld)
             return ("view", selection.member_ids, selection.report)
         if kind == "export" and selection is not None:
             return self.refused(

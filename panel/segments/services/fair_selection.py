@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -186,18 +185,11 @@ def export_selection_csv(
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class SelectionView:
-    selection: FairSelection
-    #: why whom it chose and how the quotas came out are not shown, or "".
-    withheld: str = ""
-
-
-def view_selection(
+def selection_withheld(
     session: Session, user: StaffUser, selection: FairSelection, now: datetime
-) -> SelectionView:
-    """What the selection page may show this user: all of it, or (for a selection made with
-    special category fields, to anyone but the comms team) only that it exists; audited."""
+) -> str:
+    """Why whom the selection chose (and how its quotas came out) is not shown to this user, or
+    "": a selection made with special category fields is for the comms team only; audited."""
     try:
         check_special_category(
             session,
@@ -209,5 +201,5 @@ def view_selection(
             now=now,
         )
     except SpecialCategoryRefused as error:
-        return SelectionView(selection, str(error))
-    return SelectionView(selection)
+        return str(error)
+    return ""
