@@ -26,7 +26,8 @@ The rule:
       one person. With the rule, every figure a place team or observer can get from segments is
       the same whatever anyone's special category answers are, so no sequence of them
       (differences, negations, unions) singles anyone out:
-      tests/panel/test_equality_protection.py searches generated sequences for a counterexample.
+      tests/panel/test_equality_protection_search.py searches generated sequences for a
+      counterexample.
     - Fixed breakdowns that are not built from conditions (the representativeness dashboard's
       ethnic group and disability tables) follow NHS Digital's small-number rule for these users
       instead: see panel.segments.services.representativeness.
