@@ -140,7 +140,7 @@ def run(kind: str, url: str) -> dict:
         place_id = db.session.scalar(sa.select(Place.id).where(Place.code == "lancashire"))
         tree = four_conditions(place_id)
         now = datetime.now(UTC)
-        query = members_matching(tree, user, now)
+        query = members_matching(db.session, tree, user, now)
         sql_count = count_members(db.session, query)
         assert sql_count == naive_count(place_id), "SQL and Python counts disagree"
         count_samples = timed(lambda: count_members(db.session, query), REPEAT)

@@ -25,13 +25,18 @@ def suppress_small(
 
 
 def suppress_table(
-    cells: list[list[int]], totals: list[int] | None = None, limit: int = SMALL_NUMBER_MAX
+    cells: list[list[int]],
+    totals: list[int] | None = None,
+    limit: int = SMALL_NUMBER_MAX,
+    pad_with_zeros: bool = False,
 ) -> tuple[list[list[int | str]], list[int | str] | None]:
     """A cross-tab with small counts hidden, and more cells hidden in any row or column whose
     hidden cells could be worked out from its total: one hidden cell alone, or hidden cells
     adding up to a small number (two hidden cells that add up to 2 are both 1).
 
-    ``totals`` are the published column totals; a small total is hidden too."""
+    ``totals`` are the published column totals; a small total is hidden too. With
+    ``pad_with_zeros``, a line with no other count above zero hides zeros instead, so a small
+    count is never left alone against a total that is shown (a hidden cell may then be 0)."""
     rows, columns = len(cells), len(cells[0]) if cells else 0
     hidden = {(r, c) for r in range(rows) for c in range(columns) if 1 <= cells[r][c] <= limit}
     lines = [[(r, c) for c in range(columns)] for r in range(rows)]
@@ -48,6 +53,8 @@ def suppress_table(
             if not in_line or (len(in_line) > 1 and sum(map(value, in_line)) > limit):
                 continue
             others = [cell for cell in line if cell not in hidden and value(cell) > 0]
+            if not others and pad_with_zeros:
+                others = [cell for cell in line if cell not in hidden]
             if others:
                 hidden.add(min(others, key=value))
                 changed = True

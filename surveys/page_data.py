@@ -27,9 +27,9 @@ def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
 
 
 def segment_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
-    from panel.segments.services.segments import visible_segments
+    from panel.segments.services.segments import segment_choices as choices
 
-    return [(0, "Choose a segment")] + [(s.id, s.name) for s in visible_segments(session, user)]
+    return [(0, "Choose a segment"), *choices(session, user)]
 
 
 def prepare_plan_form(form: PlanForm, session: Session, user: StaffUser) -> PlanForm:

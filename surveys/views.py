@@ -77,6 +77,7 @@ def new():
             survey = authoring.create_survey(db.session, current_user, plan, utcnow())
         except authoring.AuthoringError as error:
             getattr(form, error.field or "title").errors.append(str(error))
+            db.session.commit()  # nothing but the audit of a refused segment, if that was it
         else:
             db.session.commit()
             return _to_survey(survey)
@@ -105,6 +106,7 @@ def plan(survey_id: int):
             authoring.update_plan(db.session, survey, current_user, plan, utcnow())
         except authoring.AuthoringError as error:
             getattr(form, error.field or "title").errors.append(str(error))
+            db.session.commit()  # nothing but the audit of a refused segment, if that was it
         else:
             db.session.commit()
             return _to_survey(survey)

@@ -37,10 +37,12 @@ def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
 
 
 def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
-    from panel.segments.services.segments import visible_segments
+    from panel.segments.services.segments import segment_choices
 
     whole = "Everyone on the panel" + (" in your places" if user.role is Role.PLACE else "")
-    return [(0, whole)] + [(s.id, f"Segment: {s.name}") for s in visible_segments(session, user)]
+    return [(0, whole)] + [
+        (id_, f"Segment: {name}") for id_, name in segment_choices(session, user)
+    ]
 
 
 def segment_or_404(session: Session, segment_id: int, user: StaffUser):

@@ -27,6 +27,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
+from panel.segments.services.special_category import SpecialCategoryRefused
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 blueprint = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
@@ -78,6 +79,7 @@ def detail(bulletin_id: int):
     context = page_data.detail_context(db.session, bulletin, current_user, utcnow())
     if request.args.get("part") == "progress":
         return render_template("mailer/bulletins/_progress.html", **context)
+    db.session.commit()  # the equality-data rule's audit of the audience count
     return render_template("mailer/bulletins/detail.html", form=ConfirmForm(), **context)
 
 
@@ -172,11 +174,14 @@ def audience(bulletin_id: int):
     if form.validate_on_submit():
         segment = page_data.segment_or_404(db.session, form.segment_id.data, current_user)
         try:
-            compose.set_audience(bulletin, segment)
+            compose.set_audience(db.session, bulletin, segment, current_user, utcnow())
         except IllegalTransition as error:
             flash(str(error), "error")
-        db.session.commit()
-        return _to_detail(bulletin)
+        except SpecialCategoryRefused as error:
+            form.segment_id.errors.append(str(error))
+        db.session.commit()  # the audience, or only the audit of a refused one
+        if not form.segment_id.errors:
+            return _to_detail(bulletin)
     return render_template("mailer/bulletins/audience.html", form=form, bulletin=bulletin)
 
 
@@ -217,12 +222,13 @@ def schedule_send(bulletin_id: int):
         if when is not None:
             try:
                 schedule.schedule_bulletin(db.session, bulletin, current_user, when, utcnow())
-            except IllegalTransition as error:
+            except (IllegalTransition, SpecialCategoryRefused) as error:
                 flash(str(error), "error")
             else:
                 db.session.commit()
                 return _to_detail(bulletin)
     counts = page_data.audience_counts(db.session, bulletin, current_user, utcnow())
+    db.session.commit()  # the equality-data rule's audit rows (a refused send, the count)
     return render_template(
         "mailer/bulletins/schedule.html", form=form, bulletin=bulletin, counts=counts
     )

@@ -97,6 +97,9 @@ class FairSelection(Base):
     member_ids: Mapped[list] = mapped_column(sa.JSON)
     #: per-quota outcome rows and messages, as shown to staff.
     report: Mapped[dict] = mapped_column(sa.JSON)
+    #: special category fields the selection was narrowed or balanced by (segment conditions and
+    #: quota characteristics), fixed when it was made: only the comms team may see its result.
+    special_category_fields: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )

@@ -25,6 +25,7 @@ from panel.segments import definition as definitions
 from panel.segments import member_data  # noqa: F401  (registers export and erasure steps)
 from panel.segments import tree as trees
 from panel.segments.forms import (
+    SELECTION_FEATURES,
     ChooseFieldForm,
     ConditionForm,
     ContactRulesForm,
@@ -33,7 +34,14 @@ from panel.segments.forms import (
 )
 from panel.segments.models import FairSelection
 from panel.segments.services import fatigue, segments
+from panel.segments.services.figures import segment_figures
 from panel.segments.services.representativeness import UNDER_REPRESENTED_BELOW, representativeness
+from panel.segments.services.special_category import (
+    SpecialCategoryRefused,
+    Use,
+    special_category_note,
+    usable_choices,
+)
 
 blueprint = Blueprint("segments", __name__, url_prefix="/staff/segments")
 EDITORS = MEMBER_DATA_ROLES
@@ -75,11 +83,12 @@ def index():
     )
 
 
-def _counts(segment):
-    query = segments.segment_member_query(
+def _figures(segment):
+    figures = segment_figures(
         db.session, segment, current_user, utcnow(), current_app.config["TIMEZONE"]
     )
-    return fatigue.target_counts(db.session, query, utcnow())
+    db.session.commit()  # the equality-data rule's audit rows (a use, or a refusal)
+    return figures
 
 
 @blueprint.get("/<int:segment_id>")
@@ -87,15 +96,18 @@ def _counts(segment):
 def builder(segment_id: int):
     segment = segments.get_segment_or_404(db.session, segment_id, current_user)
     choose = ChooseFieldForm()
-    choose.field.choices = [(k, f.label) for k, f in definitions.FIELDS.items()]
+    choose.field.choices = usable_choices(
+        current_user, [(key, field.label) for key, field in definitions.FIELDS.items()]
+    )
     return render_template(
         "panel/segments/builder.html",
         segment=segment,
-        counts=_counts(segment),
+        figures=_figures(segment),
         nodes=list(trees.walk(segment.definition)),
         choose=choose,
         describe=lambda node: definitions.describe(db.session, node, current_user),
         can_edit=current_user.role in EDITORS,
+        special_category_note=special_category_note(current_user),
         action_form=ConfirmForm(),
     )
 
@@ -121,8 +133,7 @@ def change(segment_id: int):
         )
     except definitions.SegmentDefinitionError as error:
         flash(str(error), "error")
-    else:
-        db.session.commit()
+    db.session.commit()  # the change, or only the audit of a refused one
     return redirect(url_for("segments.builder", segment_id=segment.id) + "#conditions")
 
 
@@ -162,6 +173,7 @@ def add_condition(segment_id: int):
                 "engagement": form.months,
             }[field.kind]
             target.errors = [*target.errors, str(error)]
+            db.session.commit()  # only the audit of a refused special category condition
         else:
             db.session.commit()
             return redirect(url_for("segments.builder", segment_id=segment.id) + "#conditions")
@@ -215,6 +227,7 @@ def select(segment_id: int):
     form = SelectionForm(
         data={"seed": 2026, "features": ["age_band", "sex"]} if request.method == "GET" else None
     )
+    form.features.choices = usable_choices(current_user, SELECTION_FEATURES)
     if form.validate_on_submit():
         from panel.segments.selection import SelectionError
         from panel.segments.services import fair_selection
@@ -229,6 +242,9 @@ def select(segment_id: int):
                 form.seed.data,
                 utcnow(),
             )
+        except SpecialCategoryRefused as error:
+            field = form.features if error.use is Use.BALANCE else form.number_wanted
+            field.errors.append(str(error))
         except SelectionError as error:
             form.number_wanted.errors.append(str(error))
         else:
@@ -237,7 +253,11 @@ def select(segment_id: int):
                 url_for("segments.selection", segment_id=segment.id, selection_id=selection.id)
             )
     return render_template(
-        "panel/segments/select.html", segment=segment, form=form, counts=_counts(segment)
+        "panel/segments/select.html",
+        segment=segment,
+        form=form,
+        figures=_figures(segment),
+        special_category_note=special_category_note(current_user),
     )
 
 
@@ -252,10 +272,15 @@ def _selection_or_404(segment_id: int, selection_id: int) -> FairSelection:
 @blueprint.get("/<int:segment_id>/selections/<int:selection_id>")
 @staff_required(*EDITORS)
 def selection(segment_id: int, selection_id: int):
+    from panel.segments.services import fair_selection
+
     chosen = _selection_or_404(segment_id, selection_id)
+    withheld = fair_selection.selection_withheld(db.session, current_user, chosen, utcnow())
+    db.session.commit()  # the equality-data rule's audit rows
     return render_template(
         "panel/segments/selection.html",
         selection=chosen,
+        withheld=withheld,
         segment=chosen.segment,
         export_form=ConfirmForm(),
     )
@@ -267,7 +292,14 @@ def export_selection(segment_id: int, selection_id: int):
     from panel.segments.services import fair_selection
 
     chosen = _selection_or_404(segment_id, selection_id)
-    content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())
+    try:
+        content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())
+    except SpecialCategoryRefused as error:
+        db.session.commit()  # the audit of the refusal
+        flash(str(error), "error")
+        return redirect(
+            url_for("segments.selection", segment_id=segment_id, selection_id=selection_id)
+        )
     db.session.commit()
     return Response(
         content,

@@ -21,6 +21,7 @@ from panel.segments.definition import empty_definition
 from panel.segments.models import ContactKind, MemberContact
 from panel.segments.services.fatigue import contact_rules, contactable
 from panel.segments.services.segments import members_matching, segment_member_query
+from panel.segments.services.special_category import SpecialCategoryRefused, Use
 from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import AudienceKind, Survey, SurveyStatus
@@ -42,15 +43,19 @@ class InviteResult:
 
 
 def audience_query(session: Session, survey: Survey, user: StaffUser, now: datetime):
-    """Active members the survey is for, within the survey's place and the user's places."""
+    """Active members the survey is for, within the survey's place and the user's places.
+    Raises InvitationError (also when the equality-data rule refuses the segment to ``user``)."""
     if survey.audience is AudienceKind.PUBLIC:
         raise InvitationError("This survey is for the public: share its open links instead")
     if survey.audience is AudienceKind.SEGMENT:
         if survey.segment is None:
             raise InvitationError("The segment this survey was for no longer exists")
-        query = segment_member_query(session, survey.segment, user, now)
+        try:
+            query = segment_member_query(session, survey.segment, user, now, use=Use.SURVEY)
+        except SpecialCategoryRefused as error:
+            raise InvitationError(str(error)) from error
     else:
-        query = members_matching(empty_definition(), user, now)
+        query = members_matching(session, empty_definition(), user, now)
     if survey.place_id is not None:
         query = query.where(Member.place_id == survey.place_id)
     return query

@@ -30,13 +30,14 @@ def _to_fieldwork(survey: Survey):
 @staff_required(*ALL_STAFF)
 def overview(survey_id: int, link_form: OpenLinkForm | None = None):
     survey = _survey(survey_id)
-    targeting = None
+    targeting, targeting_problem = None, ""
     if current_user.role in MEMBER_DATA_ROLES and survey.audience.value != "public":
         try:
             query = invitations.audience_query(db.session, survey, current_user, utcnow())
             targeting = target_counts(db.session, query, utcnow())
-        except invitations.InvitationError:
-            targeting = None
+        except invitations.InvitationError as error:
+            targeting_problem = str(error)
+        db.session.commit()  # the equality-data rule's audit of the count (or its refusal)
     base = current_app.config["PUBLIC_BASE_URL"]
     links = [
         (link, f"{base}/o/{link.code}", qr_data_uri(f"{base}/o/{link.code}"))
@@ -47,6 +48,7 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
         survey=survey,
         figures=stats.fieldwork(db.session, survey),
         targeting=targeting,
+        targeting_problem=targeting_problem,
         links=links,
         form=ConfirmForm(),
         link_form=link_form or OpenLinkForm(),
@@ -64,6 +66,7 @@ def invite(survey_id: int):
         result = invitations.invite(db.session, survey, current_user, utcnow())
     except invitations.InvitationError as error:
         flash(str(error), "error")
+        db.session.commit()  # nothing but the audit of a refused segment, if that was it
     else:
         db.session.commit()
         flash(f"{result.invited:,} people invited; {result.skipped:,} skipped because of contact "

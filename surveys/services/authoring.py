@@ -90,9 +90,26 @@ def _check_plan(session: Session, user: StaffUser, plan: Plan) -> None:
         raise AuthoringError("The closing date must be after the opening date", "closes_day")
     if plan.audience is AudienceKind.SEGMENT:
         from panel.segments.services.segments import visible_segments
+        from panel.segments.services.special_category import (
+            SpecialCategoryRefused,
+            Use,
+            check_special_category,
+            special_category_fields,
+        )
 
-        if plan.segment_id not in {s.id for s in visible_segments(session, user)}:
+        segment = {s.id: s for s in visible_segments(session, user)}.get(plan.segment_id)
+        if segment is None:
             raise AuthoringError("Choose one of your saved segments", "segment_id")
+        try:
+            check_special_category(
+                session,
+                user,
+                special_category_fields(segment.definition),
+                Use.SURVEY,
+                object_ids=[segment.id],
+            )
+        except SpecialCategoryRefused as error:
+            raise AuthoringError(str(error), "segment_id") from error
 
 
 def create_survey(session: Session, user: StaffUser, plan: Plan, now: datetime) -> Survey:

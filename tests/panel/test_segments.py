@@ -105,7 +105,7 @@ def people(session):
 
 
 def names(session, tree, user):
-    query = members_matching(tree, user, NOW)
+    query = members_matching(session, tree, user, NOW)
     return sorted(m.first_name for m in session.scalars(query))
 
 
@@ -213,7 +213,7 @@ def test_caps_and_pauses_are_counted_as_skipped(session, people, comms):
         )
     )  # outside the 30-day window
     session.flush()
-    young = members_matching(group("and", cond("age_band", "16-24")), comms, NOW)
+    young = members_matching(session, group("and", cond("age_band", "16-24")), comms, NOW)
     counts = fatigue.target_counts(session, young, NOW)
     assert (counts.matched, counts.skipped, counts.will_receive) == (
         3,
@@ -232,7 +232,7 @@ def test_place_team_queries_cannot_leave_their_places(session, people):
     forged = group("and", cond("place", lancashire_id))
     assert names(session, forged, blackpool_team) == []
     assert names(session, definitions.empty_definition(), blackpool_team) == ["Ann", "Bob", "Eve"]
-    assert count_members(session, members_matching(group("or"), blackpool_team, NOW)) == 3
+    assert count_members(session, members_matching(session, group("or"), blackpool_team, NOW)) == 3
 
 
 def test_another_teams_saved_segment_is_404(client, session, login_as):

@@ -33,13 +33,18 @@ class AudienceError(ValueError):
 
 
 def audience_member_ids(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime):
-    """A select of member ids: the audience before exclusions, within ``user``'s places."""
+    """A select of member ids: the audience before exclusions, within ``user``'s places.
+    Raises AudienceError (also when the equality-data rule refuses the segment to ``user``)."""
     if bulletin.audience is AudienceKind.SEGMENT:
         if bulletin.segment is None:
             raise AudienceError("The segment this bulletin was for no longer exists")
         from panel.segments.services.segments import segment_member_query
+        from panel.segments.services.special_category import SpecialCategoryRefused, Use
 
-        query = segment_member_query(session, bulletin.segment, user, now)
+        try:
+            query = segment_member_query(session, bulletin.segment, user, now, use=Use.BULLETIN)
+        except SpecialCategoryRefused as error:
+            raise AudienceError(str(error)) from error
         query = query.with_only_columns(Member.id).order_by(None)
     else:
         query = scope_to_places(sa.select(Member.id), user, Member.place_id)

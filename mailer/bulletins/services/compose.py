@@ -21,6 +21,11 @@ from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, visible_place_ids
 from panel.auth.models import Role, StaffUser
+from panel.segments.services.special_category import (
+    Use,
+    check_special_category,
+    special_category_fields,
+)
 from panel.web_links import is_web_link
 
 
@@ -120,9 +125,22 @@ def update_bulletin(bulletin: Bulletin, title: str, intro: str, now: datetime) -
     bulletin.updated_at = now
 
 
-def set_audience(bulletin: Bulletin, segment) -> None:
-    """The whole panel (segment None) or a segment the user was allowed to load."""
+def set_audience(
+    session: Session, bulletin: Bulletin, segment, user: StaffUser, now: datetime
+) -> None:
+    """The whole panel (segment None) or a segment the user was allowed to load and may send to.
+    Raises IllegalTransition, and SpecialCategoryRefused (audited) for a segment on special
+    category fields chosen by anyone but the comms team."""
     _editable(bulletin)
+    if segment is not None:
+        check_special_category(
+            session,
+            user,
+            special_category_fields(segment.definition),
+            Use.BULLETIN,
+            object_ids=[segment.id],
+            now=now,
+        )
     bulletin.audience = AudienceKind.SEGMENT if segment is not None else AudienceKind.PANEL
     bulletin.segment_id = segment.id if segment is not None else None
 

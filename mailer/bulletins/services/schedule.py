@@ -19,6 +19,11 @@ from mailer.bulletins.models import (
 from mailer.bulletins.services import audience
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.segments.services.special_category import (
+    Use,
+    check_special_category,
+    special_category_fields,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +37,18 @@ def schedule_bulletin(
     session: Session, bulletin: Bulletin, user: StaffUser, send_at: datetime, now: datetime
 ) -> None:
     """Schedule (or reschedule) the send; a time in the past means "now". Raises
-    IllegalTransition when sending has already started."""
+    IllegalTransition when sending has already started, and SpecialCategoryRefused (audited)
+    when the audience is a segment on special category fields and ``user`` is not comms."""
+    if bulletin.segment is not None:
+        check_special_category(
+            session,
+            user,
+            special_category_fields(bulletin.segment.definition),
+            Use.BULLETIN,
+            object_type="bulletin",
+            object_ids=[bulletin.id],
+            now=now,
+        )
     bulletin.move_to(BulletinStatus.SCHEDULED)
     bulletin.send_at = max(send_at, now)
     bulletin.scheduled_by_id = user.id

@@ -1,4 +1,8 @@
-"""Fair selection from a segment for focus groups and deliberative events."""
+"""Fair selection from a segment for focus groups and deliberative events.
+
+A selection records the special category fields it was narrowed or balanced by; only the comms
+team may make such a selection or see whom it chose (panel.segments.services.special_category).
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,22 @@ from panel.segments.selection import SelectionError, quotas_from_population, sel
 from panel.segments.services.fatigue import contact_rules, contactable
 from panel.segments.services.representativeness import DIMENSIONS
 from panel.segments.services.segments import segment_member_query
+from panel.segments.services.special_category import (
+    SPECIAL_CATEGORY_FIELDS,
+    SpecialCategoryRefused,
+    Use,
+    check_special_category,
+    special_category_fields,
+)
 
 UNKNOWN = "unknown"
 
 
 def _people(session: Session, segment: Segment, user: StaffUser, now: datetime) -> list[dict]:
     query = contactable(
-        segment_member_query(session, segment, user, now), contact_rules(session), now
+        segment_member_query(session, segment, user, now, use=Use.SELECT),
+        contact_rules(session),
+        now,
     )
     columns = [Member.id, Member.place_id] + [
         spec[1].label(key) for key, spec in DIMENSIONS.items()
@@ -75,7 +88,9 @@ def run_fair_selection(
     seed: int,
     now: datetime,
 ) -> FairSelection:
-    """Select, store and audit; raises SelectionError with a message for staff."""
+    """Select, store and audit. Raises SelectionError with a message for staff, and
+    SpecialCategoryRefused (use BALANCE: the characteristics; SELECT: the segment)."""
+    check_special_category(session, user, features, Use.BALANCE, object_ids=[segment.id], now=now)
     people = _people(session, segment, user, now)
     if number_wanted > len(people):
         raise SelectionError(
@@ -97,6 +112,10 @@ def run_fair_selection(
         seed=seed,
         features=features,
         member_ids=[int(i) for i in result.selected_ids],
+        special_category_fields=sorted(
+            set(special_category_fields(segment.definition))
+            | (set(features) & SPECIAL_CATEGORY_FIELDS)
+        ),
         created_by_id=user.id,
         created_at=now,
         report={
@@ -122,7 +141,17 @@ def run_fair_selection(
 def export_selection_csv(
     session: Session, user: StaffUser, selection: FairSelection, now: datetime
 ) -> str:
-    """Contact details of the selected members (still on the panel, in the user's places)."""
+    """Contact details of the selected members (still on the panel, in the user's places).
+    Raises SpecialCategoryRefused for a selection made with special category fields."""
+    check_special_category(
+        session,
+        user,
+        selection.special_category_fields,
+        Use.SELECTION_RESULT,
+        object_type="fair_selection",
+        object_ids=[selection.id],
+        now=now,
+    )
     query = scope_to_places(
         sa.select(Member).where(Member.id.in_(selection.member_ids)), user, Member.place_id
     ).where(Member.email.is_not(None))
@@ -154,3 +183,23 @@ def export_selection_csv(
         now=now,
     )
     return buffer.getvalue()
+
+
+def selection_withheld(
+    session: Session, user: StaffUser, selection: FairSelection, now: datetime
+) -> str:
+    """Why whom the selection chose (and how its quotas came out) is not shown to this user, or
+    "": a selection made with special category fields is for the comms team only; audited."""
+    try:
+        check_special_category(
+            session,
+            user,
+            selection.special_category_fields,
+            Use.SELECTION_RESULT,
+            object_type="fair_selection",
+            object_ids=[selection.id],
+            now=now,
+        )
+    except SpecialCategoryRefused as error:
+        return str(error)
+    return ""

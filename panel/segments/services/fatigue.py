@@ -77,6 +77,8 @@ def record_invitations(
     session: Session, member_ids: list[int], survey_id: int, now: datetime
 ) -> None:
     """Count invitations against the caps (called by whoever sends them)."""
+    if not member_ids:
+        return  # an INSERT with no rows would be an INSERT of one row of defaults
     session.execute(
         sa.insert(MemberContact),
         [

@@ -1,17 +1,28 @@
-"""Who the panel still misses: its make-up beside the Census 2021 population (SQL aggregation)."""
+"""Who the panel still misses: its make-up beside the Census 2021 population (SQL aggregation).
+
+The ethnic group and disability tables count special category answers. Anyone but the comms team
+sees them under NHS Digital's small-number rule: a count from 1 to 7 is hidden with its share,
+ratio and members needed, and so is any other count in the same place or the same group (across
+places and the total of them) from which a hidden one could be worked out (panel.disclosure);
+where only zeros are left to hide with it, zeros."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
+from panel.disclosure import HIDDEN, suppress_table
 from panel.members import reference
 from panel.members.models import EqualityProfile, Member, MemberStatus
 from panel.places.models import Place, PopulationFigure
+from panel.segments.services.special_category import (
+    SPECIAL_CATEGORY_FIELDS,
+    may_use_special_category,
+)
 
 PANEL_TARGET = 4000
 #: a group whose share of the panel is under this fraction of its population share is flagged.
@@ -62,18 +73,25 @@ DIMENSIONS = {
 }
 
 
+#: the dimensions whose categories are special category answers.
+PROTECTED_DIMENSIONS = [key for key in DIMENSIONS if key in SPECIAL_CATEGORY_FIELDS]
+
+
 @dataclass
 class GroupRow:
     category: str
     label: str
-    members: int
-    panel_share: float
+    #: None when hidden (with every figure worked out from it).
+    members: int | None
+    panel_share: float | None
     population: int
     population_share: float
     ratio: float | None
     under_represented: bool
     #: members to recruit for this group to reach its population share of the target.
-    needed: int
+    needed: int | None
+    #: hidden under the small-number rule (for anyone but the comms team).
+    hidden: bool = False
 
 
 @dataclass
@@ -168,7 +186,35 @@ def representativeness(
                 threshold,
             )
         )
+    if not may_use_special_category(user):
+        _hide_small_counts(areas)
     return areas
+
+
+def _hide_small_counts(areas: list[AreaReport]) -> None:
+    """Hide, in each protected dimension, counts from 1 to 7 and the counts that would reveal
+    them. One table per dimension: a row per area (each row's total, those who answered, is
+    shown) and a column per group (the areas' counts add up to the whole's). Zeros are hidden
+    too where nothing else can be (3 answered, all of them in one hidden group, shows nothing)."""
+    for key in PROTECTED_DIMENSIONS:
+        tables = [next(d for d in area.dimensions if d.key == key) for area in areas]
+        # An area where nobody answered is all zeros for everyone to see: no use for padding.
+        tables = [table for table in tables if table.answered]
+        shown, _totals = suppress_table(
+            [[row.members for row in table.rows] for table in tables], pad_with_zeros=True
+        )
+        for table, shown_row in zip(tables, shown, strict=True):
+            table.rows = [
+                _hidden(row) if value == HIDDEN else row
+                for row, value in zip(table.rows, shown_row, strict=True)
+            ]
+
+
+def _hidden(row: GroupRow) -> GroupRow:
+    return replace(
+        row, members=None, panel_share=None, ratio=None, under_represented=False, needed=None,
+        hidden=True,
+    )  # fmt: skip
 
 
 def _area(

@@ -1,4 +1,5 @@
-"""Saving segments and evaluating them, always inside the user's places."""
+"""Saving segments and evaluating them, always inside the user's places and always through the
+equality-data gate (panel.segments.services.special_category)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from panel.auth.models import Role, StaffUser
 from panel.members.models import EqualityProfile, Member, MemberStatus
 from panel.segments import definition as definitions
 from panel.segments.models import Segment
+from panel.segments.services.special_category import (
+    Use,
+    check_special_category,
+    may_use_special_category,
+    special_category_fields,
+)
 
 
 class SegmentError(ValueError):
@@ -27,6 +34,21 @@ def visible_segments(session: Session, user: StaffUser) -> list[Segment]:
     if place_ids is not None:
         query = query.where(Segment.place_id.in_(sorted(place_ids)))
     return list(session.scalars(query))
+
+
+def segment_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """(id, name) of the user's visible segments for audience choices, naming those the
+    equality-data rule keeps from this user (choosing one is refused, with that reason)."""
+    allowed = may_use_special_category(user)
+    return [
+        (
+            segment.id,
+            segment.name
+            if allowed or not special_category_fields(segment.definition)
+            else f"{segment.name} (communications team only: uses special category data)",
+        )
+        for segment in visible_segments(session, user)
+    ]
 
 
 def get_segment_or_404(session: Session, segment_id: int, user: StaffUser) -> Segment:
@@ -74,7 +96,11 @@ def create_segment(
 def save_definition(
     session: Session, user: StaffUser, segment: Segment, tree: dict, now: datetime
 ) -> None:
-    """Replace the condition tree after validating it. Raises SegmentDefinitionError."""
+    """Replace the condition tree after validating it. Raises SegmentDefinitionError (of which
+    SpecialCategoryRefused, checked first so that every attempt is audited)."""
+    check_special_category(
+        session, user, special_category_fields(tree), Use.SAVE, object_ids=[segment.id], now=now
+    )
     definitions.validate(session, tree, user)
     segment.definition = tree
     segment.updated_at = now
@@ -90,21 +116,44 @@ def save_definition(
 
 
 def segment_member_query(
-    session: Session, segment: Segment, user: StaffUser, now: datetime, zone: str = "Europe/London"
+    session: Session,
+    segment: Segment,
+    user: StaffUser,
+    now: datetime,
+    zone: str = "Europe/London",
+    use: Use = Use.FIGURES,
 ):
     """Active members matching the segment, within the segment's place and the user's places.
 
-    The place restriction comes from the query layer, so editing a form cannot widen it."""
-    return members_matching(segment.definition, user, now, segment.place_id, zone)
+    The place restriction comes from the query layer, so editing a form cannot widen it.
+    Raises SpecialCategoryRefused (see members_matching)."""
+    return members_matching(
+        session, segment.definition, user, now, segment.place_id, zone, use, segment.id
+    )
 
 
 def members_matching(
+    session: Session,
     tree: dict,
     user: StaffUser,
     now: datetime,
     place_id: int | None = None,
     zone: str = "Europe/London",
+    use: Use = Use.FIGURES,
+    segment_id: int | None = None,
 ):
+    """A select of the active members ``tree`` matches, in the user's places, for ``use``.
+
+    Every count, selection, export and send made from conditions starts here, so the
+    equality-data gate here covers them all. Raises SpecialCategoryRefused."""
+    check_special_category(
+        session,
+        user,
+        special_category_fields(tree),
+        use,
+        object_ids=[segment_id] if segment_id is not None else [],
+        now=now,
+    )
     query = (
         sa.select(Member)
         .outerjoin(EqualityProfile)
