@@ -1,6 +1,6 @@
 """Small-number suppression (NHS Digital's rule) for breakdowns that leave staff pages: counts
-from 1 to 7 are hidden, and so is a second cell wherever one hidden cell could be worked out
-from the column's published total."""
+from 1 to 7 are hidden, and so are the cells from which a hidden one could be worked out with
+the totals of its row or column. One rule (suppress_table); suppress_small applies it to lists."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ HIDDEN = "*"
 def suppress_small(
     rows: list[dict], columns: list[str], limit: int = SMALL_NUMBER_MAX
 ) -> list[dict]:
-    """Copies of ``rows`` with small counts in ``columns`` replaced by HIDDEN."""
+    """Copies of ``rows`` with the rule of suppress_table applied to each of ``columns`` as a
+    one-column table whose total is shown (one rule for every breakdown)."""
     shown = [dict(row) for row in rows]
     for column in columns:
-        hidden = [i for i, row in enumerate(rows) if 1 <= (row[column] or 0) <= limit]
-        if len(hidden) == 1:
-            others = [i for i, row in enumerate(rows) if i not in hidden and (row[column] or 0) > 0]
-            if others:
-                hidden.append(min(others, key=lambda i: rows[i][column]))
-        for i in hidden:
-            shown[i][column] = HIDDEN
+        cells, _totals = suppress_table(
+            [[row[column] or 0] for row in rows], None, limit, pad_with_zeros=True
+        )
+        for copy, cell in zip(shown, cells, strict=True):
+            if cell[0] == HIDDEN:
+                copy[column] = HIDDEN
     return shown
 
 

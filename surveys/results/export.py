@@ -155,18 +155,17 @@ def export_zip(session: Session, survey: Survey, filters: ResultFilters) -> byte
     return buffer.getvalue()
 
 
-def crosstab_csv(tables: list, limit: int) -> bytes:
-    """Cross-tabs for sharing: counts from 1 to ``limit`` hidden, and the cells that would
-    reveal them (panel.disclosure.suppress_table)."""
-    from panel.disclosure import suppress_table
+def crosstab_csv(tables: list) -> bytes:
+    """Cross-tabs for sharing, with the small-number rule applied as everywhere else
+    (surveys.results.published)."""
+    from surveys.results.published import hidden_note, published_crosstab
 
     rows: list[list] = []
-    for table in tables:
-        cells, totals = suppress_table(table.cells, table.column_totals, limit)
+    for table in map(published_crosstab, tables):
         rows.append([table.question["text"]])
         rows.append(["Answer", *table.columns])
-        rows.extend([label, *row] for label, row in zip(table.rows, cells, strict=True))
-        rows.append(["People who answered", *totals])
+        rows.extend([label, *row] for label, row in zip(table.rows, table.cells, strict=True))
+        rows.append(["People who answered", *table.column_totals])
         rows.append([])
-    rows.append([f"* hidden: counts from 1 to {limit}, and cells that would reveal them"])
+    rows.append([f"* {hidden_note()}"])
     return _csv(rows)

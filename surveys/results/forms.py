@@ -25,6 +25,7 @@ class FilterForm(QueryForm):
     age_band = SelectField("Age", choices=[ANY, *AGE_BANDS], validate_choice=True)
     submitted_from = DayField("Sent on or after", validators=[Optional()])
     submitted_to = DayField("Sent on or before", validators=[Optional()])
+    answer = SelectField("Answered another question with", validate_choice=True)
     by = SelectField("Break down by", validate_choice=True)
     weights = SelectField(
         "Weighting",
@@ -38,16 +39,37 @@ class FilterForm(QueryForm):
             raise ValueError("The end date must be on or after the start date")
 
 
-def equality_selects() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    return [(f"eq_{q.field}", q.question, [ANY, *q.options]) for q in EQUALITY_QUESTIONS]
+def equality_selects(allowed: set[str] | None = None) -> list[tuple[str, str, list]]:
+    """(field name, label, choices) of the equality filters, only ``allowed`` fields if given."""
+    return [
+        (f"eq_{q.field}", q.question, [ANY, *q.options])
+        for q in EQUALITY_QUESTIONS
+        if allowed is None or q.field in allowed
+    ]
 
 
-def filter_form(args, places, neighbourhoods, sources, dimensions) -> FilterForm:
+def answer_choices(survey) -> list[tuple[str, str]]:
+    """ "Answered ... with ..." choices: every value of every closed question."""
+    from surveys import content as doc
+    from surveys.answer_codes import option_values
+
+    choices = [ANY]
+    for question in doc.questions(survey.content or {}):
+        if question["type"] in ("single_choice", "rating_scale", "multiple_choice"):
+            for value in option_values(question):
+                label = "Other" if value == "__other__" else value
+                choices.append((f"{question['key']}={value}", f"{question['text']}: {label}"))
+    return choices
+
+
+def filter_form(args, places, neighbourhoods, sources, dimensions, survey=None,
+                equality_allowed: set[str] | None = None) -> FilterForm:  # fmt: skip
     form_class = type("BoundFilterForm", (FilterForm,), {
         name: SelectField(label, choices=choices, validate_choice=True)
-        for name, label, choices in equality_selects()
+        for name, label, choices in equality_selects(equality_allowed)
     })  # fmt: skip
     form = form_class(args)
+    form.answer.choices = answer_choices(survey) if survey is not None else [ANY]
     form.place.choices = [ANY, *[(str(p.id), p.name) for p in places]]
     form.neighbourhood.choices = [ANY, *[(str(n.id), n.name) for n in neighbourhoods]]
     form.source.choices = [ANY, *[(s, s) for s in sources if s]]
@@ -65,8 +87,11 @@ def filters_from(form: FilterForm, valid: bool) -> ResultFilters:
         return field.data if not field.errors and field.data else None
 
     equality = tuple(
-        (name[3:], form[name].data) for name, _l, _c in equality_selects() if good(form[name])
+        (name[3:], form[name].data)
+        for name, _l, _c in equality_selects()
+        if name in form and good(form[name])
     )
+    answer = good(form.answer)
     return ResultFilters(
         place_id=int(good(form.place)) if good(form.place) else None,
         neighbourhood_id=int(good(form.neighbourhood)) if good(form.neighbourhood) else None,
@@ -75,6 +100,7 @@ def filters_from(form: FilterForm, valid: bool) -> ResultFilters:
         equality=equality,
         submitted_from=good(form.submitted_from),
         submitted_to=good(form.submitted_to),
+        answers=(tuple(answer.split("=", 1)),) if answer else (),
     )
 
 

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Session
 
 from panel.auth.access import visible_place_ids
 from panel.places.models import Neighbourhood, Place
+from panel.segments.services.special_category import (
+    SPECIAL_CATEGORY_FIELDS,
+    may_use_special_category,
+)
 from surveys.models import Survey
 from surveys.results import figures
 
@@ -23,9 +27,15 @@ def filter_choices(session: Session, survey: Survey):
     elif place_ids is not None:
         places = places.where(Place.id.in_(sorted(place_ids)))
         neighbourhoods = neighbourhoods.where(Neighbourhood.place_id.in_(sorted(place_ids)))
+    # Special category fields are the communications team's only (panel.segments rule): a
+    # place team filtering or breaking results down by them could single people out.
+    dimensions = {
+        key: dimension for key, dimension in figures.dimensions(session).items()
+        if may_use_special_category(current_user) or key not in SPECIAL_CATEGORY_FIELDS
+    }  # fmt: skip
     return (
         list(session.scalars(places)),
         list(session.scalars(neighbourhoods)),
         figures.sources(session, survey),
-        figures.dimensions(session),
+        dimensions,
     )

@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from panel.disclosure import HIDDEN, suppress_small, suppress_table
 from panel.places.models import Place
 from surveys.fieldwork.models import OpenLink
 from surveys.models import AudienceKind, Survey, SurveyStatus
 from surveys.results import figures
 from surveys.results.models import ResultsPage
-
-
-def small_number_max() -> int:
-    return current_app.config.get("SMALL_NUMBER_MAX", 7)
+from surveys.results.published import (
+    PublishedQuestion,
+    published_question,
+    published_rows,
+    published_total,
+)
 
 
 @dataclass
@@ -77,26 +77,16 @@ def places(session: Session) -> list[Place]:
 
 
 @dataclass
-class PublicQuestion:
-    text: str
-    answered: int | str
-    #: (label, count or HIDDEN, share or None)
-    options: list[tuple[str, int | str, float | None]]
-    multiple: bool
-
-
-@dataclass
 class PublicFigures:
     respondents: int | str
     by_place: list[dict]  # {"name", "n"}
-    questions: list[PublicQuestion]
+    questions: list[PublishedQuestion]
 
 
 def public_figures(
     session: Session, survey: Survey, page: ResultsPage | None, every_question: bool = False
 ) -> PublicFigures:
     """Figures safe to publish: the page's featured questions (or every closed question)."""
-    limit = small_number_max()
     everyone = figures.ResultFilters()
     total = figures.respondents(session, survey, everyone)
     place_dimension = figures.dimensions(session)["place"]
@@ -106,23 +96,14 @@ def public_figures(
         .where(*figures.submitted_responses(survey, everyone))
         .group_by(figures.SurveyResponse.place_id)
     ).all()  # fmt: skip
-    by_place = suppress_small(
-        [{"name": place_dimension.label_of(place_id), "n": n} for place_id, n in rows],
-        ["n"], limit,
-    )  # fmt: skip
+    by_place = published_rows(
+        [{"name": place_dimension.label_of(place_id), "n": n} for place_id, n in rows]
+    )
     by_place.sort(key=lambda row: row["name"])
     featured = set(page.featured_questions or []) if page is not None else set()
-    questions = []
-    for result in figures.question_results(session, survey, everyone):
-        if not result.is_closed or (result.key not in featured and not every_question):
-            continue
-        cells, totals = suppress_table([[o.count] for o in result.options], [result.answered],
-                                       limit)  # fmt: skip
-        options = [
-            (option.label, cell[0], option.share if cell[0] != HIDDEN else None)
-            for option, cell in zip(result.options, cells, strict=True)
-        ]
-        questions.append(PublicQuestion(result.question["text"], totals[0], options,
-                                        result.multiple))  # fmt: skip
-    shown_total = HIDDEN if 1 <= total <= limit else total
-    return PublicFigures(shown_total, by_place, questions)
+    questions = [
+        published_question(result)
+        for result in figures.question_results(session, survey, everyone)
+        if result.is_closed and (result.key in featured or every_question)
+    ]
+    return PublicFigures(published_total(total), by_place, questions)

@@ -12,11 +12,11 @@ from pathlib import Path
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from panel.disclosure import suppress_small
 from surveys.fieldwork import invitations, stats
 from surveys.models import Survey
 from surveys.results import profile, public, publishing
 from surveys.results.figures import ResultFilters
+from surveys.results.published import published_rows
 
 SECTIONS = (
     "Dates and timescales",
@@ -46,19 +46,14 @@ class ReportData:
 def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
     from surveys.results import themes
 
-    limit = public.small_number_max()
     tables = []
     for table in profile.respondent_profile(session, survey, ResultFilters()):
         rows = [{"label": r.label, "n": r.respondents, "share": r.respondent_share,
                  "population": r.population_share} for r in table.rows]  # fmt: skip
-        shown = suppress_small(rows, ["n"], limit)
-        for row in shown:
-            if row["n"] == "*":
-                row["share"] = None
-        tables.append((table.label, shown))
+        tables.append((table.label, published_rows(rows)))
     page = publishing.results_page(session, survey)
     theme_rows = themes.theme_counts(session, survey)
-    shown_themes = suppress_small([{"name": name, "n": n} for name, n in theme_rows], ["n"], limit)
+    shown_themes = published_rows([{"name": name, "n": n} for name, n in theme_rows])
     return ReportData(
         survey=survey,
         page=page,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,6 +17,7 @@ from flask_login import current_user
 from mailer.bulletins.services.compose import ComposeError
 from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
@@ -25,7 +25,7 @@ from panel.members.reference import TOPICS
 from surveys import content as doc
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey, SurveyStatus
-from surveys.results import comments, export, figures, profile, publishing, themes
+from surveys.results import comments, export, figures, profile, published, publishing, themes
 from surveys.results import weighting as weights
 from surveys.results.forms import (
     DecisionForm,
@@ -57,7 +57,8 @@ def _survey(survey_id: int) -> Survey:
 
 def _filters(survey: Survey):
     places, neighbourhoods, sources, found = filter_choices(db.session, survey)
-    form = filter_form(request.args, places, neighbourhoods, sources, found)
+    form = filter_form(request.args, places, neighbourhoods, sources, found, survey,
+                       equality_allowed=set(found))  # fmt: skip
     valid = form.validate()
     return form, filters_from(form, valid), found
 
@@ -72,15 +73,30 @@ def overview(survey_id: int):
     if form.weights.data == "census" and not form.weights.errors and not filters.any:
         weighting = weights.weights_for(db.session, survey)
         weighted = weights.weighted_results(db.session, survey, weighting)
+    # The communications team reads the counts as they are; everyone else reads them as they
+    # would be shared (surveys.results.published), as on the public page and in the report.
+    shared = current_user.role is not Role.COMMS
+    results = figures.question_results(db.session, survey, filters)
+    tables = figures.cross_tabs(db.session, survey, dimension, filters)
     return render_template(
         "surveys/results/overview.html",
         survey=survey,
         form=form,
-        equality_fields=[name for name, _label, _choices in equality_selects()],
+        equality_fields=[name for name, _l, _c in equality_selects(set(found))],
         filters=filters,
         respondents=figures.respondents(db.session, survey, filters),
-        results=figures.question_results(db.session, survey, filters),
-        cross_tabs=figures.cross_tabs(db.session, survey, dimension, filters),
+        results=results,
+        shown={
+            r.key: published.published_question(r) if shared else published.as_counted(r)
+            for r in results
+            if r.is_closed
+        },
+        cross_tabs=[
+            published.published_crosstab(t) if shared else published.as_counted_crosstab(t)
+            for t in tables
+        ],
+        shared=shared,
+        hidden_note=published.hidden_note(),
         dimension=dimension,
         profile=profile.respondent_profile(db.session, survey, filters),
         query=request.query_string.decode(),
@@ -272,7 +288,7 @@ def crosstab_download(survey_id: int):
     record_audit(db.session, current_user, "results.crosstabs", "survey", [survey.id],
                  f"by {dimension.key}, small numbers hidden")  # fmt: skip
     db.session.commit()
-    body = export.crosstab_csv(tables, current_app.config["SMALL_NUMBER_MAX"])
+    body = export.crosstab_csv(tables)
     name = f"survey-{survey.id}-by-{dimension.key}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
