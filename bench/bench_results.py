@@ -128,9 +128,8 @@ def weighted(survey: Survey) -> None:
 def full_results(survey: Survey, filters=None) -> None:
     filters = filters or figures.ResultFilters()
     place = figures.dimensions(db.session)["place"]
-    figures.respondents(db.session, survey, filters)
-    figures.question_results(db.session, survey, filters)
-    figures.cross_tabs(db.session, survey, place, filters)
+    # What the staff results page counts (surveys.results.staff_views.overview).
+    figures.page_figures(db.session, survey, place, filters)
     profile.respondent_profile(db.session, survey, filters)
 
 

@@ -172,8 +172,7 @@ def weighted_count(
 ) -> tuple[Tally, dict[tuple, int]]:
     """The sent responses counted with a weight per cell (``weight_of(cell values)``), and the
     number of respondents in each cell."""
-    layout = layout_of(survey.content)
-    total, people = Tally(), {}
+    total, people = empty_tally(survey), {}
     for cell, tally in count(session, survey, ResultFilters(), cells).items():
         people[cell] = int(tally.respondents)
         weight = weight_of(cell)
@@ -183,19 +182,22 @@ def weighted_count(
             {key: values * weight for key, values in tally.values.items()},
         )
         total.add(scaled)
-    for slot in layout.slots:
-        total.answered.setdefault(slot.key, 0.0)
-        if slot.kind != "text":
-            total.values.setdefault(slot.key, np.zeros(len(slot.values)))
     return total, people
 
 
-def overall(session: Session, survey: Survey, filters: ResultFilters) -> Tally:
-    """Everyone matching ``filters`` as one group (empty Tally if nobody)."""
-    layout = layout_of(survey.content)
-    found = count(session, survey, filters).get((), Tally())
-    for slot in layout.slots:
-        found.answered.setdefault(slot.key, 0)
+def empty_tally(survey: Survey) -> Tally:
+    """Nobody counted yet: zero for every question and value."""
+    found = Tally()
+    for slot in layout_of(survey.content).slots:
+        found.answered[slot.key] = 0
         if slot.kind != "text":
-            found.values.setdefault(slot.key, np.zeros(len(slot.values), dtype=np.int64))
+            found.values[slot.key] = np.zeros(len(slot.values), dtype=np.int64)
+    return found
+
+
+def overall(session: Session, survey: Survey, filters: ResultFilters) -> Tally:
+    """Everyone matching ``filters`` as one group."""
+    found = empty_tally(survey)
+    for tally in count(session, survey, filters).values():
+        found.add(tally)
     return found

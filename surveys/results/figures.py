@@ -168,8 +168,30 @@ def cross_tabs(
 ) -> list[CrossTab]:
     """Every closed question (or those in ``keys``) by ``dimension``, from one grouped count.
     Raises FiguresUnavailable."""
+    return page_figures(session, survey, dimension, filters, keys).cross_tabs
+
+
+@dataclass
+class PageFigures:
+    respondents: int
+    results: list[QuestionResult]
+    cross_tabs: list[CrossTab]
+
+
+def page_figures(
+    session: Session,
+    survey: Survey,
+    dimension: Dimension,
+    filters: ResultFilters,
+    keys: list[str] | None = None,
+) -> PageFigures:
+    """A results page's figures from one grouped count: the cross-tabs by ``dimension``, and
+    the whole (each question's figures, the respondents) as the sum of its groups."""
     counted = counting.count(session, survey, filters, (dimension.expression,))
     groups = {"" if group[0] is None else str(group[0]): tally for group, tally in counted.items()}
+    whole = counting.empty_tally(survey)
+    for tally in groups.values():
+        whole.add(tally)
     columns = [value for value, _name in dimension.categories if value in groups]
     columns += sorted(set(groups) - set(columns))
     tables = []
@@ -187,7 +209,7 @@ def cross_tabs(
                 cells, [int(groups[c].answered[key]) for c in columns],
             )
         )  # fmt: skip
-    return tables
+    return PageFigures(int(whole.respondents), results_from_tally(survey, whole), tables)
 
 
 def equality_fields() -> list[str]:

@@ -3,6 +3,7 @@ to the Census 2021 population's share (are the respondents representative?)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -42,15 +43,7 @@ def _population(session: Session, key: str, place_id: int | None) -> dict[str, i
     return {category: int(n) for category, n in session.execute(query)}
 
 
-def _table(session, survey, filters, dimension: Dimension, place_id) -> ProfileTable:
-    counts = {
-        "" if value is None else str(value): n
-        for value, n in session.execute(
-            sa.select(dimension.expression, sa.func.count(SurveyResponse.id))
-            .where(*submitted_responses(survey, filters))
-            .group_by(dimension.expression)
-        )
-    }
+def _table(session, counts: dict[str, int], dimension: Dimension, place_id) -> ProfileTable:
     population = _population(session, dimension.key, place_id)
     known = sum(n for value, n in counts.items() if value in population)
     people = sum(population.values())
@@ -70,7 +63,16 @@ def respondent_profile(
     session: Session, survey: Survey, filters: ResultFilters
 ) -> list[ProfileTable]:
     """Place (unless the survey is for one place), age band and sex, against the population
-    of the survey's place (or the whole area)."""
+    of the survey's place (or the whole area): one grouped count of the respondents."""
     found = dimensions(session)
     keys = ["age_band", "sex"] if survey.place_id else ["place", "age_band", "sex"]
-    return [_table(session, survey, filters, found[key], survey.place_id) for key in keys]
+    expressions = [found[key].expression for key in keys]
+    counts: dict[str, dict[str, int]] = {key: defaultdict(int) for key in keys}
+    for row in session.execute(
+        sa.select(*expressions, sa.func.count(SurveyResponse.id))
+        .where(*submitted_responses(survey, filters))
+        .group_by(*expressions)
+    ):
+        for key, value in zip(keys, row[:-1], strict=True):
+            counts[key]["" if value is None else str(value)] += row[-1]
+    return [_table(session, counts[key], found[key], survey.place_id) for key in keys]

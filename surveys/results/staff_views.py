@@ -76,15 +76,15 @@ def overview(survey_id: int):
     # The communications team reads the counts as they are; everyone else reads them as they
     # would be shared (surveys.results.published), as on the public page and in the report.
     shared = current_user.role is not Role.COMMS
-    results = figures.question_results(db.session, survey, filters)
-    tables = figures.cross_tabs(db.session, survey, dimension, filters)
+    counted = figures.page_figures(db.session, survey, dimension, filters)
+    results, tables = counted.results, counted.cross_tabs
     return render_template(
         "surveys/results/overview.html",
         survey=survey,
         form=form,
         equality_fields=[name for name, _l, _c in equality_selects(set(found))],
         filters=filters,
-        respondents=figures.respondents(db.session, survey, filters),
+        respondents=counted.respondents,
         results=results,
         shown={
             r.key: published.published_question(r) if shared else published.as_counted(r)
