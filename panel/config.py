@@ -64,7 +64,8 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A larger request body is answered with the 413 page before any view reads it.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_MB", "8")) * 1024 * 1024,
         # How many reverse proxies in front of the app append to X-Forwarded-For: the client
         # address (for rate limits and sign-in throttling) is taken that many hops back.
         # 0 ignores the header, which anyone can forge when there is no proxy.
