@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -18,6 +17,7 @@ from flask_login import current_user
 from panel.auth.access import MEMBER_DATA_ROLES, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.members.views_support import place_choices
@@ -269,8 +269,4 @@ def export_selection(segment_id: int, selection_id: int):
     chosen = _selection_or_404(segment_id, selection_id)
     content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())
     db.session.commit()
-    return Response(
-        content,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="selection-{chosen.id}.csv"'},
-    )
+    return attachment(content, f"selection-{chosen.id}.csv")
