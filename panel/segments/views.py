@@ -261,7 +261,7 @@ def selection(segment_id: int, selection_id: int):
     )
 
 
-@blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export")
+@blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export.csv")
 @staff_required(*EDITORS)
 def export_selection(segment_id: int, selection_id: int):
     from panel.segments.services import fair_selection
