@@ -4,6 +4,9 @@ out; a finished file is an attachment whose type follows from its name."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -76,3 +79,17 @@ def test_a_finished_file_takes_its_type_from_its_name_and_refuses_odd_names(app)
         for name in ('a".csv', "a\r\nX: y.csv", "report.exe", "../x.csv", "noextension"):
             with pytest.raises(ValueError):
                 attachment(b"", name)
+
+
+def test_files_are_sent_only_through_panel_downloads():
+    # A streamed body outside panel.downloads would read the request's session after Flask
+    # closed it; a hand-made Content-Disposition would skip the checks above.
+    root = Path(__file__).resolve().parents[2]
+    elsewhere = [
+        str(path.relative_to(root))
+        for package in ("panel", "surveys", "mailer")
+        for path in (root / package).rglob("*.py")
+        if path != root / "panel" / "downloads.py"
+        and re.search(r"stream_with_context|Content-Disposition", path.read_text())
+    ]
+    assert elsewhere == []
