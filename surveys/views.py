@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -18,6 +17,7 @@ from flask_login import current_user
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.json_text import dumps
@@ -328,12 +328,7 @@ def correct_typo(survey_id: int, key: str):
 @staff_required(*ALL_STAFF)
 def export(survey_id: int):
     survey = _survey(survey_id)
-    body = dumps(export_document(survey))
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}.json"'},
-    )
+    return attachment(dumps(export_document(survey)), f"survey-{survey.id}.json")
 
 
 @blueprint.get("/<int:survey_id>/snapshots/<int:version>.json")
@@ -343,13 +338,10 @@ def snapshot(survey_id: int, version: int):
     found = db.session.query(SurveySnapshot).filter_by(survey_id=survey.id, version=version).first()
     if found is None:
         abort(404)
-    return Response(
+    return attachment(
         found.document,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="survey-{survey.id}-v{version}.json"',
-            "X-Content-SHA256": found.sha256,
-        },
+        f"survey-{survey.id}-v{version}.json",
+        headers={"X-Content-SHA256": found.sha256},
     )
 
 

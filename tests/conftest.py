@@ -123,6 +123,15 @@ def client(app):
 
 
 @pytest.fixture
+def server_client(app):
+    """A client whose requests end their own database session before the body is read, as on
+    a real server (tests/clients.py says why the ordinary client cannot show that)."""
+    from tests.clients import server_like_client
+
+    return server_like_client(app)
+
+
+@pytest.fixture
 def login_as(client):
     """Sign a staff user in on the test client (both factors are assumed done)."""
 

@@ -12,6 +12,7 @@ from mailer.bulletins.models import Bulletin
 from mailer.tracking import services
 from mailer.tracking.models import HitKind
 from panel.auth.access import ALL_STAFF, get_scoped_or_404, staff_required
+from panel.downloads import attachment
 from panel.extensions import db
 
 blueprint = Blueprint("tracking", __name__, url_prefix="/t")
@@ -69,8 +70,4 @@ def bulletin_csv(bulletin_id: int):
     record = get_scoped_or_404(db.session, Bulletin, bulletin_id, current_user)
     body = services.stats_csv(db.session, record, current_user)
     db.session.commit()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bulletin-{record.id}-stats.csv"'},
-    )
+    return attachment(body, f"bulletin-{record.id}-stats.csv")

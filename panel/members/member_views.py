@@ -7,7 +7,6 @@ from functools import wraps
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     g,
     redirect,
@@ -18,6 +17,7 @@ from flask import (
 )
 
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
 from panel.json_text import dumps
@@ -211,11 +211,7 @@ def your_data():
 @member_required
 def your_data_json():
     data = member_area.export_member_data(db.session, g.member)
-    return Response(
-        dumps(data),
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="my-panel-data.json"'},
-    )
+    return attachment(dumps(data), "my-panel-data.json")
 
 
 @blueprint.route("/leave", methods=["GET", "POST"])

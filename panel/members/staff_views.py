@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -20,6 +20,7 @@ from panel.audit.services import record_audit
 from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import streamed_attachment
 from panel.extensions import db
 from panel.forms_common import requested_page
 from panel.input_cleaning import single_line, text_from_upload
@@ -55,6 +56,10 @@ def _filter_form() -> tuple[DirectoryFilterForm, directory.DirectoryFilters]:
     return form, filters
 
 
+def _filter_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k != "page"}
+
+
 @blueprint.get("/")
 @staff_required(*MEMBER_DATA_ROLES)
 def index():
@@ -77,7 +82,7 @@ def index():
         detail=f"page {page}, {total} matching",
     )
     db.session.commit()
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = _filter_args()
     return render_template(
         "panel/members/index.html",
         form=form,
@@ -108,22 +113,18 @@ def detail(member_id: int):
 @blueprint.get("/export.csv")
 @staff_required(*MEMBER_DATA_ROLES)
 def export():
-    _form, filters = _filter_form()
-    record_audit(
-        db.session,
-        current_user,
-        "members.export",
-        "member",
-        [],
-        detail="CSV export of the directory with its filters",
+    form, filters = _filter_form()
+    if form.errors:
+        # Never export the whole directory in place of the filtered one: show what is wrong.
+        return redirect(url_for("members.index", **_filter_args()))
+    produce = partial(
+        directory.export_csv,
+        user_id=current_user.id,
+        filters=filters,
+        zone=current_app.config["TIMEZONE"],
+        now=utcnow(),
     )
-    db.session.commit()
-    rows = directory.export_rows(db.session, current_user, filters)
-    return Response(
-        stream_with_context(directory.rows_to_csv(rows)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="panel-members.csv"'},
-    )
+    return streamed_attachment(produce, "panel-members.csv")
 
 
 @blueprint.route("/import", methods=["GET", "POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -18,6 +17,7 @@ from flask_login import current_user
 from panel.auth.access import MEMBER_DATA_ROLES, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.members.views_support import place_choices
@@ -286,7 +286,7 @@ def selection(segment_id: int, selection_id: int):
     )
 
 
-@blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export")
+@blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export.csv")
 @staff_required(*EDITORS)
 def export_selection(segment_id: int, selection_id: int):
     from panel.segments.services import fair_selection
@@ -301,8 +301,4 @@ def export_selection(segment_id: int, selection_id: int):
             url_for("segments.selection", segment_id=segment_id, selection_id=selection_id)
         )
     db.session.commit()
-    return Response(
-        content,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="selection-{chosen.id}.csv"'},
-    )
+    return attachment(content, f"selection-{chosen.id}.csv")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from surveys.models import Survey
 from surveys.results import evidence
@@ -33,9 +34,7 @@ def report(survey_id: int):
 def report_pdf(survey_id: int):
     survey = _survey(survey_id)
     pdf = engagement_report.report_pdf(engagement_report.report_data(db.session, survey, utcnow()))
-    name = f"engagement-report-{survey.id}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return attachment(pdf, f"engagement-report-{survey.id}.pdf")
 
 
 @blueprint.get("/<int:survey_id>/results/evidence.zip")
@@ -43,10 +42,10 @@ def report_pdf(survey_id: int):
 def evidence_pack(survey_id: int):
     survey = _survey(survey_id)
     now = utcnow()
+    # The pack is made before it is recorded: a pack that could not be made is not audited.
+    pack = evidence.evidence_zip(db.session, survey, now)
     record_audit(db.session, current_user, "results.evidence_pack", "survey", [survey.id],
                  "snapshot, findings, approvals, dates, anonymised responses, report",
                  now=now)  # fmt: skip
     db.session.commit()
-    name = f"evidence-pack-survey-{survey.id}.zip"
-    return Response(evidence.evidence_zip(db.session, survey, now), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return attachment(pack, f"evidence-pack-survey-{survey.id}.zip")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
@@ -19,6 +18,7 @@ from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.members.reference import TOPICS
@@ -160,14 +160,12 @@ def remove_quote(survey_id: int, quote_id: int):
 def export_responses(survey_id: int):
     survey = _survey(survey_id)
     _form, filters, _found = _filters(survey)
+    # Made before it is recorded: an export that could not be made is not audited.
+    body = export.export_zip(db.session, survey, filters)
     record_audit(db.session, current_user, "results.export", "survey", [survey.id],
                  "responses and codebook (no contact details)")  # fmt: skip
     db.session.commit()
-    return Response(
-        export.export_zip(db.session, survey, filters),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.zip"'},
-    )
+    return attachment(body, f"survey-{survey.id}-responses.zip")
 
 
 def _page_form(survey: Survey, page) -> ResultsPageForm:
@@ -285,10 +283,8 @@ def crosstab_download(survey_id: int):
     form, filters, found = _filters(survey)
     dimension = found.get(form.by.data) or found["place"]
     tables = figures.cross_tabs(db.session, survey, dimension, filters)
+    body = export.crosstab_csv(tables)
     record_audit(db.session, current_user, "results.crosstabs", "survey", [survey.id],
                  f"by {dimension.key}, small numbers hidden")  # fmt: skip
     db.session.commit()
-    body = export.crosstab_csv(tables)
-    name = f"survey-{survey.id}-by-{dimension.key}.csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return attachment(body, f"survey-{survey.id}-by-{dimension.key}.csv")

@@ -47,7 +47,7 @@ def test_selection_is_reproducible_reported_and_exported(client, session, login_
     assert len(selections[0].member_ids) == 10
     page = client.get(first.location).text
     assert "10 people selected" in page and "How closely the quotas were met" in page
-    export = client.post(first.location + "/export")
+    export = client.post(first.location + "/export.csv")
     rows = list(csv.reader(io.StringIO(export.text)))
     assert len(rows) == 11 and rows[0][:4] == ["member_id", "first_name", "last_name", "email"]
     actions = session.scalars(sa.select(AuditEvent.action)).all()
@@ -80,4 +80,4 @@ def test_another_places_selection_is_404(client, session, login_as):
     session.commit()
     url = f"/staff/segments/{segment.id}/selections/{selection.id}"
     assert client.get(url).status_code == 404
-    assert client.post(url + "/export").status_code == 404
+    assert client.post(url + "/export.csv").status_code == 404

@@ -17,12 +17,16 @@ import pytest
 import sqlalchemy as sa
 
 from panel.auth.models import Role, StaffUser
-from panel.demo import create_demo_data
-from panel.extensions import db
-from tests.factories import sign_in_test_client
 from tests.security.html_audit import injection_problems, plain_text_problems
 from tests.security.payloads import PAYLOADS
-from tests.security.world import NOT_USER_TEXT, USER_TEXT, poison, staff_urls, text_columns
+from tests.security.world import (
+    NOT_USER_TEXT,
+    USER_TEXT,
+    build_world,
+    sign_in_staff,
+    staff_urls,
+    text_columns,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<b xss>x</b>\"' onmouseover=alert('xss') <script>alert('xss')</script>"
@@ -114,84 +118,6 @@ def test_every_text_column_is_classified_as_user_written_or_not(app):
 # -- the poisoned panel -----------------------------------------------------------------------
 
 
-def _sign_in_staff(app, user: StaffUser):
-    client = app.test_client()
-    sign_in_test_client(client, user)
-    db.session.commit()
-    return client
-
-
-def _build_poisoned_world(app, session):
-    create_demo_data(session, datetime.now(UTC))
-    session.commit()
-    poison(session)
-    session.commit()
-    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
-    _make_what_the_demo_lacks(app, session, comms)
-    return comms
-
-
-def _make_what_the_demo_lacks(app, session, comms):
-    """Through the staff pages themselves, with hostile text in what is typed: a selection, an
-    import, an open link, a theme, a contribution, invitations and emails."""
-    from mailer.bulletins.models import BulletinItem
-    from mailer.jobs import deliver_queued_emails
-    from panel.members.models import MemberImport, RecruitmentSource
-    from panel.segments.models import FairSelection, Segment
-    from surveys.fieldwork.invitations import send_invitation_emails
-    from surveys.fieldwork.models import OpenLink
-    from surveys.models import Survey, SurveyStatus
-    from surveys.results.models import Theme
-    from tests.security.forms import page_forms
-
-    client = _sign_in_staff(app, comms)
-
-    def count(model) -> int:
-        return session.scalar(sa.select(sa.func.count()).select_from(model))
-
-    def submit(url, overrides, made, *, action=None, files=None, tick_first=()):
-        before = count(made)
-        page = client.get(url)
-        assert page.status_code == 200, url
-        forms = [f for f in page_forms(page.text) if f.method == "post"]
-        form = next(f for f in forms if action is None or f.action.endswith(action))
-        data = {**form.defaults(), **overrides, **(files or {})}
-        for name in tick_first:
-            data[name] = [form.choice_fields()[name][0]]
-        response = client.post(form.action or url, data=data)
-        assert response.status_code < 500, (url, response.status_code)
-        errors = re.findall(r"error-message[^>]*>(?:<[^>]+>)*([^<]*)", response.text)
-        assert count(made) > before, (url, made.__name__, response.status_code, errors)
-
-    segment = session.scalar(sa.select(Segment).order_by(Segment.id))
-    submit(
-        f"/staff/segments/{segment.id}/select", {"number_wanted": "5", "seed": "7"},
-        FairSelection, tick_first=["features"],
-    )  # fmt: skip
-    csv_text = (
-        "first_name,last_name,email,postcode\n"
-        f'"{PAYLOADS[0]}","{PAYLOADS[13].replace(chr(34), chr(39))}",x@example.com,FY1 1AA\n'
-    )
-    csv_file = {"file": (io.BytesIO(csv_text.encode()), "a.csv")}
-    submit("/staff/members/import", {}, MemberImport, files=csv_file)
-    submit("/staff/members/sources", {"name": PAYLOADS[28]}, RecruitmentSource)
-    live = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.LIVE))
-    closed = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.CLOSED))
-    submit(f"/staff/surveys/{live.id}/fieldwork", {"source": PAYLOADS[48]}, OpenLink,
-           action="/open-links")  # fmt: skip
-    client.post(f"/staff/surveys/{live.id}/invite", data={})
-    submit(f"/staff/surveys/{closed.id}/results/themes", {"new-name": PAYLOADS[71]}, Theme,
-           action="/themes/new")  # fmt: skip
-    submit(
-        "/staff/bulletins/contributions", {"title": PAYLOADS[72], "body": PAYLOADS[73]},
-        BulletinItem,
-    )  # fmt: skip
-    send_invitation_emails(session, datetime.now(UTC))
-    session.commit()
-    deliver_queued_emails(session, app.extensions["mail_backend"], datetime.now(UTC))
-    session.commit()
-
-
 def _fail_with(problems: dict[str, list[str]]) -> None:
     if problems:
         pytest.fail("\n".join(f"{url}: {found}" for url, found in problems.items()))
@@ -267,9 +193,9 @@ def _xlsx_problems(data: bytes) -> list[str]:
 
 @pytest.mark.parametrize("role", [Role.COMMS, Role.PLACE, Role.OBSERVER])
 def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, role):
-    _build_poisoned_world(app, session)
+    build_world(app, session, poisoned=True)
     user = session.scalar(sa.select(StaffUser).where(StaffUser.role == role))
-    client = _sign_in_staff(app, user)
+    client = sign_in_staff(app, user)
     outbox = sorted(p.name for p in Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
     urls = staff_urls(app, session, outbox)
     problems, ok_pages = {}, 0
@@ -292,7 +218,7 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
     from surveys.fieldwork.tokens import PersonalLinks
     from surveys.models import Survey
 
-    _build_poisoned_world(app, session)
+    build_world(app, session, poisoned=True)
     member = session.scalar(
         sa.select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
     )
@@ -327,7 +253,7 @@ def test_hostile_text_never_survives_as_markup_in_emails(app, session):
     from mailer.bulletins.rendering import render_for_person, render_with_tags
     from mailer.models import OutboundEmail
 
-    _build_poisoned_world(app, session)
+    build_world(app, session, poisoned=True)
     emails = list(session.scalars(sa.select(OutboundEmail)))
     assert len(emails) > 5, "the world should have sent invitations"
     rendered = [(e.subject, e.text_body, e.html_body) for e in emails]
@@ -387,8 +313,8 @@ def test_every_email_template_escapes_every_value_in_both_parts(app):
 
 
 def test_json_downloads_escape_markup_characters(app, session):
-    comms = _build_poisoned_world(app, session)
-    client = _sign_in_staff(app, comms)
+    comms = build_world(app, session, poisoned=True)
+    client = sign_in_staff(app, comms)
     from surveys.models import Survey
 
     for survey in session.scalars(sa.select(Survey)):

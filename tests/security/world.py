@@ -1,19 +1,25 @@
-"""A populated panel (the demo data plus what the demo leaves out) with hostile text in every
-column a user can fill, and every page, export and download that reads it, for each role.
+"""A populated panel (the demo data plus what the demo leaves out), optionally with hostile text
+in every column a user can fill, and every page, export and download that reads it, for each role.
 
-Used by the injection tests; the classification of columns below is itself tested, so a new text
-column must be declared user-written (and is then poisoned) or not."""
+Used by the injection and download tests; the classification of columns below is itself
+tested, so a new text column must be declared user-written (and is then poisoned) or not."""
 
 from __future__ import annotations
 
+import io
+import re
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask, url_for
 from sqlalchemy.orm import Session
 
+from panel.auth.models import Role, StaffUser
 from panel.extensions import db
+from tests.clients import server_like_client
+from tests.factories import sign_in_test_client
 from tests.security.payloads import PAYLOADS
 
 #: text columns a person can write, directly or through an import or a provider's event.
@@ -171,8 +177,16 @@ def _ids(session: Session, statement) -> list:
     return list(session.execute(statement).all())
 
 
-def staff_urls(app: Flask, session: Session, outbox_names: list[str]) -> list[str]:
-    """Every staff GET route with the ids of real records filled in (several of each)."""
+def staff_urls(
+    app: Flask,
+    session: Session,
+    outbox_names: list[str],
+    *,
+    method: str = "GET",
+    endpoints: set[str] | None = None,
+) -> list[str]:
+    """Every staff route taking ``method`` (only ``endpoints`` if given) with the ids of real
+    records filled in (several of each)."""
     from mailer.bulletins.models import Bulletin, BulletinItem
     from panel.auth.models import StaffUser
     from panel.auth.services import password_reset_token
@@ -219,7 +233,9 @@ def staff_urls(app: Flask, session: Session, outbox_names: list[str]) -> list[st
     urls = []
     with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or not rule.rule.startswith("/staff"):
+            if method not in rule.methods or not rule.rule.startswith("/staff"):
+                continue
+            if endpoints is not None and rule.endpoint not in endpoints:
                 continue
             arguments = tuple(sorted(rule.arguments))
             if not arguments:
@@ -230,3 +246,144 @@ def staff_urls(app: Flask, session: Session, outbox_names: list[str]) -> list[st
             for values in choices[arguments]:
                 urls.append(url_for(rule.endpoint, **dict(zip(arguments, values, strict=True))))
     return sorted(set(urls))
+
+
+def sign_in_staff(app: Flask, user: StaffUser, *, like_a_server: bool = False):
+    """A test client signed in as ``user`` (both factors done); ``like_a_server`` gives one
+    whose every request ends its own database session before the body is read."""
+    client = server_like_client(app) if like_a_server else app.test_client()
+    sign_in_test_client(client, user)
+    db.session.commit()
+    return client
+
+
+def build_world(app: Flask, session: Session, *, poisoned: bool) -> StaffUser:
+    """The demo data, hostile text in every user-written column if ``poisoned``, and what the
+    demo lacks; returns the comms user who made it."""
+    from panel.demo import create_demo_data
+
+    create_demo_data(session, datetime.now(UTC))
+    session.commit()
+    if poisoned:
+        poison(session)
+        session.commit()
+    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+    make_what_the_demo_lacks(app, session, comms)
+    return comms
+
+
+def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> None:
+    """Through the staff pages themselves, with hostile text in what is typed: a selection, an
+    import, an open link, a theme, a contribution, invitations and emails."""
+    from mailer.bulletins.models import BulletinItem
+    from mailer.jobs import deliver_queued_emails
+    from panel.members.models import MemberImport, RecruitmentSource
+    from panel.segments.models import FairSelection, Segment
+    from surveys.fieldwork.invitations import send_invitation_emails
+    from surveys.fieldwork.models import OpenLink
+    from surveys.models import Survey, SurveyStatus
+    from surveys.results.models import Theme
+    from tests.security.forms import page_forms
+
+    client = sign_in_staff(app, comms)
+
+    def count(model) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+    def submit(url, overrides, made, *, action=None, files=None, tick_first=()):
+        before = count(made)
+        page = client.get(url)
+        assert page.status_code == 200, url
+        forms = [f for f in page_forms(page.text) if f.method == "post"]
+        form = next(f for f in forms if action is None or f.action.endswith(action))
+        data = {**form.defaults(), **overrides, **(files or {})}
+        for name in tick_first:
+            data[name] = [form.choice_fields()[name][0]]
+        response = client.post(form.action or url, data=data)
+        assert response.status_code < 500, (url, response.status_code)
+        errors = re.findall(r"error-message[^>]*>(?:<[^>]+>)*([^<]*)", response.text)
+        assert count(made) > before, (url, made.__name__, response.status_code, errors)
+
+    segment = session.scalar(sa.select(Segment).order_by(Segment.id))
+    submit(
+        f"/staff/segments/{segment.id}/select", {"number_wanted": "5", "seed": "7"},
+        FairSelection, tick_first=["features"],
+    )  # fmt: skip
+    csv_text = (
+        "first_name,last_name,email,postcode\n"
+        f'"{PAYLOADS[0]}","{PAYLOADS[13].replace(chr(34), chr(39))}",x@example.com,FY1 1AA\n'
+    )
+    csv_file = {"file": (io.BytesIO(csv_text.encode()), "a.csv")}
+    submit("/staff/members/import", {}, MemberImport, files=csv_file)
+    submit("/staff/members/sources", {"name": PAYLOADS[28]}, RecruitmentSource)
+    live = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.LIVE))
+    closed = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.CLOSED))
+    submit(f"/staff/surveys/{live.id}/fieldwork", {"source": PAYLOADS[48]}, OpenLink,
+           action="/open-links")  # fmt: skip
+    client.post(f"/staff/surveys/{live.id}/invite", data={})
+    submit(f"/staff/surveys/{closed.id}/results/themes", {"new-name": PAYLOADS[71]}, Theme,
+           action="/themes/new")  # fmt: skip
+    submit(
+        "/staff/bulletins/contributions", {"title": PAYLOADS[72], "body": PAYLOADS[73]},
+        BulletinItem,
+    )  # fmt: skip
+    send_invitation_emails(session, datetime.now(UTC))
+    session.commit()
+    deliver_queued_emails(session, app.extensions["mail_backend"], datetime.now(UTC))
+    session.commit()
+
+
+def add_place_team_records(session: Session, now: datetime) -> None:
+    """What the demo gives the other roles but not the place team: a closed survey of its first
+    place with a snapshot and that place's members' answers, and a bulletin sent to that place."""
+    import random
+    from datetime import timedelta
+
+    from mailer.bulletins.models import BulletinStatus
+    from mailer.bulletins.services import audience, compose
+    from mailer.bulletins.services.send import freeze_content
+    from panel.members.models import Member, MemberStatus
+    from surveys import content as doc
+    from surveys.demo import _plan
+    from surveys.results.demo import HOURS, WHY, _answer
+    from surveys.services import authoring, lifecycle
+
+    team = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.PLACE))
+    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+    home = team.places[0]
+    opened, closed = now - timedelta(weeks=11), now - timedelta(weeks=6)
+    plan = _plan(f"Pharmacy hours in {home.name}", "To hear when people need a pharmacy.",
+                 "Which pharmacies open later.", "Complaints in 2025.", opened, closed,
+                 place_id=home.id)  # fmt: skip
+    survey = authoring.create_survey(session, team, plan, opened - timedelta(days=7))
+    for question in (
+        doc.question("q1", "multiple_choice", "When would you visit a pharmacy?",
+                     why_we_ask=WHY, options=HOURS),
+        doc.question("q2", "rating_scale", "How easy is it to get to a pharmacy?", why_we_ask=WHY),
+        doc.question("q3", "long_text", "Anything else?", why_we_ask=WHY, required=False,
+                     max_length=2000),
+    ):  # fmt: skip
+        authoring.save_question(survey, 0, question, opened - timedelta(days=7))
+    session.flush()
+    lifecycle.submit_for_review(session, survey, team, opened - timedelta(days=6))
+    lifecycle.approve(session, survey, comms, opened - timedelta(days=5))
+    lifecycle.publish(session, survey, team, opened - timedelta(days=1))
+    lifecycle.close(session, survey, None, closed)
+    members = session.scalars(
+        sa.select(Member)
+        .where(Member.place_id == home.id, Member.status == MemberStatus.ACTIVE)
+        .order_by(Member.id)
+        .limit(40)
+    ).all()
+    _answer(session, survey, members, random.Random(7), opened, closed)
+
+    sent_at = now - timedelta(days=7)
+    bulletin = compose.create_bulletin(session, team, f"{home.name} panel news", home.id, sent_at)
+    compose.update_bulletin(bulletin, bulletin.title, "News from your place team.", sent_at)
+    bulletin.scheduled_by_id = team.id
+    bulletin.send_at = bulletin.started_at = sent_at
+    audience.fix_recipients(session, bulletin, team, sent_at)
+    freeze_content(session, bulletin)
+    bulletin.status = BulletinStatus.SENT
+    bulletin.finished_at = sent_at + timedelta(minutes=2)
+    session.flush()

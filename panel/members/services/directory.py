@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -13,10 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.models import OutboundEmail
+from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
 from panel.members import reference
-from panel.members.models import Member, MemberStatus
+from panel.members.models import Member, MemberStatus, RecruitmentSource
+from panel.places.models import Neighbourhood, Place
 
 
 @dataclass
@@ -30,6 +32,25 @@ class DirectoryFilters:
     source_id: int | None = None
     joined_from: date | None = None
     joined_to: date | None = None
+
+    def describe(self) -> str:
+        """The filters in use, for the audit log: ids and dates, never the search text (it may
+        be a name or an email address)."""
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("place", self.place_id),
+                ("neighbourhood", self.neighbourhood_id),
+                ("status", self.status.value if self.status else None),
+                ("source", self.source_id),
+                ("joined from", self.joined_from),
+                ("joined to", self.joined_to),
+            )
+            if value
+        ]
+        if self.text.strip():
+            parts.append("a name or email search")
+        return "filters: " + (", ".join(parts) if parts else "none")
 
 
 def _local_midnight(day: date, zone: str) -> datetime:
@@ -127,14 +148,32 @@ EXPORT_COLUMNS = [
     "unsubscribed",
 ]
 
+#: about this many characters of CSV go out in one piece of a streamed export.
+CHUNK_CHARACTERS = 64 * 1024
+
 
 def export_rows(
-    session: Session, user: StaffUser, filters: DirectoryFilters
+    session: Session,
+    user: StaffUser,
+    filters: DirectoryFilters,
+    zone: str = "Europe/London",
+    exported_ids: list[int] | None = None,
 ) -> Iterator[list[str]]:
-    """CSV rows (header first) of the members the user may see; streamed in chunks."""
+    """CSV rows (header first) of the members the user may see with the filters applied, read
+    in batches; each member's id is appended to ``exported_ids`` as its row is made."""
     yield EXPORT_COLUMNS
-    query = members_query(user, filters).order_by(Member.id).execution_options(yield_per=1000)
-    for member in session.scalars(query):
+    query = (
+        members_query(user, filters, zone)
+        .outerjoin(Place, Place.id == Member.place_id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Member.neighbourhood_id)
+        .outerjoin(RecruitmentSource, RecruitmentSource.id == Member.recruitment_source_id)
+        .add_columns(Place.name, Neighbourhood.name, RecruitmentSource.name)
+        .order_by(Member.id)
+        .execution_options(yield_per=1000)
+    )
+    for member, place_name, neighbourhood_name, source_name in session.execute(query):
+        if exported_ids is not None:
+            exported_ids.append(member.id)
         yield [
             spreadsheet_safe(v)
             for v in (
@@ -143,13 +182,13 @@ def export_rows(
                 member.last_name,
                 member.email,
                 member.postcode,
-                member.place.name if member.place else "",
-                member.neighbourhood.name if member.neighbourhood else "",
+                place_name,
+                neighbourhood_name,
                 reference.label_for(reference.AGE_BANDS, member.age_band),
                 "; ".join(member.topics or []),
                 member.preferred_format,
                 member.language,
-                member.recruitment_source.name if member.recruitment_source else "",
+                source_name,
                 member.status.value,
                 member.joined_at.date().isoformat() if member.joined_at else "",
                 member.paused_until.date().isoformat() if member.paused_until else "",
@@ -158,11 +197,36 @@ def export_rows(
         ]
 
 
-def rows_to_csv(rows) -> Iterator[str]:
+def rows_to_csv(rows: Iterable[list[str]], chunk_characters: int | None = None) -> Iterator[str]:
+    """CSV text in pieces of about ``chunk_characters`` (CHUNK_CHARACTERS unless given), the
+    last piece ending the file."""
+    limit = chunk_characters or CHUNK_CHARACTERS
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        if buffer.tell() >= limit:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_csv(
+    session: Session, user_id: int, filters: DirectoryFilters, *, zone: str, now: datetime
+) -> Iterator[str]:
+    """The directory export for staff user ``user_id``, as CSV text in pieces; once the last
+    row is made, the audit row naming every exported member is added (the caller commits it
+    only if the whole file was made). Raises NoResultFound if the user is gone."""
+    user = session.get_one(StaffUser, user_id)
+    exported_ids: list[int] = []
+    yield from rows_to_csv(export_rows(session, user, filters, zone, exported_ids))
+    record_audit(
+        session,
+        user,
+        "members.export",
+        "member",
+        exported_ids,
+        detail=f"CSV export of the directory: {len(exported_ids)} members; {filters.describe()}",
+        now=now,
+    )
