@@ -50,11 +50,14 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers, one a core; worksteal evens out the long tests (crash runs, browser journeys).
+XDIST := -n 2 --dist worksteal
+
 test-sqlite: install-dev
-	$(PYTEST) -q
+	$(PYTEST) -q $(XDIST)
 
 test-postgres: install-dev
-	tools/with-postgres.sh $(PYTEST) -q
+	tools/with-postgres.sh $(PYTEST) -q $(XDIST)
 
 test: system-deps install-dev lint test-sqlite test-postgres
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -28,6 +29,11 @@ def upgrade():
         batch_op.add_column(sa.Column('answer_codes', sa.Text(), nullable=True))
     _fill_codes()
     op.drop_table('survey_answer_tallies')
+    if op.get_bind().dialect.name == 'postgresql':
+        # Results filter and group by these fields across every response: JSONB reads a field
+        # without parsing the whole text again.
+        op.alter_column('survey_responses', 'equality', type_=postgresql.JSONB(),
+                        postgresql_using='equality::jsonb')
 
 
 def _fill_codes():
@@ -66,6 +72,9 @@ def _fill_codes():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.alter_column('survey_responses', 'equality', type_=sa.JSON(),
+                        postgresql_using='equality::json')
     op.create_table('survey_answer_tallies',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),

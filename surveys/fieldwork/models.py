@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, utcnow
@@ -96,8 +97,12 @@ class SurveyResponse(Base):
         sa.ForeignKey("neighbourhoods.id", ondelete="SET NULL")
     )
     age_band: Mapped[str] = mapped_column(sa.String(20), default="")
-    #: the member's equality answers at submit time (only those given with consent).
-    equality: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: the member's equality answers at submit time (only those given with consent). JSONB on
+    #: PostgreSQL: results filter and group by these fields across every response, and JSONB
+    #: reads a field without parsing the whole text again.
+    equality: Mapped[dict] = mapped_column(
+        sa.JSON().with_variant(JSONB(), "postgresql"), default=dict
+    )
     #: a sent response's answers packed for counting (surveys.answer_codes), written with them.
     answer_codes: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -33,7 +33,7 @@ USER_TEXT = {
     "surveys.already_known", "surveys.equality_considerations", "surveys.urgent_reason",
     "surveys.results_note", "survey_decisions.you_said", "survey_decisions.action",
     "survey_guidance_overrides.reason", "survey_open_links.source", "survey_responses.source",
-    "survey_answer_tallies.source", "survey_results_pages.why_we_asked",
+"survey_results_pages.why_we_asked",
     "survey_results_pages.what_you_said", "survey_results_pages.recommendations",
     "survey_results_pages.next_steps", "survey_review_comments.body", "survey_snapshots.note",
     "survey_themes.name", "survey_answers.other_text", "survey_answers.comment",
@@ -63,14 +63,14 @@ NOT_USER_TEXT = {
     "member_equality.religion", "member_equality.disability", "member_equality.carer",
     "member_equality.armed_forces", "outbound_emails.idempotency_key", "outbound_emails.kind",
     "outbound_emails.to_email", "outbound_emails.subject", "outbound_emails.text_body",
-    "outbound_emails.html_body", "survey_answer_tallies.question_key",
-    "survey_answer_tallies.option", "survey_answer_tallies.age_band",
-    "survey_answer_tallies.sex", "survey_guidance_overrides.rule",
+    "outbound_emails.html_body",
+    "survey_guidance_overrides.rule",
     "survey_guidance_overrides.question_key", "survey_invitations.channel",
     "survey_open_links.code", "survey_results_pages.topic", "survey_review_comments.question_key",
     "survey_snapshots.document", "survey_snapshots.sha256", "survey_responses.token_hash",
     "survey_responses.age_band", "survey_answers.question_key", "survey_theme_codings.part",
-    "login_sessions.token_hash", "email_requests.email", "sign_in_throttles.key_hash",
+    "survey_responses.answer_codes", "login_sessions.token_hash", "email_requests.email",
+    "sign_in_throttles.key_hash",
 }  # fmt: skip
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
@@ -122,13 +122,12 @@ def _poison_document(document, mapping) -> object:
 
 def poison(session: Session) -> None:
     """Put a hostile payload into every user-written text in the database, consistently (an
-    option's new text is also the answers' and the tallies' value)."""
+    option's new text is also the answers' value; the answer codes hold positions, not texts)."""
     import json
 
     from panel.json_text import dumps
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
-    from surveys.results.models import AnswerTally
 
     nul_ok = session.get_bind().dialect.name != "postgresql"
     tables = {table.name: table for table in db.metadata.sorted_tables}
@@ -156,8 +155,6 @@ def poison(session: Session) -> None:
         snapshot.document = dumps(_poison_document(json.loads(snapshot.document), mapping))
     for answer in session.scalars(sa.select(Answer)):
         answer.value = _poison_document(answer.value, mapping)
-    for tally in session.scalars(sa.select(AnswerTally)):
-        tally.option = mapping(tally.option)
     session.flush()
 
 
