@@ -10,9 +10,10 @@ import re
 from panel.members.reference import EQUALITY_QUESTIONS
 from surveys.guidance.questions import EQUALITY_BLOCK
 from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
+from surveys.guidance.standard_scales import DEFAULT_SCALE_NAME, SCALES, suggest_scale
 
-#: the balanced five-point scale a rating question gets when no options are given.
-DEFAULT_SCALE = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
+#: the balanced five-point scale of a rating question whose wording asks for no other scale.
+DEFAULT_SCALE = list(SCALES[DEFAULT_SCALE_NAME].options)
 DONT_KNOW = "Don't know"
 TYPE_LABELS = {
     "single_choice": "One answer from a list",
@@ -72,10 +73,11 @@ def question(
     ig_justification: str = "",
     block: str | None = None,
 ) -> dict:
-    """One question in the export format, with a rating scale's default options filled in."""
+    """One question in the export format; a rating scale given no options gets the standard
+    scale its wording asks for (quality when it asks for none)."""
     options = [o for o in (options or []) if o.strip()]
     if qtype == "rating_scale" and not options:
-        options = list(DEFAULT_SCALE)
+        options = list(suggest_scale(text).scale.options)
     if qtype not in CHOICE_TYPES:
         options, allow_other, dont_know = [], False, False
     if dont_know and DONT_KNOW not in options:

@@ -13,10 +13,17 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from panel.forms_common import PanelForm, strip_whitespace
 from surveys.content import TYPE_LABELS
+from surveys.guidance.standard_scales import (
+    CUSTOM,
+    SCALES,
+    ScaleChoiceError,
+    scale_answers,
+    suggest_scale,
+)
 from surveys.models import AudienceKind, InvolvementLevel
 from surveys.validation import (
     ANSWER_LIMIT_MAX,
@@ -126,6 +133,12 @@ class PlanForm(PanelForm):
     )
 
 
+SCALE_CHOICES = [
+    *((s.name, f"{s.label}: {', '.join(s.options)}") for s in SCALES.values()),
+    (CUSTOM, "Custom: the answers typed below"),
+]
+
+
 class QuestionForm(PanelForm):
     type = RadioField(
         "Type of question",
@@ -146,9 +159,13 @@ class QuestionForm(PanelForm):
         validators=[Length(max=NOTE_MAX)],
     )
     required = BooleanField("People must answer this question")
+    # Checked in validate_scale, which must also run when no scale is chosen.
+    scale = RadioField(
+        "Answer scale (rating scales only)", choices=SCALE_CHOICES, validate_choice=False
+    )
     options = TextAreaField(
         "Answers to choose from (one per line)",
-        description="For rating scales, leave empty for a balanced five-point scale.",
+        description="For a rating scale, choose “Custom” above to use the answers typed here.",
         validators=[Length(max=5000)],
     )
     allow_other = BooleanField('Add "Other, please specify"')
@@ -161,9 +178,15 @@ class QuestionForm(PanelForm):
             NumberRange(min=1, max=ANSWER_LIMIT_MAX, message=f"Enter 1 to {ANSWER_LIMIT_MAX:,}"),
         ],
     )
-    show_if_key = SelectField("Show this question only if", validate_choice=True)
+    show_if_key = SelectField(
+        "Show this question only if",
+        description="Only a question before this one, with answers to choose from (listed "
+        "after it), can decide.",
+        validate_choice=True,
+    )
     show_if_values = StringField(
         "…the answer is one of (separate with |)",
+        description="Use that question's own answers, exactly as it gives them.",
         filters=[strip_whitespace],
         validators=[Length(max=500)],
     )
@@ -172,6 +195,29 @@ class QuestionForm(PanelForm):
         filters=[strip_whitespace],
         validators=[Length(max=NOTE_MAX)],
     )
+
+    def validate_scale(self, field):
+        """A rating scale needs a scale chosen (or its own answers); with neither, the scale the
+        wording asks for is selected and shown, and the author confirms it by saving again."""
+        if field.data and field.data not in dict(SCALE_CHOICES):
+            raise ValidationError("Choose one of the scales")
+        if self.type.data != "rating_scale":
+            return
+        typed = (self.options.data or "").splitlines()
+        try:
+            answers = scale_answers(field.data, typed)
+        except ScaleChoiceError as error:
+            raise ValidationError(str(error)) from None
+        if answers is None and field.data == CUSTOM:
+            raise ValidationError("Type the answers below, one per line, or choose a scale")
+        if answers is None:
+            suggestion = suggest_scale(self.text.data or "")
+            field.data = suggestion.scale.name
+            self.options.data = "\n".join(suggestion.scale.options)
+            raise ValidationError(
+                f"Check the answer scale: {suggestion.scale.label.lower()} is suggested, as "
+                f"{suggestion.reason}. Save again to use it, or choose another"
+            )
 
 
 class PageForm(PanelForm):

@@ -12,9 +12,17 @@ from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.members.views_support import place_choices
 from surveys import content as doc
 from surveys.forms import PlanForm, QuestionForm
+from surveys.guidance.spec import CHOICE_TYPES
+from surveys.guidance.standard_scales import (
+    CUSTOM,
+    scale_answers,
+    standard_scale_of,
+    suggest_scale,
+)
 from surveys.models import AudienceKind, InvolvementLevel, Survey
 from surveys.services import checking, lifecycle, similar
 from surveys.services.authoring import Plan
+from surveys.validation import CONDITION_VALUES_MAX
 
 DEFAULT_OPEN = time(9, 0)
 DEFAULT_CLOSE = time(23, 59)
@@ -103,15 +111,41 @@ def plan_from_form(form: PlanForm, zone: str) -> Plan | None:
     )
 
 
-def prepare_question_form(form: QuestionForm, survey: Survey, key: str | None) -> QuestionForm:
-    """Only earlier questions can decide whether this one is shown."""
+def _rule_target(question: dict) -> tuple[str, str]:
+    """A question a "show only if" can use, named with the answers the rule may give."""
+    answers = " | ".join(question["options"])
+    answers = answers if len(answers) <= 100 else answers[:99] + "…"
+    return question["key"], f"{question['key']}: {question['text'][:60]} (answers: {answers})"
+
+
+def prepare_question_form(
+    form: QuestionForm, survey: Survey, key: str | None, page_index: int
+) -> QuestionForm:
+    """Only earlier questions with answers to choose from can decide whether this one is
+    shown (the content rules refuse any other): those before it, or for a new question (added
+    at the end of page ``page_index``) those on that page and the pages before it."""
+    content = survey.content or doc.empty()
+    if key is None:
+        content = {"pages": content["pages"][: page_index + 1]}
     earlier = []
-    for question in doc.questions(survey.content or doc.empty()):
+    for question in doc.questions(content):
         if question["key"] == key:
             break
-        earlier.append((question["key"], f"{question['key']}: {question['text'][:60]}"))
+        if question["type"] in CHOICE_TYPES:
+            earlier.append(_rule_target(question))
     form.show_if_key.choices = [("", "Always show it"), *earlier]
     return form
+
+
+def scale_hint(text: str) -> str:
+    """What the builder says beside the scales: the one the wording asks for, and why."""
+    if not text.strip():
+        return "The scale that fits the question's wording is suggested when you save."
+    suggestion = suggest_scale(text)
+    return (
+        f"Suggested for this question: {suggestion.scale.label.lower()}, as "
+        f"{suggestion.reason}. Choose “Custom” to change the answers."
+    )
 
 
 def fill_question_form(form: QuestionForm, question: dict) -> None:
@@ -122,6 +156,8 @@ def fill_question_form(form: QuestionForm, question: dict) -> None:
     form.required.data = question["required"]
     options = [o for o in question["options"] if o != doc.DONT_KNOW]
     form.options.data = "\n".join(options)
+    if question["type"] == "rating_scale":
+        form.scale.data = standard_scale_of(options) or CUSTOM
     form.allow_other.data = question["allow_other"]
     form.dont_know.data = question["dont_know"]
     form.comment_box.data = question["comment_box"]
@@ -133,12 +169,16 @@ def fill_question_form(form: QuestionForm, question: dict) -> None:
 
 
 def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict:
-    """The question as typed; whether it may be kept is for the service (surveys.validation)."""
+    """The question as typed (a rating scale's answers from the scale chosen, QuestionForm
+    having checked the choice); whether it may be kept is for the service (surveys.validation).
+    A "show only if" half filled in is kept as typed, so the rules say what is missing."""
     options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
+    if form.type.data == "rating_scale":
+        options = scale_answers(form.scale.data, options) or []
     show_if = None
-    if form.show_if_key.data:
-        values = [v.strip() for v in (form.show_if_values.data or "").split("|") if v.strip()]
-        show_if = {"question": form.show_if_key.data, "equals": values}
+    values = [v.strip() for v in (form.show_if_values.data or "").split("|") if v.strip()]
+    if form.show_if_key.data or values:
+        show_if = {"question": form.show_if_key.data or "", "equals": values}
     return doc.question(
         key,
         form.type.data,
@@ -158,18 +198,22 @@ def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict:
 
 
 def page_condition(form) -> dict | None:
-    """The page form's "show only if" (question key and answers separated by |), if given."""
+    """The page form's "show only if" (question key and answers separated by |), if either is
+    given: half of one is kept as typed, so the content rules say what is missing."""
     key = (form.get("show_if_key") or "").strip()[:60]
     values = [v.strip() for v in (form.get("show_if_values") or "").split("|") if v.strip()]
-    return {"question": key, "equals": values[:20]} if key and values else None
+    # One more than allowed is kept, so the rules say there are too many.
+    values = values[: CONDITION_VALUES_MAX + 1]
+    return {"question": key, "equals": values} if key or values else None
 
 
 def earlier_questions(survey: Survey) -> list[list[tuple[str, str]]]:
-    """For each page, the questions on the pages before it (what it may depend on)."""
+    """For each page, the questions on the pages before it that a page may depend on (those
+    with answers to choose from), each named with its answers."""
     result, seen = [], []
     for page in survey.pages:
         result.append(list(seen))
-        seen += [(q["key"], f"{q['key']}: {q['text'][:50]}") for q in page["questions"]]
+        seen += [_rule_target(q) for q in page["questions"] if q["type"] in CHOICE_TYPES]
     return result
 
 

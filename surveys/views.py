@@ -114,7 +114,7 @@ def plan(survey_id: int):
 
 
 def _question_page(survey: Survey, page_index: int, key: str | None, question: dict | None):
-    form = page_data.prepare_question_form(QuestionForm(), survey, key)
+    form = page_data.prepare_question_form(QuestionForm(), survey, key, page_index)
     if request.method == "GET":
         if question:
             page_data.fill_question_form(form, question)
@@ -139,6 +139,7 @@ def _question_page(survey: Survey, page_index: int, key: str | None, question: d
         key=key,
         page_index=page_index,
         similar_questions=similar.similar_questions(db.session, survey, text) if text else [],
+        scale_hint=page_data.scale_hint(text),
     )
 
 
@@ -195,7 +196,8 @@ def pages(survey_id: int):
     try:
         if not form.validate_on_submit():
             raise authoring.AuthoringError(
-                form.title.errors[0] if form.title.errors else "Try again"
+                form.title.errors[0] if form.title.errors else "Try again",
+                "title" if form.title.errors else None,
             )
         if action == "add":
             authoring.add_page(survey, form.title.data or "", now)
@@ -209,10 +211,25 @@ def pages(survey_id: int):
         else:
             abort(400)
     except authoring.AuthoringError as error:
+        if action == "rename" and page_index is not None:
+            return _page_refused(survey, page_index, error)
         flash(str(error), "error")
         return _to_survey(survey)
     db.session.commit()
     return _to_survey(survey, "questions")
+
+
+def _page_refused(survey: Survey, page_index: int, error: authoring.AuthoringError):
+    """The survey page again with the page's form open, each problem next to its field (the
+    "show only if" rule's beside the rule) and what was typed kept."""
+    typed = {name: request.form.get(name, "") for name in ("title", "show_if_key",
+                                                            "show_if_values")}  # fmt: skip
+    page_form = {"index": page_index, "typed": typed, "errors": dict(error.problems)}
+    context = page_data.survey_context(db.session, survey)
+    return render_template(
+        "surveys/survey.html", **context, form=ConfirmForm(), override_form=OverrideForm(),
+        page_form=page_form,
+    )  # fmt: skip
 
 
 @blueprint.post("/<int:survey_id>/override")

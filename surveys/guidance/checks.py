@@ -24,6 +24,7 @@ RULES = {
     "jargon": "advice",
     "double_barrelled": "advice",
     "leading": "error/advice",
+    "scale_fit": "error",
     "personal_data": "error",
     "equality_block_missing": "advice",
     "sign_off": "error",

@@ -1,4 +1,5 @@
-"""Answer scale rules: an unbalanced scale is leading; a rating scale needs a way out.
+"""Answer scale rules: an unbalanced scale is leading; a rating scale needs a way out; a scale
+must measure what its question asks (standard_scales reads both).
 
 Each option is sorted into positive, negative, neutral or don't-know by its words; options we
 cannot place (Yes, No, Car, 3) count for nothing, so only real evaluative scales are judged.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .spec import Finding, QuestionSpec
+from .standard_scales import SCALES, answers_kind, wording_kind
 
 _I = re.IGNORECASE
 
@@ -65,6 +67,7 @@ def _has_way_out(q: QuestionSpec, kinds: list[str | None]) -> bool:
 
 
 def check_scale(q: QuestionSpec) -> list[Finding]:
+    """Balance, a way out, and whether the scale fits the question."""
     if q.type not in SCALE_TYPES or not q.options:
         return []
     kinds = [classify(o) for o in q.options]
@@ -86,4 +89,22 @@ def check_scale(q: QuestionSpec) -> list[Finding]:
             " people are not forced to pick a side."
         )
         findings.append(Finding("leading", "advice", message, q.key, q.line))
-    return findings
+    return findings + check_scale_fit(q)
+
+
+def check_scale_fit(q: QuestionSpec) -> list[Finding]:
+    """An error when the wording clearly asks for one kind of scale (how often, how satisfied,
+    ...) and the answers are clearly another; wording with no such words is never judged."""
+    if q.type not in SCALE_TYPES:
+        return []
+    asked, given = wording_kind(q.text), answers_kind(q.options)
+    if asked is None or given is None or asked[0] == given:
+        return []
+    wanted, have = SCALES[asked[0]], SCALES[given]
+    message = (
+        f"The question asks {wanted.measures} (it says “{asked[1]}”), but its answers are a "
+        f"{have.label.lower()} scale, which measures {have.measures}. People cannot answer "
+        "the question with them, and the results would not mean what you need. Use the "
+        f"{wanted.label.lower()} scale: {', '.join(wanted.options)}."
+    )
+    return [Finding("scale_fit", "error", message, q.key, q.line)]

@@ -17,11 +17,14 @@ from surveys import content as doc
 from surveys.demo import _plan
 from surveys.fieldwork.answering import refresh_answer_codes
 from surveys.fieldwork.models import Answer, ResponseStatus, SurveyResponse
+from surveys.guidance.standard_scales import SCALES
 from surveys.models import Survey
 from surveys.results.models import Decision, Outcome, Quote, ResultsPage
 from surveys.services import authoring, lifecycle
 
 WHY = "To decide which pharmacies open later on weekday evenings."
+#: q2 asks "How easy ...", so it gets the ease scale (surveys.content.question).
+EASE = list(SCALES["ease"].options)
 HOURS = ["Before 9am", "9am to 5pm", "5pm to 8pm", "After 8pm", "At weekends"]
 COMMENTS = [
     "The pharmacy near me shuts at 5 so I can never collect after work.",
@@ -74,7 +77,7 @@ def _answer(session, survey, members, rng, opened, closed) -> None:
                                     strict=True) if rng.random() < p] or ["9am to 5pm"]  # fmt: skip
         session.add(Answer(response_id=response.id, question_key="q1", value=chosen))
         session.add(Answer(response_id=response.id, question_key="q2",
-                           value=rng.choices(doc.DEFAULT_SCALE, (2, 4, 3, 2, 1))[0]))  # fmt: skip
+                           value=rng.choices(EASE, (2, 4, 3, 2, 1))[0]))  # fmt: skip
         if rng.random() < 0.15:
             session.add(Answer(response_id=response.id, question_key="q3",
                                value=rng.choice(COMMENTS)))  # fmt: skip

@@ -35,12 +35,17 @@ class AuthoringError(ValueError):
         self.problems = problems or [(field, message)]
 
 
-def _refused(problems: list[validation.Problem], key: str | None) -> AuthoringError:
-    """The error for content the rules refuse: the saved question's problems go next to its
-    fields (all of a field's in one message); any elsewhere in the survey say where they are."""
+def _refused(
+    problems: list[validation.Problem], key: str | None, page: int | None = None
+) -> AuthoringError:
+    """The error for content the rules refuse: the saved question's (or page's) problems go next
+    to its fields (all of a field's in one message); any elsewhere say where they are."""
     by_field: dict[str | None, list[str]] = {}
     for p in problems:
-        if key is not None and p.question_key == key:
+        own_page = (
+            page is not None and p.question_key is None and p.where.startswith(f"pages[{page}].")
+        )
+        if (key is not None and p.question_key == key) or own_page:
             by_field.setdefault(p.field, []).append(p.for_field)
         else:
             by_field.setdefault(None, []).append(f"{p.label}: {p.message}")
@@ -166,9 +171,12 @@ def _changed(survey: Survey, now: datetime) -> None:
     survey.updated_at = now
 
 
-def _set_content(survey: Survey, change, now: datetime, key: str | None = None):
+def _set_content(
+    survey: Survey, change, now: datetime, key: str | None = None, page: int | None = None
+):
     """Make a change to the pages and questions, kept only if the survey then passes every
-    content rule (surveys.validation, the same rules an import passes)."""
+    content rule (surveys.validation, the same rules an import passes); the problems of the
+    question ``key`` or the page ``page`` changed are told against its fields."""
     _editable(survey)
     try:
         result = change(survey.content or doc.empty())
@@ -177,7 +185,7 @@ def _set_content(survey: Survey, change, now: datetime, key: str | None = None):
     content = result[0] if isinstance(result, tuple) else result
     problems = validation.content_problems(content)
     if problems:
-        raise _refused(problems, key)
+        raise _refused(problems, key, page)
     survey.content = content
     _changed(survey, now)
     return result[1] if isinstance(result, tuple) else None
@@ -213,7 +221,11 @@ def add_page(survey: Survey, title: str, now: datetime) -> None:
 def change_page(
     survey: Survey, page_index: int, title: str, show_if: dict | None, now: datetime
 ) -> None:
-    _set_content(survey, lambda c: doc.change_page(c, page_index, title, show_if), now)
+    """A page's title and "show only if". Raises AuthoringError with each of the page's problems
+    next to its field (title, show_if_key, show_if_values)."""
+    _set_content(
+        survey, lambda c: doc.change_page(c, page_index, title, show_if), now, page=page_index
+    )
 
 
 def delete_page(survey: Survey, page_index: int, now: datetime) -> None:

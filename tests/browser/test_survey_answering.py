@@ -45,7 +45,7 @@ def test_invited_member_answers_with_branching_and_resumes_on_a_phone(phone, liv
     page.click("button:has-text('Save and continue')")
     checker.check()
     assert "How easy was parking?" in page.inner_text("main")  # the follow-up appears
-    page.check("input[name=q2][value=Good]")
+    page.check("input[name=q2][value=Easy]")
     page.click("button:has-text('Save and continue')")
     checker.check()
     assert "Page 2 of 3" in page.inner_text("main")  # the bus page is skipped

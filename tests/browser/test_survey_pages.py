@@ -34,6 +34,23 @@ def test_plan_write_and_preview_a_survey(staff_page):
     checker.check()
     assert "What is your sex?" in page.inner_text("main")
     survey_path = page.url.split(checker.base_url, 1)[1].split("#")[0]
+    # A rating question: the scale its wording asks for comes back selected, then is saved.
+    page.click("text=Add a question to page 1")
+    page.fill("#text", "How likely are you to use a pharmacy open on Sunday?")
+    page.check("input[name=type][value=rating_scale]")
+    page.click("button:has-text('Save question')")
+    checker.check()
+    assert page.is_checked("input[name=scale][value=likelihood]")
+    page.click("button:has-text('Save question')")
+    checker.check()
+    assert "Very unlikely" in page.inner_text("#question-q2")
+    # A page rule on an answer the question does not have is told next to the rule.
+    page.click("text=Change or delete page 2")
+    page.select_option("#page-show-if-1", "q1")
+    page.fill("#page-show-if-values-1", "Maybe")
+    page.click("#page-show-if-values-1 >> xpath=ancestor::form//button[@value='rename']")
+    checker.check()
+    assert "is not one of the answers to 'q1'" in page.inner_text("#page-show-if-values-1-error")
     # Loaded at phone width, as a phone would: measured straight after resizing a loaded page it
     # once read 682 px wide under load (not reproduced since; nothing sticks out without JS).
     page.set_viewport_size({"width": 320, "height": 800})

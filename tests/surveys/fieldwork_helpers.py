@@ -14,8 +14,9 @@ WHY = "To plan the shuttle bus."
 
 
 def live_survey(session, now, **plan_overrides):
-    """Open from an hour ago for 40 days. Page 1: q1 (how you travel) and q2 (parking, only
-    for "Car"); page 2 (only for "Bus"): q3 bus stop; page 3: q4 free text, q5 number."""
+    """Open from an hour ago for 40 days. Page 1: q1 (how you travel) and q2 (how easy parking
+    was, on the ease scale its wording gets; only for "Car"); page 2 (only for "Bus"): q3 bus
+    stop; page 3: q4 free text, q5 number."""
     author, approver = make_staff(session, Role.COMMS), make_staff(session, Role.COMMS)
     values = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=40),
               "urgent_reason": "", **plan_overrides}  # fmt: skip

@@ -68,14 +68,13 @@ class SurveyRecipe:
 
 
 def _condition(draw, earlier: list[dict]) -> dict | None:
-    """Shown only for some answers to one of ``earlier`` (None: always shown)."""
-    if not earlier or not draw(st.booleans()):
+    """Shown only for some of the own answers of one of ``earlier`` with answers to choose from
+    (None: always shown)."""
+    choosable = [q for q in earlier if q["type"] in CHOICE_TYPES]
+    if not choosable or not draw(st.booleans()):
         return None
-    target = draw(st.sampled_from(earlier))
-    if target["type"] in CHOICE_TYPES:
-        values = st.sampled_from(target["options"])
-    else:
-        values = one_line(20, OPTION_MAX)
+    target = draw(st.sampled_from(choosable))
+    values = st.sampled_from(target["options"])
     equals = draw(st.lists(values, min_size=1, max_size=3, unique=True))
     return {"question": target["key"], "equals": equals}
 

@@ -41,6 +41,18 @@ FAULTS = {
     "branch with no answers": (
         {"show_if": {"question": "q1", "equals": []}}, "show_if.equals", "Give the answer",
     ),
+    "branch on its own answer": (
+        {"show_if": {"question": "q9", "equals": ["Car"]}}, "show_if.question",
+        "cannot depend on its own answer",
+    ),
+    "branch on a text question": (
+        {"show_if": {"question": "q3", "equals": ["Buses"]}}, "show_if.question",
+        "'q3' asks for text or a number",
+    ),
+    "branch answers without a question": (
+        {"show_if": {"question": "", "equals": ["Car"]}}, "show_if.question",
+        "Choose an earlier question",
+    ),
     "answers on a text question": (
         {"type": "short_text", "max_length": None}, "options", "Only questions with answers",
     ),

@@ -347,7 +347,7 @@ def test_figures_from_real_submissions_match_a_recount_from_the_answers(app, ses
     session.add(link)
     session.flush()
     people = [
-        {"q1": ["Car"], "q2": ["Good"], "q4": ["More buses"], "q5": ["3"]},
+        {"q1": ["Car"], "q2": ["Easy"], "q4": ["More buses"], "q5": ["3"]},
         {"q1": ["Bus"], "q3": ["Station", "Hospital"], "q4": [""]},
         {"q1": ["Bus"], "q3": ["Station"], "q5": ["12"]},
     ]
@@ -366,7 +366,7 @@ def test_figures_from_real_submissions_match_a_recount_from_the_answers(app, ses
     assert shown(everyone) == recount(session, survey)
     assert _counts(_by_key(everyone)["q1"]) == {"Car": 1, "Bus": 2, "Walking": 0, OTHER_LABEL: 0}
     # The second person changes their mind after sending: Car now, so no bus stops.
-    answering.save_page(session, survey, sent[1], 0, {"q1": ["Car"], "q2": ["Poor"]}, now)
+    answering.save_page(session, survey, sent[1], 0, {"q1": ["Car"], "q2": ["Difficult"]}, now)
     session.commit()
     after = _by_key(figures.question_results(session, survey, ResultFilters()))
     assert _counts(after["q1"])["Car"] == 2 and shown(after.values()) == recount(session, survey)
