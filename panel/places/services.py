@@ -132,12 +132,12 @@ def update_postcode_district(
 ) -> None:
     """Set the places an outward code covers, the one it suggests first, and whether part of it
     lies outside the ICB. Raises PostcodeDistrictProblem for a combination that cannot be true."""
-    covered = []
-    for place_id in dict.fromkeys(place_ids):
-        place = session.get(Place, place_id)
-        if place is None:
-            raise PostcodeDistrictProblem("place_ids", "Choose places from the list")
-        covered.append(place)
+    # Looked up among the places, not by key: an id beyond the database's integers is just
+    # not a place.
+    places = {place.id: place for place in session.scalars(sa.select(Place))}
+    if any(place_id not in places for place_id in place_ids):
+        raise PostcodeDistrictProblem("place_ids", "Choose places from the list")
+    covered = [places[place_id] for place_id in dict.fromkeys(place_ids)]
     if not covered and not reaches_outside:
         raise PostcodeDistrictProblem(
             "place_ids",
