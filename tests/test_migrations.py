@@ -74,3 +74,57 @@ def test_selections_made_before_0014_are_marked_with_the_special_category_fields
             .order_by(sa.column("id"))
         ).scalars()
         assert list(marked) == [["religion"], ["ethnic_group"], []]
+
+
+def test_postcode_districts_stored_before_0015_gain_the_places_they_cover(app):
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    def flags(connection, code):
+        return connection.execute(
+            sa.text("SELECT in_icb, straddles FROM postcode_districts WHERE outward_code = :c"),
+            {"c": code},
+        ).one()
+
+    downgrade(revision="0014_disclosure_rule")
+    with db.engine.begin() as connection:
+        # Going down keeps what the flags meant: BB1 shared, PR8 partly in, LA18 outside.
+        assert tuple(flags(connection, "BB1")) == (True, True)
+        assert tuple(flags(connection, "PR8")) == (True, True)
+        assert tuple(flags(connection, "LA18")) == (False, False)
+        assert tuple(flags(connection, "LA14")) == (True, False)
+        place_id = dict(connection.execute(sa.text("SELECT code, id FROM places")).all())
+        # Staff edits made under the old flags: FY7 marked outside while still naming a place,
+        # FY5 pointed at Blackpool.
+        connection.execute(
+            sa.text("UPDATE postcode_districts SET in_icb = :no WHERE outward_code = 'FY7'"),
+            {"no": False},
+        )
+        connection.execute(
+            sa.text("UPDATE postcode_districts SET place_id = :p WHERE outward_code = 'FY5'"),
+            {"p": place_id["blackpool"]},
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        covered = {}
+        for code, place in connection.execute(
+            sa.text(
+                "SELECT d.outward_code, p.code FROM postcode_district_places d"
+                " JOIN places p ON p.id = d.place_id"
+            )
+        ):
+            covered.setdefault(code, set()).add(place)
+        rows = {
+            code: (main, bool(outside))
+            for code, main, outside in connection.execute(
+                sa.text("SELECT outward_code, place_id, reaches_outside FROM postcode_districts")
+            )
+        }
+    assert covered["BB1"] == {"blackburn-with-darwen", "lancashire"}
+    assert covered["PR8"] == {"lancashire"} and rows["PR8"] == (None, True)
+    assert covered["FY5"] == {"blackpool", "lancashire"}
+    assert rows["FY5"] == (place_id["blackpool"], False)  # the staff correction is kept
+    assert "FY7" not in covered and rows["FY7"] == (None, True)
+    assert "LA18" not in covered and rows["LA18"] == (None, True)
+    assert covered["LA14"] == {"south-cumbria"}
+    assert rows["LA14"] == (place_id["south-cumbria"], False)

@@ -113,12 +113,9 @@ def create_demo_members(session: Session, now: datetime) -> int:
             session.add(source)
         sources.append(source)
     outward = {}
-    for row in session.scalars(
-        sa.select(PostcodeDistrict).where(
-            PostcodeDistrict.place_id.is_not(None), PostcodeDistrict.in_icb.is_(True)
-        )
-    ):
-        outward.setdefault(row.place_id, []).append(row.outward_code)
+    for row in session.scalars(sa.select(PostcodeDistrict)):
+        if row.place_id is not None:  # a demo member lives in the place most of it is in
+            outward.setdefault(row.place_id, []).append(row.outward_code)
     neighbourhoods = {}
     for n in session.scalars(sa.select(Neighbourhood)):
         neighbourhoods.setdefault(n.place_id, []).append(n.id)

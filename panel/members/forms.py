@@ -82,14 +82,22 @@ class YourDetailsForm(PanelForm):
 
 
 class WhereYouLiveForm(PanelForm):
+    # The choices are the postcode's own places and neighbourhoods, set by the view; whether an
+    # answer fits the postcode is decided by panel.places.services.place_for_postcode, so these
+    # fields only read the numbers.
     place_id = RadioField(
         "Which area do you live in?",
         coerce=int,
         choices=[],
-        validators=[InputRequired("Choose the area you live in")],
+        validate_choice=False,
+        validators=[Optional()],
     )
     neighbourhood_id = SelectField(
-        "Your neighbourhood (optional)", coerce=int, choices=[], validators=[Optional()]
+        "Your neighbourhood (optional)",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
     )
 
 

@@ -36,9 +36,16 @@ from panel.members.forms import (
 from panel.members.services import joining, member_area, signing_in
 from panel.members.views_support import (
     MEMBER_SESSION_KEY,
-    neighbourhood_choices,
-    place_choices,
+    offer_places,
+    postcode_places_or_none,
     sign_member_in,
+)
+from panel.places.services import (
+    PlaceChoiceProblem,
+    PlaceDisagrees,
+    PostcodeNotAccepted,
+    PostcodePlaces,
+    place_for_postcode,
 )
 from panel.tokens import InvalidToken
 
@@ -97,24 +104,29 @@ def home():
 def details():
     member = g.member
     form = MemberDetailsForm(obj=member)
-    form.place_id.choices = place_choices()
-    form.neighbourhood_id.choices = neighbourhood_choices(None)
     if not form.is_submitted():
         form.neighbourhood_id.data = member.neighbourhood_id or 0
+    # The areas offered are always those of the postcode the page is about: the one just typed
+    # if it places them, else the one on record.
+    postcode_places = postcode_places_or_none(member.postcode)
+    if form.is_submitted():
+        postcode_places = postcode_places_or_none(form.postcode.data) or postcode_places
     if form.validate_on_submit():
-        neighbourhood = form.neighbourhood_id.data or None
-        if neighbourhood and neighbourhood not in {
-            v for v, _ in neighbourhood_choices(form.place_id.data)
-        }:
-            form.neighbourhood_id.errors.append("Choose a neighbourhood in the area you chose")
+        try:
+            postcode_places = place_for_postcode(db.session, form.postcode.data)
+            choice = postcode_places.choose(form.place_id.data, form.neighbourhood_id.data)
+        except PostcodeNotAccepted as problem:
+            form.postcode.errors.append(str(problem))
+        except PlaceChoiceProblem as problem:
+            _ask_again(form, postcode_places, problem)
         else:
             member_area.update_details(
                 member,
                 first_name=form.first_name.data,
                 last_name=form.last_name.data,
-                postcode=form.postcode.data,
-                place_id=form.place_id.data,
-                neighbourhood_id=neighbourhood,
+                postcode=postcode_places.postcode,
+                place_id=choice.place.id,
+                neighbourhood_id=choice.neighbourhood.id if choice.neighbourhood else None,
                 age_band=form.age_band.data,
                 topics=form.topics.data or [],
                 preferred_format=form.preferred_format.data,
@@ -123,7 +135,30 @@ def details():
             db.session.commit()
             flash("Your details have been saved", "info")
             return redirect(url_for("member_area.home"))
-    return render_template("panel/member_area/details.html", form=form)
+    elif not form.is_submitted() and postcode_places is not None:
+        form.place_id.data = _shown_place_id(postcode_places, member.place_id)
+    offer_places(form, postcode_places, form.place_id.data)
+    disagrees = postcode_places is not None and not postcode_places.place_for(member.place_id)
+    return render_template(
+        "panel/member_area/details.html",
+        form=form,
+        postcode_places=postcode_places,
+        earlier_place=member.place if disagrees else None,
+    )
+
+
+def _shown_place_id(postcode_places: PostcodePlaces, place_id: int | None) -> int | None:
+    place = postcode_places.suggested_place(place_id)
+    return place.id if place else None
+
+
+def _ask_again(form, postcode_places: PostcodePlaces, problem: PlaceChoiceProblem) -> None:
+    """The area or neighbourhood does not fit the postcode (often a new one): show its areas,
+    say why, and save nothing until the member has looked."""
+    getattr(form, problem.field).errors.append(str(problem))
+    if isinstance(problem, PlaceDisagrees):
+        form.place_id.data = None if postcode_places.needs_choice else postcode_places.places[0].id
+        form.neighbourhood_id.data = 0
 
 
 @blueprint.route("/equality", methods=["GET", "POST"])

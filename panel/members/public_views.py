@@ -21,11 +21,16 @@ from panel.members.models import Member
 from panel.members.services import joining, member_area
 from panel.members.views_support import (
     join_summary,
-    neighbourhood_choices,
-    place_choices,
+    offer_places,
     sign_member_in,
 )
-from panel.places.services import suggest_place
+from panel.places.models import Place
+from panel.places.services import (
+    OutsideArea,
+    PlaceChoiceProblem,
+    PostcodeNotAccepted,
+    place_for_postcode,
+)
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 blueprint = Blueprint("join", __name__)
@@ -56,7 +61,21 @@ def _require_draft(*needed: str):
     ):
         if key in needed and key not in draft.answers:
             return None, redirect(url_for(step))
+    if "place_id" in needed and not _place_fits_postcode(draft.answers):
+        return None, redirect(url_for("join.where_you_live"))
     return draft, None
+
+
+def _place_fits_postcode(answers: dict) -> bool:
+    """The place and neighbourhood chosen still agree with the postcode (which may have been
+    changed since): otherwise the resident is asked again, never kept silently."""
+    try:
+        place_for_postcode(db.session, answers["postcode"]).choose(
+            answers["place_id"], answers.get("neighbourhood_id")
+        )
+    except (PostcodeNotAccepted, PlaceChoiceProblem):
+        return False
+    return True
 
 
 @blueprint.get("/join")
@@ -72,18 +91,15 @@ def your_details():
     form = YourDetailsForm(data=draft.answers if draft else {})
     if request.method == "GET":
         form.source.data = source_code(request.args.get("source"))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _postcode_is_known(form):
         now = utcnow()
         if draft is None:
             # The first step submitted: only now is anything kept about this resident.
             token, draft = joining.start_draft(db.session, now)
             session[DRAFT_KEY] = token
-        changed_postcode = draft.answers.get("postcode") != form.postcode.data
         answers = {
             k: getattr(form, k).data for k in ("first_name", "last_name", "email", "postcode")
         }
-        if changed_postcode:
-            answers["place_id_suggested"] = None
         if form.source.data:
             answers["source_code"] = form.source.data
         joining.save_answers(draft, answers, now)
@@ -92,33 +108,56 @@ def your_details():
     return render_template("panel/join/your_details.html", form=form, step=1)
 
 
+def _postcode_is_known(form) -> bool:
+    """A postcode the table cannot place is a field error here, with who the panel is for; one
+    outside the area is kept, and the next step explains (the resident may have made a typo,
+    and the Back link keeps what they typed)."""
+    try:
+        place_for_postcode(db.session, form.postcode.data)
+    except OutsideArea:
+        return True
+    except PostcodeNotAccepted as problem:
+        form.postcode.errors.append(str(problem))
+        return False
+    return True
+
+
 @blueprint.route("/join/where-you-live", methods=["GET", "POST"])
 def where_you_live():
     draft, redirect_to = _require_draft("email")
     if redirect_to:
         return redirect_to
-    suggestion = suggest_place(db.session, draft.answers["postcode"])
-    if suggestion.known and not suggestion.in_icb:
-        return render_template("panel/join/outside_area.html", postcode=draft.answers["postcode"])
+    try:
+        postcode_places = place_for_postcode(db.session, draft.answers["postcode"])
+    except OutsideArea as outside:
+        return render_template("panel/join/outside_area.html", postcode=outside.postcode)
+    except PostcodeNotAccepted:
+        return redirect(url_for("join.your_details"))  # the table changed since the first step
+    earlier = draft.answers.get("place_id")
+    place = postcode_places.suggested_place(earlier)
     form = WhereYouLiveForm(
         data={
-            "place_id": draft.answers.get("place_id")
-            or (suggestion.place.id if suggestion.place else None),
+            "place_id": place.id if place else None,
             "neighbourhood_id": draft.answers.get("neighbourhood_id") or 0,
         }
     )
-    form.place_id.choices = place_choices()
-    chosen_place = form.place_id.data if request.method == "POST" else form.place_id.data
-    form.neighbourhood_id.choices = neighbourhood_choices(None)
+    offer_places(form, postcode_places, form.place_id.data)
     if form.validate_on_submit():
-        neighbourhood = form.neighbourhood_id.data or None
-        if neighbourhood and neighbourhood not in {
-            value for value, _ in neighbourhood_choices(form.place_id.data)
-        }:
-            form.neighbourhood_id.errors.append("Choose a neighbourhood in the area you chose")
+        try:
+            choice = postcode_places.choose(form.place_id.data, form.neighbourhood_id.data)
+        except OutsideArea:
+            return render_template("panel/join/outside_area.html", postcode=None)
+        except PlaceChoiceProblem as problem:
+            getattr(form, problem.field).errors.append(str(problem))
         else:
+            neighbourhood = choice.neighbourhood
             joining.save_answers(
-                draft, {"place_id": form.place_id.data, "neighbourhood_id": neighbourhood}, utcnow()
+                draft,
+                {
+                    "place_id": choice.place.id,
+                    "neighbourhood_id": neighbourhood.id if neighbourhood else None,
+                },
+                utcnow(),
             )
             db.session.commit()
             return redirect(url_for("join.about_you"))
@@ -126,9 +165,16 @@ def where_you_live():
         "panel/join/where_you_live.html",
         form=form,
         step=2,
-        suggestion=suggestion,
-        chosen_place=chosen_place,
+        postcode_places=postcode_places,
+        earlier_place=_earlier_place_disagreeing(postcode_places, earlier),
     )
+
+
+def _earlier_place_disagreeing(postcode_places, place_id: int | None) -> Place | None:
+    """The place chosen before the postcode changed, if the new postcode does not cover it."""
+    if place_id is None or postcode_places.place_for(place_id) is not None:
+        return None
+    return db.session.get(Place, place_id)
 
 
 @blueprint.route("/join/about-you", methods=["GET", "POST"])

@@ -28,7 +28,11 @@ from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
 from panel.members.models import Member, MemberImport, MemberStatus
 from panel.members.services import directory, importing, sources
-from panel.members.views_support import neighbourhood_choices, place_choices
+from panel.members.views_support import (
+    neighbourhood_choices,
+    place_choices,
+    postcode_places_or_none,
+)
 from panel.qr import qr_data_uri
 
 blueprint = Blueprint("members", __name__, url_prefix="/staff/members")
@@ -107,6 +111,8 @@ def detail(member_id: int):
         reference=reference,
         history=directory.contact_history(db.session, member),
         show_equality=current_user.role is Role.COMMS,
+        # Members saved before places came from postcodes may disagree: say so, change nothing.
+        postcode_places=postcode_places_or_none(member.postcode) if member.postcode else None,
     )
 
 

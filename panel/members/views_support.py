@@ -11,6 +11,12 @@ from panel.members import reference
 from panel.members.models import Member
 from panel.members.services import signing_in
 from panel.places.models import Neighbourhood, Place
+from panel.places.services import (
+    LIVES_OUTSIDE,
+    PostcodeNotAccepted,
+    PostcodePlaces,
+    place_for_postcode,
+)
 
 #: where the browser's cookie keeps the token of the member's server-side session.
 MEMBER_SESSION_KEY = "member_session"
@@ -32,6 +38,31 @@ def neighbourhood_choices(place_id: int | None) -> list[tuple[int, str]]:
     return [(0, "Not sure")] + [
         (n.id, f"{n.name} ({n.place.name})" if not place_id else n.name)
         for n in db.session.scalars(query)
+    ]
+
+
+def postcode_places_or_none(postcode: str | None) -> PostcodePlaces | None:
+    """What the postcode says about where someone lives, or None if it puts them nowhere."""
+    try:
+        return place_for_postcode(db.session, postcode or "")
+    except PostcodeNotAccepted:
+        return None
+
+
+def offer_places(form, postcode_places: PostcodePlaces | None, place_id: int | None) -> None:
+    """Offer only the places the postcode covers (and "outside", where part of it is), and only
+    the neighbourhoods of the place chosen, or else of the place the postcode suggests."""
+    if postcode_places is None:
+        form.place_id.choices = []
+        form.neighbourhood_id.choices = [(0, "Not sure")]
+        return
+    choices = [(place.id, place.name) for place in postcode_places.places]
+    if postcode_places.reaches_outside:
+        choices.append((LIVES_OUTSIDE, "Somewhere outside Lancashire and South Cumbria"))
+    form.place_id.choices = choices
+    place = postcode_places.suggested_place(place_id)
+    form.neighbourhood_id.choices = [(0, "Not sure")] + [
+        (n.id, n.name) for n in postcode_places.neighbourhoods(place)
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from panel.forms_common import PanelForm, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 
 
 class PlaceNameForm(PanelForm):
@@ -20,8 +20,13 @@ class PlaceNameForm(PanelForm):
 
 
 class PostcodeDistrictForm(PanelForm):
-    place_id = SelectField("Place this postcode district suggests", coerce=int, choices=[])
-    straddles = BooleanField(
-        "Part of this postcode district is in another place or outside the ICB area"
+    # Whether the answers fit together is decided by services.update_postcode_district.
+    place_ids = MultiCheckboxField(
+        "Places this postcode district covers",
+        coerce=int,
+        choices=[],
+        description="Residents with this postcode choose among these places when there is more "
+        "than one, or when part of the district is outside the ICB area.",
     )
-    in_icb = BooleanField("This postcode district is (at least partly) in the ICB area")
+    main_place_id = SelectField("Place it suggests first", coerce=int, choices=[])
+    reaches_outside = BooleanField("Part of this postcode district is outside the ICB area")

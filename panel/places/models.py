@@ -68,21 +68,54 @@ class Neighbourhood(Base):
         return f"<Neighbourhood {self.id} {self.name!r}>"
 
 
+#: every place of the ICB a postcode district covers, at least in part.
+postcode_district_places = sa.Table(
+    "postcode_district_places",
+    Base.metadata,
+    sa.Column(
+        "outward_code",
+        sa.String(4),
+        sa.ForeignKey("postcode_districts.outward_code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("place_id", sa.ForeignKey("places.id"), primary_key=True, index=True),
+)
+
+
 class PostcodeDistrict(Base):
-    """An outward code (e.g. FY1) and the place it suggests; residents confirm or correct it."""
+    """An outward code (e.g. FY1), the places of the ICB it covers and whether it reaches beyond.
+
+    Which places a resident may choose follows from ``places`` and ``reaches_outside`` alone
+    (panel.places.services.place_for_postcode); ``in_icb`` and ``straddles`` are read from them,
+    so they can never disagree with what a resident is offered.
+    """
 
     __tablename__ = "postcode_districts"
 
     outward_code: Mapped[str] = mapped_column(sa.String(4), primary_key=True)
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
+    #: the place most of the district is in, offered first; None when most of it is outside the
+    #: ICB or no one place has most of it. Always one of ``places``.
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"))
-    #: True when the code is shared by two places or crosses the ICB boundary.
-    straddles: Mapped[bool] = mapped_column(default=False)
-    in_icb: Mapped[bool] = mapped_column(default=True)
+    #: some of the district lies outside the ICB area (all of it when ``places`` is empty).
+    reaches_outside: Mapped[bool] = mapped_column(default=False)
     post_town: Mapped[str | None] = mapped_column(sa.String(60))
 
     district: Mapped[District | None] = relationship()
     place: Mapped[Place | None] = relationship()
+    places: Mapped[list[Place]] = relationship(
+        secondary=postcode_district_places, order_by="Place.name"
+    )
+
+    @property
+    def in_icb(self) -> bool:
+        """At least part of the district is in the ICB area."""
+        return bool(self.places)
+
+    @property
+    def straddles(self) -> bool:
+        """The district is shared by places, or crosses the ICB boundary: residents choose."""
+        return len(self.places) > 1 or (self.in_icb and self.reaches_outside)
 
     def __repr__(self) -> str:
         return f"<PostcodeDistrict {self.outward_code}>"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.places.models import District, Neighbourhood, Place, PopulationFigure, PostcodeDistrict
-from panel.places.postcodes import outward_code
+from panel.places.postcodes import InvalidPostcode, normalise_postcode, outward_code, postcode_area
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -59,15 +59,19 @@ def load_reference_places(session: Session) -> None:
     for row in _rows("postcode_districts.csv"):
         if row["outward_code"] in codes:
             continue
-        session.add(
-            PostcodeDistrict(
-                outward_code=row["outward_code"],
-                district=districts.get(row["lad_code"]),
-                place=places.get(row["place_code"]),
-                straddles=row["straddles"] == "yes",
-                in_icb=row["in_icb"] == "yes",
-                post_town=row["post_town"] or None,
-            )
+        covered = [row["place_code"], *row["other_place_codes"].split(";")]
+        district = PostcodeDistrict(
+            outward_code=row["outward_code"],
+            district=districts.get(row["lad_code"]),
+            post_town=row["post_town"] or None,
+        )
+        session.add(district)
+        update_postcode_district(
+            session,
+            district,
+            place_ids=[places[code.strip()].id for code in covered if code.strip()],
+            main_place_id=places[row["place_code"]].id if row["place_code"] else None,
+            reaches_outside=row["reaches_outside"] == "yes",
         )
     session.flush()
     load_population_figures(session, places)
@@ -91,29 +95,6 @@ def load_population_figures(session: Session, places: dict[str, Place]) -> None:
     session.flush()
 
 
-@dataclass(frozen=True)
-class PlaceSuggestion:
-    """What an outward code tells us: a place to suggest, or that it lies outside the ICB."""
-
-    outward_code: str
-    place: Place | None
-    in_icb: bool
-    #: the code is shared by more than one place, so the resident's choice matters more.
-    uncertain: bool
-    known: bool
-
-
-def suggest_place(session: Session, postcode: str) -> PlaceSuggestion:
-    """Suggest a place for a normalised postcode from the outward-code table."""
-    code = outward_code(postcode)
-    row = session.get(PostcodeDistrict, code)
-    if row is None:
-        return PlaceSuggestion(code, None, in_icb=False, uncertain=True, known=False)
-    return PlaceSuggestion(
-        code, row.place, in_icb=row.in_icb, uncertain=row.straddles or row.place is None, known=True
-    )
-
-
 def all_places(session: Session) -> list[Place]:
     return list(session.scalars(sa.select(Place).order_by(Place.name)))
 
@@ -133,12 +114,214 @@ def outward_sort_key(code: str) -> tuple[str, int]:
     return (letters, int(digits or 0))
 
 
+class PostcodeDistrictProblem(ValueError):
+    """A correction to a postcode district that cannot be right; ``field`` is the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def update_postcode_district(
-    session: Session, row: PostcodeDistrict, place_id: int | None, *, straddles: bool, in_icb: bool
+    session: Session,
+    row: PostcodeDistrict,
+    *,
+    place_ids: list[int],
+    main_place_id: int | None,
+    reaches_outside: bool,
 ) -> None:
-    """Correct what an outward code suggests. Raises ValueError for an unknown place."""
-    if place_id is not None and session.get(Place, place_id) is None:
-        raise ValueError("unknown place")
-    row.place_id = place_id
-    row.straddles = straddles
-    row.in_icb = in_icb
+    """Set the places an outward code covers, the one it suggests first, and whether part of it
+    lies outside the ICB. Raises PostcodeDistrictProblem for a combination that cannot be true."""
+    # Looked up among the places, not by key: an id beyond the database's integers is just
+    # not a place.
+    places = {place.id: place for place in session.scalars(sa.select(Place))}
+    if any(place_id not in places for place_id in place_ids):
+        raise PostcodeDistrictProblem("place_ids", "Choose places from the list")
+    covered = [places[place_id] for place_id in dict.fromkeys(place_ids)]
+    if not covered and not reaches_outside:
+        raise PostcodeDistrictProblem(
+            "place_ids",
+            "Choose the places this postcode district covers, or say it lies outside the ICB area",
+        )
+    if main_place_id is None and len(covered) == 1 and not reaches_outside:
+        main_place_id = covered[0].id  # the only place it can suggest
+    if main_place_id is not None and main_place_id not in {p.id for p in covered}:
+        raise PostcodeDistrictProblem(
+            "main_place_id", "The place it suggests first must be one of the places it covers"
+        )
+    row.places = covered
+    row.place = next((p for p in covered if p.id == main_place_id), None)
+    row.reaches_outside = reaches_outside or not covered
+
+
+# Where a postcode puts someone: the one set of rules for joining, the member area, imports and
+# staff edits. Views and imports only turn the errors below into their own messages.
+
+#: The postcode areas every geographic district of which is in postcode_districts.csv, so a
+#: district of theirs missing from the table is a mistake (or a PO box code); a district missing
+#: from any other area (M1, L1, WN1) lies outside the ICB.
+ICB_POSTCODE_AREAS = frozenset({"BB", "FY", "LA", "PR"})
+#: The answer of someone in a district reaching beyond the ICB who lives on the outside part.
+LIVES_OUTSIDE = 0
+PANEL_IS_FOR = "The citizens' panel is for people who live in Lancashire and South Cumbria"
+
+
+class PostcodeNotAccepted(ValueError):
+    """The postcode gives no place in the ICB area; str() is the explanation for the resident."""
+
+    def __init__(self, postcode: str, message: str) -> None:
+        super().__init__(message)
+        self.postcode = postcode
+
+
+class BadPostcode(PostcodeNotAccepted):
+    """The text is not a UK postcode that can exist."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, "Enter a full UK postcode, like FY1 1AA")
+
+
+class OutsideArea(PostcodeNotAccepted):
+    """A real postcode outside Lancashire and South Cumbria (or its resident lives outside)."""
+
+    def __init__(self, postcode: str, *, said_by_resident: bool = False) -> None:
+        where = "you live" if said_by_resident else f"{postcode} is"
+        super().__init__(postcode, f"{PANEL_IS_FOR}, and {where} outside that area")
+
+
+class UnknownDistrict(PostcodeNotAccepted):
+    """A postcode in one of the ICB's postcode areas whose district the table does not list."""
+
+    def __init__(self, postcode: str) -> None:
+        super().__init__(
+            postcode,
+            f"We cannot find the postcode district {outward_code(postcode)} in Lancashire and "
+            f"South Cumbria. Check your postcode: {PANEL_IS_FOR[0].lower()}{PANEL_IS_FOR[1:]}",
+        )
+
+
+class PlaceChoiceProblem(ValueError):
+    """The place or neighbourhood given does not fit the postcode; str() says what to do and
+    ``field`` names the form field it belongs to."""
+
+    field = "place_id"
+
+
+class PlaceNeeded(PlaceChoiceProblem):
+    """The postcode district covers more than one place (or reaches outside): someone chooses."""
+
+
+class PlaceDisagrees(PlaceChoiceProblem):
+    """The place given is not one the postcode district covers."""
+
+
+class NeighbourhoodNotInPlace(PlaceChoiceProblem):
+    """The neighbourhood given is not in the chosen place."""
+
+    field = "neighbourhood_id"
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """A place (and neighbourhood, if known) that agrees with a postcode."""
+
+    place: Place
+    neighbourhood: Neighbourhood | None
+
+
+@dataclass(frozen=True)
+class PostcodePlaces:
+    """What a postcode says about where someone lives."""
+
+    postcode: str
+    outward_code: str
+    #: the places the postcode district covers, the one most of it is in first.
+    places: tuple[Place, ...]
+    #: part of the district lies outside the ICB, so "I live outside" is an answer too.
+    reaches_outside: bool
+    #: the place most of the district is in (None when most of it is outside, or no one place).
+    main_place: Place | None
+
+    @property
+    def needs_choice(self) -> bool:
+        """True when the resident says which place, because the postcode alone cannot."""
+        return len(self.places) > 1 or self.reaches_outside
+
+    @property
+    def names(self) -> str:
+        """'Blackpool', or 'Blackburn with Darwen or Lancashire'."""
+        return " or ".join(place.name for place in self.places)
+
+    def place_for(self, place_id: int | None) -> Place | None:
+        """The place with this id if the postcode district covers it."""
+        return next((place for place in self.places if place.id == place_id), None)
+
+    def suggested_place(self, place_id: int | None = None) -> Place | None:
+        """The place to show as chosen: the one given if the postcode allows it, else the only
+        place, else the one most of the district is in (None if most of it is outside)."""
+        given = self.place_for(place_id)
+        if given is not None:
+            return given
+        return self.places[0] if not self.needs_choice else self.main_place
+
+    def neighbourhoods(self, place: Place | None) -> list[Neighbourhood]:
+        """The neighbourhoods someone in this place can choose from."""
+        return list(place.neighbourhoods) if self.place_for(place.id if place else None) else []
+
+    def choose(self, place_id: int | None, neighbourhood_id: int | None = None) -> PlaceChoice:
+        """Check a place (None: the postcode's own, when it has one) and a neighbourhood (None or
+        0: not sure) against the postcode. Raises OutsideArea when the resident says they live
+        outside, PlaceNeeded, PlaceDisagrees or NeighbourhoodNotInPlace."""
+        if place_id == LIVES_OUTSIDE and self.reaches_outside:
+            raise OutsideArea(self.postcode, said_by_resident=True)
+        if place_id is None:
+            if self.needs_choice:
+                raise PlaceNeeded(self._choose_message())
+            place_id = self.places[0].id
+        place = self.place_for(place_id)
+        if place is None:
+            raise PlaceDisagrees(self._disagree_message(place_id))
+        if not neighbourhood_id:
+            return PlaceChoice(place, None)
+        neighbourhood = next((n for n in place.neighbourhoods if n.id == neighbourhood_id), None)
+        if neighbourhood is None:
+            raise NeighbourhoodNotInPlace(
+                f"Choose a neighbourhood in {place.name}, or choose Not sure"
+            )
+        return PlaceChoice(place, neighbourhood)
+
+    def _choose_message(self) -> str:
+        if self.reaches_outside:
+            return (
+                f"Your postcode district {self.outward_code} is partly in {self.names} and partly "
+                "outside Lancashire and South Cumbria: choose where you live"
+            )
+        return f"Your postcode district {self.outward_code} covers {self.names}: choose one"
+
+    def _disagree_message(self, place_id: int) -> str:
+        if self.needs_choice:
+            return f"Your postcode {self.postcode} is in {self.names}: choose one of them"
+        return f"Your postcode {self.postcode} is in {self.names}: check your postcode"
+
+
+def place_for_postcode(session: Session, text: str) -> PostcodePlaces:
+    """Where a postcode (as typed) puts someone in the ICB area.
+
+    Raises BadPostcode (not a postcode that can exist), OutsideArea (a real postcode outside
+    Lancashire and South Cumbria, or one of the table's districts that covers no place) or
+    UnknownDistrict (a district of the ICB's own postcode areas that the table does not list).
+    """
+    try:
+        postcode = normalise_postcode(text)
+    except InvalidPostcode:
+        raise BadPostcode(text) from None
+    code = outward_code(postcode)
+    row = session.get(PostcodeDistrict, code)
+    if row is None:
+        if postcode_area(code) in ICB_POSTCODE_AREAS:
+            raise UnknownDistrict(postcode)
+        raise OutsideArea(postcode)
+    if not row.places:
+        raise OutsideArea(postcode)
+    places = sorted(row.places, key=lambda place: (place.id != row.place_id, place.name))
+    return PostcodePlaces(postcode, code, tuple(places), row.reaches_outside, row.place)

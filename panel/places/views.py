@@ -54,27 +54,39 @@ def edit(place_id: int):
 def edit_postcode(code: str):
     row = db.session.get(PostcodeDistrict, code.upper()) or abort(404)
     form = PostcodeDistrictForm(obj=row)
-    form.place_id.choices = [(0, "No place (outside the ICB area)")] + [
-        (place.id, place.name) for place in services.all_places(db.session)
-    ]
+    places = [(place.id, place.name) for place in services.all_places(db.session)]
+    form.place_ids.choices = places
+    form.main_place_id.choices = [(0, "None: most of it is outside the ICB area")] + places
     if not form.is_submitted():
-        form.place_id.data = row.place_id or 0
+        form.place_ids.data = [place.id for place in row.places]
+        form.main_place_id.data = row.place_id or 0
     if form.validate_on_submit():
-        services.update_postcode_district(
-            db.session,
-            row,
-            form.place_id.data or None,
-            straddles=form.straddles.data,
-            in_icb=form.in_icb.data,
-        )
-        record_audit(
-            db.session,
-            current_user,
-            "postcode_district.update",
-            "postcode_district",
-            [row.outward_code],
-        )
-        db.session.commit()
-        flash(f"Saved {row.outward_code}", "info")
-        return redirect(url_for("places.index"))
+        try:
+            services.update_postcode_district(
+                db.session,
+                row,
+                place_ids=form.place_ids.data or [],
+                main_place_id=form.main_place_id.data or None,
+                reaches_outside=form.reaches_outside.data,
+            )
+        except services.PostcodeDistrictProblem as problem:
+            getattr(form, problem.field).errors.append(str(problem))
+        else:
+            record_audit(
+                db.session,
+                current_user,
+                "postcode_district.update",
+                "postcode_district",
+                [row.outward_code],
+                detail=_coverage(row),
+            )
+            db.session.commit()
+            flash(f"Saved {row.outward_code}", "info")
+            return redirect(url_for("places.index"))
     return render_template("panel/places/edit_postcode.html", form=form, row=row)
+
+
+def _coverage(row: PostcodeDistrict) -> str:
+    covered = ", ".join(place.name for place in row.places) or "no place"
+    suggests = row.place.name if row.place else "none"
+    return f"covers {covered}; suggests {suggests}; reaches outside: {row.reaches_outside}"

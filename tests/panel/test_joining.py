@@ -22,6 +22,15 @@ DETAILS = {
 }
 
 
+def shown_place_id(html: str) -> str:
+    """The area the where-you-live page offers: the postcode's only place (stated, and sent in a
+    hidden field) or the one checked among several."""
+    found = re.search(r'name="place_id" value="(\d+)"', html) or re.search(
+        r'name="place_id" type="radio" value="(\d+)" checked', html
+    )
+    return found.group(1)
+
+
 def fill_in_every_step(client, details=None, equality=None, place_id=None):
     """Go through every step of the join form up to the last button, as a resident would."""
     client.get("/join")
@@ -29,7 +38,7 @@ def fill_in_every_step(client, details=None, equality=None, place_id=None):
     assert response.status_code == 302, response.text
     page = client.get("/join/where-you-live")
     if place_id is None:
-        place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+        place_id = shown_place_id(page.text)
     client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
     client.post(
         "/join/about-you",
@@ -136,7 +145,7 @@ def test_equality_without_consent_is_a_clear_error(client):
     client.get("/join")
     client.post("/join/your-details", data=DETAILS)
     page = client.get("/join/where-you-live")
-    place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+    place_id = shown_place_id(page.text)
     client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
     client.post(
         "/join/about-you",
@@ -179,9 +188,9 @@ def test_postcode_outside_the_area_gets_a_kind_explanation(client):
     assert page.status_code == 200 and "Your postcode is outside our area" in page.text
 
 
-def test_resident_can_correct_the_suggested_place(client, session):
-    lancashire = place(session, "lancashire")
-    join(client, place_id=str(lancashire.id))
+def test_resident_of_a_shared_postcode_district_chooses_among_its_places(client, session):
+    lancashire = place(session, "lancashire")  # FY3 is mostly Blackpool, partly Lancashire
+    join(client, {**DETAILS, "postcode": "FY3 7AA"}, place_id=str(lancashire.id))
     assert session.scalar(sa.select(Member)).place_id == lancashire.id
 
 
@@ -244,7 +253,7 @@ def test_recruitment_source_link_is_recorded(client, session, login_as):
     assert hidden.group(1) == source.code
     client.post("/join/your-details", data={**DETAILS, "source": hidden.group(1)})
     page = client.get("/join/where-you-live")
-    place_id = re.search(r'value="(\d+)" checked', page.text).group(1)
+    place_id = shown_place_id(page.text)
     client.post("/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"})
     client.post(
         "/join/about-you",
@@ -290,7 +299,7 @@ def test_reading_the_join_pages_stores_nothing(client, session):
             assert client.post("/join/your-details", data=DETAILS).status_code == 302
         elif stage == "after the second step":
             page = client.get("/join/where-you-live").text
-            place_id = re.search(r'value="(\d+)" checked', page).group(1)
+            place_id = shown_place_id(page)
             client.post(
                 "/join/where-you-live", data={"place_id": place_id, "neighbourhood_id": "0"}
             )

@@ -13,10 +13,10 @@ from tests.factories import make_member, make_staff
 CSV = """first_name,last_name,email,postcode,age_band
 Ada,Lovelace,ada@example.com,FY1 1AA,35-44
 Bad,Email,not-an-email,FY1 1AA,
-Unknown,Postcode,unknown@example.com,ZZ99 9ZZ,
+Unknown,Postcode,unknown@example.com,FY9 9ZZ,
 Out,Side,out@example.com,LA18 4AA,
 Dup,Licate,ada@example.com,FY2 2BB,
-Already,Member,existing@example.com,BB1 1AA,
+Already,Member,existing@example.com,BB3 1AA,
 Shared,Area,shared@example.com,PR8 1AA,
 """
 

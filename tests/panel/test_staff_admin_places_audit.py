@@ -101,14 +101,20 @@ def test_renaming_a_place_is_saved_and_audited(client, session, login_as):
 def test_correcting_a_postcode_district(client, session, login_as):
     login_as(make_staff(session))
     session.commit()
-    lancashire = place(session, "lancashire")
-    client.post(
-        "/staff/places/postcodes/la6",
-        data={"place_id": str(lancashire.id), "straddles": "y", "in_icb": "y"},
+    lancashire, blackpool = place(session, "lancashire"), place(session, "blackpool")
+    response = client.post(
+        "/staff/places/postcodes/fy7",
+        data={
+            "place_ids": [str(lancashire.id), str(blackpool.id)],
+            "main_place_id": str(lancashire.id),
+        },
     )
+    assert response.status_code == 302
     session.expire_all()
-    row = session.get(PostcodeDistrict, "LA6")
+    row = session.get(PostcodeDistrict, "FY7")
     assert row.place_id == lancashire.id and row.straddles and row.in_icb
+    assert {p.code for p in row.places} == {"lancashire", "blackpool"}
+    assert "postcode_district.update" in _audit_actions(session)
     assert client.get("/staff/places/postcodes/ZZ9").status_code == 404
 
 

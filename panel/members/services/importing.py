@@ -23,8 +23,14 @@ from panel.members.models import (
     MemberStatus,
 )
 from panel.places.models import Place
-from panel.places.postcodes import InvalidPostcode, normalise_postcode
-from panel.places.services import suggest_place
+from panel.places.services import (
+    BadPostcode,
+    OutsideArea,
+    PlaceDisagrees,
+    PlaceNeeded,
+    UnknownDistrict,
+    place_for_postcode,
+)
 
 MAX_IMPORT_ROWS = 20_000
 REQUIRED_COLUMNS = {"first_name", "last_name", "email", "postcode"}
@@ -116,12 +122,7 @@ def preview_import(session: Session, content: str) -> ImportPreview:
             row.errors.append("First and last name are needed")
         elif len(values["first_name"]) > 80 or len(values["last_name"]) > 80:
             row.errors.append("Names must be 80 characters or fewer")
-        try:
-            values["postcode"] = normalise_postcode(values.get("postcode", ""))
-        except InvalidPostcode:
-            row.errors.append("Postcode is not a valid UK postcode")
-        else:
-            row.place = _place_for(session, values, places_by_name, row)
+        row.place = _place_for(session, values, places_by_name, row)
         if values.get("age_band") and values["age_band"] not in dict(reference.AGE_BANDS):
             row.errors.append(
                 "Age band must be one of " + ", ".join(code for code, _ in reference.AGE_BANDS)
@@ -136,19 +137,44 @@ def preview_import(session: Session, content: str) -> ImportPreview:
 
 
 def _place_for(session, values, places_by_name, row) -> Place | None:
+    """The row's place from its postcode, by the rules joining uses; a place column, if the
+    file has one, must be one of the places the postcode covers."""
+    try:
+        postcode_places = place_for_postcode(session, values.get("postcode", ""))
+    except BadPostcode:
+        row.errors.append("Postcode is not a valid UK postcode")
+        return None
+    except OutsideArea as outside:
+        row.errors.append(f"Postcode {outside.postcode} is outside the ICB area")
+        return None
+    except UnknownDistrict as unknown:
+        row.errors.append(
+            f"Unknown postcode {unknown.postcode}: its district is not in our postcode table"
+        )
+        return None
+    values["postcode"] = postcode_places.postcode
+    named = None
     if values.get("place"):
-        place = places_by_name.get(values["place"].lower())
-        if place is None:
+        named = places_by_name.get(values["place"].lower())
+        if named is None:
             row.errors.append("Place is not one of the ICB's places")
-        return place
-    suggestion = suggest_place(session, values["postcode"])
-    if not suggestion.known:
-        row.errors.append("Unknown postcode: its area is not in our postcode table")
-    elif not suggestion.in_icb:
-        row.errors.append("Postcode is outside the ICB area")
-    elif suggestion.place is None:
-        row.errors.append("Postcode area covers several places: add a place column")
-    return suggestion.place
+            return None
+    try:
+        return postcode_places.choose(named.id if named else None).place
+    except PlaceNeeded:
+        covered = [place.name for place in postcode_places.places]
+        if postcode_places.reaches_outside:
+            covered.append("outside the ICB area")
+        row.errors.append(
+            f"Postcode district {postcode_places.outward_code} covers several places "
+            f"({', '.join(covered)}): add a place column to say which"
+        )
+    except PlaceDisagrees:
+        row.errors.append(
+            f"Place {named.name} does not match postcode {postcode_places.postcode}, "
+            f"which is in {postcode_places.names}"
+        )
+    return None
 
 
 def _mark_existing(session: Session, rows: list[ImportRow]) -> None:
