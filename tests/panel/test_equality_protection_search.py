@@ -270,7 +270,9 @@ def shared_by_comms(session, comms):
         save_definition(session, comms, segment, tree, NOW)
         made.append(segment)
     selections = [
-        fair_selection.run_fair_selection(session, comms, made[2], 4, features, 3, NOW)
+        fair_selection.run_fair_selection(
+            session, comms, made[2], 4, features, 3, NOW, accept_shortfall=True
+        )
         for features in (["ethnic_group", "sex"], ["age_band"])
     ]
     session.flush()
