@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,6 +24,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -66,8 +70,12 @@ def _bound(field):
             limit = DEFAULT_MAX_LENGTH["multi_line" if multi_line else "single_line"]
             message = f"Enter {limit:,} characters or fewer"
             field.validators = [*field.validators, Length(max=limit, message=message)]
-    elif isinstance(field, IntegerField | DecimalField | FloatField) and NumberRange not in kinds:
-        field.validators = [*field.validators, within_database_range]
+    elif isinstance(field, IntegerField | DecimalField | FloatField):
+        # NaN and the infinities parse as numbers but compare as nothing (a Decimal NaN raises
+        # in NumberRange), so they are turned away before any range check.
+        field.validators = [finite_number, *field.validators]
+        if NumberRange not in kinds:
+            field.validators = [*field.validators, within_database_range]
     elif isinstance(field, SelectFieldBase):
         # Optional() takes "   " for empty and wipes the "Not a valid choice" error, leaving the
         # spaces as the field's value; for a choice, only nothing at all is empty.
@@ -76,6 +84,15 @@ def _bound(field):
             for v in field.validators
         ]
     return field
+
+
+def finite_number(form, field) -> None:
+    """A number, not NaN or an infinity (an empty field is left to the field's own rules)."""
+    data = field.data
+    if isinstance(data, Decimal) and not data.is_finite():
+        raise StopValidation("Enter a number")
+    if isinstance(data, float) and not math.isfinite(data):
+        raise StopValidation("Enter a number")
 
 
 def within_database_range(form, field) -> None:

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from decimal import Decimal
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
+from panel.segments.services.quotas import SELECTION_FEATURES, Characteristic
+from panel.segments.targets import target_share_problem
 
 
 class SegmentForm(PanelForm):
@@ -66,16 +80,10 @@ class ContactRulesForm(PanelForm):
     )
 
 
-SELECTION_FEATURES = [
-    ("age_band", "Age band"),
-    ("sex", "Sex"),
-    ("ethnic_group", "Ethnic group"),
-    ("disability", "Disability"),
-    ("place", "Place"),
-]
-
-
 class SelectionForm(PanelForm):
+    """How many, matched on what, to whose population, with which seed; the target share boxes
+    are added per characteristic by ``selection_form``."""
+
     number_wanted = IntegerField(
         "How many people do you need?",
         validators=[
@@ -88,6 +96,9 @@ class SelectionForm(PanelForm):
         choices=SELECTION_FEATURES,
         validators=[DataRequired("Choose at least one characteristic")],
     )
+    population = SelectField(
+        "Whose population should the group match?", coerce=int, choices=[], default=0
+    )
     seed = IntegerField(
         "Random seed (the same seed gives the same selection)",
         validators=[
@@ -95,3 +106,116 @@ class SelectionForm(PanelForm):
             NumberRange(min=0, max=2**31 - 1, message="Enter a whole number from 0 to 2147483647"),
         ],
     )
+    accept_shortfall = BooleanField(
+        "Select anyway where the pool is short: aim for everyone it has in those groups and share "
+        "the other places among the other groups"
+    )
+    widen_by = IntegerField(
+        "If no group meets every quota at once, widen each quota by up to this many people "
+        "either side",
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=500, message="Enter a number from 0 to 500"),
+        ],
+    )
+
+    #: (characteristic, its share fields) for each characteristic the user may match on.
+    share_groups: list[tuple[Characteristic, list[Field]]]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for characteristic, fields in self.share_groups:
+            if all(f.data is None for f in fields) or any(f.errors for f in fields):
+                valid = valid and not any(f.errors for f in fields)
+                continue
+            first = fields[0]
+            if characteristic.key not in (self.features.data or []):
+                first.errors.append(
+                    f"You set targets for {characteristic.label.lower()}: tick it under “Match "
+                    "the population on”, or clear these boxes"
+                )
+            problem = target_share_problem(
+                {
+                    code: f.data or Decimal(0)
+                    for (code, _), f in zip(characteristic.categories, fields, strict=True)
+                }
+            )
+            if problem:
+                first.errors.append(f"Targets for {characteristic.label.lower()}: {problem}")
+            valid = valid and not first.errors
+        return valid
+
+    def plan_options(self) -> dict:
+        """The keyword arguments of quotas.plan_selection this form gives."""
+        return {
+            "number_wanted": self.number_wanted.data,
+            "features": self.features.data,
+            "population_place_id": self.population.data if self.population is not None else None,
+            "target_shares": self.target_shares(),
+        }
+
+    def selection_options(self) -> dict:
+        """The keyword arguments of fair_selection.run_fair_selection this form gives."""
+        return {
+            **self.plan_options(),
+            "seed": self.seed.data,
+            "accept_shortfall": self.accept_shortfall.data,
+            "widen_by": self.widen_by.data or 0,
+        }
+
+    def target_shares(self) -> dict[str, dict[str, Decimal]]:
+        """{characteristic: {category: percentage}} for each characteristic given targets."""
+        return {
+            characteristic.key: {
+                code: f.data or Decimal(0)
+                for (code, _), f in zip(characteristic.categories, fields, strict=True)
+            }
+            for characteristic, fields in self.share_groups
+            if any(f.data is not None for f in fields)
+        }
+
+
+def share_field_name(key: str, index: int) -> str:
+    return f"share-{key}-{index}"
+
+
+def selection_form(
+    characteristics: list[Characteristic], population: list[tuple[int, str]] | None, **kwargs
+) -> SelectionForm:
+    """A SelectionForm for these characteristics (the ones the user may match on), with a target
+    share box for each of their categories, and the population choice (None: no choice)."""
+
+    class Form(SelectionForm):
+        pass
+
+    for characteristic in characteristics:
+        for index, (_code, label) in enumerate(characteristic.categories):
+            setattr(
+                Form,
+                share_field_name(characteristic.key, index),
+                DecimalField(
+                    label,
+                    validators=[
+                        Optional(),
+                        NumberRange(min=0, max=100, message="Enter a share from 0 to 100"),
+                    ],
+                ),
+            )
+    form = Form(**kwargs)
+    form.features.choices = [(c.key, c.label) for c in characteristics]
+    if population is None:
+        del form.population
+    else:
+        form.population.choices = population
+    form.share_groups = [
+        (
+            characteristic,
+            [
+                form[share_field_name(characteristic.key, index)]
+                for index in range(len(characteristic.categories))
+            ],
+        )
+        for characteristic in characteristics
+    ]
+    return form

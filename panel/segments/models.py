@@ -93,6 +93,10 @@ class FairSelection(Base):
     number_wanted: Mapped[int]
     seed: Mapped[int]
     features: Mapped[list] = mapped_column(sa.JSON)
+    #: the places whose Census 2021 population the targets came from ([]: made before 0017).
+    population_place_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: shares the user set in place of Census: {characteristic: {category: "percentage"}}.
+    target_shares: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: member ids chosen (emptied of anyone who later leaves the panel, at export time).
     member_ids: Mapped[list] = mapped_column(sa.JSON)
     #: per-quota outcome rows and messages, as shown to staff.

@@ -20,9 +20,6 @@ from sortition_algorithms.settings import Settings
 # The library reports every trial to the user at WARNING; here that is noise in server logs.
 logging.getLogger("sortition_algorithms_user").setLevel(logging.ERROR)
 
-#: the value given to a person whose characteristic is missing or not among the quota values.
-UNKNOWN = "unknown"
-
 
 @dataclass(frozen=True)
 class Quota:
@@ -51,52 +48,44 @@ class SelectionResult:
     all_met: bool
     messages: list[str]
     seed: int
+    #: people either side every quota was widened by to find this selection.
+    widened_by: int = 0
 
 
 class SelectionError(ValueError):
     """The request cannot be met at all (bad numbers, no people); the message says why."""
 
 
-def quotas_from_population(
-    shares: dict[str, dict[str, float]], number_wanted: int, tolerance: float = 0.1
-) -> list[Quota]:
-    """Proportional quotas: each value's share x N, give or take tolerance x N, within [0, N]."""
-    quotas = []
-    slack = tolerance * number_wanted
-    for feature, values in shares.items():
-        total = sum(values.values()) or 1
-        for value, share in values.items():
-            target = share / total * number_wanted
-            quotas.append(
-                Quota(
-                    feature,
-                    value,
-                    max(0, round(target - slack)),
-                    min(number_wanted, round(target + slack)),
-                )
-            )
-    return quotas
+class QuotasConflict(SelectionError):
+    """No group meets every quota at once; widening each by ``needed`` people either side
+    gives one (with the same seed, so agreeing to it gives exactly that selection)."""
+
+    def __init__(self, needed: int):
+        self.needed = needed
+        person = "person" if needed == 1 else "people"
+        super().__init__(
+            "No group meets every quota at once in this pool: the characteristics pull against "
+            f"each other. Widening every quota by {needed} {person} either side gives a "
+            "selection: enter that number to allow it, or choose fewer characteristics."
+        )
 
 
-def _complete(
-    people: list[dict[str, str]], quotas: list[Quota], number_wanted: int, id_key: str
-) -> tuple[list[dict[str, str]], list[Quota]]:
-    """Give every person a value the quotas know, adding open (0..N) quotas for "unknown"."""
+def _rows(people: list[dict[str, str]], quotas: list[Quota], id_key: str) -> list[dict[str, str]]:
+    """The people as the library reads them. Everyone must have a value with a quota: a person
+    the quotas cannot count would make them silently mean less, so the caller decides first
+    (panel.segments.services.quotas leaves those who did not answer out of the pool)."""
     features = sorted({q.feature for q in quotas})
     known = {(q.feature, q.value) for q in quotas}
-    extra: set[tuple[str, str]] = set()
-    cleaned = []
+    rows = []
     for person in people:
         row = {id_key: str(person[id_key])}
         for feature in features:
-            value = str(person.get(feature) or UNKNOWN)
+            value = str(person.get(feature) or "")
             if (feature, value) not in known:
-                value = UNKNOWN
-                if (feature, UNKNOWN) not in known:
-                    extra.add((feature, UNKNOWN))
+                raise SelectionError(f"No quota for {feature} {value or '(not known)'}")
             row[feature] = value
-        cleaned.append(row)
-    return cleaned, quotas + [Quota(f, v, 0, number_wanted) for f, v in sorted(extra)]
+        rows.append(row)
+    return rows
 
 
 def _attempt(people, quotas, number_wanted, seed, id_key) -> list[str] | None:
@@ -132,16 +121,29 @@ def _relaxed(quotas: list[Quota], step: int, number_wanted: int) -> list[Quota]:
     ]
 
 
+def _first_selection(rows, quotas, number_wanted, seed, id_key, steps) -> tuple[int, list[str]]:
+    """The first widening step (from ``steps``) at which a selection exists, and its people."""
+    for step in steps:
+        chosen = _attempt(rows, _relaxed(quotas, step, number_wanted), number_wanted, seed, id_key)
+        if chosen is not None:
+            return step, chosen
+    raise SelectionError("No selection could be found, even with every quota open")
+
+
 def select_fairly(
     people: list[dict[str, str]],
     quotas: list[Quota],
     number_wanted: int,
     seed: int,
     id_key: str = "id",
+    widen_up_to: int = 0,
 ) -> SelectionResult:
     """Pick ``number_wanted`` people meeting the quotas on every feature at once; the same inputs
-    and seed give the same people. Quotas that cannot all be met are widened step by step until a
-    selection exists, and the shortfall against the original quotas is reported."""
+    and seed give the same people. Every person needs a value with a quota.
+
+    Quotas that no group meets all at once are widened by one person either side at a time, but
+    only up to ``widen_up_to`` (what the user agreed to): past that, QuotasConflict says how
+    far they would need widening. Raises SelectionError (of which QuotasConflict)."""
     if number_wanted <= 0:
         raise SelectionError("Ask for at least one person")
     if not people:
@@ -150,26 +152,18 @@ def select_fairly(
         raise SelectionError(f"Only {len(people)} people can be selected from")
     if not quotas:
         raise SelectionError("Choose at least one characteristic to balance")
-    rows, quotas = _complete(people, quotas, number_wanted, id_key)
+    rows = _rows(people, quotas, id_key)
     state = random.getstate()  # the library seeds the global generator: give it back afterwards
     try:
-        messages = []
-        chosen = None
-        for step in range(0, number_wanted + 1):
-            chosen = _attempt(
-                rows, _relaxed(quotas, step, number_wanted), number_wanted, seed, id_key
-            )
-            if chosen is not None:
-                if step:
-                    messages.append(
-                        f"The quotas could not all be met, so each was widened by "
-                        f"{step} to find a selection."
-                    )
-                break
+        allowed = range(0, max(0, widen_up_to) + 1)
+        try:
+            step, chosen = _first_selection(rows, quotas, number_wanted, seed, id_key, allowed)
+        except SelectionError:
+            beyond = range(allowed.stop, number_wanted + 1)
+            needed, _ = _first_selection(rows, quotas, number_wanted, seed, id_key, beyond)
+            raise QuotasConflict(needed) from None
     finally:
         random.setstate(state)
-    if chosen is None:
-        raise SelectionError("No selection could be found, even with the quotas widened")
     by_id = {row[id_key]: row for row in rows}
     outcomes = []
     for quota in quotas:
@@ -185,8 +179,8 @@ def select_fairly(
             )
         )
     shortfalls = [o for o in outcomes if not o.met]
-    messages += [
+    messages = [
         f"{o.feature} {o.value}: {o.selected} selected, quota {o.minimum} to {o.maximum}."
         for o in shortfalls
     ]
-    return SelectionResult(chosen, outcomes, not shortfalls, messages, seed)
+    return SelectionResult(chosen, outcomes, not shortfalls, messages, seed, step)

@@ -25,15 +25,15 @@ from panel.segments import definition as definitions
 from panel.segments import member_data  # noqa: F401  (registers export and erasure steps)
 from panel.segments import tree as trees
 from panel.segments.forms import (
-    SELECTION_FEATURES,
     ChooseFieldForm,
     ConditionForm,
     ContactRulesForm,
     SegmentForm,
-    SelectionForm,
+    selection_form,
 )
 from panel.segments.models import FairSelection
-from panel.segments.services import fatigue, segments
+from panel.segments.selection import QuotasConflict, SelectionError
+from panel.segments.services import fair_selection, fatigue, quotas, segments
 from panel.segments.services.figures import segment_figures
 from panel.segments.services.representativeness import UNDER_REPRESENTED_BELOW, representativeness
 from panel.segments.services.special_category import (
@@ -223,39 +223,49 @@ def contact_rules():
 @blueprint.route("/<int:segment_id>/select", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def select(segment_id: int):
+    """Check the pool against the targets (the "check" button), or select; a pool short of a
+    target, or quotas no group meets at once, are shown for the user to decide."""
     segment = segments.get_segment_or_404(db.session, segment_id, current_user)
-    form = SelectionForm(
-        data={"seed": 2026, "features": ["age_band", "sex"]} if request.method == "GET" else None
+    usable = set(dict(usable_choices(current_user, quotas.SELECTION_FEATURES)))
+    choices = [
+        c for c in quotas.characteristics(db.session, current_user, segment) if c.key in usable
+    ]
+    form = selection_form(
+        choices,
+        quotas.population_choices(db.session, current_user, segment),
+        data={"seed": 2026, "features": ["age_band", "sex"]} if request.method == "GET" else None,
     )
-    form.features.choices = usable_choices(current_user, SELECTION_FEATURES)
+    plan = None
     if form.validate_on_submit():
-        from panel.segments.selection import SelectionError
-        from panel.segments.services import fair_selection
-
         try:
-            selection = fair_selection.run_fair_selection(
-                db.session,
-                current_user,
-                segment,
-                form.number_wanted.data,
-                form.features.data,
-                form.seed.data,
-                utcnow(),
-            )
+            if request.form.get("action") == "check":
+                plan = quotas.plan_selection(
+                    db.session, current_user, segment, now=utcnow(), **form.plan_options()
+                )
+            else:
+                selection = fair_selection.run_fair_selection(
+                    db.session, current_user, segment, now=utcnow(), **form.selection_options()
+                )
+                db.session.commit()
+                return redirect(
+                    url_for("segments.selection", segment_id=segment.id, selection_id=selection.id)
+                )
         except SpecialCategoryRefused as error:
             field = form.features if error.use is Use.BALANCE else form.number_wanted
             field.errors.append(str(error))
+        except quotas.QuotasShort as short:
+            plan = short.plan
+            form.accept_shortfall.errors.append(str(short))
+        except QuotasConflict as conflict:
+            form.widen_by.errors.append(str(conflict))
         except SelectionError as error:
             form.number_wanted.errors.append(str(error))
-        else:
-            db.session.commit()
-            return redirect(
-                url_for("segments.selection", segment_id=segment.id, selection_id=selection.id)
-            )
     return render_template(
         "panel/segments/select.html",
         segment=segment,
         form=form,
+        plan=plan,
+        census=quotas.census_percentages(db.session, current_user, segment),
         figures=_figures(segment),
         special_category_note=special_category_note(current_user),
     )
@@ -272,8 +282,6 @@ def _selection_or_404(segment_id: int, selection_id: int) -> FairSelection:
 @blueprint.get("/<int:segment_id>/selections/<int:selection_id>")
 @staff_required(*EDITORS)
 def selection(segment_id: int, selection_id: int):
-    from panel.segments.services import fair_selection
-
     chosen = _selection_or_404(segment_id, selection_id)
     withheld = fair_selection.selection_withheld(db.session, current_user, chosen, utcnow())
     db.session.commit()  # the equality-data rule's audit rows
@@ -289,8 +297,6 @@ def selection(segment_id: int, selection_id: int):
 @blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export.csv")
 @staff_required(*EDITORS)
 def export_selection(segment_id: int, selection_id: int):
-    from panel.segments.services import fair_selection
-
     chosen = _selection_or_404(segment_id, selection_id)
     try:
         content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())

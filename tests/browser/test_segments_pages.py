@@ -33,3 +33,24 @@ def test_place_team_sees_its_segment_pages(staff_page):
     checker.goto("/staff/segments/")
     checker.goto("/staff/segments/representativeness")
     assert "Lancashire" not in checker.page.inner_text("h2")
+
+
+def test_place_team_checks_the_pool_and_selects_fairly(staff_page):
+    """The pool checked against Census targets, then a selection with target, selected and gap."""
+    checker = staff_page(Role.PLACE, "selection-place")
+    page = checker.page
+    checker.goto("/staff/segments/")
+    page.click("text=Carers and people interested in maternity")
+    page.click("text=Pick a fair selection")
+    checker.check()
+    assert "Census 2021 population of Blackpool" in page.inner_text("main")
+    page.fill("#number_wanted", "4")
+    page.click("button:has-text('Check the pool against the targets')")
+    checker.check()
+    assert "The pool against the targets" in page.inner_text("main")
+    page.check("input[name=accept_shortfall]")
+    page.click("button:has-text('Select')")
+    checker.check()
+    main = page.inner_text("main")
+    assert "4 people selected" in main and "How closely the quotas were met" in main
+    assert "Gap" in main and "Target" in main

@@ -14,13 +14,15 @@ from panel.segments import definition as definitions
 from panel.segments.models import FairSelection, Segment
 from tests.factories import make_member, make_staff, place
 
+AGE_BANDS = ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"]
+
 
 def _segment_with_members(session, count=40):
     for number in range(count):
         make_member(
             session,
             "blackpool",
-            age_band=["16-24", "45-54", "75+"][number % 3],
+            age_band=AGE_BANDS[number % len(AGE_BANDS)],
             equality=EqualityProfile(sex=["female", "male"][number % 2]),
         )
     make_member(session, "lancashire")

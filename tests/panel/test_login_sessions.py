@@ -230,6 +230,6 @@ def test_leaving_the_panel_ends_every_session_of_the_member(app, session, outbox
     _member_signs_in(phone, member, outbox)
     _member_signs_in(laptop, member, outbox)
     copy = _copy_cookie(phone, app.test_client())
-    assert "You have left the panel" in phone.post("/my-panel/leave", data={"confirm": "y"}).text
+    assert "You have left the panel" in phone.post("/my-panel/leave", data={"leave": "yes"}).text
     assert _member_signed_out(copy) and _member_signed_out(laptop)
     assert session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 0

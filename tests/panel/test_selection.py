@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from panel.segments.selection import Quota, SelectionError, select_fairly
+from panel.segments.selection import Quota, QuotasConflict, SelectionError, select_fairly
 
 
 def _pool():
@@ -41,16 +41,31 @@ def test_the_same_seed_gives_the_same_people():
     assert len(others) > 1  # the seed matters
 
 
-def test_impossible_quotas_are_widened_and_the_shortfall_reported():
-    # Only two women in the pool, but the quota asks for five.
+def test_quotas_no_group_meets_are_widened_only_as_far_as_agreed():
+    # Only two women in the pool, but the quota asks for five (give or take none).
     pool = [{"id": str(i), "sex": "female" if i < 2 else "male"} for i in range(20)]
     quotas = [Quota("sex", "female", 5, 5), Quota("sex", "male", 5, 5)]
-    result = select_fairly(pool, quotas, 10, seed=3)
-    assert len(result.selected_ids) == 10 and not result.all_met
+    with pytest.raises(QuotasConflict) as conflict:
+        select_fairly(pool, quotas, 10, seed=3)
+    needed = conflict.value.needed
+    assert needed >= 3 and f"Widening every quota by {needed} people" in str(conflict.value)
+    with pytest.raises(QuotasConflict):
+        select_fairly(pool, quotas, 10, seed=3, widen_up_to=needed - 1)
+    result = select_fairly(pool, quotas, 10, seed=3, widen_up_to=needed)
+    assert len(result.selected_ids) == 10 and result.widened_by == needed
     women = next(o for o in result.outcomes if o.value == "female")
-    assert (women.selected, women.met) == (2, False)
-    assert any("widened" in message for message in result.messages)
+    assert (women.selected, women.minimum, women.met) == (2, 5, False)
     assert any(message.startswith("sex female: 2 selected") for message in result.messages)
+    # The same seed and the same agreement give the same people.
+    assert select_fairly(pool, quotas, 10, seed=3, widen_up_to=5).selected_ids == (
+        result.selected_ids
+    )
+
+
+def test_a_person_without_a_quota_for_their_value_is_refused_not_ignored():
+    pool = [*_pool(), {"id": "99", "sex": "", "age": "old"}]
+    with pytest.raises(SelectionError, match="No quota for sex"):
+        select_fairly(pool, QUOTAS, 10, seed=1)
 
 
 @pytest.mark.parametrize(

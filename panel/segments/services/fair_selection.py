@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,12 +19,9 @@ from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
 from panel.members.models import Member
 from panel.members.services.directory import spreadsheet_safe
-from panel.places.models import Place, PopulationFigure
 from panel.segments.models import FairSelection, Segment
-from panel.segments.selection import SelectionError, quotas_from_population, select_fairly
-from panel.segments.services.fatigue import contact_rules, contactable
-from panel.segments.services.representativeness import DIMENSIONS
-from panel.segments.services.segments import segment_member_query
+from panel.segments.selection import Quota, SelectionResult, select_fairly
+from panel.segments.services.quotas import QuotaPlan, QuotasShort, plan_selection
 from panel.segments.services.special_category import (
     SPECIAL_CATEGORY_FIELDS,
     SpecialCategoryRefused,
@@ -31,52 +29,7 @@ from panel.segments.services.special_category import (
     check_special_category,
     special_category_fields,
 )
-
-UNKNOWN = "unknown"
-
-
-def _people(session: Session, segment: Segment, user: StaffUser, now: datetime) -> list[dict]:
-    query = contactable(
-        segment_member_query(session, segment, user, now, use=Use.SELECT),
-        contact_rules(session),
-        now,
-    )
-    columns = [Member.id, Member.place_id] + [
-        spec[1].label(key) for key, spec in DIMENSIONS.items()
-    ]
-    rows = session.execute(query.with_only_columns(*columns).order_by(Member.id))
-    people = []
-    for row in rows:
-        person = {"id": str(row.id), "place": str(row.place_id)}
-        for key in DIMENSIONS:
-            person[key] = getattr(row, key) or UNKNOWN
-        people.append(person)
-    return people
-
-
-def _population_shares(
-    session: Session, features: list[str], place_ids: list[int]
-) -> dict[str, dict[str, float]]:
-    shares: dict[str, dict[str, float]] = {}
-    for feature in features:
-        if feature == "place":
-            populations = {
-                str(p.id): p.population or 0
-                for p in session.scalars(sa.select(Place).where(Place.id.in_(place_ids)))
-            }
-        else:
-            populations = {}
-            for figure in session.scalars(
-                sa.select(PopulationFigure).where(
-                    PopulationFigure.dimension == feature, PopulationFigure.place_id.in_(place_ids)
-                )
-            ):
-                populations[figure.category] = (
-                    populations.get(figure.category, 0) + figure.population
-                )
-        total = sum(populations.values()) or 1
-        shares[feature] = {value: count / total for value, count in populations.items()}
-    return shares
+from panel.segments.targets import quota_range, targets_within_pool
 
 
 def run_fair_selection(
@@ -87,30 +40,44 @@ def run_fair_selection(
     features: list[str],
     seed: int,
     now: datetime,
+    *,
+    population_place_id: int | None = None,
+    target_shares: dict[str, dict[str, Decimal]] | None = None,
+    accept_shortfall: bool = False,
+    widen_by: int = 0,
 ) -> FairSelection:
-    """Select, store and audit. Raises SelectionError with a message for staff, and
-    SpecialCategoryRefused (use BALANCE: the characteristics; SELECT: the segment)."""
-    check_special_category(session, user, features, Use.BALANCE, object_ids=[segment.id], now=now)
-    people = _people(session, segment, user, now)
-    if number_wanted > len(people):
-        raise SelectionError(
-            f"The segment has {len(people)} members who can be contacted: "
-            f"ask for {len(people)} or fewer"
-        )
-    place_ids = (
-        [segment.place_id]
-        if segment.place_id
-        else list(session.scalars(scope_to_places(sa.select(Place.id), user, Place.id)))
+    """Select, store and audit: quotas from the plan (panel.segments.services.quotas), the
+    same seed and inputs giving the same people.
+
+    A pool short of a target stops here (QuotasShort) unless ``accept_shortfall``: then the
+    short categories aim for everyone the pool has and the others share the rest. Quotas no group
+    meets at once are widened only up to ``widen_by`` people either side (QuotasConflict says
+    how far they need). Raises SelectionError (of which both), and SpecialCategoryRefused."""
+    features = list(dict.fromkeys(features))
+    plan = plan_selection(
+        session,
+        user,
+        segment,
+        number_wanted,
+        features,
+        now,
+        population_place_id=population_place_id,
+        target_shares=target_shares,
     )
-    quotas = quotas_from_population(_population_shares(session, features, place_ids), number_wanted)
-    result = select_fairly(
-        [{k: p[k] for k in ("id", *features)} for p in people], quotas, number_wanted, seed
-    )
+    if plan.shortfalls and not accept_shortfall:
+        raise QuotasShort(plan)
+    quotas = _quotas(plan)
+    result = select_fairly(plan.people, quotas, number_wanted, seed, widen_up_to=widen_by)
     selection = FairSelection(
         segment_id=segment.id,
         number_wanted=number_wanted,
         seed=seed,
         features=features,
+        population_place_ids=plan.population_place_ids,
+        target_shares={
+            key: {code: str(share) for code, share in shares.items()}
+            for key, shares in (target_shares or {}).items()
+        },
         member_ids=[int(i) for i in result.selected_ids],
         special_category_fields=sorted(
             set(special_category_fields(segment.definition))
@@ -118,11 +85,7 @@ def run_fair_selection(
         ),
         created_by_id=user.id,
         created_at=now,
-        report={
-            "all_met": result.all_met,
-            "messages": result.messages,
-            "outcomes": [vars(o) for o in result.outcomes],
-        },
+        report=selection_report(plan, quotas, result),
     )
     session.add(selection)
     session.flush()
@@ -132,10 +95,91 @@ def run_fair_selection(
         "segment.fair_selection",
         "fair_selection",
         [selection.id],
-        detail=f"segment {segment.id}: {len(result.selected_ids)} of {len(people)}, seed {seed}",
+        detail=f"segment {segment.id}: {len(result.selected_ids)} of {plan.pool_size}, "
+        f"seed {seed}, population {plan.population}"[:480],
         now=now,
     )
     return selection
+
+
+def _quotas(plan: QuotaPlan) -> list[Quota]:
+    """Each category's target within the tolerance; where the pool is short (the user agreed),
+    the targets moved off the short categories (panel.segments.targets.targets_within_pool)."""
+    quotas = []
+    for characteristic in plan.characteristics:
+        targets = {row.code: row.target for row in characteristic.rows}
+        if any(row.short for row in characteristic.rows):
+            targets = targets_within_pool(
+                {row.code: row.weight for row in characteristic.rows},
+                {row.code: row.pool for row in characteristic.rows},
+                plan.number_wanted,
+            )
+        for row in characteristic.rows:
+            minimum, maximum = quota_range(targets[row.code], plan.number_wanted)
+            quotas.append(Quota(characteristic.key, row.code, minimum, min(maximum, row.pool)))
+    return quotas
+
+
+def selection_report(plan: QuotaPlan, quotas: list[Quota], result: SelectionResult) -> dict:
+    """What the selection page shows, kept with the selection: for each characteristic and
+    category the target, the quota given to the algorithm, the pool, who was selected and the
+    gap; and in words, every target that was not met and why."""
+    selected_ids = set(result.selected_ids)
+    chosen = [person for person in plan.people if person["id"] in selected_ids]
+    given = {(q.feature, q.value): q for q in quotas}
+    groups, messages = [], []
+    for characteristic in plan.characteristics:
+        rows = []
+        for row in characteristic.rows:
+            selected = sum(1 for p in chosen if p[characteristic.key] == row.code)
+            minimum, maximum = quota_range(row.target, plan.number_wanted)
+            quota = given[(characteristic.key, row.code)]
+            # A target the pool was short of is not met, even where the tolerance covers it.
+            met = minimum <= selected <= maximum and not row.short
+            rows.append(
+                {
+                    "code": row.code, "label": row.label, "share": row.share,
+                    "target": row.target, "pool": row.pool, "short": row.short,
+                    "minimum": quota.minimum, "maximum": quota.maximum,
+                    "selected": selected, "gap": selected - row.target, "met": met,
+                }
+            )  # fmt: skip
+            name = f"{characteristic.label} {row.label}"
+            if row.short:
+                messages.append(
+                    f"{name}: the target was {row.target} but the pool had only {row.pool}, so "
+                    f"it could not be met (short by {row.short}); the other groups took the "
+                    "places left."
+                )
+            elif not met:
+                messages.append(
+                    f"{name}: {selected} selected against a target of {row.target}, more than "
+                    f"{plan.tolerance} either side."
+                )
+        groups.append(
+            {
+                "key": characteristic.key, "label": characteristic.label,
+                "source": characteristic.source, "not_known": characteristic.not_known,
+                "notes": characteristic.notes, "rows": rows,
+            }
+        )  # fmt: skip
+    if result.widened_by:
+        person = "person" if result.widened_by == 1 else "people"
+        messages.insert(
+            0,
+            f"No group met every quota at once, so each quota was widened by "
+            f"{result.widened_by} {person} either side, as you agreed.",
+        )
+    return {
+        "population": plan.population,
+        "tolerance": plan.tolerance,
+        "contactable": plan.contactable,
+        "pool": plan.pool_size,
+        "widened_by": result.widened_by,
+        "all_met": all(row["met"] for group in groups for row in group["rows"]),
+        "messages": messages,
+        "characteristics": groups,
+    }
 
 
 def export_selection_csv(
