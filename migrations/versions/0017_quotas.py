@@ -1,7 +1,7 @@
 """fair selections record whose population their targets came from, and targets the user set
 
 Revision ID: 0017_quotas
-Revises: 0014_disclosure_rule
+Revises: 0015_postcodes
 Create Date: 2026-12-08 10:00:00.000000
 
 Selections made before this revision get empty lists: their reports show the quotas they used,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_quotas'
-down_revision = '0014_disclosure_rule'
+down_revision = '0015_postcodes'
 branch_labels = None
 depends_on = None
 
