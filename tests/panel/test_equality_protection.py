@@ -336,7 +336,7 @@ def test_a_comms_selection_with_special_category_data_is_not_shown_or_exported_t
     assert "shown to the communications and engagement team only" in page
     assert "How closely the quotas were met" not in page
     assert "Download their contact details" not in page
-    export = client.post(url + "/export")
+    export = client.post(url + "/export.csv")
     assert export.status_code == 302 and export.location.endswith(url)
     assert "text/csv" not in export.content_type
     assert "only" in client.get(url).text

@@ -68,7 +68,7 @@ def test_a_place_team_selects_for_its_place_and_sees_target_selected_and_gap(
     assert _cells(page, "16 to 24") == [
         "11.4%", "2", str(young["selected"]), gap, "5", "1 to 3", "Yes" if young["met"] else "No"
     ]  # fmt: skip
-    assert "text/csv" in client.post(made.location + "/export").content_type
+    assert "text/csv" in client.post(made.location + "/export.csv").content_type
 
 
 def test_comms_chooses_whose_population_an_icb_wide_segment_matches(client, session, login_as):
