@@ -182,11 +182,10 @@ def selection_report(plan: QuotaPlan, quotas: list[Quota], result: SelectionResu
     }
 
 
-def export_selection_csv(
+def _check_result_access(
     session: Session, user: StaffUser, selection: FairSelection, now: datetime
-) -> str:
-    """Contact details of the selected members (still on the panel, in the user's places).
-    Raises SpecialCategoryRefused for a selection made with special category fields."""
+) -> None:
+    """The one gate for whom a selection chose: its page and its export (audited)."""
     check_special_category(
         session,
         user,
@@ -196,6 +195,14 @@ def export_selection_csv(
         object_ids=[selection.id],
         now=now,
     )
+
+
+def export_selection_csv(
+    session: Session, user: StaffUser, selection: FairSelection, now: datetime
+) -> str:
+    """Contact details of the selected members (still on the panel, in the user's places).
+    Raises SpecialCategoryRefused for a selection made with special category fields."""
+    _check_result_access(session, user, selection, now)
     query = scope_to_places(
         sa.select(Member).where(Member.id.in_(selection.member_ids)), user, Member.place_id
     ).where(Member.email.is_not(None))
@@ -235,15 +242,7 @@ def selection_withheld(
     """Why whom the selection chose (and how its quotas came out) is not shown to this user, or
     "": a selection made with special category fields is for the comms team only; audited."""
     try:
-        check_special_category(
-            session,
-            user,
-            selection.special_category_fields,
-            Use.SELECTION_RESULT,
-            object_type="fair_selection",
-            object_ids=[selection.id],
-            now=now,
-        )
+        _check_result_access(session, user, selection, now)
     except SpecialCategoryRefused as error:
         return str(error)
     return ""
