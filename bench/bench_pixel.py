@@ -138,18 +138,36 @@ def measure(kind: str, url: str) -> dict:
         "MAIL_BACKEND": "memory",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
-         "--keep-alive", "30", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--keep-alive",
+            "30",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         wait_until_up(port)
         base = f"http://127.0.0.1:{port}"
+        # warm-up
         subprocess.run(
             ["wrk", "-t1", "-c4", "-d2s", f"{base}/static/vendor/bench/pixel.gif"],
             capture_output=True,
             check=True,
-        )  # fmt: skip  (warm-up)
+        )
         static = wrk(f"{base}/static/vendor/bench/pixel.gif", None)
         pixel = wrk(base, script)
     finally:
@@ -200,23 +218,30 @@ def main() -> None:
         f"gunicorn 2 workers (gthread, 4 threads), wrk 2 threads x {CONNECTIONS} keep-alive "
         f"connections, {SECONDS}s per run, {RECIPIENTS:,} distinct tokens, all on the same 2 cores"
     )
-    print(json.dumps({
-        "req_per_s": round(sqlite["req_per_s"]),
-        "p99_ms": sqlite["p99_ms"],
-        "lost": sqlite["lost"],
-        "ratio_vs_static": round(sqlite["req_per_s"] / sqlite["static_req_per_s"], 2),
-        "static_req_per_s": round(sqlite["static_req_per_s"]),
-        "requests": sqlite["requests"],
-        "rows": sqlite["rows"],
-        "served_after_stop": sqlite["served_after_stop"],
-        "target_req_per_s": 1500,
-        "target_p99_ms": 50,
-        "postgres_req_per_s": round(postgres["req_per_s"]) if postgres else None,
-        "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
-        "postgres_lost": postgres["lost"] if postgres else None,
-        "postgres_ratio_vs_static":
-            round(postgres["req_per_s"] / postgres["static_req_per_s"], 2) if postgres else None,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "req_per_s": round(sqlite["req_per_s"]),
+                "p99_ms": sqlite["p99_ms"],
+                "lost": sqlite["lost"],
+                "ratio_vs_static": round(sqlite["req_per_s"] / sqlite["static_req_per_s"], 2),
+                "static_req_per_s": round(sqlite["static_req_per_s"]),
+                "requests": sqlite["requests"],
+                "rows": sqlite["rows"],
+                "served_after_stop": sqlite["served_after_stop"],
+                "target_req_per_s": 1500,
+                "target_p99_ms": 50,
+                "postgres_req_per_s": round(postgres["req_per_s"]) if postgres else None,
+                "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
+                "postgres_lost": postgres["lost"] if postgres else None,
+                "postgres_ratio_vs_static": round(
+                    postgres["req_per_s"] / postgres["static_req_per_s"], 2
+                )
+                if postgres
+                else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

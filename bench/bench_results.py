@@ -50,16 +50,24 @@ KINDS = (
 def build_survey() -> Survey:
     now = datetime.now(UTC)
     questions = [
-        doc.question(f"q{i + 1}", kind, f"Question {i + 1}", why_we_ask="Benchmark.",
-                     options=OPTIONS if kind in ("single_choice", "multiple_choice") else None)
+        doc.question(
+            f"q{i + 1}",
+            kind,
+            f"Question {i + 1}",
+            why_we_ask="Benchmark.",
+            options=OPTIONS if kind in ("single_choice", "multiple_choice") else None,
+        )
         for i, kind in enumerate(KINDS)
-    ]  # fmt: skip
+    ]
     survey = Survey(
-        title="Bench results", status=SurveyStatus.CLOSED, purpose="Load.",
+        title="Bench results",
+        status=SurveyStatus.CLOSED,
+        purpose="Load.",
         content={"pages": [{"title": "", "show_if": None, "questions": questions}]},
-        opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=1),
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=1),
         closed_at=now - timedelta(days=1),
-    )  # fmt: skip
+    )
     db.session.add(survey)
     db.session.commit()
     return survey
@@ -86,10 +94,14 @@ def populate(survey: Survey, n: int, *, answer_rows: bool = True) -> None:
     rng = random.Random(11)
     place_ids = list(db.session.scalars(sa.select(Place.id)))
     neighbourhoods = {
-        place_id: list(db.session.scalars(
-            sa.select(Neighbourhood.id).where(Neighbourhood.place_id == place_id))) or [None]
+        place_id: list(
+            db.session.scalars(
+                sa.select(Neighbourhood.id).where(Neighbourhood.place_id == place_id)
+            )
+        )
+        or [None]
         for place_id in place_ids
-    }  # fmt: skip
+    }
     start = datetime.now(UTC) - timedelta(days=40)
     questions = doc.questions(survey.content)
     layout = layout_of(survey.content)
@@ -100,20 +112,37 @@ def populate(survey: Survey, n: int, *, answer_rows: bool = True) -> None:
             at = start + timedelta(seconds=i * 3)
             given = _answers_of(rng, questions)
             place_id = rng.choice(place_ids)
-            responses.append({
-                "id": i + 1, "survey_id": survey.id, "status": ResponseStatus.SUBMITTED,
-                "furthest_page": 1, "started_at": at, "updated_at": at, "submitted_at": at,
-                "source": rng.choice(["Personal invitation", "Healthwatch", "Library"]),
-                "place_id": place_id, "neighbourhood_id": rng.choice(neighbourhoods[place_id]),
-                "age_band": rng.choice(AGES),
-                "equality": {"sex": rng.choice(["female", "male"]),
-                             "religion": rng.choice(["none", "christian", "muslim"])},
-                "answer_codes": encode(layout, given),
-            })  # fmt: skip
+            responses.append(
+                {
+                    "id": i + 1,
+                    "survey_id": survey.id,
+                    "status": ResponseStatus.SUBMITTED,
+                    "furthest_page": 1,
+                    "started_at": at,
+                    "updated_at": at,
+                    "submitted_at": at,
+                    "source": rng.choice(["Personal invitation", "Healthwatch", "Library"]),
+                    "place_id": place_id,
+                    "neighbourhood_id": rng.choice(neighbourhoods[place_id]),
+                    "age_band": rng.choice(AGES),
+                    "equality": {
+                        "sex": rng.choice(["female", "male"]),
+                        "religion": rng.choice(["none", "christian", "muslim"]),
+                    },
+                    "answer_codes": encode(layout, given),
+                }
+            )
             if answer_rows:
-                answers += [{"response_id": i + 1, "question_key": key, "value": value,
-                             "other_text": "", "comment": ""}
-                            for key, value in given.items()]  # fmt: skip
+                answers += [
+                    {
+                        "response_id": i + 1,
+                        "question_key": key,
+                        "value": value,
+                        "other_text": "",
+                        "comment": "",
+                    }
+                    for key, value in given.items()
+                ]
         db.session.execute(sa.insert(SurveyResponse), responses)
         if answers:
             db.session.execute(sa.insert(Answer), answers)
@@ -139,9 +168,10 @@ def python_counts(survey: Survey) -> None:
     rows = db.session.execute(
         sa.select(Answer.question_key, Answer.value, SurveyResponse.place_id)
         .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
-        .where(SurveyResponse.survey_id == survey.id,
-               SurveyResponse.status == ResponseStatus.SUBMITTED)
-    )  # fmt: skip
+        .where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.status == ResponseStatus.SUBMITTED
+        )
+    )
     for key, value, place_id in rows:
         for option in value if isinstance(value, list) else [value]:
             counts[(key, option)] += 1
@@ -152,9 +182,10 @@ def filters_to_time(survey: Survey) -> dict[str, figures.ResultFilters]:
     """One filter of each kind the page offers."""
     place_id = db.session.scalar(sa.select(Place.id).order_by(Place.id))
     neighbourhood_id = db.session.scalar(
-        sa.select(SurveyResponse.neighbourhood_id).where(SurveyResponse.neighbourhood_id.is_not(None))
+        sa.select(SurveyResponse.neighbourhood_id)
+        .where(SurveyResponse.neighbourhood_id.is_not(None))
         .limit(1)
-    )  # fmt: skip
+    )
     return {
         "place": figures.ResultFilters(place_id=place_id),
         "neighbourhood": figures.ResultFilters(neighbourhood_id=neighbourhood_id),
@@ -176,23 +207,29 @@ def run(kind: str, url: str) -> dict:
         survey = build_survey()
         started = time.perf_counter()
         populate(survey, N)
-        print(f"[{kind}] {N:,} responses, {N * len(KINDS):,} answers loaded in "
-              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        print(
+            f"[{kind}] {N:,} responses, {N * len(KINDS):,} answers loaded in "
+            f"{time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
         analyse(kind)
         results = timed(lambda: full_results(survey), REPEAT)
         weighted_ms = timed(lambda: weighted(survey), REPEAT)
         filtered = {}
         for name, chosen in filters_to_time(survey).items():
-            filtered[name] = median(timed(lambda chosen=chosen: full_results(survey, chosen),
-                                          REPEAT)) / 1000  # fmt: skip
+            filtered[name] = (
+                median(timed(lambda chosen=chosen: full_results(survey, chosen), REPEAT)) / 1000
+            )
             print(f"[{kind}] filtered by {name}: {filtered[name]:.3f} s", file=sys.stderr)
         naive = timed(lambda: python_counts(survey), 2)
         db.session.remove()
-    return {"results_s": round(median(results) / 1000, 3),
-            "weighted_s": round(median(weighted_ms) / 1000, 3),
-            "filtered_s": round(max(filtered.values()), 3),
-            "filtered": {name: round(value, 3) for name, value in filtered.items()},
-            "python_s": round(median(naive) / 1000, 3)}  # fmt: skip
+    return {
+        "results_s": round(median(results) / 1000, 3),
+        "weighted_s": round(median(weighted_ms) / 1000, 3),
+        "filtered_s": round(max(filtered.values()), 3),
+        "filtered": {name: round(value, 3) for name, value in filtered.items()},
+        "python_s": round(median(naive) / 1000, 3),
+    }
 
 
 def run_large(url: str) -> float:
@@ -202,14 +239,19 @@ def run_large(url: str) -> float:
         survey = build_survey()
         started = time.perf_counter()
         populate(survey, N_LARGE, answer_rows=False)
-        print(f"[postgresql] {N_LARGE:,} responses loaded in "
-              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        print(
+            f"[postgresql] {N_LARGE:,} responses loaded in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
         analyse("postgresql")
         chosen = figures.ResultFilters(equality=(("religion", "none"),))
         seconds = median(timed(lambda: full_results(survey, chosen), REPEAT)) / 1000
         unfiltered = median(timed(lambda: full_results(survey), REPEAT)) / 1000
-        print(f"[postgresql] {N_LARGE:,} responses: filtered {seconds:.3f} s, "
-              f"unfiltered {unfiltered:.3f} s", file=sys.stderr)  # fmt: skip
+        print(
+            f"[postgresql] {N_LARGE:,} responses: filtered {seconds:.3f} s, "
+            f"unfiltered {unfiltered:.3f} s",
+            file=sys.stderr,
+        )
         db.session.remove()
     return round(seconds, 3)
 
@@ -220,11 +262,13 @@ def main() -> None:
     for kind, url in urls:
         found[kind] = run(kind, url)
         figures_ = found[kind]
-        print(f"{kind}: full results page {figures_['results_s']} s (median of {REPEAT}); "
-              f"weighted {figures_['weighted_s']} s; filtered (slowest of "
-              f"{', '.join(f'{k} {v} s' for k, v in figures_['filtered'].items())}) "
-              f"{figures_['filtered_s']} s; answer rows into Python "
-              f"{figures_['python_s']} s")  # fmt: skip
+        print(
+            f"{kind}: full results page {figures_['results_s']} s (median of {REPEAT}); "
+            f"weighted {figures_['weighted_s']} s; filtered (slowest of "
+            f"{', '.join(f'{k} {v} s' for k, v in figures_['filtered'].items())}) "
+            f"{figures_['filtered_s']} s; answer rows into Python "
+            f"{figures_['python_s']} s"
+        )
     sqlite = found["sqlite"]
     summary = {
         "n": N,

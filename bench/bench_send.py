@@ -90,16 +90,33 @@ def make_bulletin() -> int:
     bulletin = compose.create_bulletin(db.session, user, "Panel news", None, now)
     compose.update_bulletin(bulletin, "Panel news", "Hello and **welcome**.\n\n" * 20, now)
     for kind in (ItemKind.NEWS, ItemKind.RESULT, ItemKind.EVENT):
-        compose.save_item(db.session, user, bulletin, None, kind=kind, title=f"A {kind} story",
-                          body="Some *text* with [a useful link](https://example.nhs.uk).\n" * 8,
-                          link_url="", link_text="", survey_id=None)  # fmt: skip
+        compose.save_item(
+            db.session,
+            user,
+            bulletin,
+            None,
+            kind=kind,
+            title=f"A {kind} story",
+            body="Some *text* with [a useful link](https://example.nhs.uk).\n" * 8,
+            link_url="",
+            link_text="",
+            survey_id=None,
+        )
     survey = Survey(title="Maternity survey", status=SurveyStatus.APPROVED, content={"pages": []})
     db.session.add(survey)
     db.session.flush()
-    compose.save_item(db.session, user, bulletin, None, kind=ItemKind.SURVEY,
-                      title="Maternity survey", body="Ten minutes.",
-                      link_url="https://panel.example.nhs.uk/s/{token}",
-                      link_text="Take the maternity survey", survey_id=survey.id)  # fmt: skip
+    compose.save_item(
+        db.session,
+        user,
+        bulletin,
+        None,
+        kind=ItemKind.SURVEY,
+        title="Maternity survey",
+        body="Ten minutes.",
+        link_url="https://panel.example.nhs.uk/s/{token}",
+        link_text="Take the maternity survey",
+        survey_id=survey.id,
+    )
     schedule_bulletin(db.session, bulletin, user, now - timedelta(seconds=1), now)
     db.session.commit()
     return bulletin.id
@@ -119,9 +136,16 @@ def child(db_url: str, fake_url: str, bulletin_id: int) -> None:
         report = send.run_send(db.session, bulletin_id, send.bulletin_sender(), worker)
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"seconds": seconds, "accepted": report.accepted,
-                          "peak_mb": peak / 1024,
-                          "growth_mb": (peak - start_rss) / 1024}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "seconds": seconds,
+                    "accepted": report.accepted,
+                    "peak_mb": peak / 1024,
+                    "growth_mb": (peak - start_rss) / 1024,
+                }
+            )
+        )
 
 
 def naive(db_url: str, fake_url: str, count: int) -> float:
@@ -139,19 +163,39 @@ def naive(db_url: str, fake_url: str, count: int) -> float:
     for member in members:
         rendered = rendering.render_for_person(bulletin, member.first_name, member.id)
         url = unsubscribe_url(member)
-        backend.send(MailMessage(member.email, rendered.subject, rendered.text_body,
-                                 rendered.html_body, "panel@example.org", "Panel",
-                                 {"List-Unsubscribe": f"<{url}>",
-                                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-                                 {"bulletin_id": str(bulletin.id)}))  # fmt: skip
+        backend.send(
+            MailMessage(
+                member.email,
+                rendered.subject,
+                rendered.text_body,
+                rendered.html_body,
+                "panel@example.org",
+                "Panel",
+                {
+                    "List-Unsubscribe": f"<{url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                {"bulletin_id": str(bulletin.id)},
+            )
+        )
     return count / (time.perf_counter() - start)
 
 
 def start_fake() -> tuple[subprocess.Popen, str]:
     ready = Path(tempfile.mkdtemp()) / "ready"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.fake_sendgrid", "--port", "0", "--ready-file",
-         str(ready)], cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.fake_sendgrid",
+            "--port",
+            "0",
+            "--ready-file",
+            str(ready),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     while not ready.exists():
         time.sleep(0.05)
     return process, ready.read_text().strip()
@@ -165,12 +209,17 @@ def measure(kind: str, url: str, fake_url: str, n: int) -> dict:
         db.engine.dispose()
     result = subprocess.run(
         [sys.executable, __file__, "--child", url, fake_url, str(bulletin_id)],
-        capture_output=True, text=True, check=True)  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     figures["msgs_per_s"] = figures["accepted"] / figures["seconds"]
     assert figures["accepted"] == n, figures
-    print(f"{kind:10} n={n:>7,}  {figures['seconds']:.1f}s  {figures['msgs_per_s']:,.0f} msgs/s  "
-          f"peak {figures['peak_mb']:.0f} MB (growth {figures['growth_mb']:.0f} MB)")  # fmt: skip
+    print(
+        f"{kind:10} n={n:>7,}  {figures['seconds']:.1f}s  {figures['msgs_per_s']:,.0f} msgs/s  "
+        f"peak {figures['peak_mb']:.0f} MB (growth {figures['growth_mb']:.0f} MB)"
+    )
     with app.app_context():
         figures["naive"] = naive(url, fake_url, NAIVE) if kind == "sqlite" and n == N else None
         db.engine.dispose()
@@ -193,18 +242,24 @@ def main() -> None:
     naive_rate = main_figures["naive"]
     print(f"naive one-request-per-recipient sender: {naive_rate:,.0f} msgs/s on {NAIVE:,}")
     print("note: the fake SendGrid server runs in its own process on the same 2 cores")
-    print(json.dumps({
-        "n": N,
-        "msgs_per_s": round(main_figures["msgs_per_s"]),
-        "peak_mb": round(main_figures["peak_mb"], 1),
-        "peak_mb_20k": round(results["sqlite_small"]["peak_mb"], 1),
-        "naive_msgs_per_s": round(naive_rate),
-        "ratio_vs_naive": round(main_figures["msgs_per_s"] / naive_rate, 1),
-        "postgres_msgs_per_s": round(results["postgresql"]["msgs_per_s"])
-        if "postgresql" in results else None,
-        "postgres_peak_mb": round(results["postgresql"]["peak_mb"], 1)
-        if "postgresql" in results else None,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "n": N,
+                "msgs_per_s": round(main_figures["msgs_per_s"]),
+                "peak_mb": round(main_figures["peak_mb"], 1),
+                "peak_mb_20k": round(results["sqlite_small"]["peak_mb"], 1),
+                "naive_msgs_per_s": round(naive_rate),
+                "ratio_vs_naive": round(main_figures["msgs_per_s"] / naive_rate, 1),
+                "postgres_msgs_per_s": round(results["postgresql"]["msgs_per_s"])
+                if "postgresql" in results
+                else None,
+                "postgres_peak_mb": round(results["postgresql"]["peak_mb"], 1)
+                if "postgresql" in results
+                else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -57,21 +57,43 @@ def build_survey() -> str:
     db.session.add_all([author, approver])
     db.session.flush()
     plan = authoring.Plan(
-        title="Bench survey", purpose="Load.", decision="None.", already_known="",
-        equality_considerations="", audience=AudienceKind.PUBLIC, segment_id=None,
-        involvement=InvolvementLevel.LISTEN, opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=40), formal_consultation=False, urgent_reason="",
-        anonymous=True, place_id=None,
-    )  # fmt: skip
+        title="Bench survey",
+        purpose="Load.",
+        decision="None.",
+        already_known="",
+        equality_considerations="",
+        audience=AudienceKind.PUBLIC,
+        segment_id=None,
+        involvement=InvolvementLevel.LISTEN,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=40),
+        formal_consultation=False,
+        urgent_reason="",
+        anonymous=True,
+        place_id=None,
+    )
     survey = authoring.create_survey(db.session, author, plan, now)
     for page in range(PAGES):
         if page:
             authoring.add_page(survey, f"Page {page + 1}", now)
-        authoring.save_question(survey, page, doc.question(
-            f"c{page}", "single_choice", f"Choice {page}?", why_we_ask="x",
-            options=["Yes", "No", "Not sure"]), now)  # fmt: skip
-        authoring.save_question(survey, page, doc.question(
-            f"t{page}", "short_text", f"Words {page}?", why_we_ask="x"), now)  # fmt: skip
+        authoring.save_question(
+            survey,
+            page,
+            doc.question(
+                f"c{page}",
+                "single_choice",
+                f"Choice {page}?",
+                why_we_ask="x",
+                options=["Yes", "No", "Not sure"],
+            ),
+            now,
+        )
+        authoring.save_question(
+            survey,
+            page,
+            doc.question(f"t{page}", "short_text", f"Words {page}?", why_we_ask="x"),
+            now,
+        )
     lifecycle.submit_for_review(db.session, survey, author, now)
     lifecycle.approve(db.session, survey, approver, now)
     for checked in lifecycle.checking.check(db.session, survey).blocking:
@@ -105,8 +127,10 @@ class Connection:
         if self.cookie:
             head.append(f"Cookie: {self.cookie}")
         if method == "POST":
-            head += ["Content-Type: application/x-www-form-urlencoded",
-                     f"Content-Length: {len(body)}"]  # fmt: skip
+            head += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+            ]
         self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         status_line = await self.reader.readline()
         status = int(status_line.split()[1])
@@ -158,8 +182,11 @@ class Load:
                     "c": rng.choice(["Yes", "No", "Not sure"]),
                     "t": f"r{number}-{token[:6]}",
                 }
-                form = {"csrf_token": csrf, f"c{page_number - 1}": answers["c"],
-                        f"t{page_number - 1}": answers["t"]}  # fmt: skip
+                form = {
+                    "csrf_token": csrf,
+                    f"c{page_number - 1}": answers["c"],
+                    f"t{page_number - 1}": answers["t"],
+                }
                 start = time.monotonic()
                 status, _h, _ = await connection.request(
                     "POST", f"/r/{token}/page/{page_number}", urlencode(form).encode()
@@ -199,19 +226,46 @@ def free_port() -> int:
 # As the README's production line: threads keep connections alive (a sync worker closes each
 # one and waits for the client to close its side); one thread each, so one request at a time
 # per process holds SQLite's write lock; the heartbeat file in memory, not on disk.
-GUNICORN = ("-w", "2", "-k", "gthread", "--threads", "1", "--keep-alive", "30",
-            "--worker-connections", "1000", "--worker-tmp-dir", "/dev/shm")  # fmt: skip
+GUNICORN = (
+    "-w",
+    "2",
+    "-k",
+    "gthread",
+    "--threads",
+    "1",
+    "--keep-alive",
+    "30",
+    "--worker-connections",
+    "1000",
+    "--worker-tmp-dir",
+    "/dev/shm",
+)
 
 
 def serve(url: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": "0",
-           "MAIL_BACKEND": "memory"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "RATELIMIT_ENABLED": "0",
+        "MAIL_BACKEND": "memory",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            *GUNICORN,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -290,11 +344,13 @@ def measure(kind: str, url: str) -> dict:
         "respondents": len(load.expected) - len(baseline.expected) - len(warm_up.expected),
         "baseline_submits_per_s": round(baseline_rate, 1),
     }
-    print(f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
-          f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
-          f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
-          f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
-          f"one respondent without think time: {figures['baseline_submits_per_s']}/s")  # fmt: skip
+    print(
+        f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
+        f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+        f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
+        f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
+        f"one respondent without think time: {figures['baseline_submits_per_s']}/s"
+    )
     return figures
 
 
@@ -302,24 +358,30 @@ def main() -> None:
     results = {kind: measure(kind, url) for kind, url in database_urls()}
     sqlite, postgres = results["sqlite"], results.get("postgresql")
     print(f"gunicorn {' '.join(GUNICORN)}; the load generator runs on the same cores")
-    print(json.dumps({
-        "concurrency": CONCURRENCY,
-        "submits_per_s": sqlite["submits_per_s"],
-        "p50_ms": sqlite["p50_ms"],
-        "p99_ms": sqlite["p99_ms"],
-        "lost": sqlite["lost"],
-        "duplicated": sqlite["duplicated"],
-        "errors": sqlite["errors"],
-        "respondents": sqlite["respondents"],
-        "baseline_submits_per_s": sqlite["baseline_submits_per_s"],
-        "ratio_vs_baseline": round(sqlite["submits_per_s"] / sqlite["baseline_submits_per_s"], 2),
-        "target_submits_per_s": 300,
-        "target_p99_ms": 150,
-        "postgres_submits_per_s": postgres["submits_per_s"] if postgres else None,
-        "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
-        "postgres_lost": postgres["lost"] if postgres else None,
-        "postgres_duplicated": postgres["duplicated"] if postgres else None,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "concurrency": CONCURRENCY,
+                "submits_per_s": sqlite["submits_per_s"],
+                "p50_ms": sqlite["p50_ms"],
+                "p99_ms": sqlite["p99_ms"],
+                "lost": sqlite["lost"],
+                "duplicated": sqlite["duplicated"],
+                "errors": sqlite["errors"],
+                "respondents": sqlite["respondents"],
+                "baseline_submits_per_s": sqlite["baseline_submits_per_s"],
+                "ratio_vs_baseline": round(
+                    sqlite["submits_per_s"] / sqlite["baseline_submits_per_s"], 2
+                ),
+                "target_submits_per_s": 300,
+                "target_p99_ms": 150,
+                "postgres_submits_per_s": postgres["submits_per_s"] if postgres else None,
+                "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
+                "postgres_lost": postgres["lost"] if postgres else None,
+                "postgres_duplicated": postgres["duplicated"] if postgres else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

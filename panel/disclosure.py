@@ -58,8 +58,9 @@ def suppress_table(
             if others:
                 hidden.add(min(others, key=value))
                 changed = True
-    shown = [[HIDDEN if (r, c) in hidden else cells[r][c] for c in range(columns)]
-             for r in range(rows)]  # fmt: skip
+    shown = [
+        [HIDDEN if (r, c) in hidden else cells[r][c] for c in range(columns)] for r in range(rows)
+    ]
     shown_totals = None
     if totals is not None:
         shown_totals = [HIDDEN if 1 <= total <= limit else total for total in totals]

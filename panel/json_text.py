@@ -20,9 +20,13 @@ def dumps(data: Any, *, indent: int | None = 2, sort_keys: bool = False) -> str:
     """The project's JSON for files and downloads: readable (indented, not ASCII-only)."""
     separators = (",", ":") if indent is None else None
     text = json.dumps(
-        data, indent=indent, sort_keys=sort_keys, separators=separators, ensure_ascii=False,
+        data,
+        indent=indent,
+        sort_keys=sort_keys,
+        separators=separators,
+        ensure_ascii=False,
         default=str,
-    )  # fmt: skip
+    )
     return markup_safe(text)
 
 

@@ -150,8 +150,9 @@ class QuestionForm(PanelForm):
         filters=[strip_whitespace],
         validators=[InputRequired("Enter the question"), Length(max=TEXT_MAX)],
     )
-    help_text = TextAreaField("Help text (optional)", filters=[strip_whitespace],
-                              validators=[Length(max=NOTE_MAX)])  # fmt: skip
+    help_text = TextAreaField(
+        "Help text (optional)", filters=[strip_whitespace], validators=[Length(max=NOTE_MAX)]
+    )
     why_we_ask = TextAreaField(
         "Why we ask this",
         description="How the answer will be used. Shown to reviewers; it keeps surveys minimal.",
@@ -246,9 +247,10 @@ class CommentForm(PanelForm):
 class ReplyForm(PanelForm):
     reply_to = IntegerField(validators=[InputRequired()])
     body = TextAreaField(
-        "Answer", filters=[strip_whitespace],
+        "Answer",
+        filters=[strip_whitespace],
         validators=[InputRequired("Write an answer"), Length(max=2000)],
-    )  # fmt: skip
+    )
 
 
 class TypoForm(PanelForm):
@@ -259,9 +261,10 @@ class TypoForm(PanelForm):
     )
     options = TextAreaField("Answers (one per line)", validators=[Length(max=5000)])
     note = StringField(
-        "What did you correct", filters=[strip_whitespace],
+        "What did you correct",
+        filters=[strip_whitespace],
         validators=[InputRequired("Say what you corrected"), Length(max=200)],
-    )  # fmt: skip
+    )
 
 
 class ImportForm(PanelForm):

@@ -88,8 +88,10 @@ def plan_from_form(form: PlanForm, zone: str) -> Plan | None:
     """The plan, or None with messages put next to the date and time fields."""
     opens = _instant(form, "opens", DEFAULT_OPEN, zone)
     closes = _instant(form, "closes", DEFAULT_CLOSE, zone)
-    if any(getattr(form, name).errors for name in ("opens_day", "opens_time", "closes_day",
-                                                     "closes_time")):  # fmt: skip
+    if any(
+        getattr(form, name).errors
+        for name in ("opens_day", "opens_time", "closes_day", "closes_time")
+    ):
         return None
     return Plan(
         title=form.title.data,

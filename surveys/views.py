@@ -202,8 +202,13 @@ def pages(survey_id: int):
         if action == "add":
             authoring.add_page(survey, form.title.data or "", now)
         elif action == "rename" and page_index is not None:
-            authoring.change_page(survey, page_index, form.title.data or "",
-                                  page_data.page_condition(request.form), now)  # fmt: skip
+            authoring.change_page(
+                survey,
+                page_index,
+                form.title.data or "",
+                page_data.page_condition(request.form),
+                now,
+            )
         elif action == "delete" and page_index is not None:
             authoring.delete_page(survey, page_index, now)
         elif action == "equality":
@@ -222,14 +227,18 @@ def pages(survey_id: int):
 def _page_refused(survey: Survey, page_index: int, error: authoring.AuthoringError):
     """The survey page again with the page's form open, each problem next to its field (the
     "show only if" rule's beside the rule) and what was typed kept."""
-    typed = {name: request.form.get(name, "") for name in ("title", "show_if_key",
-                                                            "show_if_values")}  # fmt: skip
+    typed = {
+        name: request.form.get(name, "") for name in ("title", "show_if_key", "show_if_values")
+    }
     page_form = {"index": page_index, "typed": typed, "errors": dict(error.problems)}
     context = page_data.survey_context(db.session, survey)
     return render_template(
-        "surveys/survey.html", **context, form=ConfirmForm(), override_form=OverrideForm(),
+        "surveys/survey.html",
+        **context,
+        form=ConfirmForm(),
+        override_form=OverrideForm(),
         page_form=page_form,
-    )  # fmt: skip
+    )
 
 
 @blueprint.post("/<int:survey_id>/override")
@@ -239,9 +248,15 @@ def override(survey_id: int):
     form = OverrideForm()
     if form.validate_on_submit():
         try:
-            lifecycle.record_override(db.session, survey, current_user, form.rule.data,
-                                      form.question_key.data or "", form.reason.data or "",
-                                      utcnow())  # fmt: skip
+            lifecycle.record_override(
+                db.session,
+                survey,
+                current_user,
+                form.rule.data,
+                form.question_key.data or "",
+                form.reason.data or "",
+                utcnow(),
+            )
         except lifecycle.LifecycleError as error:
             flash(str(error), "error")
         else:
@@ -288,10 +303,14 @@ def review(survey_id: int):
     if request.method == "POST" and posted.validate_on_submit():
         try:
             lifecycle.add_comment(
-                db.session, survey, current_user, posted.body.data,
+                db.session,
+                survey,
+                current_user,
+                posted.body.data,
                 getattr(posted, "question_key", None) and posted.question_key.data or "",
-                getattr(posted, "reply_to", None) and posted.reply_to.data, utcnow(),
-            )  # fmt: skip
+                getattr(posted, "reply_to", None) and posted.reply_to.data,
+                utcnow(),
+            )
         except lifecycle.LifecycleError as error:
             posted.body.errors.append(str(error))
         else:
@@ -331,8 +350,16 @@ def correct_typo(survey_id: int, key: str):
     elif form.validate_on_submit():
         options = (form.options.data or "").splitlines()
         try:
-            lifecycle.correct_typo(db.session, survey, current_user, key, form.text.data,
-                                   options, form.note.data, utcnow())  # fmt: skip
+            lifecycle.correct_typo(
+                db.session,
+                survey,
+                current_user,
+                key,
+                form.text.data,
+                options,
+                form.note.data,
+                utcnow(),
+            )
         except lifecycle.LifecycleError as error:
             getattr(form, error.field or "text").errors.append(str(error))
         else:
@@ -400,8 +427,9 @@ def election_dates():
     form = ElectionDateForm()
     if form.validate_on_submit():
         try:
-            elections.add_election_date(db.session, current_user, form.poll_date.data,
-                                        form.description.data, utcnow())  # fmt: skip
+            elections.add_election_date(
+                db.session, current_user, form.poll_date.data, form.description.data, utcnow()
+            )
         except elections.ElectionDateError as error:
             form.poll_date.errors.append(str(error))
         else:

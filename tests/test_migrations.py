@@ -45,7 +45,7 @@ def test_selections_made_before_0014_are_marked_with_the_special_category_fields
             }
         ],
     }
-    everyone = {"type": "group", "op": "and", "negate": False, "items": []}  # fmt: skip
+    everyone = {"type": "group", "op": "and", "negate": False, "items": []}
     with db.engine.begin() as connection:
         connection.execute(
             sa.text(

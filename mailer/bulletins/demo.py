@@ -23,9 +23,17 @@ from panel.auth.models import Role, StaffUser
 
 def _item(session, user, bulletin, kind, title, body, link_url="", link_text="", survey_id=None):
     compose.save_item(
-        session, user, bulletin, None, kind=kind, title=title, body=body,
-        link_url=link_url, link_text=link_text, survey_id=survey_id,
-    )  # fmt: skip
+        session,
+        user,
+        bulletin,
+        None,
+        kind=kind,
+        title=title,
+        body=body,
+        link_url=link_url,
+        link_text=link_text,
+        survey_id=survey_id,
+    )
 
 
 def create_demo_bulletins(session: Session, now: datetime) -> None:
@@ -39,10 +47,22 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
     compose.update_bulletin(
         sent, sent.title, "Thank you to everyone who took part in our autumn surveys.", sent_at
     )
-    _item(session, comms, sent, ItemKind.RESULT, "You said, we did: GP appointments",
-          "You told us booking was hard: **three practices** now book online.")  # fmt: skip
-    _item(session, comms, sent, ItemKind.EVENT, "Drop-in at Lancaster library",
-          "Come and meet the engagement team on 2 December, 10am to 1pm.")  # fmt: skip
+    _item(
+        session,
+        comms,
+        sent,
+        ItemKind.RESULT,
+        "You said, we did: GP appointments",
+        "You told us booking was hard: **three practices** now book online.",
+    )
+    _item(
+        session,
+        comms,
+        sent,
+        ItemKind.EVENT,
+        "Drop-in at Lancaster library",
+        "Come and meet the engagement team on 2 December, 10am to 1pm.",
+    )
     sent.scheduled_by_id = comms.id
     sent.send_at = sent.started_at = sent_at
     audience.fix_recipients(session, sent, comms, sent_at)
@@ -50,18 +70,27 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
     sent.status = BulletinStatus.SENT
     sent.finished_at = sent_at + timedelta(minutes=2)
     # A realistic outcome: all accepted but one batch whose answer was lost (shown for a resend).
-    ids = list(session.scalars(sa.select(BulletinRecipient.id).where(
-        BulletinRecipient.bulletin_id == sent.id).order_by(BulletinRecipient.id)))  # fmt: skip
+    ids = list(
+        session.scalars(
+            sa.select(BulletinRecipient.id)
+            .where(BulletinRecipient.bulletin_id == sent.id)
+            .order_by(BulletinRecipient.id)
+        )
+    )
     lost = ids[-3:]
     for state, chunk in ((BatchState.ACCEPTED, ids[:-3]), (BatchState.UNKNOWN, lost)):
         if not chunk:
             continue
         batch = BulletinBatch(
-            bulletin_id=sent.id, state=state, size=len(chunk), started_at=sent_at,
-            finished_at=sent_at + timedelta(seconds=5), attempts=1,
+            bulletin_id=sent.id,
+            state=state,
+            size=len(chunk),
+            started_at=sent_at,
+            finished_at=sent_at + timedelta(seconds=5),
+            attempts=1,
             message_id="demo" if state is BatchState.ACCEPTED else "",
             error="" if state is BatchState.ACCEPTED else "no answer: TimeoutError",
-        )  # fmt: skip
+        )
         session.add(batch)
         session.flush()
         session.execute(
@@ -77,12 +106,29 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
         draft, draft.title, "Our winter edition: have your say on maternity care.", now
     )
     # The demo surveys are made first, so the live maternity survey can be chosen.
-    maternity = [sid for sid, title in compose.invitable_surveys(session, comms)
-                 if title.startswith("Maternity")]  # fmt: skip
+    maternity = [
+        sid
+        for sid, title in compose.invitable_surveys(session, comms)
+        if title.startswith("Maternity")
+    ]
     if maternity:
-        _item(session, comms, draft, ItemKind.SURVEY, "Tell us about maternity care",
-              "The survey takes about ten minutes.", "https://panel.example.nhs.uk/s/{token}",
-              "Take the maternity survey", maternity[0])  # fmt: skip
-    _item(session, comms, draft, ItemKind.OPPORTUNITY, "Join our patient reference group",
-          "We are looking for people in South Cumbria to join a monthly group.")  # fmt: skip
+        _item(
+            session,
+            comms,
+            draft,
+            ItemKind.SURVEY,
+            "Tell us about maternity care",
+            "The survey takes about ten minutes.",
+            "https://panel.example.nhs.uk/s/{token}",
+            "Take the maternity survey",
+            maternity[0],
+        )
+    _item(
+        session,
+        comms,
+        draft,
+        ItemKind.OPPORTUNITY,
+        "Join our patient reference group",
+        "We are looking for people in South Cumbria to join a monthly group.",
+    )
     session.flush()

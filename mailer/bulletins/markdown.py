@@ -12,9 +12,26 @@ from markupsafe import Markup
 # "commonmark" with raw HTML off: staff write Markdown, never HTML; nh3 is the second wall.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _TAGS = {
-    "p", "a", "strong", "em", "ul", "ol", "li", "h3", "h4", "blockquote", "br", "code", "img",
-    "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "a",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "blockquote",
+    "br",
+    "code",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}}
 _SCHEMES = {"https", "http", "mailto"}
 #: link text that means nothing out of context (screen reader link lists, WCAG 2.4.4).

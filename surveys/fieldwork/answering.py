@@ -154,7 +154,7 @@ def start_personal(
                 place_id=member.place_id,
                 invited_at=now,
                 channel="bulletin",
-            ),  # fmt: skip
+            ),
             sa.select(Invitation).where(
                 Invitation.survey_id == survey.id, Invitation.member_id == member_id
             ),
@@ -171,7 +171,7 @@ def start_personal(
                 started_at=now,
                 updated_at=now,
                 source="Personal invitation",
-            ),  # fmt: skip
+            ),
             sa.select(SurveyResponse).where(SurveyResponse.invitation_id == invitation.id),
         )
     return response
@@ -194,9 +194,13 @@ def start_open(session: Session, survey: Survey, link: OpenLink, now: datetime):
     _require_open(survey, now)
     token, token_hash = new_resume_token()
     response = SurveyResponse(
-        survey_id=survey.id, open_link_id=link.id, token_hash=token_hash, started_at=now,
-        updated_at=now, source=link.source,
-    )  # fmt: skip
+        survey_id=survey.id,
+        open_link_id=link.id,
+        token_hash=token_hash,
+        started_at=now,
+        updated_at=now,
+        source=link.source,
+    )
     session.add(response)
     session.flush()
     return response, token
@@ -286,9 +290,15 @@ def save_page(
         if error:
             result.errors[key] = error
         elif value is not None or comment.strip():
-            rows.append({"response_id": response.id, "question_key": key, "value": value,
-                         "other_text": other.strip() if _has_other(value) else "",
-                         "comment": comment.strip()})  # fmt: skip
+            rows.append(
+                {
+                    "response_id": response.id,
+                    "question_key": key,
+                    "value": value,
+                    "other_text": other.strip() if _has_other(value) else "",
+                    "comment": comment.strip(),
+                }
+            )
     if result.errors:
         return result
     page_keys = [q["key"] for q in page["questions"]]
@@ -344,8 +354,10 @@ def first_unanswered_page(session: Session, survey: Survey, response: SurveyResp
     answers = answers_of(session, response)
     pages = visible_pages(survey, answers)
     for index in pages:
-        if any(q["required"] and q["key"] not in answers
-               for q in visible_questions(survey.pages[index], answers)):  # fmt: skip
+        if any(
+            q["required"] and q["key"] not in answers
+            for q in visible_questions(survey.pages[index], answers)
+        ):
             return index
     return pages[-1] if pages else 0
 
@@ -366,9 +378,12 @@ _SUBMIT = (
         SurveyResponse.__table__.c.id == sa.bindparam("response_id"),
         SurveyResponse.__table__.c.status == ResponseStatus.IN_PROGRESS,
     )
-    .values(status=ResponseStatus.SUBMITTED, submitted_at=sa.bindparam("now"),
-            updated_at=sa.bindparam("now"))
-)  # fmt: skip
+    .values(
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=sa.bindparam("now"),
+        updated_at=sa.bindparam("now"),
+    )
+)
 
 
 def submit(session: Session, survey: Survey, response: SurveyResponse, now: datetime) -> bool:
@@ -380,8 +395,11 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
     if submitted != 1:
         return False
     # This request's UPDATE is the one that counted: keep the object in step without a reload.
-    for name, value in (("status", ResponseStatus.SUBMITTED), ("submitted_at", now),
-                        ("updated_at", now)):  # fmt: skip
+    for name, value in (
+        ("status", ResponseStatus.SUBMITTED),
+        ("submitted_at", now),
+        ("updated_at", now),
+    ):
         set_committed_value(response, name, value)
     member = _member_of(session, response)
     if member is not None:
@@ -392,13 +410,20 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
             from panel.members.reference import EQUALITY_FIELDS
 
             response.equality = {
-                name: getattr(member.equality, name) for name in EQUALITY_FIELDS
+                name: getattr(member.equality, name)
+                for name in EQUALITY_FIELDS
                 if getattr(member.equality, name)
-            }  # fmt: skip
+            }
         from panel.segments.models import ContactKind, MemberContact
 
-        session.add(MemberContact(member_id=member.id, kind=ContactKind.SURVEY_RESPONSE,
-                                  reference_id=survey.id, at=now))  # fmt: skip
+        session.add(
+            MemberContact(
+                member_id=member.id,
+                kind=ContactKind.SURVEY_RESPONSE,
+                reference_id=survey.id,
+                at=now,
+            )
+        )
     refresh_answer_codes(session, survey, response)
     return True
 

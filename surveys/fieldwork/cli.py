@@ -24,9 +24,11 @@ def recount_answers(survey_id: int | None) -> None:
     total = 0
     for survey in db.session.scalars(query).all():
         responses = db.session.scalars(
-            sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
-                                            SurveyResponse.status == ResponseStatus.SUBMITTED)
-        ).all()  # fmt: skip
+            sa.select(SurveyResponse).where(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.status == ResponseStatus.SUBMITTED,
+            )
+        ).all()
         for response in responses:
             refresh_answer_codes(db.session, survey, response)
         db.session.commit()

@@ -83,11 +83,14 @@ def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> 
         sa.insert(Invitation).from_select(
             ["survey_id", "member_id", "place_id", "invited_at", "channel"],
             eligible.with_only_columns(
-                sa.literal(survey.id), Member.id, Member.place_id, sa.literal(now),
+                sa.literal(survey.id),
+                Member.id,
+                Member.place_id,
+                sa.literal(now),
                 sa.literal("email"),
             ),
         )
-    )  # fmt: skip
+    )
     new = sa.select(Invitation.member_id).where(
         Invitation.survey_id == survey.id, Invitation.invited_at == now
     )
@@ -95,14 +98,17 @@ def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> 
         sa.insert(MemberContact).from_select(
             ["member_id", "kind", "reference_id", "at"],
             new.with_only_columns(
-                Invitation.member_id, sa.literal(ContactKind.SURVEY_INVITATION.value),
-                sa.literal(survey.id), sa.literal(now),
+                Invitation.member_id,
+                sa.literal(ContactKind.SURVEY_INVITATION.value),
+                sa.literal(survey.id),
+                sa.literal(now),
             ),
         )
-    )  # fmt: skip
+    )
     skipped = matched - before - invited
-    record_audit(session, user, "survey.invite", "survey", [survey.id], f"{invited} invited",
-                 now=now)  # fmt: skip
+    record_audit(
+        session, user, "survey.invite", "survey", [survey.id], f"{invited} invited", now=now
+    )
     return InviteResult(matched, skipped, invited)
 
 
@@ -140,8 +146,15 @@ def send_invitation_emails(session: Session, now: datetime) -> int:
     for invitation, survey, member in rows:
         still_running = survey.status is SurveyStatus.LIVE and survey.closes_at > now
         if still_running and member.status is MemberStatus.ACTIVE and not member.unsubscribed_at:
-            _queue(session, survey, member, "survey_invitation",
-                       f"survey-invitation:{invitation.id}", links, now)  # fmt: skip
+            _queue(
+                session,
+                survey,
+                member,
+                "survey_invitation",
+                f"survey-invitation:{invitation.id}",
+                links,
+                now,
+            )
         invitation.emailed_at = now
     session.commit()
     return len(rows)
@@ -174,8 +187,15 @@ def send_reminders(session: Session, now: datetime) -> int:
         if now < survey.closes_at - timedelta(days=survey.reminder_days):
             continue
         if member.status is MemberStatus.ACTIVE and member.unsubscribed_at is None:
-            _queue(session, survey, member, "survey_reminder",
-                   f"survey-reminder:{invitation.id}", links, now)  # fmt: skip
+            _queue(
+                session,
+                survey,
+                member,
+                "survey_reminder",
+                f"survey-reminder:{invitation.id}",
+                links,
+                now,
+            )
             sent += 1
         invitation.reminded_at = now
     session.commit()
@@ -210,8 +230,9 @@ def create_open_link(
     source = source.strip()
     if not source:
         raise InvitationError("Say where this link will be shared, for example a partner's name")
-    link = OpenLink(survey_id=survey.id, source=source[:120], code=secrets.token_urlsafe(9),
-                    created_at=now)  # fmt: skip
+    link = OpenLink(
+        survey_id=survey.id, source=source[:120], code=secrets.token_urlsafe(9), created_at=now
+    )
     session.add(link)
     session.flush()
     record_audit(session, user, "survey.open_link", "survey", [survey.id], source, now=now)

@@ -17,22 +17,30 @@ from surveys.models import Survey
 @member_data_section("survey_invitations", "survey_responses", "survey_answers")
 def surveys_section(session, member):
     rows = session.execute(
-        sa.select(Survey.title, Invitation.invited_at, SurveyResponse.id, SurveyResponse.status,
-                  SurveyResponse.submitted_at)
+        sa.select(
+            Survey.title,
+            Invitation.invited_at,
+            SurveyResponse.id,
+            SurveyResponse.status,
+            SurveyResponse.submitted_at,
+        )
         .join(Survey, Survey.id == Invitation.survey_id)
         .outerjoin(SurveyResponse, SurveyResponse.invitation_id == Invitation.id)
         .where(Invitation.member_id == member.id)
         .order_by(Invitation.invited_at)
-    ).all()  # fmt: skip
+    ).all()
     answers: dict[int, dict] = {}
     response_ids = [row[2] for row in rows if row[2]]
     for response_id, key, value, other, comment in session.execute(
-        sa.select(Answer.response_id, Answer.question_key, Answer.value, Answer.other_text,
-                  Answer.comment).where(Answer.response_id.in_(response_ids))
-    ):  # fmt: skip
+        sa.select(
+            Answer.response_id, Answer.question_key, Answer.value, Answer.other_text, Answer.comment
+        ).where(Answer.response_id.in_(response_ids))
+    ):
         answers.setdefault(response_id, {})[key] = {
-            "answer": value, "other": other or None, "comment": comment or None,
-        }  # fmt: skip
+            "answer": value,
+            "other": other or None,
+            "comment": comment or None,
+        }
     return "surveys", [
         {
             "survey": title,
@@ -44,7 +52,7 @@ def surveys_section(session, member):
                 "submitted_at": submitted.isoformat() if submitted else None,
                 "answers": answers.get(response_id, {}),
             },
-        }  # fmt: skip
+        }
         for title, invited, response_id, status, submitted in rows
     ]
 

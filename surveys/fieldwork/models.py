@@ -81,10 +81,14 @@ class SurveyResponse(Base):
     #: sha256 of an open-link respondent's own resume token (personal links need none).
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     status: Mapped[ResponseStatus] = mapped_column(
-        sa.Enum(ResponseStatus, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e]),
+        sa.Enum(
+            ResponseStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=ResponseStatus.IN_PROGRESS,
-    )  # fmt: skip
+    )
     #: furthest page reached (1-based), for drop-off by page.
     furthest_page: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,8 +20,9 @@ def _closed(survey):
 
     page = results_page(db.session, survey)
     published = page is not None and page.published_at is not None
-    return render_template("surveys/take_part/closed.html", survey=survey, now=utcnow(),
-                           results_published=published), 410  # fmt: skip
+    return render_template(
+        "surveys/take_part/closed.html", survey=survey, now=utcnow(), results_published=published
+    ), 410
 
 
 def _in_use(kind: str, token: str, now):
@@ -60,9 +61,12 @@ def personal_start(token: str):
         return redirect(url_for("take_part.page", kind="s", token=token, number=page + 1))
     existing = respondent.existing_personal_response(db.session, survey, member_id)
     return render_template(
-        "surveys/take_part/start.html", survey=survey, response=existing, form=ConfirmForm(),
+        "surveys/take_part/start.html",
+        survey=survey,
+        response=existing,
+        form=ConfirmForm(),
         open_link=None,
-    )  # fmt: skip
+    )
 
 
 @blueprint.route("/o/<code>", methods=["GET", "POST"])
@@ -78,9 +82,12 @@ def open_start(code: str):
         db.session.commit()
         return redirect(url_for("take_part.page", kind="r", token=token, number=1))
     return render_template(
-        "surveys/take_part/start.html", survey=survey, response=None, form=ConfirmForm(),
+        "surveys/take_part/start.html",
+        survey=survey,
+        response=None,
+        form=ConfirmForm(),
         open_link=link,
-    )  # fmt: skip
+    )
 
 
 @blueprint.route("/<any(s, r):kind>/<token>/page/<int:number>", methods=["GET", "POST"])
@@ -111,9 +118,14 @@ def page(kind: str, token: str, number: int):
         return redirect(url_for("take_part.page", kind=kind, token=token, number=target + 1))
     context = respondent.page_context(db.session, survey, response, index, typed)
     return render_template(
-        "surveys/take_part/page.html", **context, errors=errors, kind=kind, token=token,
-        form=ConfirmForm(), resume_form=ResumeLinkForm(),
-    ), (400 if errors else 200)  # fmt: skip
+        "surveys/take_part/page.html",
+        **context,
+        errors=errors,
+        kind=kind,
+        token=token,
+        form=ConfirmForm(),
+        resume_form=ResumeLinkForm(),
+    ), (400 if errors else 200)
 
 
 @blueprint.route("/<any(s, r):kind>/<token>/check", methods=["GET", "POST"])
@@ -136,8 +148,10 @@ def check(kind: str, token: str):
     return render_template(
         "surveys/take_part/check.html",
         **respondent.check_context(db.session, survey, response),
-        kind=kind, token=token, form=ConfirmForm(),
-    )  # fmt: skip
+        kind=kind,
+        token=token,
+        form=ConfirmForm(),
+    )
 
 
 @blueprint.get("/<any(s, r):kind>/<token>/done")
@@ -151,9 +165,12 @@ def done(kind: str, token: str):
             return _closed(survey)
         return redirect(url_for("take_part.check", kind=kind, token=token))
     return render_template(
-        "surveys/take_part/done.html", survey=survey, kind=kind, token=token,
+        "surveys/take_part/done.html",
+        survey=survey,
+        kind=kind,
+        token=token,
         can_change=survey.is_open(utcnow()),
-    )  # fmt: skip
+    )
 
 
 @blueprint.post("/r/<token>/resume-link")
@@ -167,11 +184,17 @@ def resume_link(token: str):
     if form.validate_on_submit():
         respondent.email_resume_link(db.session, current_app, survey, token, form.email.data)
         db.session.commit()
-        return render_template("surveys/take_part/resume_sent.html", survey=survey, kind="r",
-                               token=token)  # fmt: skip
+        return render_template(
+            "surveys/take_part/resume_sent.html", survey=survey, kind="r", token=token
+        )
     number = answering.first_unanswered_page(db.session, survey, response) + 1
     context = respondent.page_context(db.session, survey, response, number - 1, None)
     return render_template(
-        "surveys/take_part/page.html", **context, errors={}, kind="r", token=token,
-        form=ConfirmForm(), resume_form=form,
-    ), 400  # fmt: skip
+        "surveys/take_part/page.html",
+        **context,
+        errors={},
+        kind="r",
+        token=token,
+        form=ConfirmForm(),
+        resume_form=form,
+    ), 400

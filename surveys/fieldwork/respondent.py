@@ -174,10 +174,14 @@ def _parsed_content(text: str) -> dict:
 
 _SURVEYS, _RESPONSES = Survey.__table__, SurveyResponse.__table__
 _FACTS = sa.select(
-    _RESPONSES.c.id.label("response_id"), _RESPONSES.c.furthest_page,
-    _SURVEYS.c.id.label("survey_id"), _SURVEYS.c.status, _SURVEYS.c.opens_at,
-    _SURVEYS.c.closes_at, sa.cast(_SURVEYS.c.content, sa.Text).label("content"),
-).where(sa.or_(*(_SURVEYS.c.status == status for status in PUBLIC_STATUSES)))  # fmt: skip
+    _RESPONSES.c.id.label("response_id"),
+    _RESPONSES.c.furthest_page,
+    _SURVEYS.c.id.label("survey_id"),
+    _SURVEYS.c.status,
+    _SURVEYS.c.opens_at,
+    _SURVEYS.c.closes_at,
+    sa.cast(_SURVEYS.c.content, sa.Text).label("content"),
+).where(sa.or_(*(_SURVEYS.c.status == status for status in PUBLIC_STATUSES)))
 _OPEN_FACTS = _FACTS.join_from(_RESPONSES, _SURVEYS, _SURVEYS.c.id == _RESPONSES.c.survey_id).where(
     _RESPONSES.c.token_hash == sa.bindparam("token_hash")
 )

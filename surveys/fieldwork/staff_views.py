@@ -69,9 +69,11 @@ def invite(survey_id: int):
         db.session.commit()  # nothing but the audit of a refused segment, if that was it
     else:
         db.session.commit()
-        flash(f"{result.invited:,} people invited; {result.skipped:,} skipped because of contact "
-              "caps, pauses or unsubscribes. The emails go out over the next few minutes.",
-              "success")  # fmt: skip
+        flash(
+            f"{result.invited:,} people invited; {result.skipped:,} skipped because of contact "
+            "caps, pauses or unsubscribes. The emails go out over the next few minutes.",
+            "success",
+        )
     return _to_fieldwork(survey)
 
 
@@ -82,8 +84,9 @@ def add_open_link(survey_id: int):
     form = OpenLinkForm()
     if form.validate_on_submit():
         try:
-            invitations.create_open_link(db.session, survey, current_user, form.source.data,
-                                         utcnow())  # fmt: skip
+            invitations.create_open_link(
+                db.session, survey, current_user, form.source.data, utcnow()
+            )
         except invitations.InvitationError as error:
             form.source.errors.append(str(error))
         else:

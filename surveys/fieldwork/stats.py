@@ -58,9 +58,10 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
         )
     ).one()
     started, submitted = session.execute(
-        sa.select(sa.func.count(SurveyResponse.id), sa.func.coalesce(sa.func.sum(is_submitted), 0))
-        .where(SurveyResponse.survey_id == survey.id)
-    ).one()  # fmt: skip
+        sa.select(
+            sa.func.count(SurveyResponse.id), sa.func.coalesce(sa.func.sum(is_submitted), 0)
+        ).where(SurveyResponse.survey_id == survey.id)
+    ).one()
     reached = dict(
         session.execute(
             sa.select(SurveyResponse.furthest_page, sa.func.count())
@@ -106,19 +107,25 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
         set(invited_by_place) | set(answered_by_place), key=lambda i: names.get(i, "~")
     )
     by_place = [
-        RateRow(names.get(place_id, "Not known (open links)"), invited_by_place.get(place_id),
-                *(int(n or 0) for n in answered_by_place.get(place_id, (0, 0))))
+        RateRow(
+            names.get(place_id, "Not known (open links)"),
+            invited_by_place.get(place_id),
+            *(int(n or 0) for n in answered_by_place.get(place_id, (0, 0))),
+        )
         for place_id in place_ids
-    ]  # fmt: skip
+    ]
     by_source = [
-        RateRow(source or "Personal invitation",
-                invited if source == "Personal invitation" else None,
-                int(started_n), int(submitted_n or 0))
+        RateRow(
+            source or "Personal invitation",
+            invited if source == "Personal invitation" else None,
+            int(started_n),
+            int(submitted_n or 0),
+        )
         for source, started_n, submitted_n in session.execute(
             sa.select(SurveyResponse.source, sa.func.count(), sa.func.sum(is_submitted))
             .where(SurveyResponse.survey_id == survey.id)
             .group_by(SurveyResponse.source)
             .order_by(SurveyResponse.source)
         )
-    ]  # fmt: skip
+    ]
     return Fieldwork(invited, emailed, started, int(submitted), by_page, by_place, by_source)

@@ -33,23 +33,56 @@ class Scale:
 SCALES: dict[str, Scale] = {
     scale.name: scale
     for scale in (
-        Scale("agreement", "Agreement", ("Strongly agree", "Agree",
-              "Neither agree nor disagree", "Disagree", "Strongly disagree"),
-              "how much people agree or disagree"),
-        Scale("satisfaction", "Satisfaction", ("Very satisfied", "Satisfied",
-              "Neither satisfied nor dissatisfied", "Dissatisfied", "Very dissatisfied"),
-              "how satisfied people are"),
-        Scale("likelihood", "Likelihood", ("Very likely", "Likely",
-              "Neither likely nor unlikely", "Unlikely", "Very unlikely"),
-              "how likely something is"),
-        Scale("frequency", "Frequency", ("Always", "Often", "Sometimes", "Rarely", "Never"),
-              "how often something happens"),
-        Scale("quality", "Quality", ("Very good", "Good", "Neither good nor poor", "Poor",
-              "Very poor"), "how good something is"),
-        Scale("ease", "Ease", ("Very easy", "Easy", "Neither easy nor difficult", "Difficult",
-              "Very difficult"), "how easy or difficult something is"),
+        Scale(
+            "agreement",
+            "Agreement",
+            (
+                "Strongly agree",
+                "Agree",
+                "Neither agree nor disagree",
+                "Disagree",
+                "Strongly disagree",
+            ),
+            "how much people agree or disagree",
+        ),
+        Scale(
+            "satisfaction",
+            "Satisfaction",
+            (
+                "Very satisfied",
+                "Satisfied",
+                "Neither satisfied nor dissatisfied",
+                "Dissatisfied",
+                "Very dissatisfied",
+            ),
+            "how satisfied people are",
+        ),
+        Scale(
+            "likelihood",
+            "Likelihood",
+            ("Very likely", "Likely", "Neither likely nor unlikely", "Unlikely", "Very unlikely"),
+            "how likely something is",
+        ),
+        Scale(
+            "frequency",
+            "Frequency",
+            ("Always", "Often", "Sometimes", "Rarely", "Never"),
+            "how often something happens",
+        ),
+        Scale(
+            "quality",
+            "Quality",
+            ("Very good", "Good", "Neither good nor poor", "Poor", "Very poor"),
+            "how good something is",
+        ),
+        Scale(
+            "ease",
+            "Ease",
+            ("Very easy", "Easy", "Neither easy nor difficult", "Difficult", "Very difficult"),
+            "how easy or difficult something is",
+        ),
     )
-}  # fmt: skip
+}
 #: the scale for a rating question whose wording points to no other.
 DEFAULT_SCALE_NAME = "quality"
 #: the builder's choice for answers typed by the author.
@@ -112,8 +145,11 @@ class Suggestion:
 
 
 def _earliest(patterns: dict[str, re.Pattern], text: str) -> tuple[str, str] | None:
-    found = [(m.start(), order, name, m.group()) for order, (name, pattern)
-             in enumerate(patterns.items()) if (m := pattern.search(text))]  # fmt: skip
+    found = [
+        (m.start(), order, name, m.group())
+        for order, (name, pattern) in enumerate(patterns.items())
+        if (m := pattern.search(text))
+    ]
     if not found:
         return None
     _start, _order, name, words = min(found)

@@ -32,8 +32,11 @@ def comments(
     """One page of comments matching ``search`` (case-insensitive), and how many match."""
     questions = {q["key"]: q["text"] for q in doc.questions(survey.content or {})}
     free = [q["key"] for q in doc.questions(survey.content or {}) if q["type"] in FREE_TEXT_TYPES]
-    is_text_answer = sa.and_(Answer.question_key.in_(free), Answer.value.is_not(None),
-                             sa.cast(Answer.value, sa.Text) != "null")  # fmt: skip
+    is_text_answer = sa.and_(
+        Answer.question_key.in_(free),
+        Answer.value.is_not(None),
+        sa.cast(Answer.value, sa.Text) != "null",
+    )
     has_text = sa.or_(is_text_answer, Answer.other_text != "", Answer.comment != "")
     where = [*submitted_responses(survey, filters), has_text]
     if search.strip():
@@ -45,13 +48,15 @@ def comments(
                 sa.func.lower(Answer.other_text).like(pattern),
                 sa.func.lower(Answer.comment).like(pattern),
             )
-        )  # fmt: skip
+        )
     base = sa.select(Answer).join(SurveyResponse, SurveyResponse.id == Answer.response_id)
     total = session.scalar(base.with_only_columns(sa.func.count(Answer.id)).where(*where)) or 0
     rows = session.scalars(
-        base.where(*where).order_by(Answer.id.desc())
-        .offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    )  # fmt: skip
+        base.where(*where)
+        .order_by(Answer.id.desc())
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
     found = []
     for answer in rows:
         text_question = answer.question_key in free
@@ -61,9 +66,15 @@ def comments(
             ("comment", answer.comment),
         ):
             if text:
-                found.append(Comment(answer.id, answer.question_key,
-                                     questions.get(answer.question_key, ""), kind,
-                                     redact(text)))  # fmt: skip
+                found.append(
+                    Comment(
+                        answer.id,
+                        answer.question_key,
+                        questions.get(answer.question_key, ""),
+                        kind,
+                        redact(text),
+                    )
+                )
     return found, total
 
 
@@ -76,7 +87,10 @@ def comment_text(session: Session, survey, answer_id: int) -> str | None:
     )
     if answer is None:
         return None
-    parts = [answer.value if isinstance(answer.value, str) else "", answer.other_text,
-             answer.comment]  # fmt: skip
+    parts = [
+        answer.value if isinstance(answer.value, str) else "",
+        answer.other_text,
+        answer.comment,
+    ]
     text = " ".join(part for part in parts if part)
     return redact(text) if text else None

@@ -51,9 +51,17 @@ class ResultFilters:
     @property
     def any(self) -> bool:
         return any(
-            (self.place_id, self.neighbourhood_id, self.source, self.age_band, self.equality,
-             self.submitted_from, self.submitted_to, self.answers)
-        )  # fmt: skip
+            (
+                self.place_id,
+                self.neighbourhood_id,
+                self.source,
+                self.age_band,
+                self.equality,
+                self.submitted_from,
+                self.submitted_to,
+                self.answers,
+            )
+        )
 
 
 def _start_of(day: date) -> datetime:
@@ -63,8 +71,10 @@ def _start_of(day: date) -> datetime:
 def submitted_responses(survey: Survey, filters: ResultFilters) -> list:
     """WHERE clauses for the survey's sent responses that match ``filters`` (all but the filter
     on answers, which needs the codes)."""
-    clauses = [SurveyResponse.survey_id == survey.id,
-               SurveyResponse.status == ResponseStatus.SUBMITTED]  # fmt: skip
+    clauses = [
+        SurveyResponse.survey_id == survey.id,
+        SurveyResponse.status == ResponseStatus.SUBMITTED,
+    ]
     if filters.place_id is not None:
         clauses.append(SurveyResponse.place_id == filters.place_id)
     if filters.neighbourhood_id is not None:

@@ -30,9 +30,13 @@ def _json(data) -> bytes:
 
 
 def _snapshots(session: Session, survey: Survey) -> list[SurveySnapshot]:
-    return list(session.scalars(
-        sa.select(SurveySnapshot).where(SurveySnapshot.survey_id == survey.id)
-        .order_by(SurveySnapshot.version)))  # fmt: skip
+    return list(
+        session.scalars(
+            sa.select(SurveySnapshot)
+            .where(SurveySnapshot.survey_id == survey.id)
+            .order_by(SurveySnapshot.version)
+        )
+    )
 
 
 def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str, bytes]:
@@ -41,46 +45,85 @@ def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str,
     for snapshot in _snapshots(session, survey):
         files[f"survey-snapshot-v{snapshot.version}.json"] = snapshot.document.encode("utf-8")
         actual = hashlib.sha256(snapshot.document.encode("utf-8")).hexdigest()
-        hashes.append({"version": snapshot.version, "note": snapshot.note, "at": _iso(snapshot.at),
-                       "sha256_recorded": snapshot.sha256, "sha256_now": actual,
-                       "matches": actual == snapshot.sha256})  # fmt: skip
+        hashes.append(
+            {
+                "version": snapshot.version,
+                "note": snapshot.note,
+                "at": _iso(snapshot.at),
+                "sha256_recorded": snapshot.sha256,
+                "sha256_now": actual,
+                "matches": actual == snapshot.sha256,
+            }
+        )
     files["survey-snapshot-hashes.json"] = _json(hashes)
     checked = checking.check(session, survey)
-    files["guidance-findings-and-overrides.json"] = _json([
-        {**item.finding.as_dict(),
-         "override": None if item.override is None else {
-             "reason": item.override.reason, "at": _iso(item.override.at),
-             "by": item.override.by.name if item.override.by else None}}
-        for item in checked.all
-    ])  # fmt: skip
-    comments = session.scalars(sa.select(ReviewComment).where(ReviewComment.survey_id == survey.id)
-                               .order_by(ReviewComment.id))  # fmt: skip
+    files["guidance-findings-and-overrides.json"] = _json(
+        [
+            {
+                **item.finding.as_dict(),
+                "override": None
+                if item.override is None
+                else {
+                    "reason": item.override.reason,
+                    "at": _iso(item.override.at),
+                    "by": item.override.by.name if item.override.by else None,
+                },
+            }
+            for item in checked.all
+        ]
+    )
+    comments = session.scalars(
+        sa.select(ReviewComment)
+        .where(ReviewComment.survey_id == survey.id)
+        .order_by(ReviewComment.id)
+    )
     events = session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.object_type == "survey",
-                                    AuditEvent.object_ids == str(survey.id))
-        .order_by(AuditEvent.at, AuditEvent.id))  # fmt: skip
-    files["approvals-and-review.json"] = _json({
-        "author": survey.author.name if survey.author else None,
-        "approved_by": survey.approved_by.name if survey.approved_by else None,
-        "approved_at": _iso(survey.approved_at),
-        "review_comments": [{"question": c.question_key, "comment": c.body,
-                             "by": c.author.name if c.author else None, "at": _iso(c.created_at)}
-                            for c in comments],
-        "audit_trail": [{"at": _iso(e.at), "action": e.action, "detail": e.detail}
-                        for e in events],
-    })  # fmt: skip
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "survey", AuditEvent.object_ids == str(survey.id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    files["approvals-and-review.json"] = _json(
+        {
+            "author": survey.author.name if survey.author else None,
+            "approved_by": survey.approved_by.name if survey.approved_by else None,
+            "approved_at": _iso(survey.approved_at),
+            "review_comments": [
+                {
+                    "question": c.question_key,
+                    "comment": c.body,
+                    "by": c.author.name if c.author else None,
+                    "at": _iso(c.created_at),
+                }
+                for c in comments
+            ],
+            "audit_trail": [
+                {"at": _iso(e.at), "action": e.action, "detail": e.detail} for e in events
+            ],
+        }
+    )
     page = publishing.results_page(session, survey)
-    files["dates.json"] = _json({
-        "planned": survey.created_at, "opens": survey.opens_at, "closes": survey.closes_at,
-        "approved": survey.approved_at, "published": survey.published_at,
-        "closed": survey.closed_at,
-        "results_published": page.published_at if page else None,
-        "decisions": [{"decided_on": d.decided_on, "outcome": d.outcome.value,
-                       "you_said": d.you_said, "action": d.action,
-                       "participants_told": d.announced_at}
-                      for d in publishing.decisions(session, survey)],
-        "pack_made": now,
-    })  # fmt: skip
+    files["dates.json"] = _json(
+        {
+            "planned": survey.created_at,
+            "opens": survey.opens_at,
+            "closes": survey.closes_at,
+            "approved": survey.approved_at,
+            "published": survey.published_at,
+            "closed": survey.closed_at,
+            "results_published": page.published_at if page else None,
+            "decisions": [
+                {
+                    "decided_on": d.decided_on,
+                    "outcome": d.outcome.value,
+                    "you_said": d.you_said,
+                    "action": d.action,
+                    "participants_told": d.announced_at,
+                }
+                for d in publishing.decisions(session, survey)
+            ],
+            "pack_made": now,
+        }
+    )
     responses = zipfile.ZipFile(io.BytesIO(export.export_zip(session, survey, ResultFilters())))
     files["responses-anonymised.csv"] = responses.read("responses.csv")
     files["codebook.csv"] = responses.read("codebook.csv")

@@ -42,11 +42,18 @@ def _columns(survey: Survey) -> list[tuple[str, str, dict | None, str]]:
         several = (
             " Several answers are separated by '; '." if q["type"] == "multiple_choice" else ""
         )
-        columns.append((q["key"], f"{q['text']} ({q['type'].replace('_', ' ')}).{options}{several}",
-                        q, "value"))  # fmt: skip
+        columns.append(
+            (
+                q["key"],
+                f"{q['text']} ({q['type'].replace('_', ' ')}).{options}{several}",
+                q,
+                "value",
+            )
+        )
         if q.get("allow_other"):
-            columns.append((f"{q['key']}_other", f"{q['text']}: the 'other' answer in their words",
-                            q, "other"))  # fmt: skip
+            columns.append(
+                (f"{q['key']}_other", f"{q['text']}: the 'other' answer in their words", q, "other")
+            )
         if q.get("comment_box"):
             columns.append((f"{q['key']}_comment", f"{q['text']}: comment", q, "comment"))
     return columns
@@ -80,10 +87,11 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
     yield [name for name, *_ in columns]
     found = dimensions(session)
     responses = session.scalars(
-        sa.select(SurveyResponse).where(*submitted_responses(survey, filters))
+        sa.select(SurveyResponse)
+        .where(*submitted_responses(survey, filters))
         .order_by(SurveyResponse.submitted_at, SurveyResponse.id)
         .execution_options(yield_per=1000)
-    )  # fmt: skip
+    )
     number = 0
     batch: list[SurveyResponse] = []
 
@@ -102,9 +110,10 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
                 response.source,
                 found["place"].label_of(response.place_id) if response.place_id else "",
                 found["neighbourhood"].label_of(response.neighbourhood_id)
-                if response.neighbourhood_id else "",
+                if response.neighbourhood_id
+                else "",
                 response.age_band,
-            ]  # fmt: skip
+            ]
             given = answers[response.id]
             yield profile + [
                 _cell(given.get(q["key"]), part) for _name, _text, q, part in columns if q

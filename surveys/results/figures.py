@@ -41,10 +41,16 @@ class Dimension:
 
 
 def dimensions(session: Session) -> dict[str, Dimension]:
-    places = [(str(i), name) for i, name in session.execute(
-        sa.select(Place.id, Place.name).order_by(Place.name))]  # fmt: skip
-    neighbourhoods = [(str(i), name) for i, name in session.execute(
-        sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name))]  # fmt: skip
+    places = [
+        (str(i), name)
+        for i, name in session.execute(sa.select(Place.id, Place.name).order_by(Place.name))
+    ]
+    neighbourhoods = [
+        (str(i), name)
+        for i, name in session.execute(
+            sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
+        )
+    ]
     found = {
         "place": Dimension("place", "Place", SurveyResponse.place_id, places),
         "neighbourhood": Dimension(
@@ -71,9 +77,14 @@ def _short_label(question: str) -> str:
 
 
 def sources(session: Session, survey: Survey) -> list[str]:
-    return list(session.scalars(
-        sa.select(SurveyResponse.source).where(SurveyResponse.survey_id == survey.id)
-        .group_by(SurveyResponse.source).order_by(SurveyResponse.source)))  # fmt: skip
+    return list(
+        session.scalars(
+            sa.select(SurveyResponse.source)
+            .where(SurveyResponse.survey_id == survey.id)
+            .group_by(SurveyResponse.source)
+            .order_by(SurveyResponse.source)
+        )
+    )
 
 
 @dataclass
@@ -113,9 +124,12 @@ def _label(value: str) -> str:
 
 
 def respondents(session: Session, survey: Survey, filters: ResultFilters) -> int:
-    return session.scalar(
-        sa.select(sa.func.count(SurveyResponse.id)).where(*submitted_responses(survey, filters))
-    ) or 0  # fmt: skip
+    return (
+        session.scalar(
+            sa.select(sa.func.count(SurveyResponse.id)).where(*submitted_responses(survey, filters))
+        )
+        or 0
+    )
 
 
 def results_from_tally(survey: Survey, tally: counting.Tally) -> list[QuestionResult]:
@@ -203,12 +217,17 @@ def page_figures(
         cells = [[int(groups[c].values[key][row]) for c in columns] for row in range(len(values))]
         tables.append(
             CrossTab(
-                question, dimension, [_label(v) for v in values],
-                [dimension.label_of(c) if dimension.categories else (c or NOT_KNOWN)
-                 for c in columns],
-                cells, [int(groups[c].answered[key]) for c in columns],
+                question,
+                dimension,
+                [_label(v) for v in values],
+                [
+                    dimension.label_of(c) if dimension.categories else (c or NOT_KNOWN)
+                    for c in columns
+                ],
+                cells,
+                [int(groups[c].answered[key]) for c in columns],
             )
-        )  # fmt: skip
+        )
     return PageFigures(int(whole.respondents), results_from_tally(survey, whole), tables)
 
 

@@ -29,9 +29,10 @@ def follow_through(
 ) -> list[FollowThrough]:
     """Closed surveys the user may see, oldest closing first (the most overdue at the top)."""
     decisions = (
-        sa.select(sa.func.count(Decision.id)).where(Decision.survey_id == Survey.id)
+        sa.select(sa.func.count(Decision.id))
+        .where(Decision.survey_id == Survey.id)
         .scalar_subquery()
-    )  # fmt: skip
+    )
     query = (
         sa.select(Survey, ResultsPage.published_at, decisions)
         .outerjoin(ResultsPage, ResultsPage.survey_id == Survey.id)
@@ -45,6 +46,13 @@ def follow_through(
         closed_at = survey.closed_at or survey.closes_at or now
         days = max((now - closed_at).days, 0)
         done = published_at is not None and decided > 0
-        rows.append(FollowThrough(survey, days, published_at is not None, decided,
-                                  overdue=not done and days >= weeks * 7))  # fmt: skip
+        rows.append(
+            FollowThrough(
+                survey,
+                days,
+                published_at is not None,
+                decided,
+                overdue=not done and days >= weeks * 7,
+            )
+        )
     return rows

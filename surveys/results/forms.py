@@ -62,12 +62,23 @@ def answer_choices(survey) -> list[tuple[str, str]]:
     return choices
 
 
-def filter_form(args, places, neighbourhoods, sources, dimensions, survey=None,
-                equality_allowed: set[str] | None = None) -> FilterForm:  # fmt: skip
-    form_class = type("BoundFilterForm", (FilterForm,), {
-        name: SelectField(label, choices=choices, validate_choice=True)
-        for name, label, choices in equality_selects(equality_allowed)
-    })  # fmt: skip
+def filter_form(
+    args,
+    places,
+    neighbourhoods,
+    sources,
+    dimensions,
+    survey=None,
+    equality_allowed: set[str] | None = None,
+) -> FilterForm:
+    form_class = type(
+        "BoundFilterForm",
+        (FilterForm,),
+        {
+            name: SelectField(label, choices=choices, validate_choice=True)
+            for name, label, choices in equality_selects(equality_allowed)
+        },
+    )
     form = form_class(args)
     form.answer.choices = answer_choices(survey) if survey is not None else [ANY]
     form.place.choices = [ANY, *[(str(p.id), p.name) for p in places]]
@@ -109,13 +120,17 @@ class ResultsPageForm(PanelForm):
         "What we asked and why", filters=[strip_whitespace], validators=[Length(max=LONG)]
     )
     what_you_said = TextAreaField(
-        "What people told us", filters=[strip_whitespace], validators=[Length(max=LONG)],
+        "What people told us",
+        filters=[strip_whitespace],
+        validators=[Length(max=LONG)],
         description="The key findings in plain words. The figures and quotes are added for you.",
-    )  # fmt: skip
+    )
     recommendations = TextAreaField(
-        "Recommendations", filters=[strip_whitespace], validators=[Length(max=LONG)],
+        "Recommendations",
+        filters=[strip_whitespace],
+        validators=[Length(max=LONG)],
         description="For the engagement report.",
-    )  # fmt: skip
+    )
     next_steps = TextAreaField(
         "Next steps", filters=[strip_whitespace], validators=[Length(max=LONG)]
     )
@@ -152,5 +167,6 @@ def _printable(value):
 
 
 class SearchForm(QueryForm):
-    q = StringField("Search the comments", filters=[strip_whitespace, _printable],
-                    validators=[Length(max=200)])  # fmt: skip
+    q = StringField(
+        "Search the comments", filters=[strip_whitespace, _printable], validators=[Length(max=200)]
+    )

@@ -67,9 +67,10 @@ class Decision(Base):
     )
     you_said: Mapped[str] = mapped_column(sa.Text)
     outcome: Mapped[Outcome] = mapped_column(
-        sa.Enum(Outcome, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
-    )  # fmt: skip
+        sa.Enum(
+            Outcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
     #: what was done (or is being done); for "did not", why not.
     action: Mapped[str] = mapped_column(sa.Text)
     decided_on: Mapped[date] = mapped_column(sa.Date)

@@ -30,9 +30,10 @@ def filter_choices(session: Session, survey: Survey):
     # Special category fields are the communications team's only (panel.segments rule): a
     # place team filtering or breaking results down by them could single people out.
     dimensions = {
-        key: dimension for key, dimension in figures.dimensions(session).items()
+        key: dimension
+        for key, dimension in figures.dimensions(session).items()
         if may_use_special_category(current_user) or key not in SPECIAL_CATEGORY_FIELDS
-    }  # fmt: skip
+    }
     return (
         list(session.scalars(places)),
         list(session.scalars(neighbourhoods)),

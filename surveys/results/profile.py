@@ -48,11 +48,15 @@ def _table(session, counts: dict[str, int], dimension: Dimension, place_id) -> P
     known = sum(n for value, n in counts.items() if value in population)
     people = sum(population.values())
     rows = [
-        ProfileRow(label, counts.get(value, 0),
-                   counts.get(value, 0) / known if known else None,
-                   population[value] / people if people else None)
-        for value, label in dimension.categories if value in population
-    ]  # fmt: skip
+        ProfileRow(
+            label,
+            counts.get(value, 0),
+            counts.get(value, 0) / known if known else None,
+            population[value] / people if people else None,
+        )
+        for value, label in dimension.categories
+        if value in population
+    ]
     rest = sum(n for value, n in counts.items() if value not in population)
     if rest:
         rows.append(ProfileRow("Not known or preferred not to say", rest, None, None))

@@ -33,16 +33,21 @@ def open_opportunities(session: Session, now: datetime) -> list[tuple[Survey, st
     """Live surveys anyone may join, each with its first open link's code."""
     first_link = (
         sa.select(OpenLink.survey_id, sa.func.min(OpenLink.id).label("link_id"))
-        .group_by(OpenLink.survey_id).subquery()
-    )  # fmt: skip
+        .group_by(OpenLink.survey_id)
+        .subquery()
+    )
     rows = session.execute(
         sa.select(Survey, OpenLink.code)
         .join(first_link, first_link.c.survey_id == Survey.id)
         .join(OpenLink, OpenLink.id == first_link.c.link_id)
-        .where(Survey.status == SurveyStatus.LIVE, Survey.audience == AudienceKind.PUBLIC,
-               Survey.opens_at <= now, Survey.closes_at > now)
+        .where(
+            Survey.status == SurveyStatus.LIVE,
+            Survey.audience == AudienceKind.PUBLIC,
+            Survey.opens_at <= now,
+            Survey.closes_at > now,
+        )
         .order_by(Survey.closes_at)
-    ).all()  # fmt: skip
+    ).all()
     return [(survey, code) for survey, code in rows]
 
 
@@ -66,9 +71,10 @@ def published_results(session: Session, filters: IndexFilters) -> list[tuple[Sur
 
 def years(session: Session) -> list[int]:
     closed = session.scalars(
-        sa.select(Survey.closed_at).join(ResultsPage, ResultsPage.survey_id == Survey.id)
+        sa.select(Survey.closed_at)
+        .join(ResultsPage, ResultsPage.survey_id == Survey.id)
         .where(ResultsPage.published_at.is_not(None), Survey.closed_at.is_not(None))
-    )  # fmt: skip
+    )
     return sorted({at.year for at in closed}, reverse=True)
 
 
@@ -95,7 +101,7 @@ def public_figures(
         sa.select(figures.SurveyResponse.place_id, people)
         .where(*figures.submitted_responses(survey, everyone))
         .group_by(figures.SurveyResponse.place_id)
-    ).all()  # fmt: skip
+    ).all()
     by_place = published_rows(
         [{"name": place_dimension.label_of(place_id), "n": n} for place_id, n in rows]
     )

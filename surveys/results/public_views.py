@@ -25,8 +25,10 @@ class IndexFilterForm(QueryForm):
 @blueprint.get("/")
 def index():
     form = IndexFilterForm(request.args)
-    form.place.choices = [("", "Anywhere"),
-                          *[(str(p.id), p.name) for p in public.places(db.session)]]  # fmt: skip
+    form.place.choices = [
+        ("", "Anywhere"),
+        *[(str(p.id), p.name) for p in public.places(db.session)],
+    ]
     form.year.choices = [("", "Any year"), *[(str(y), str(y)) for y in public.years(db.session)]]
     form.validate()
 

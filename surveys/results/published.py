@@ -43,9 +43,11 @@ class PublishedQuestion:
 def published_question(result: QuestionResult) -> PublishedQuestion:
     """A closed question's answers with the rule applied (its total as the column total)."""
     cells, totals = suppress_table(
-        [[option.count] for option in result.options], [result.answered], small_number_max(),
+        [[option.count] for option in result.options],
+        [result.answered],
+        small_number_max(),
         pad_with_zeros=True,
-    )  # fmt: skip
+    )
     options = [
         (option.label, cell[0], option.share if cell[0] != HIDDEN else None)
         for option, cell in zip(result.options, cells, strict=True)
@@ -71,24 +73,29 @@ def published_crosstab(table: CrossTab) -> PublishedCrossTab:
         table.cells, table.column_totals, small_number_max(), pad_with_zeros=True
     )
     shares = [
-        [None if cells[r][c] == HIDDEN or totals[c] == HIDDEN else table.share(r, c)
-         for c in range(len(table.columns))]
+        [
+            None if cells[r][c] == HIDDEN or totals[c] == HIDDEN else table.share(r, c)
+            for c in range(len(table.columns))
+        ]
         for r in range(len(table.rows))
-    ]  # fmt: skip
+    ]
     return PublishedCrossTab(table.question, table.rows, table.columns, cells, totals, shares)
 
 
 def as_counted(result: QuestionResult) -> PublishedQuestion:
     """The same shape with nothing hidden (the communications team's own view)."""
-    return PublishedQuestion(result.key, result.question["text"], result.answered,
-                             result.rows, result.multiple)  # fmt: skip
+    return PublishedQuestion(
+        result.key, result.question["text"], result.answered, result.rows, result.multiple
+    )
 
 
 def as_counted_crosstab(table: CrossTab) -> PublishedCrossTab:
-    shares = [[table.share(r, c) for c in range(len(table.columns))]
-              for r in range(len(table.rows))]  # fmt: skip
-    return PublishedCrossTab(table.question, table.rows, table.columns, table.cells,
-                             table.column_totals, shares)  # fmt: skip
+    shares = [
+        [table.share(r, c) for c in range(len(table.columns))] for r in range(len(table.rows))
+    ]
+    return PublishedCrossTab(
+        table.question, table.rows, table.columns, table.cells, table.column_totals, shares
+    )
 
 
 def published_rows(rows: list[dict], key: str = "n") -> list[dict]:
@@ -97,9 +104,11 @@ def published_rows(rows: list[dict], key: str = "n") -> list[dict]:
     if not rows:
         return []
     cells, _totals = suppress_table(
-        [[row[key] or 0] for row in rows], [sum(row[key] or 0 for row in rows)],
-        small_number_max(), pad_with_zeros=True,
-    )  # fmt: skip
+        [[row[key] or 0] for row in rows],
+        [sum(row[key] or 0 for row in rows)],
+        small_number_max(),
+        pad_with_zeros=True,
+    )
     shown = []
     for row, cell in zip(rows, cells, strict=True):
         copy = dict(row)

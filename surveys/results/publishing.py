@@ -41,8 +41,9 @@ def page_for_editing(session: Session, survey: Survey) -> ResultsPage:
     """The survey's results page, started from the plan's purpose when there is none yet."""
     page = results_page(session, survey)
     if page is None:
-        page = ResultsPage(survey_id=survey.id, why_we_asked=survey.purpose or "",
-                           featured_questions=[])  # fmt: skip
+        page = ResultsPage(
+            survey_id=survey.id, why_we_asked=survey.purpose or "", featured_questions=[]
+        )
     return page
 
 
@@ -71,10 +72,15 @@ def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) ->
     page = results_page(session, survey)
     if page is None or survey.status is not SurveyStatus.CLOSED:
         raise PublishingError("Write the results page before publishing it")
-    missing = [label for name, label in (("why_we_asked", "what we asked and why"),
-                                         ("what_you_said", "what people said"),
-                                         ("next_steps", "the next steps"))
-               if not getattr(page, name).strip()]  # fmt: skip
+    missing = [
+        label
+        for name, label in (
+            ("why_we_asked", "what we asked and why"),
+            ("what_you_said", "what people said"),
+            ("next_steps", "the next steps"),
+        )
+        if not getattr(page, name).strip()
+    ]
     if missing:
         raise PublishingError("Before publishing, say " + ", ".join(missing))
     if page.published_at is not None:
@@ -95,9 +101,13 @@ def unpublish(session: Session, survey: Survey, user: StaffUser, now: datetime) 
 
 
 def _decisions(session: Session, survey: Survey) -> list[Decision]:
-    return list(session.scalars(
-        sa.select(Decision).where(Decision.survey_id == survey.id)
-        .order_by(Decision.decided_on, Decision.id)))  # fmt: skip
+    return list(
+        session.scalars(
+            sa.select(Decision)
+            .where(Decision.survey_id == survey.id)
+            .order_by(Decision.decided_on, Decision.id)
+        )
+    )
 
 
 def decisions(session: Session, survey: Survey) -> list[Decision]:
@@ -125,9 +135,15 @@ def add_decision(
         raise PublishingError("Say what people told us", "you_said")
     if not action.strip():
         raise PublishingError("Say what we did, or why we did not", "action")
-    decision = Decision(survey_id=survey.id, you_said=you_said.strip(), outcome=kind,
-                        action=action.strip(), decided_on=decided_on, created_by_id=user.id,
-                        created_at=now)  # fmt: skip
+    decision = Decision(
+        survey_id=survey.id,
+        you_said=you_said.strip(),
+        outcome=kind,
+        action=action.strip(),
+        decided_on=decided_on,
+        created_by_id=user.id,
+        created_at=now,
+    )
     session.add(decision)
     session.flush()
     record_audit(session, user, "results.decision", "survey", [survey.id], now=now)
@@ -150,16 +166,16 @@ def choose_quote(
     )
     if existing is not None:
         return existing
-    count = session.scalar(
-        sa.select(sa.func.count(Quote.id)).where(Quote.survey_id == survey.id)
-    )  # fmt: skip
+    count = session.scalar(sa.select(sa.func.count(Quote.id)).where(Quote.survey_id == survey.id))
     if count >= MAX_QUOTES:
         raise PublishingError(f"A results page can quote at most {MAX_QUOTES} comments")
-    quote = Quote(survey_id=survey.id, answer_id=answer_id, text=text, chosen_by_id=user.id,
-                  chosen_at=now)  # fmt: skip
+    quote = Quote(
+        survey_id=survey.id, answer_id=answer_id, text=text, chosen_by_id=user.id, chosen_at=now
+    )
     session.add(quote)
-    record_audit(session, user, "results.quote", "survey", [survey.id], f"answer {answer_id}",
-                 now=now)  # fmt: skip
+    record_audit(
+        session, user, "results.quote", "survey", [survey.id], f"answer {answer_id}", now=now
+    )
     return quote
 
 
@@ -171,8 +187,9 @@ def remove_quote(session: Session, survey: Survey, user: StaffUser, quote_id: in
 
 
 def quotes(session: Session, survey: Survey) -> list[Quote]:
-    return list(session.scalars(
-        sa.select(Quote).where(Quote.survey_id == survey.id).order_by(Quote.id)))  # fmt: skip
+    return list(
+        session.scalars(sa.select(Quote).where(Quote.survey_id == survey.id).order_by(Quote.id))
+    )
 
 
 def participants(session: Session, survey: Survey):
@@ -210,7 +227,7 @@ def tell_participants(
                 "page": page,
                 "decision": decision,
                 "results_url": url,
-            },  # fmt: skip
+            },
             idempotency_key=f"survey-feedback:{survey.id}:{tag}:{member.id}",
             now=now,
             unsubscribe_url=unsubscribe_url(member),
@@ -227,8 +244,9 @@ def bulletin_item_body(session: Session, survey: Survey) -> str:
     if page is not None and page.what_you_said:
         lines.append(page.what_you_said.strip())
     for decision in _decisions(session, survey):
-        lines.append(f"**You said:** {decision.you_said}  \n**{decision.outcome.label}:** "
-                     f"{decision.action}")  # fmt: skip
+        lines.append(
+            f"**You said:** {decision.you_said}  \n**{decision.outcome.label}:** {decision.action}"
+        )
     if page is not None and page.next_steps:
         lines.append(f"**Next steps:** {page.next_steps.strip()}")
     return "\n\n".join(lines)
@@ -245,7 +263,12 @@ def offer_to_bulletin(session: Session, survey: Survey, user: StaffUser, now: da
         raise PublishingError("Publish the results page before offering it to the bulletin")
     url = f"{current_app.config['PUBLIC_BASE_URL']}/engagement/{survey.id}"
     return submit_contribution(
-        session, user, kind=ItemKind.RESULT, title=f"You said, we did: {survey.title}"[:150],
-        body=bulletin_item_body(session, survey), link_url=url,
-        link_text="See what people told us and what we did", now=now,
-    )  # fmt: skip
+        session,
+        user,
+        kind=ItemKind.RESULT,
+        title=f"You said, we did: {survey.title}"[:150],
+        body=bulletin_item_body(session, survey),
+        link_url=url,
+        link_text="See what people told us and what we did",
+        now=now,
+    )

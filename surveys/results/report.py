@@ -48,8 +48,15 @@ def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
 
     tables = []
     for table in profile.respondent_profile(session, survey, ResultFilters()):
-        rows = [{"label": r.label, "n": r.respondents, "share": r.respondent_share,
-                 "population": r.population_share} for r in table.rows]  # fmt: skip
+        rows = [
+            {
+                "label": r.label,
+                "n": r.respondents,
+                "share": r.respondent_share,
+                "population": r.population_share,
+            }
+            for r in table.rows
+        ]
         tables.append((table.label, published_rows(rows)))
     page = publishing.results_page(session, survey)
     theme_rows = themes.theme_counts(session, survey)

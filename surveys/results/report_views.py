@@ -44,8 +44,14 @@ def evidence_pack(survey_id: int):
     now = utcnow()
     # The pack is made before it is recorded: a pack that could not be made is not audited.
     pack = evidence.evidence_zip(db.session, survey, now)
-    record_audit(db.session, current_user, "results.evidence_pack", "survey", [survey.id],
-                 "snapshot, findings, approvals, dates, anonymised responses, report",
-                 now=now)  # fmt: skip
+    record_audit(
+        db.session,
+        current_user,
+        "results.evidence_pack",
+        "survey",
+        [survey.id],
+        "snapshot, findings, approvals, dates, anonymised responses, report",
+        now=now,
+    )
     db.session.commit()
     return attachment(pack, f"evidence-pack-survey-{survey.id}.zip")

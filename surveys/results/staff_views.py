@@ -46,9 +46,11 @@ def figures_unavailable(error):
     """Any page (staff, public, report, export) whose figures cannot be counted truthfully says
     why instead of showing numbers that would be wrong."""
     return render_template(
-        "errors/error.html", status=503, title="These figures cannot be shown now",
+        "errors/error.html",
+        status=503,
+        title="These figures cannot be shown now",
         message=str(error),
-    ), 503  # fmt: skip
+    ), 503
 
 
 def _survey(survey_id: int) -> Survey:
@@ -57,8 +59,9 @@ def _survey(survey_id: int) -> Survey:
 
 def _filters(survey: Survey):
     places, neighbourhoods, sources, found = filter_choices(db.session, survey)
-    form = filter_form(request.args, places, neighbourhoods, sources, found, survey,
-                       equality_allowed=set(found))  # fmt: skip
+    form = filter_form(
+        request.args, places, neighbourhoods, sources, found, survey, equality_allowed=set(found)
+    )
     valid = form.validate()
     return form, filters_from(form, valid), found
 
@@ -116,15 +119,23 @@ def comment_list(survey_id: int):
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     found, total = comments.comments(db.session, survey, filters, text, number)
-    record_audit(db.session, current_user, "results.comments", "survey", [survey.id],
-                 f"page {number}")  # fmt: skip
+    record_audit(
+        db.session, current_user, "results.comments", "survey", [survey.id], f"page {number}"
+    )
     db.session.commit()
     return render_template(
-        "surveys/results/comments.html", survey=survey, search=search, comments=found,
-        total=total, page=number, pages=max(1, -(-total // comments.PAGE_SIZE)),
-        quotes=publishing.quotes(db.session, survey), quote_form=QuoteForm(), form=ConfirmForm(),
+        "surveys/results/comments.html",
+        survey=survey,
+        search=search,
+        comments=found,
+        total=total,
+        page=number,
+        pages=max(1, -(-total // comments.PAGE_SIZE)),
+        quotes=publishing.quotes(db.session, survey),
+        quote_form=QuoteForm(),
+        form=ConfirmForm(),
         theme_choices=[(t.id, t.name) for t in themes.themes(db.session, survey)],
-    )  # fmt: skip
+    )
 
 
 @blueprint.post("/<int:survey_id>/results/quotes")
@@ -162,8 +173,14 @@ def export_responses(survey_id: int):
     _form, filters, _found = _filters(survey)
     # Made before it is recorded: an export that could not be made is not audited.
     body = export.export_zip(db.session, survey, filters)
-    record_audit(db.session, current_user, "results.export", "survey", [survey.id],
-                 "responses and codebook (no contact details)")  # fmt: skip
+    record_audit(
+        db.session,
+        current_user,
+        "results.export",
+        "survey",
+        [survey.id],
+        "responses and codebook (no contact details)",
+    )
     db.session.commit()
     return attachment(body, f"survey-{survey.id}-responses.zip")
 
@@ -171,9 +188,10 @@ def export_responses(survey_id: int):
 def _page_form(survey: Survey, page) -> ResultsPageForm:
     form = ResultsPageForm(obj=None if request.method == "POST" else page)
     form.featured_questions.choices = [
-        (q["key"], q["text"]) for q in doc.questions(survey.content or {})
+        (q["key"], q["text"])
+        for q in doc.questions(survey.content or {})
         if q["type"] in CHOICE_TYPES
-    ]  # fmt: skip
+    ]
     return form
 
 
@@ -200,11 +218,17 @@ def edit_page(survey_id: int):
 
 def _editor(survey: Survey, page, form: ResultsPageForm, decision_form: DecisionForm) -> str:
     return render_template(
-        "surveys/results/edit_page.html", survey=survey, page=page, form=form,
-        decision_form=decision_form, confirm=ConfirmForm(),
-        decisions=publishing.decisions(db.session, survey), topics=dict(TOPICS),
-        quotes=publishing.quotes(db.session, survey), closed=survey.status is SurveyStatus.CLOSED,
-    )  # fmt: skip
+        "surveys/results/edit_page.html",
+        survey=survey,
+        page=page,
+        form=form,
+        decision_form=decision_form,
+        confirm=ConfirmForm(),
+        decisions=publishing.decisions(db.session, survey),
+        topics=dict(TOPICS),
+        quotes=publishing.quotes(db.session, survey),
+        closed=survey.status is SurveyStatus.CLOSED,
+    )
 
 
 @blueprint.post("/<int:survey_id>/results/publish")
@@ -220,8 +244,10 @@ def publish(survey_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Results published. {queued:,} people who took part are being emailed the "
-                  "link.", "success")  # fmt: skip
+            flash(
+                f"Results published. {queued:,} people who took part are being emailed the link.",
+                "success",
+            )
     return redirect(url_for("results.edit_page", survey_id=survey.id))
 
 
@@ -244,9 +270,15 @@ def add_decision(survey_id: int):
     if form.validate_on_submit():
         try:
             _decision, queued = publishing.add_decision(
-                db.session, survey, current_user, form.you_said.data, form.outcome.data,
-                form.action.data, form.decided_on.data, utcnow(),
-            )  # fmt: skip
+                db.session,
+                survey,
+                current_user,
+                form.you_said.data,
+                form.outcome.data,
+                form.action.data,
+                form.decided_on.data,
+                utcnow(),
+            )
         except publishing.PublishingError as error:
             (form[error.field].errors if error.field else form.form_errors).append(str(error))
         else:
@@ -271,8 +303,11 @@ def offer_to_bulletin(survey_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("A 'You said, we did' item is waiting for the communications team to place in "
-                  "a bulletin.", "success")  # fmt: skip
+            flash(
+                "A 'You said, we did' item is waiting for the communications team to place in "
+                "a bulletin.",
+                "success",
+            )
     return redirect(url_for("results.edit_page", survey_id=survey.id))
 
 
@@ -284,7 +319,13 @@ def crosstab_download(survey_id: int):
     dimension = found.get(form.by.data) or found["place"]
     tables = figures.cross_tabs(db.session, survey, dimension, filters)
     body = export.crosstab_csv(tables)
-    record_audit(db.session, current_user, "results.crosstabs", "survey", [survey.id],
-                 f"by {dimension.key}, small numbers hidden")  # fmt: skip
+    record_audit(
+        db.session,
+        current_user,
+        "results.crosstabs",
+        "survey",
+        [survey.id],
+        f"by {dimension.key}, small numbers hidden",
+    )
     db.session.commit()
     return attachment(body, f"survey-{survey.id}-by-{dimension.key}.csv")

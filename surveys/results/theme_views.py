@@ -53,10 +53,15 @@ def index(survey_id: int, new_form: ThemeNameForm | None = None):
     found = themes.summaries(db.session, survey)
     choices = [(s.theme.id, s.theme.name) for s in found]
     return render_template(
-        "surveys/results/themes.html", survey=survey, summaries=found, confirm=ConfirmForm(),
-        new_form=new_form or ThemeNameForm(prefix="new"), choices=choices,
-        comment_count=len(themes.texts(db.session, survey)), minimum=themes.MIN_COMMENTS,
-    )  # fmt: skip
+        "surveys/results/themes.html",
+        survey=survey,
+        summaries=found,
+        confirm=ConfirmForm(),
+        new_form=new_form or ThemeNameForm(prefix="new"),
+        choices=choices,
+        comment_count=len(themes.texts(db.session, survey)),
+        minimum=themes.MIN_COMMENTS,
+    )
 
 
 @blueprint.post("/<int:survey_id>/results/themes/suggest")

@@ -36,7 +36,7 @@ def texts(session: Session, survey: Survey) -> list[tuple[int, str, str]]:
         .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
         .where(*submitted_responses(survey, ResultFilters()))
         .order_by(Answer.id)
-    )  # fmt: skip
+    )
     found = []
     for answer_id, key, value, other, comment in rows:
         if key in free and isinstance(value, str) and value.strip():
@@ -56,8 +56,9 @@ def suggest(session: Session, survey: Survey, user, now: datetime, count: int | 
     comments = texts(session, survey)
     if len(comments) < MIN_COMMENTS:
         raise ThemeError(f"Themes can be suggested once there are {MIN_COMMENTS} or more comments")
-    vectoriser = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.8,
-                                 ngram_range=(1, 2), sublinear_tf=True)  # fmt: skip
+    vectoriser = TfidfVectorizer(
+        stop_words="english", min_df=2, max_df=0.8, ngram_range=(1, 2), sublinear_tf=True
+    )
     try:
         matrix = vectoriser.fit_transform([redact(text) for _i, _p, text in comments])
     except ValueError:
@@ -66,8 +67,9 @@ def suggest(session: Session, survey: Survey, user, now: datetime, count: int | 
     count = count or max(2, min(MAX_THEMES, len(comments) // 25 + 2, matrix.shape[1] - 1))
     model = NMF(n_components=count, init="nndsvda", random_state=0, max_iter=400)
     weights = model.fit_transform(matrix)
-    session.execute(sa.delete(Theme).where(Theme.survey_id == survey.id,
-                                           Theme.confirmed_at.is_(None)))  # fmt: skip
+    session.execute(
+        sa.delete(Theme).where(Theme.survey_id == survey.id, Theme.confirmed_at.is_(None))
+    )
     made = []
     for component in range(count):
         top = model.components_[component].argsort()[::-1][:3]
@@ -80,16 +82,19 @@ def suggest(session: Session, survey: Survey, user, now: datetime, count: int | 
     for row, (answer_id, part, _text) in enumerate(comments):
         score = float(weights[row, best[row]])
         if score > 0:
-            session.add(ThemeCoding(theme_id=made[best[row]].id, answer_id=answer_id, part=part,
-                                    score=score))  # fmt: skip
-    record_audit(session, user, "themes.suggest", "survey", [survey.id], f"{count} themes",
-                 now=now)  # fmt: skip
+            session.add(
+                ThemeCoding(
+                    theme_id=made[best[row]].id, answer_id=answer_id, part=part, score=score
+                )
+            )
+    record_audit(session, user, "themes.suggest", "survey", [survey.id], f"{count} themes", now=now)
     return made
 
 
 def themes(session: Session, survey: Survey) -> list[Theme]:
-    return list(session.scalars(
-        sa.select(Theme).where(Theme.survey_id == survey.id).order_by(Theme.id)))  # fmt: skip
+    return list(
+        session.scalars(sa.select(Theme).where(Theme.survey_id == survey.id).order_by(Theme.id))
+    )
 
 
 def theme_of(session: Session, survey: Survey, theme_id: int) -> Theme:
@@ -123,8 +128,13 @@ def merge(session: Session, survey: Survey, source_id: int, target_id: int) -> T
     source, target = theme_of(session, survey, source_id), theme_of(session, survey, target_id)
     if source.id == target.id:
         raise ThemeError("Choose a different theme to merge into")
-    present = set(session.execute(sa.select(ThemeCoding.answer_id, ThemeCoding.part)
-                                  .where(ThemeCoding.theme_id == target.id)))  # fmt: skip
+    present = set(
+        session.execute(
+            sa.select(ThemeCoding.answer_id, ThemeCoding.part).where(
+                ThemeCoding.theme_id == target.id
+            )
+        )
+    )
     for coding in session.scalars(sa.select(ThemeCoding).where(ThemeCoding.theme_id == source.id)):
         if (coding.answer_id, coding.part) in present:
             session.delete(coding)
@@ -146,9 +156,13 @@ def code(session: Session, survey: Survey, answer_id: int, part: str, theme_id: 
         i == answer_id and p == part for i, p, _t in texts(session, survey)
     ):
         raise ThemeError("That comment is not part of this survey's answers")
-    exists = session.scalar(sa.select(ThemeCoding.id).where(
-        ThemeCoding.theme_id == theme.id, ThemeCoding.answer_id == answer_id,
-        ThemeCoding.part == part))  # fmt: skip
+    exists = session.scalar(
+        sa.select(ThemeCoding.id).where(
+            ThemeCoding.theme_id == theme.id,
+            ThemeCoding.answer_id == answer_id,
+            ThemeCoding.part == part,
+        )
+    )
     if exists is None:
         session.add(ThemeCoding(theme_id=theme.id, answer_id=answer_id, part=part, score=None))
 
@@ -169,21 +183,30 @@ def summaries(session: Session, survey: Survey) -> list[ThemeSummary]:
     text_of = {(i, p): t for i, p, t in texts(session, survey)}
     for theme in themes(session, survey):
         codings = session.scalars(
-            sa.select(ThemeCoding).where(ThemeCoding.theme_id == theme.id)
+            sa.select(ThemeCoding)
+            .where(ThemeCoding.theme_id == theme.id)
             .order_by(ThemeCoding.score.desc().nulls_last(), ThemeCoding.id)
-        ).all()  # fmt: skip
+        ).all()
         places = session.execute(
             sa.select(SurveyResponse.place_id, sa.func.count(sa.distinct(ThemeCoding.answer_id)))
             .join(Answer, Answer.id == ThemeCoding.answer_id)
             .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
             .where(ThemeCoding.theme_id == theme.id)
             .group_by(SurveyResponse.place_id)
-        ).all()  # fmt: skip
-        examples = [redact(text_of[(c.answer_id, c.part)]) for c in codings[:3]
-                    if (c.answer_id, c.part) in text_of]  # fmt: skip
-        found.append(ThemeSummary(
-            theme, len({c.answer_id for c in codings}),
-            sorted((place.label_of(p), n) for p, n in places), examples))  # fmt: skip
+        ).all()
+        examples = [
+            redact(text_of[(c.answer_id, c.part)])
+            for c in codings[:3]
+            if (c.answer_id, c.part) in text_of
+        ]
+        found.append(
+            ThemeSummary(
+                theme,
+                len({c.answer_id for c in codings}),
+                sorted((place.label_of(p), n) for p, n in places),
+                examples,
+            )
+        )
     return found
 
 
@@ -195,5 +218,5 @@ def theme_counts(session: Session, survey: Survey) -> list[tuple[str, int]]:
         .where(Theme.survey_id == survey.id, Theme.confirmed_at.is_not(None))
         .group_by(Theme.id, Theme.name)
         .order_by(sa.func.count(sa.distinct(ThemeCoding.answer_id)).desc(), Theme.name)
-    ).all()  # fmt: skip
+    ).all()
     return [(name, int(n)) for name, n in rows]

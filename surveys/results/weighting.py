@@ -66,11 +66,16 @@ class Weighting:
 def census_margins(session: Session, place_ids: list[int]) -> dict[tuple, float]:
     """{(place, "age_band" or "sex", category): people} from Census 2021."""
     rows = session.execute(
-        sa.select(PopulationFigure.place_id, PopulationFigure.dimension,
-                  PopulationFigure.category, PopulationFigure.population)
-        .where(PopulationFigure.place_id.in_(place_ids),
-               PopulationFigure.dimension.in_(["age_band", "sex"]))
-    ).all()  # fmt: skip
+        sa.select(
+            PopulationFigure.place_id,
+            PopulationFigure.dimension,
+            PopulationFigure.category,
+            PopulationFigure.population,
+        ).where(
+            PopulationFigure.place_id.in_(place_ids),
+            PopulationFigure.dimension.in_(["age_band", "sex"]),
+        )
+    ).all()
     return {(p, d, c): float(n) for p, d, c, n in rows}
 
 
@@ -89,8 +94,9 @@ def rake(people: dict[Cell, int], census: dict[tuple, float]) -> Weighting:
         result.not_done = (
             f"Weighting was not done: none of the {total:,} respondents lives in a place with "
             "Census 2021 figures, so there is nothing to weight them to."
-            if total else "Weighting was not done: nobody has answered yet."
-        )  # fmt: skip
+            if total
+            else "Weighting was not done: nobody has answered yet."
+        )
         return result
     weights = dict.fromkeys(people, 1.0)
     margins = _margins(framed, census, place_size, result)
@@ -120,8 +126,9 @@ def _margins(framed, census, place_size, result: Weighting) -> list[list[tuple[l
     places = sorted({cell[0] for cell in framed})
     if len(places) > 1:
         everyone = sum(place_size[p] for p in places)
-        margins.append([([c for c in framed if c[0] == p], place_size[p] / everyone)
-                        for p in places])  # fmt: skip
+        margins.append(
+            [([c for c in framed if c[0] == p], place_size[p] / everyone) for p in places]
+        )
         result.margins["place"] = result.in_frame
     for dimension, index, name in (("age_band", 1, "age band"), ("sex", 2, "sex")):
         known_total = 0

@@ -133,8 +133,11 @@ def read_document(data: Any) -> ImportedSurvey:
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         found = "is missing" if title is None else f"must be text, got {type_name(title)}"
-        problems.append(Problem("title", "The survey has no title" if isinstance(title, str)
-                                else f"'title' {found}"))  # fmt: skip
+        problems.append(
+            Problem(
+                "title", "The survey has no title" if isinstance(title, str) else f"'title' {found}"
+            )
+        )
         title = ""
     elif problem := text_problem(title.strip(), TITLE_MAX, one_line=True, what="title"):
         problems.append(Problem("title", problem))
@@ -152,15 +155,19 @@ def _plan(raw: Any) -> tuple[dict, list[Problem]]:
         raw = {}
     if not isinstance(raw, dict):
         return {}, [Problem("plan", f"Expected an object, got {type_name(raw)}")]
-    plan: dict = {"involvement": InvolvementLevel.LISTEN, "anonymous": True,
-                  "formal_consultation": False}  # fmt: skip
+    plan: dict = {
+        "involvement": InvolvementLevel.LISTEN,
+        "anonymous": True,
+        "formal_consultation": False,
+    }
     problems = []
     for name in PLAN_TEXTS:
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             problems.append(Problem(f"plan.{name}", f"Expected text, got {type_name(value)}"))
-        elif problem := text_problem((value or "").strip(), PLAN_TEXT_MAX, one_line=False,
-                                     what=name.replace("_", " ")):  # fmt: skip
+        elif problem := text_problem(
+            (value or "").strip(), PLAN_TEXT_MAX, one_line=False, what=name.replace("_", " ")
+        ):
             problems.append(Problem(f"plan.{name}", problem))
         plan[name] = (value or "").strip() if isinstance(value, str) else ""
     involvement = raw.get("involvement")
@@ -173,8 +180,9 @@ def _plan(raw: Any) -> tuple[dict, list[Problem]]:
     for name in ("anonymous", "formal_consultation"):
         value = raw.get(name)
         if value is not None and not isinstance(value, bool):
-            problems.append(Problem(f"plan.{name}", f"Expected true or false, got "
-                                    f"{type_name(value)}"))  # fmt: skip
+            problems.append(
+                Problem(f"plan.{name}", f"Expected true or false, got {type_name(value)}")
+            )
         elif value is not None:
             plan[name] = value
     return plan, problems

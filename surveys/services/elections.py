@@ -34,8 +34,15 @@ def add_election_date(
     )
     session.add(election)
     session.flush()
-    record_audit(session, user, "election_date.add", "election_date", [election.id],
-                 poll_date.isoformat(), now=now)  # fmt: skip
+    record_audit(
+        session,
+        user,
+        "election_date.add",
+        "election_date",
+        [election.id],
+        poll_date.isoformat(),
+        now=now,
+    )
     return election
 
 
@@ -43,6 +50,13 @@ def remove_election_date(session: Session, user: StaffUser, election_id: int, no
     election = session.get(ElectionDate, election_id)
     if election is None:
         raise ElectionDateError("That polling day is no longer on the list")
-    record_audit(session, user, "election_date.remove", "election_date", [election.id],
-                 election.poll_date.isoformat(), now=now)  # fmt: skip
+    record_audit(
+        session,
+        user,
+        "election_date.remove",
+        "election_date",
+        [election.id],
+        election.poll_date.isoformat(),
+        now=now,
+    )
     session.delete(election)

@@ -73,8 +73,12 @@ def read_content(content: Any) -> tuple[dict, list[Problem]]:
     pages_raw = content.get("pages") if isinstance(content, dict) else None
     if not isinstance(pages_raw, list):
         found = type_name(content.get("pages")) if isinstance(content, dict) else None
-        report.add("pages", "'pages' is missing" if found in (None, "null")
-                   else f"Expected a list of pages, got {found}")  # fmt: skip
+        report.add(
+            "pages",
+            "'pages' is missing"
+            if found in (None, "null")
+            else f"Expected a list of pages, got {found}",
+        )
         return {"pages": []}, report.finished()
     if not pages_raw:
         report.add("pages", "A survey needs at least one page")
@@ -112,12 +116,18 @@ def _page(report: Report, raw: Any, p: int, order: dict) -> dict:
     questions = raw.get("questions")
     if not isinstance(questions, list):
         found = type_name(questions)
-        report.add(f"{where}.questions", "'questions' is missing" if found == "null"
-                   else f"Expected a list of questions, got {found}", label)  # fmt: skip
+        report.add(
+            f"{where}.questions",
+            "'questions' is missing"
+            if found == "null"
+            else f"Expected a list of questions, got {found}",
+            label,
+        )
         return page
     for i, question_raw in enumerate(questions):
-        question = _question(report, question_raw, f"{where}.questions[{i}]", f"{label}, "
-                             f"question {i + 1}", order, p)  # fmt: skip
+        question = _question(
+            report, question_raw, f"{where}.questions[{i}]", f"{label}, question {i + 1}", order, p
+        )
         if question is not None:
             # Where it was in the file, for messages found later (dropped before storing).
             question["_where"] = f"{where}.questions[{i}]"
@@ -131,17 +141,29 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
         return None
     key = raw.get("key")
     if not isinstance(key, str):
-        report.add(f"{where}.key", "'key' is missing" if key is None
-                   else f"Expected text, got {type_name(key)}", label, None, "key")  # fmt: skip
+        report.add(
+            f"{where}.key",
+            "'key' is missing" if key is None else f"Expected text, got {type_name(key)}",
+            label,
+            None,
+            "key",
+        )
         key = None
     elif not _KEY.fullmatch(key) or len(key) > KEY_MAX:
         # Told against the key as written, so the builder puts it with the question saved.
-        report.add(f"{where}.key", f"A question key is letters, digits and _, starting with a "
-                   f"letter, up to {KEY_MAX} characters", label, key, "key")  # fmt: skip
+        report.add(
+            f"{where}.key",
+            f"A question key is letters, digits and _, starting with a "
+            f"letter, up to {KEY_MAX} characters",
+            label,
+            key,
+            "key",
+        )
         key = None
     elif key in order:
-        report.add(f"{where}.key", f"The key '{key}' is used by an earlier question too", label,
-                   key, "key")  # fmt: skip
+        report.add(
+            f"{where}.key", f"The key '{key}' is used by an earlier question too", label, key, "key"
+        )
     else:
         label = f"Question {key}"
         order[key] = (len(order), p)
@@ -153,8 +175,14 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
     if qtype is None and raw.get("type") is None:
         report.add(f"{where}.type", "'type' is missing", label, key, "type")
     elif qtype is not None and qtype not in QUESTION_TYPES:
-        report.add(f"{where}.type", f"'{quoted(qtype, 40)}' is not a type of question: use one of "
-                   f"{', '.join(QUESTION_TYPES)}", label, key, "type")  # fmt: skip
+        report.add(
+            f"{where}.type",
+            f"'{quoted(qtype, 40)}' is not a type of question: use one of "
+            f"{', '.join(QUESTION_TYPES)}",
+            label,
+            key,
+            "type",
+        )
         qtype = None
     question = {
         "key": key or "",
@@ -179,8 +207,12 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
     return question
 
 
-_TEXT_WORDS = {"text": "question", "help_text": "help text", "why_we_ask": "'why we ask' note",
-               "ig_justification": "justification"}  # fmt: skip
+_TEXT_WORDS = {
+    "text": "question",
+    "help_text": "help text",
+    "why_we_ask": "'why we ask' note",
+    "ig_justification": "justification",
+}
 
 
 def _text(report, raw, name, maximum, where, label, key, *, required=False) -> str:
@@ -202,8 +234,11 @@ def _options(report, raw, where, label, key) -> list[str]:
             report.add(place, f"Expected text, got {type_name(option)}", label, key, "options")
             continue
         option = option.strip()
-        problem = "An answer cannot be empty" if not option else text_problem(
-            option, OPTION_MAX, one_line=True, what="answer")  # fmt: skip
+        problem = (
+            "An answer cannot be empty"
+            if not option
+            else text_problem(option, OPTION_MAX, one_line=True, what="answer")
+        )
         if problem is None and option in options:
             problem = f"“{quoted(option)}” is given twice"
         if problem:
@@ -219,23 +254,45 @@ def _by_type(report: Report, q: dict, where: str, label: str) -> None:
     if q["type"] in CHOICE_TYPES:
         own = [o for o in q["options"] if not (q["dont_know"] and o == DONT_KNOW)]
         if len(own) < OPTIONS_MIN:
-            report.add(f"{where}.options", "Give at least two answers, one per line", label,
-                       key, "options")  # fmt: skip
+            report.add(
+                f"{where}.options", "Give at least two answers, one per line", label, key, "options"
+            )
         elif len(own) > OPTIONS_MAX:
-            report.add(f"{where}.options", f"Give no more than {OPTIONS_MAX} answers "
-                       f"(there are {len(own)})", label, key, "options")  # fmt: skip
+            report.add(
+                f"{where}.options",
+                f"Give no more than {OPTIONS_MAX} answers (there are {len(own)})",
+                label,
+                key,
+                "options",
+            )
         if q["dont_know"] and DONT_KNOW not in q["options"]:
-            report.add(f"{where}.options", f"“{DONT_KNOW}” is asked for but is not one of the "
-                       "answers", label, key, "dont_know")  # fmt: skip
+            report.add(
+                f"{where}.options",
+                f"“{DONT_KNOW}” is asked for but is not one of the answers",
+                label,
+                key,
+                "dont_know",
+            )
     elif q["type"]:
         for name in ("options", "allow_other", "dont_know", "comment_box"):
             if q[name]:
-                report.add(f"{where}.{name}", "Only questions with answers to choose from can "
-                           f"have {name.replace('_', ' ')}", label, key, name)  # fmt: skip
+                report.add(
+                    f"{where}.{name}",
+                    f"Only questions with answers to choose from can have {name.replace('_', ' ')}",
+                    label,
+                    key,
+                    name,
+                )
     limit = q["max_length"]
     if limit is not None and q["type"] in CHOICE_TYPES:
-        report.add(f"{where}.max_length", "Only text and number questions have a longest "
-                   "answer", label, key, "max_length")  # fmt: skip
+        report.add(
+            f"{where}.max_length",
+            "Only text and number questions have a longest answer",
+            label,
+            key,
+            "max_length",
+        )
     elif limit is not None and not 1 <= limit <= ANSWER_LIMIT_MAX:
-        report.add(f"{where}.max_length", f"Enter 1 to {ANSWER_LIMIT_MAX:,}", label, key,
-                   "max_length")  # fmt: skip
+        report.add(
+            f"{where}.max_length", f"Enter 1 to {ANSWER_LIMIT_MAX:,}", label, key, "max_length"
+        )

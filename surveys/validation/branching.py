@@ -25,22 +25,40 @@ def read_condition(report, raw, where, label, key, *, of: str = "question") -> d
     place = f"{where}.show_if"
     target = condition.get("question")
     if not isinstance(target, str) or not target:
-        report.add(f"{place}.question", "Choose an earlier question for 'show only if'", label,
-                   key, "show_if")  # fmt: skip
+        report.add(
+            f"{place}.question",
+            "Choose an earlier question for 'show only if'",
+            label,
+            key,
+            "show_if",
+        )
         target = ""
     equals = condition.get("equals")
     values: list[str] = []
     if not isinstance(equals, list) or not equals:
-        report.add(f"{place}.equals", f"Give the answer (or answers) that show this {of}",
-                   label, key, "show_if_values")  # fmt: skip
+        report.add(
+            f"{place}.equals",
+            f"Give the answer (or answers) that show this {of}",
+            label,
+            key,
+            "show_if_values",
+        )
         equals = []
     elif len(equals) > CONDITION_VALUES_MAX:
-        report.add(f"{place}.equals", f"Give no more than {CONDITION_VALUES_MAX} answers",
-                   label, key, "show_if_values")  # fmt: skip
+        report.add(
+            f"{place}.equals",
+            f"Give no more than {CONDITION_VALUES_MAX} answers",
+            label,
+            key,
+            "show_if_values",
+        )
     for v, value in enumerate(equals[:CONDITION_VALUES_MAX]):
-        problem = (f"Expected text, got {type_name(value)}" if not isinstance(value, str)
-                   else text_problem(value.strip(), OPTION_MAX, one_line=True, what="answer")
-                   or (None if value.strip() else "An answer cannot be empty"))  # fmt: skip
+        problem = (
+            f"Expected text, got {type_name(value)}"
+            if not isinstance(value, str)
+            else text_problem(value.strip(), OPTION_MAX, one_line=True, what="answer")
+            or (None if value.strip() else "An answer cannot be empty")
+        )
         if problem:
             report.add(f"{place}.equals[{v}]", problem, label, key, "show_if_values")
         else:
@@ -73,8 +91,7 @@ def check_conditions(report: Report, pages: list[dict], pages_raw: list, order: 
             label = f"Question {q['key']}" if q["key"] else f"Page {p + 1}, question {i + 1}"
             problem = _question_target_problem(target, q["key"], own, order, questions)
             if problem:
-                report.add(f"{where}.show_if.question", problem, label, q["key"] or None,
-                           "show_if")  # fmt: skip
+                report.add(f"{where}.show_if.question", problem, label, q["key"] or None, "show_if")
             else:
                 _answers_exist(report, q["show_if"], questions, where, label, q["key"] or None)
 
@@ -110,8 +127,10 @@ def _choosable(target: str, questions: dict) -> str | None:
     question = questions.get(target)
     if question is None or not question["type"] or question["type"] in CHOICE_TYPES:
         return None
-    return (f"Choose a question with answers to choose from: '{quoted(target)}' asks for "
-            "text or a number, so no answer to it can be listed")  # fmt: skip
+    return (
+        f"Choose a question with answers to choose from: '{quoted(target)}' asks for "
+        "text or a number, so no answer to it can be listed"
+    )
 
 
 def _answers_exist(report, condition: dict, questions: dict, where, label, key) -> None:
@@ -121,6 +140,10 @@ def _answers_exist(report, condition: dict, questions: dict, where, label, key) 
         return
     for v, value in enumerate(condition["equals"]):
         if value not in target["options"]:
-            report.add(f"{where}.show_if.equals[{v}]", f"“{quoted(value)}” is not one of the "
-                       f"answers to '{quoted(condition['question'])}'", label, key,
-                       "show_if_values")  # fmt: skip
+            report.add(
+                f"{where}.show_if.equals[{v}]",
+                f"“{quoted(value)}” is not one of the answers to '{quoted(condition['question'])}'",
+                label,
+                key,
+                "show_if_values",
+            )

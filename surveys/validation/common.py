@@ -134,7 +134,8 @@ def get_value(report, raw: dict, name: str, kinds: tuple, default, where: str, l
         return default
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
         wanted = " or ".join(TYPE_WORDS[k] for k in kinds)
-        report.add(f"{where}.{name}", f"Expected {wanted}, got {type_name(value)}", label, key,
-                   name)  # fmt: skip
+        report.add(
+            f"{where}.{name}", f"Expected {wanted}, got {type_name(value)}", label, key, name
+        )
         return default
     return value

@@ -44,8 +44,9 @@ def make_bulletin(session, now, user=None, place_id=None, title="Panel news, win
 
 def approved_survey(session, place_id=None, title="Maternity care"):
     """A survey approved but not yet live: items name it, and keep their own link pattern."""
-    survey = Survey(title=title, status=SurveyStatus.APPROVED, place_id=place_id,
-                    content={"pages": []})  # fmt: skip
+    survey = Survey(
+        title=title, status=SurveyStatus.APPROVED, place_id=place_id, content={"pages": []}
+    )
     session.add(survey)
     session.flush()
     return survey

@@ -76,11 +76,22 @@ def _copy_sqlite(template: Path, folder: Path) -> str:
 def _start_fake(tmp_path: Path, log: Path) -> tuple[subprocess.Popen, str]:
     ready = tmp_path / "ready"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.fake_sendgrid", "--port", "0", "--log", str(log),
-         "--ready-file", str(ready), "--delay", "0.005"],
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.fake_sendgrid",
+            "--port",
+            "0",
+            "--log",
+            str(log),
+            "--ready-file",
+            str(ready),
+            "--delay",
+            "0.005",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     deadline = time.time() + 15
     while not ready.exists():
         assert time.time() < deadline, "fake SendGrid did not start"

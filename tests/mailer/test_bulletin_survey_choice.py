@@ -108,14 +108,22 @@ def test_the_services_refuse_other_places_surveys_whoever_calls_them(session, su
     for which in ("other_place", "icb_wide", "own_draft"):
         with pytest.raises(compose.ComposeError) as refused:
             contributions.submit_contribution(
-                session, user, kind=ItemKind.SURVEY, title="x", body="", now=now,
-                link_url=SURVEY_ITEM["link_url"], link_text="", survey_id=surveys[which].id,
-            )  # fmt: skip
+                session,
+                user,
+                kind=ItemKind.SURVEY,
+                title="x",
+                body="",
+                now=now,
+                link_url=SURVEY_ITEM["link_url"],
+                link_text="",
+                survey_id=surveys[which].id,
+            )
         assert refused.value.field == "survey_id"
     # The communications team sees every place, but still only approved or live surveys.
     offered = {sid for sid, _title in compose.invitable_surveys(session, comms)}
-    assert offered == {surveys[k].id for k in ("own_live", "own_approved", "other_place",
-                                               "icb_wide")}  # fmt: skip
+    assert offered == {
+        surveys[k].id for k in ("own_live", "own_approved", "other_place", "icb_wide")
+    }
     # An item that is not a survey invitation keeps no survey, whatever was posted.
     news = compose.check_item(session, user, ItemKind.NEWS, "", surveys["other_place"].id)
     assert news is None

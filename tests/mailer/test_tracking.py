@@ -131,8 +131,11 @@ def test_known_proxies_are_flagged_at_the_request(session, app, client, now):
     )
     client.get(pixel_path, headers={"User-Agent": proxy})
     client.get(pixel_path, headers={"User-Agent": "Mozilla/5.0"})
-    client.get(pixel_path, headers={"User-Agent": "Mozilla/5.0 (X11; Linux) Firefox/140.0"},
-               environ_base={"REMOTE_ADDR": "17.58.1.2"})  # fmt: skip
+    client.get(
+        pixel_path,
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux) Firefox/140.0"},
+        environ_base={"REMOTE_ADDR": "17.58.1.2"},
+    )
     client.get(pixel_path, headers={"User-Agent": "Mozilla/5.0 (X11; Linux) Firefox/140.0"})
     _fold(session, app)
     hints = sorted(session.scalars(sa.select(TrackingHit.machine_hint)))

@@ -59,19 +59,27 @@ def sent(session, now):
         number = next(_ids)
         session.add(
             EmailEvent(
-                sg_event_id=f"ev{number}", dedupe_key=f"key{number}", event=kind,
-                email_hash="h", occurred_at=at, bulletin_id=bulletin.id,
+                sg_event_id=f"ev{number}",
+                dedupe_key=f"key{number}",
+                event=kind,
+                email_hash="h",
+                occurred_at=at,
+                bulletin_id=bulletin.id,
                 recipient_id=recipient[name],
             )
-        )  # fmt: skip
+        )
 
     def hit(name, kind, after, hint="", link_id=None):
         session.add(
             TrackingHit(
-                bulletin_id=bulletin.id, recipient_id=recipient[name], kind=kind,
-                link_id=link_id, at=delivered + after, machine_hint=hint,
+                bulletin_id=bulletin.id,
+                recipient_id=recipient[name],
+                kind=kind,
+                link_id=link_id,
+                at=delivered + after,
+                machine_hint=hint,
             )
-        )  # fmt: skip
+        )
 
     for name in ("B1", "B2", "B3", "B4", "S1", "S2", "S3"):
         event(name, "delivered")

@@ -96,19 +96,33 @@ def team(session):
         (group("and", cond("ethnic_group", "4")), ["ethnic_group"]),
         (group("and", cond("religion", "muslim", negate=True)), ["religion"]),
         (group("or", cond("age_band", "75+"), cond("disability", "no")), ["disability"]),
-        (group("and", group("and", cond("sexual_orientation", "gay_lesbian")), negate=True),
-         ["sexual_orientation"]),
-        (group("and", group("or", group("and", cond("gender_identity", "no")))),
-         ["gender_identity"]),
-        (group("and", cond("ethnic_group_summary", "black"), cond("religion", "jewish")),
-         ["ethnic_group_summary", "religion"]),
-        (group("and", cond("sex", "male"), cond("carer", "no"), cond("armed_forces", "regular"),
-               cond("age_band", "16-24")), []),
+        (
+            group("and", group("and", cond("sexual_orientation", "gay_lesbian")), negate=True),
+            ["sexual_orientation"],
+        ),
+        (
+            group("and", group("or", group("and", cond("gender_identity", "no")))),
+            ["gender_identity"],
+        ),
+        (
+            group("and", cond("ethnic_group_summary", "black"), cond("religion", "jewish")),
+            ["ethnic_group_summary", "religion"],
+        ),
+        (
+            group(
+                "and",
+                cond("sex", "male"),
+                cond("carer", "no"),
+                cond("armed_forces", "regular"),
+                cond("age_band", "16-24"),
+            ),
+            [],
+        ),
         ({"type": "group", "items": "not a list"}, []),
         ([cond("religion", "none")], []),
         (group("and", {"type": "condition", "field": ["religion"]}), []),
     ],
-)  # fmt: skip
+)
 def test_every_special_category_condition_is_found_wherever_it_sits(tree, expected):
     assert special_category_fields(tree) == expected
 
@@ -226,9 +240,15 @@ def test_a_comms_selection_made_with_special_category_data_is_shown_to_comms_onl
 def test_a_place_teams_own_selection_on_open_characteristics_still_works(session, team):
     # The segment holds only people aged 75 or over: the other age targets need the user's say.
     made = fair_selection.run_fair_selection(
-        session, team["place"], team["plain"], 3, ["sex", "age_band"], 4, NOW,
+        session,
+        team["place"],
+        team["plain"],
+        3,
+        ["sex", "age_band"],
+        4,
+        NOW,
         accept_shortfall=True,
-    )  # fmt: skip
+    )
     assert made.special_category_fields == [] and len(made.member_ids) == 3
     assert not fair_selection.selection_withheld(session, team["place"], made, NOW)
     rows = fair_selection.export_selection_csv(session, team["place"], made, NOW).splitlines()

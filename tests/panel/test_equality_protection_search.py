@@ -68,10 +68,17 @@ def trees(options: dict[str, list[str]]):
         if field.kind == "joined":
             day = st.dates(date(2025, 6, 1), date(2026, 12, 1)).map(date.isoformat)
             return st.builds(
-                lambda a, b, n: {"type": "condition", "field": key, "negate": n, "after": a,
-                                 "before": b},
-                st.one_of(st.none(), day), day, negate,
-            )  # fmt: skip
+                lambda a, b, n: {
+                    "type": "condition",
+                    "field": key,
+                    "negate": n,
+                    "after": a,
+                    "before": b,
+                },
+                st.one_of(st.none(), day),
+                day,
+                negate,
+            )
         return st.builds(
             lambda m, n: {"type": "condition", "field": key, "negate": n, "months": m},
             st.integers(1, 24),
@@ -80,10 +87,11 @@ def trees(options: dict[str, list[str]]):
 
     def group(items):
         return st.builds(
-            lambda op, negate, parts: {"type": "group", "op": op, "negate": negate,
-                                       "items": parts},
-            st.sampled_from(["and", "or"]), st.booleans(), items,
-        )  # fmt: skip
+            lambda op, negate, parts: {"type": "group", "op": op, "negate": negate, "items": parts},
+            st.sampled_from(["and", "or"]),
+            st.booleans(),
+            items,
+        )
 
     special = sorted(SPECIAL_CATEGORY_FIELDS)
     leaves = st.one_of(
@@ -206,8 +214,10 @@ class Run:
                 ),
             )
         if kind == "invite" and segment is not None:
-            return self.refused(bool(special_category_fields(segment.definition)),
-                                lambda: self.invite(place_team, segment))  # fmt: skip
+            return self.refused(
+                bool(special_category_fields(segment.definition)),
+                lambda: self.invite(place_team, segment),
+            )
         return None
 
     def select(self, user, segment, number, features, seed, leans):
@@ -257,15 +267,47 @@ def shared_by_comms(session, comms):
     blackpool, lancashire = (place(session, code).id for code in PLACES)
     made = []
     for place_id, tree in [
-        (blackpool, {"type": "group", "op": "and", "negate": False, "items": [
-            {"type": "condition", "field": "ethnic_group", "negate": False, "values": ["13"]}]}),
-        (lancashire, {"type": "group", "op": "or", "negate": True, "items": [
-            {"type": "condition", "field": "religion", "negate": False, "values": ["none"]},
-            {"type": "condition", "field": "age_band", "negate": False, "values": ["75+"]}]}),
+        (
+            blackpool,
+            {
+                "type": "group",
+                "op": "and",
+                "negate": False,
+                "items": [
+                    {
+                        "type": "condition",
+                        "field": "ethnic_group",
+                        "negate": False,
+                        "values": ["13"],
+                    }
+                ],
+            },
+        ),
+        (
+            lancashire,
+            {
+                "type": "group",
+                "op": "or",
+                "negate": True,
+                "items": [
+                    {"type": "condition", "field": "religion", "negate": False, "values": ["none"]},
+                    {"type": "condition", "field": "age_band", "negate": False, "values": ["75+"]},
+                ],
+            },
+        ),
         (blackpool, {"type": "group", "op": "and", "negate": False, "items": []}),
-        (lancashire, {"type": "group", "op": "and", "negate": False, "items": [
-            {"type": "condition", "field": "sex", "negate": True, "values": ["male"]}]}),
-    ]:  # fmt: skip
+        (
+            lancashire,
+            {
+                "type": "group",
+                "op": "and",
+                "negate": False,
+                "items": [
+                    {"type": "condition", "field": "sex", "negate": True, "values": ["male"]}
+                ],
+            },
+        ),
+    ]:
         segment = create_segment(session, comms, "Shared", "", place_id, NOW)
         save_definition(session, comms, segment, tree, NOW)
         made.append(segment)
@@ -292,8 +334,11 @@ def test_no_sequence_of_place_team_figures_depends_on_anyones_special_category_a
     members, staff = build_panel(session)
     shared = shared_by_comms(session, staff["comms"])
     # The comms team's options are the widest (every recruitment source).
-    options = {key: [code for code, _ in field_options(session, key, staff["comms"])]
-               for key in FIELDS if FIELDS[key].kind in ("choice", "topics")}  # fmt: skip
+    options = {
+        key: [code for code, _ in field_options(session, key, staff["comms"])]
+        for key in FIELDS
+        if FIELDS[key].kind in ("choice", "topics")
+    }
     steps = operations(options)
 
     @SEARCH

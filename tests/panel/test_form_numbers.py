@@ -21,8 +21,10 @@ class Numbers(PanelForm):
 @pytest.mark.parametrize("value", ["NaN", "nan", "sNaN", "-NaN", "Infinity", "-inf", "1e309"])
 def test_nan_and_infinities_are_a_field_error_in_every_number_field(app, value):
     with app.test_request_context(method="POST"):
-        form = Numbers(formdata=MultiDict({"share": value, "rate": value, "amount": value}),
-                       meta={"csrf": False})  # fmt: skip
+        form = Numbers(
+            formdata=MultiDict({"share": value, "rate": value, "amount": value}),
+            meta={"csrf": False},
+        )
         assert not form.validate()
         for name in ("share", "rate", "amount"):
             assert form[name].errors, (name, value)

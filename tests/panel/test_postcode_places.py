@@ -152,9 +152,19 @@ def test_known_districts_give_their_place(session, postcode, place_code):
 
 @pytest.mark.parametrize(
     "postcode",
-    ["M1 1AE", "L1 8JQ", "WN1 1AA", "LA18 4AA", "BD23 1AA", "SW1A 1AA", "GIR 0AA", "BF1 3AA",
-     "JE2 3AB", "EC1A 1BB"],
-)  # fmt: skip
+    [
+        "M1 1AE",
+        "L1 8JQ",
+        "WN1 1AA",
+        "LA18 4AA",
+        "BD23 1AA",
+        "SW1A 1AA",
+        "GIR 0AA",
+        "BF1 3AA",
+        "JE2 3AB",
+        "EC1A 1BB",
+    ],
+)
 def test_real_postcodes_outside_lancashire_and_south_cumbria_are_outside(session, postcode):
     with pytest.raises(OutsideArea) as outside:
         place_for_postcode(session, postcode)
@@ -171,9 +181,24 @@ def test_districts_of_the_icb_areas_missing_from_the_table_are_unknown(session, 
 
 @pytest.mark.parametrize(
     "text",
-    ["FY99 9ZZ9", "ZZ1 1ZZ", "QA1 1AA", "FY1A 1AA", "FY1 1CA", "FY1", "1AA", "BFPO 123",
-     "STHL 1ZZ", "GX11 1AA", "KY1-1001", "FY1-1AA", "", "   ", "FY1 1AA FY1 1AA"],
-)  # fmt: skip
+    [
+        "FY99 9ZZ9",
+        "ZZ1 1ZZ",
+        "QA1 1AA",
+        "FY1A 1AA",
+        "FY1 1CA",
+        "FY1",
+        "1AA",
+        "BFPO 123",
+        "STHL 1ZZ",
+        "GX11 1AA",
+        "KY1-1001",
+        "FY1-1AA",
+        "",
+        "   ",
+        "FY1 1AA FY1 1AA",
+    ],
+)
 def test_postcodes_that_cannot_exist_are_refused(session, text):
     with pytest.raises(BadPostcode) as bad:
         place_for_postcode(session, text)

@@ -26,8 +26,12 @@ def _extremes(tables, whole: bool) -> list[tuple[int, int, int]]:
     """For each hidden count: (true value, least, most) it could be, given what is shown: each
     area's answered total, and the areas' counts adding up to the whole's. ``tables`` holds
     (dimension as shown, its rows as shown, its true rows) per area, the whole first."""
-    hidden = [(a, r) for a, (_d, rows, _t) in enumerate(tables) for r, row in enumerate(rows)
-              if row.hidden]  # fmt: skip
+    hidden = [
+        (a, r)
+        for a, (_d, rows, _t) in enumerate(tables)
+        for r, row in enumerate(rows)
+        if row.hidden
+    ]
     if not hidden:
         return []
     where = {cell: i for i, cell in enumerate(hidden)}

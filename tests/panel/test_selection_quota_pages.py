@@ -66,8 +66,14 @@ def test_a_place_team_selects_for_its_place_and_sees_target_selected_and_gap(
     assert young["target"] == BLACKPOOL_20["16-24"]
     gap = f"+{young['gap']}" if young["gap"] > 0 else str(young["gap"]).replace("-", "−")
     assert _cells(page, "16 to 24") == [
-        "11.4%", "2", str(young["selected"]), gap, "5", "1 to 3", "Yes" if young["met"] else "No"
-    ]  # fmt: skip
+        "11.4%",
+        "2",
+        str(young["selected"]),
+        gap,
+        "5",
+        "1 to 3",
+        "Yes" if young["met"] else "No",
+    ]
     assert "text/csv" in client.post(made.location + "/export.csv").content_type
 
 
@@ -82,8 +88,12 @@ def test_comms_chooses_whose_population_an_icb_wide_segment_matches(client, sess
     assert "the whole ICB (every place, weighted by its population)" in form
     assert 'name="share-ethnic_group-0"' in form
     south_cumbria = place(session, "south-cumbria").id
-    data = {"number_wanted": "12", "features": ["age_band", "sex"], "seed": "3",
-            "population": str(south_cumbria)}  # fmt: skip
+    data = {
+        "number_wanted": "12",
+        "features": ["age_band", "sex"],
+        "seed": "3",
+        "population": str(south_cumbria),
+    }
     check = client.post(url, data={**data, "action": "check"})
     assert check.status_code == 200 and "The pool against the targets" in check.text
     assert "Targets from Census 2021: South Cumbria" in check.text
@@ -129,13 +139,17 @@ def test_targets_the_user_sets_are_checked_and_replace_census(client, session, l
     url = f"/staff/segments/{segment.id}/select"
     data = {"number_wanted": "10", "features": ["sex", "age_band"], "seed": "3"}
     for shares, message in [
-        ({"share-sex-0": "60", "share-sex-1": "30"}, "the shares must add up to 100, and they "
-                                                     "add up to 90"),
+        (
+            {"share-sex-0": "60", "share-sex-1": "30"},
+            "the shares must add up to 100, and they add up to 90",
+        ),
         ({"share-sex-0": "150", "share-sex-1": ""}, "Enter a share from 0 to 100"),
         ({"share-sex-0": "NaN", "share-sex-1": "50"}, "Enter a number"),
-        ({"share-disability-0": "50", "share-disability-1": "50"}, "You set targets for "
-                                                                   "disability"),
-    ]:  # fmt: skip
+        (
+            {"share-disability-0": "50", "share-disability-1": "50"},
+            "You set targets for disability",
+        ),
+    ]:
         page = client.post(url, data={**data, **shares})
         assert page.status_code == 200 and "There is a problem" in page.text
         assert message in page.text, message
@@ -159,9 +173,15 @@ def test_quotas_that_cannot_hold_together_are_widened_only_when_asked(client, se
     login_as(make_staff(session, Role.COMMS))
     session.commit()
     url = f"/staff/segments/{segment.id}/select"
-    data = {"number_wanted": "10", "features": ["sex", "age_band"], "seed": "4",
-            "share-sex-0": "50", "share-sex-1": "50",
-            "share-age_band-0": "80", "share-age_band-6": "20"}  # fmt: skip
+    data = {
+        "number_wanted": "10",
+        "features": ["sex", "age_band"],
+        "seed": "4",
+        "share-sex-0": "50",
+        "share-sex-1": "50",
+        "share-age_band-0": "80",
+        "share-age_band-6": "20",
+    }
     refused = client.post(url, data=data).text
     needed = re.search(r"Widening every quota by (\d+) (?:person|people) either side", refused)
     assert needed and "There is a problem" in refused and _selections(session) == []
@@ -173,11 +193,26 @@ def test_quotas_that_cannot_hold_together_are_widened_only_when_asked(client, se
 def test_a_selection_made_before_targets_were_kept_still_shows(client, session, login_as):
     segment = _segment(session, "blackpool")
     selection = FairSelection(
-        segment_id=segment.id, number_wanted=2, seed=1, features=["sex"], member_ids=[],
-        report={"all_met": True, "messages": [], "outcomes": [
-            {"feature": "sex", "value": "female", "minimum": 0, "maximum": 2, "selected": 1,
-             "met": True}]},
-    )  # fmt: skip
+        segment_id=segment.id,
+        number_wanted=2,
+        seed=1,
+        features=["sex"],
+        member_ids=[],
+        report={
+            "all_met": True,
+            "messages": [],
+            "outcomes": [
+                {
+                    "feature": "sex",
+                    "value": "female",
+                    "minimum": 0,
+                    "maximum": 2,
+                    "selected": 1,
+                    "met": True,
+                }
+            ],
+        },
+    )
     session.add(selection)
     login_as(make_staff(session, Role.COMMS))
     session.commit()

@@ -107,9 +107,14 @@ def test_an_icb_wide_segment_matches_the_place_chosen_or_every_place_weighted(se
     comms = make_staff(session, Role.COMMS)
     south_cumbria = place(session, "south-cumbria")
     chosen = quotas.plan_selection(
-        session, comms, segment, 30, ["age_band", "place"], NOW,
+        session,
+        comms,
+        segment,
+        30,
+        ["age_band", "place"],
+        NOW,
         population_place_id=south_cumbria.id,
-    )  # fmt: skip
+    )
     figures = {
         f.category: f.population
         for f in session.scalars(
@@ -134,9 +139,14 @@ def test_an_icb_wide_segment_matches_the_place_chosen_or_every_place_weighted(se
     assert _targets(whole, "place")[str(place(session, "lancashire").id)] == 22
     with pytest.raises(SelectionError, match="Choose one of the places shown"):
         quotas.plan_selection(
-            session, make_staff(session, Role.PLACE, places=["blackpool"]), segment, 3, ["sex"],
-            NOW, population_place_id=south_cumbria.id,
-        )  # fmt: skip
+            session,
+            make_staff(session, Role.PLACE, places=["blackpool"]),
+            segment,
+            3,
+            ["sex"],
+            NOW,
+            population_place_id=south_cumbria.id,
+        )
 
 
 # --- a pool short of a target ----------------------------------------------------------------

@@ -93,9 +93,13 @@ class _FormParser(HTMLParser):
         form = self.forms[-1]
         if tag == "input":
             form.fields.append(
-                FormField(a["name"], a.get("type", "text").lower(), a.get("value", ""),
-                          checked="checked" in a)
-            )  # fmt: skip
+                FormField(
+                    a["name"],
+                    a.get("type", "text").lower(),
+                    a.get("value", ""),
+                    checked="checked" in a,
+                )
+            )
         elif tag == "select":
             self._select = FormField(a["name"], "select")
             form.fields.append(self._select)

@@ -10,9 +10,23 @@ from html.parser import HTMLParser
 MARKER = "xss"
 _DANGEROUS_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
 _URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "data", "xlink:href", "background", "poster",
-    "srcdoc", "lowsrc", "dynsrc", "codebase", "cite", "longdesc", "usemap", "manifest",
-}  # fmt: skip
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "xlink:href",
+    "background",
+    "poster",
+    "srcdoc",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "cite",
+    "longdesc",
+    "usemap",
+    "manifest",
+}
 _BAD_SCHEME = re.compile(
     r"^\s*(?:javascript|vbscript|livescript|data:text/html|data:image/svg)", re.I
 )

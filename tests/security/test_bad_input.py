@@ -48,13 +48,25 @@ NASTY = (
     "\U0001f600\U000e0001 four-byte and tag characters",
 )
 VALID = {
-    "email": "resident@example.com", "first_name": "Sam", "last_name": "Jones",
-    "postcode": "FY1 1AA", "name": "A name", "title": "A title", "number_wanted": "3",
-    "seed": "11", "max_invitations": "3", "window_days": "30", "source": "Library",
-    "password": "a long enough test password", "confirm": "a long enough test password",
-    "new-name": "Waiting times", "reason": "Because it is needed here",
-    "body": "Some text", "text": "How was your visit?", "note": "typo",
-}  # fmt: skip
+    "email": "resident@example.com",
+    "first_name": "Sam",
+    "last_name": "Jones",
+    "postcode": "FY1 1AA",
+    "name": "A name",
+    "title": "A title",
+    "number_wanted": "3",
+    "seed": "11",
+    "max_invitations": "3",
+    "window_days": "30",
+    "source": "Library",
+    "password": "a long enough test password",
+    "confirm": "a long enough test password",
+    "new-name": "Waiting times",
+    "reason": "Because it is needed here",
+    "body": "Some text",
+    "text": "How was your visit?",
+    "note": "typo",
+}
 nasty_text = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
@@ -122,9 +134,12 @@ def _fuzz(client, forms, examples: int, reset=lambda: None) -> None:
     """Random hostile values in every field at once, hypothesis choosing the form."""
 
     @settings(
-        max_examples=examples, deadline=None, derandomize=True, database=None,
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
         suppress_health_check=list(HealthCheck),
-    )  # fmt: skip
+    )
     @given(data=st.data())
     def post_garbage(data):
         url, form = data.draw(st.sampled_from(forms))
@@ -187,13 +202,18 @@ def test_every_public_form_answers_hostile_input_without_a_server_error(app, wor
     resident = app.test_client()
     _check(resident.post(f"/s/{token}", data={}), "start the survey")
     pages = [f"/s/{token}/page/{n}" for n in range(1, len(live.pages) + 1)]
-    urls = [*pages, f"/s/{token}/check", "/my-panel/sign-in", "/staff/sign-in",
-            "/staff/password-reset", f"/unsubscribe/{unsubscribe_token(member)}"]  # fmt: skip
+    urls = [
+        *pages,
+        f"/s/{token}/check",
+        "/my-panel/sign-in",
+        "/staff/sign-in",
+        "/staff/password-reset",
+        f"/unsubscribe/{unsubscribe_token(member)}",
+    ]
     forms = _collect_forms(resident, urls)
     signed_in = app.test_client()
     signed_in.get(f"/my-panel/link/{magic_link_token(member)}")
-    member_urls = ["/my-panel/details", "/my-panel/equality", "/my-panel/emails",
-                   "/my-panel/pause"]  # fmt: skip
+    member_urls = ["/my-panel/details", "/my-panel/equality", "/my-panel/emails", "/my-panel/pause"]
     member_forms = _collect_forms(signed_in, member_urls)
     assert len(forms) >= 5 and len(member_forms) >= 4, (len(forms), len(member_forms))
     _sweep(resident, forms)
@@ -231,8 +251,13 @@ csv_cell = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(
     rows=st.lists(st.lists(csv_cell, min_size=1, max_size=6), min_size=0, max_size=6),
     line_end=st.sampled_from(["\n", "\r\n", "\r"]),
@@ -254,25 +279,54 @@ def test_member_imports_answer_any_csv_without_a_server_error(app, world, rows, 
 
 
 json_value = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**80), max_value=2**80),
-              st.floats(), nasty_text),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(nasty_text, inner, max_size=4)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**80), max_value=2**80),
+        st.floats(),
+        nasty_text,
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(nasty_text, inner, max_size=4)
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 survey_shaped = st.fixed_dictionaries(
-    {"format": st.just("lsc-panel-survey"), "version": st.integers(0, 3), "title": nasty_text,
-     "plan": st.dictionaries(st.sampled_from(["purpose", "decision", "audience", "opens_at"]),
-                             json_value),
-     "pages": st.lists(st.fixed_dictionaries(
-         {"title": nasty_text, "questions": st.lists(st.dictionaries(
-             st.sampled_from(["key", "type", "text", "options", "show_if", "max_length"]),
-             json_value), max_size=3)}), max_size=3)}
-)  # fmt: skip
+    {
+        "format": st.just("lsc-panel-survey"),
+        "version": st.integers(0, 3),
+        "title": nasty_text,
+        "plan": st.dictionaries(
+            st.sampled_from(["purpose", "decision", "audience", "opens_at"]), json_value
+        ),
+        "pages": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "title": nasty_text,
+                    "questions": st.lists(
+                        st.dictionaries(
+                            st.sampled_from(
+                                ["key", "type", "text", "options", "show_if", "max_length"]
+                            ),
+                            json_value,
+                        ),
+                        max_size=3,
+                    ),
+                }
+            ),
+            max_size=3,
+        ),
+    }
+)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(document=st.one_of(json_value, survey_shaped))
 def test_survey_imports_answer_any_json_without_a_server_error(app, world, document):
     comms = world.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
@@ -295,10 +349,15 @@ def test_a_request_body_over_the_limit_gets_a_413_page(app, client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/staff/surveys/99999999999999999999", "/staff/members/2147483648",
-     "/engagement/9223372036854775808", "/staff/bulletins/4294967296/preview",
-     "/staff/audit/?page=99999999999999999999", "/staff/members/?page=-99999999999999999"],
-)  # fmt: skip
+    [
+        "/staff/surveys/99999999999999999999",
+        "/staff/members/2147483648",
+        "/engagement/9223372036854775808",
+        "/staff/bulletins/4294967296/preview",
+        "/staff/audit/?page=99999999999999999999",
+        "/staff/members/?page=-99999999999999999",
+    ],
+)
 def test_numbers_beyond_the_database_range_in_urls_are_not_found(app, world, url):
     comms = world.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
     response = _sign_in(app, comms).get(url)

@@ -35,10 +35,17 @@ SUFFIXES = tuple(f".{extension}" for extension in DOWNLOAD_TYPES)
 MEMBER_DOWNLOADS = {"member_area.your_data_json"}
 #: the downloads there are today; the URL map must still offer at least these.
 KNOWN_DOWNLOADS = {
-    "members.export", "segments.export_selection", "surveys.export", "surveys.snapshot",
-    "results.crosstab_download", "results.export_responses", "reports.report_pdf",
-    "reports.evidence_pack", "bulletin_stats.bulletin_csv", "member_area.your_data_json",
-}  # fmt: skip
+    "members.export",
+    "segments.export_selection",
+    "surveys.export",
+    "surveys.snapshot",
+    "results.crosstab_download",
+    "results.export_responses",
+    "reports.report_pdf",
+    "reports.evidence_pack",
+    "bulletin_stats.bulletin_csv",
+    "member_area.your_data_json",
+}
 
 
 @pytest.fixture
@@ -101,10 +108,12 @@ def read_file(name: str, body: bytes) -> list[list[list[str]]]:
 
         book = load_workbook(io.BytesIO(body), read_only=True)
         tables = [
-            [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(
-                values_only=True)]
+            [
+                ["" if cell is None else str(cell) for cell in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
             for sheet in book.worksheets
-        ]  # fmt: skip
+        ]
         assert tables and all(tables), f"{name}: an empty sheet"
         return tables
     if extension == "zip":

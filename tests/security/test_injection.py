@@ -69,31 +69,53 @@ def test_only_sanitised_markdown_is_marked_safe():
 def _hostile_params(text: str) -> dict:
     """Every text-bearing parameter of the NHS.UK components, set to ``text``."""
     item = {
-        "text": text, "value": text, "hint": {"text": text}, "label": {"text": text},
-        "href": "/x?" + text, "conditional": None,
-    }  # fmt: skip
+        "text": text,
+        "value": text,
+        "hint": {"text": text},
+        "label": {"text": text},
+        "href": "/x?" + text,
+        "conditional": None,
+    }
     return {
-        "text": text, "titleText": text, "descriptionText": text, "value": text,
-        "id": "field", "name": "field", "idPrefix": "field", "placeholder": text,
-        "label": {"text": text}, "hint": {"text": text}, "errorMessage": {"text": text},
-        "fieldset": {"legend": {"text": text}}, "items": [item, dict(item)],
+        "text": text,
+        "titleText": text,
+        "descriptionText": text,
+        "value": text,
+        "id": "field",
+        "name": "field",
+        "idPrefix": "field",
+        "placeholder": text,
+        "label": {"text": text},
+        "hint": {"text": text},
+        "errorMessage": {"text": text},
+        "fieldset": {"legend": {"text": text}},
+        "items": [item, dict(item)],
         "errorList": [{"text": text, "href": "#field"}, {"text": text}],
-        "service": {"text": text, "href": "/"}, "logo": {"href": "/", "ariaLabel": text},
+        "service": {"text": text, "href": "/"},
+        "logo": {"href": "/", "ariaLabel": text},
         "navigation": {"items": [{"text": text, "href": "/a"}]},
         "account": {"items": [{"text": text, "href": "/b", "icon": True}]},
-        "copyright": {"text": text}, "caption": text, "heading": text,
-        "head": [{"text": text}], "rows": [[{"text": text}]], "prefix": text, "suffix": text,
-        "summaryText": text, "titleId": "t", "visuallyHiddenText": text,
-    }  # fmt: skip
+        "copyright": {"text": text},
+        "caption": text,
+        "heading": text,
+        "head": [{"text": text}],
+        "rows": [[{"text": text}]],
+        "prefix": text,
+        "suffix": text,
+        "summaryText": text,
+        "titleId": "t",
+        "visuallyHiddenText": text,
+    }
 
 
 def _macros_the_project_uses() -> set[tuple[str, str]]:
     found = set()
     for path in (ROOT / "templates").rglob("*.html"):
         found |= set(
-            re.findall(r'from\s+"(nhsuk/components/[^"]+/macro\.jinja)"\s+import\s+(\w+)',
-                       path.read_text())
-        )  # fmt: skip
+            re.findall(
+                r'from\s+"(nhsuk/components/[^"]+/macro\.jinja)"\s+import\s+(\w+)', path.read_text()
+            )
+        )
     return found
 
 
@@ -158,8 +180,11 @@ def _is_formula(cell) -> bool:
 
 
 def _pdf_problems(body: bytes) -> list[str]:
-    return [f"PDF carries {marker!r}" for marker in (b"/JavaScript", b"/JS ", b"javascript:")
-            if marker in body]  # fmt: skip
+    return [
+        f"PDF carries {marker!r}"
+        for marker in (b"/JavaScript", b"/JS ", b"javascript:")
+        if marker in body
+    ]
 
 
 def _zip_problems(body: bytes) -> list[str]:
@@ -238,9 +263,16 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
             problems[url] = found[:3]
     signed_in = client.get(f"/my-panel/link/{magic_link_token(member)}", follow_redirects=True)
     assert signed_in.status_code == 200
-    for url in ["/my-panel/", "/my-panel/details", "/my-panel/equality", "/my-panel/your-data",
-                "/my-panel/your-data.json", "/my-panel/emails", "/my-panel/pause",
-                "/my-panel/leave"]:  # fmt: skip
+    for url in [
+        "/my-panel/",
+        "/my-panel/details",
+        "/my-panel/equality",
+        "/my-panel/your-data",
+        "/my-panel/your-data.json",
+        "/my-panel/emails",
+        "/my-panel/pause",
+        "/my-panel/leave",
+    ]:
         found = _check_response(url, client.get(url))
         if found:
             problems[url] = found[:3]

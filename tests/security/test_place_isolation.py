@@ -24,9 +24,12 @@ from tests.security.world import add_place_team_records, build_world, sign_in_st
 
 #: URL pieces naming a record, and the model whose place decides who may see it.
 RECORDS = {
-    "members": Member, "segments": Segment, "surveys": Survey, "bulletins": Bulletin,
+    "members": Member,
+    "segments": Segment,
+    "surveys": Survey,
+    "bulletins": Bulletin,
     "sources": RecruitmentSource,
-}  # fmt: skip
+}
 RECORD_IN_URL = re.compile(
     r"^/staff/(?:members/)?(members|segments|surveys|bulletins|sources)/(\d+)"
 )
@@ -34,16 +37,35 @@ RECORD_IN_URL = re.compile(
 
 def _other_place_records(session, comms, elsewhere, now):
     """A segment, a survey, a bulletin and a recruitment source of a place the team is not in."""
-    session.add(Segment(name="Elsewhere only", place_id=elsewhere.id, created_at=now,
-                        definition={"type": "group", "op": "and", "negate": False, "items": []},
-                        updated_at=now))  # fmt: skip
+    session.add(
+        Segment(
+            name="Elsewhere only",
+            place_id=elsewhere.id,
+            created_at=now,
+            definition={"type": "group", "op": "and", "negate": False, "items": []},
+            updated_at=now,
+        )
+    )
     authoring.create_survey(
-        session, comms, _plan("Elsewhere survey", "Purpose.", "Decision.", "Known.", now,
-                              now + timedelta(days=40),
-                              place_id=elsewhere.id), now)  # fmt: skip
+        session,
+        comms,
+        _plan(
+            "Elsewhere survey",
+            "Purpose.",
+            "Decision.",
+            "Known.",
+            now,
+            now + timedelta(days=40),
+            place_id=elsewhere.id,
+        ),
+        now,
+    )
     compose.create_bulletin(session, comms, "Elsewhere news", elsewhere.id, now)
-    session.add(RecruitmentSource(name="Elsewhere library", code="elsewhere1",
-                                  place_id=elsewhere.id, created_at=now))  # fmt: skip
+    session.add(
+        RecruitmentSource(
+            name="Elsewhere library", code="elsewhere1", place_id=elsewhere.id, created_at=now
+        )
+    )
     session.flush()
 
 
@@ -70,15 +92,24 @@ def test_a_place_team_gets_nothing_of_another_place_from_any_page(app, session):
     _other_place_records(session, comms, elsewhere, now)
     session.commit()
     strangers = {
-        name: {row[0] for row in session.execute(
-            sa.select(model.id).where(model.place_id.is_not(None),
-                                      model.place_id.not_in(sorted(team.place_ids))))}
+        name: {
+            row[0]
+            for row in session.execute(
+                sa.select(model.id).where(
+                    model.place_id.is_not(None), model.place_id.not_in(sorted(team.place_ids))
+                )
+            )
+        }
         for name, model in RECORDS.items()
-    }  # fmt: skip
+    }
     assert all(strangers.values()), strangers
-    their_emails = set(session.scalars(
-        sa.select(Member.email).where(Member.place_id == elsewhere.id, Member.email.is_not(None))
-    ))  # fmt: skip
+    their_emails = set(
+        session.scalars(
+            sa.select(Member.email).where(
+                Member.place_id == elsewhere.id, Member.email.is_not(None)
+            )
+        )
+    )
     client = sign_in_staff(app, team)
     urls = staff_urls(app, session, [])
     # Lists with forged place fields and query parameters, and each kind of record of the other

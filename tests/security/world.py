@@ -24,55 +24,133 @@ from tests.security.payloads import PAYLOADS
 
 #: text columns a person can write, directly or through an import or a provider's event.
 USER_TEXT = {
-    "places.name", "neighbourhoods.name", "postcode_districts.post_town", "staff_users.name",
-    "election_dates.description", "recruitment_sources.name", "segments.name",
-    "segments.description", "bulletins.title", "bulletins.intro", "bulletin_items.title",
-    "bulletin_items.body", "bulletin_items.link_url", "bulletin_items.link_text",
-    "bulletin_items.review_note", "member_imports.filename", "members.first_name",
-    "members.last_name", "surveys.title", "surveys.purpose", "surveys.decision",
-    "surveys.already_known", "surveys.equality_considerations", "surveys.urgent_reason",
-    "surveys.results_note", "survey_decisions.you_said", "survey_decisions.action",
-    "survey_guidance_overrides.reason", "survey_open_links.source", "survey_responses.source",
-"survey_results_pages.why_we_asked",
-    "survey_results_pages.what_you_said", "survey_results_pages.recommendations",
-    "survey_results_pages.next_steps", "survey_review_comments.body", "survey_snapshots.note",
-    "survey_themes.name", "survey_answers.other_text", "survey_answers.comment",
-    "survey_quotes.text", "email_events.reason", "email_events.url", "audit_events.detail",
-    "bulletin_batches.error", "outbound_emails.last_error",
-}  # fmt: skip
+    "places.name",
+    "neighbourhoods.name",
+    "postcode_districts.post_town",
+    "staff_users.name",
+    "election_dates.description",
+    "recruitment_sources.name",
+    "segments.name",
+    "segments.description",
+    "bulletins.title",
+    "bulletins.intro",
+    "bulletin_items.title",
+    "bulletin_items.body",
+    "bulletin_items.link_url",
+    "bulletin_items.link_text",
+    "bulletin_items.review_note",
+    "member_imports.filename",
+    "members.first_name",
+    "members.last_name",
+    "surveys.title",
+    "surveys.purpose",
+    "surveys.decision",
+    "surveys.already_known",
+    "surveys.equality_considerations",
+    "surveys.urgent_reason",
+    "surveys.results_note",
+    "survey_decisions.you_said",
+    "survey_decisions.action",
+    "survey_guidance_overrides.reason",
+    "survey_open_links.source",
+    "survey_responses.source",
+    "survey_results_pages.why_we_asked",
+    "survey_results_pages.what_you_said",
+    "survey_results_pages.recommendations",
+    "survey_results_pages.next_steps",
+    "survey_review_comments.body",
+    "survey_snapshots.note",
+    "survey_themes.name",
+    "survey_answers.other_text",
+    "survey_answers.comment",
+    "survey_quotes.text",
+    "email_events.reason",
+    "email_events.url",
+    "audit_events.detail",
+    "bulletin_batches.error",
+    "outbound_emails.last_error",
+}
 
 #: text columns no user writes as free text: codes, hashes, tokens, enums, reference data,
 #: and copies rendered from user text (poisoned at their source instead).
 NOT_USER_TEXT = {
-    "email_events.sg_event_id", "email_events.dedupe_key", "email_events.event",
-    "email_events.email_hash", "email_events.sg_message_id", "email_suppressions.email_hash",
-    "join_drafts.token_hash", "places.code", "staff_users.email", "staff_users.password_hash",
-    "staff_users.totp_secret", "staff_users.session_token", "tracking_hits.kind",
-    "tracking_hits.machine_hint", "tracking_spool_files.name", "audit_events.action",
-    "audit_events.object_type", "audit_events.object_ids", "districts.lad_code",
-    "districts.name", "districts.icp_2018", "neighbourhoods.ods_code",
-    "population_figures.dimension", "population_figures.category", "population_figures.note",
-    "population_figures.source", "recruitment_sources.code", "staff_recovery_codes.code_hash",
-    "bulletins.worker", "bulletins.frozen_subject", "bulletins.frozen_text",
-    "bulletins.frozen_html", "member_imports.content", "members.email", "members.postcode",
-    "members.age_band", "members.preferred_format", "members.language", "members.heard_from",
-    "members.session_token", "postcode_districts.outward_code",
-    "postcode_district_places.outward_code", "bulletin_batches.message_id",
-    "bulletin_links.url", "consent_records.wording_version", "consent_records.method",
-    "member_equality.sex", "member_equality.gender_identity",
-    "member_equality.sexual_orientation", "member_equality.ethnic_group",
-    "member_equality.religion", "member_equality.disability", "member_equality.carer",
-    "member_equality.armed_forces", "outbound_emails.idempotency_key", "outbound_emails.kind",
-    "outbound_emails.to_email", "outbound_emails.subject", "outbound_emails.text_body",
+    "email_events.sg_event_id",
+    "email_events.dedupe_key",
+    "email_events.event",
+    "email_events.email_hash",
+    "email_events.sg_message_id",
+    "email_suppressions.email_hash",
+    "join_drafts.token_hash",
+    "places.code",
+    "staff_users.email",
+    "staff_users.password_hash",
+    "staff_users.totp_secret",
+    "staff_users.session_token",
+    "tracking_hits.kind",
+    "tracking_hits.machine_hint",
+    "tracking_spool_files.name",
+    "audit_events.action",
+    "audit_events.object_type",
+    "audit_events.object_ids",
+    "districts.lad_code",
+    "districts.name",
+    "districts.icp_2018",
+    "neighbourhoods.ods_code",
+    "population_figures.dimension",
+    "population_figures.category",
+    "population_figures.note",
+    "population_figures.source",
+    "recruitment_sources.code",
+    "staff_recovery_codes.code_hash",
+    "bulletins.worker",
+    "bulletins.frozen_subject",
+    "bulletins.frozen_text",
+    "bulletins.frozen_html",
+    "member_imports.content",
+    "members.email",
+    "members.postcode",
+    "members.age_band",
+    "members.preferred_format",
+    "members.language",
+    "members.heard_from",
+    "members.session_token",
+    "postcode_districts.outward_code",
+    "postcode_district_places.outward_code",
+    "bulletin_batches.message_id",
+    "bulletin_links.url",
+    "consent_records.wording_version",
+    "consent_records.method",
+    "member_equality.sex",
+    "member_equality.gender_identity",
+    "member_equality.sexual_orientation",
+    "member_equality.ethnic_group",
+    "member_equality.religion",
+    "member_equality.disability",
+    "member_equality.carer",
+    "member_equality.armed_forces",
+    "outbound_emails.idempotency_key",
+    "outbound_emails.kind",
+    "outbound_emails.to_email",
+    "outbound_emails.subject",
+    "outbound_emails.text_body",
     "outbound_emails.html_body",
     "survey_guidance_overrides.rule",
-    "survey_guidance_overrides.question_key", "survey_invitations.channel",
-    "survey_open_links.code", "survey_results_pages.topic", "survey_review_comments.question_key",
-    "survey_snapshots.document", "survey_snapshots.sha256", "survey_responses.token_hash",
-    "survey_responses.age_band", "survey_answers.question_key", "survey_theme_codings.part",
-    "survey_responses.answer_codes", "login_sessions.token_hash", "email_requests.email",
+    "survey_guidance_overrides.question_key",
+    "survey_invitations.channel",
+    "survey_open_links.code",
+    "survey_results_pages.topic",
+    "survey_review_comments.question_key",
+    "survey_snapshots.document",
+    "survey_snapshots.sha256",
+    "survey_responses.token_hash",
+    "survey_responses.age_band",
+    "survey_answers.question_key",
+    "survey_theme_codings.part",
+    "survey_responses.answer_codes",
+    "login_sessions.token_hash",
+    "email_requests.email",
     "sign_in_throttles.key_hash",
-}  # fmt: skip
+}
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
 
@@ -114,10 +192,11 @@ def _poison_document(document, mapping) -> object:
         return [_poison_document(item, mapping) for item in document]
     if isinstance(document, dict):
         return {
-            key: value if key in ("key", "type", "question", "block") else
-            _poison_document(value, mapping)
+            key: value
+            if key in ("key", "type", "question", "block")
+            else _poison_document(value, mapping)
             for key, value in document.items()
-        }  # fmt: skip
+        }
     return document
 
 
@@ -224,10 +303,13 @@ def staff_urls(
         ("import_id",): _ids(session, sa.select(MemberImport.id)),
         ("source_id",): _ids(session, sa.select(RecruitmentSource.id)),
         ("name",): [(name,) for name in outbox_names[:6]],
-        ("token",): [(password_reset_token(user),) for user in session.scalars(
-            sa.select(StaffUser).where(StaffUser.password_hash.is_not(None)).limit(1)
-        )],
-    }  # fmt: skip
+        ("token",): [
+            (password_reset_token(user),)
+            for user in session.scalars(
+                sa.select(StaffUser).where(StaffUser.password_hash.is_not(None)).limit(1)
+            )
+        ],
+    }
     urls = []
     with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
         for rule in app.url_map.iter_rules():
@@ -304,9 +386,11 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
 
     segment = session.scalar(sa.select(Segment).order_by(Segment.id))
     submit(
-        f"/staff/segments/{segment.id}/select", {"number_wanted": "5", "seed": "7"},
-        FairSelection, tick_first=["features"],
-    )  # fmt: skip
+        f"/staff/segments/{segment.id}/select",
+        {"number_wanted": "5", "seed": "7"},
+        FairSelection,
+        tick_first=["features"],
+    )
     csv_text = (
         "first_name,last_name,email,postcode\n"
         f'"{PAYLOADS[0]}","{PAYLOADS[13].replace(chr(34), chr(39))}",x@example.com,FY1 1AA\n'
@@ -316,15 +400,24 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
     submit("/staff/members/sources", {"name": PAYLOADS[28]}, RecruitmentSource)
     live = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.LIVE))
     closed = session.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.CLOSED))
-    submit(f"/staff/surveys/{live.id}/fieldwork", {"source": PAYLOADS[48]}, OpenLink,
-           action="/open-links")  # fmt: skip
-    client.post(f"/staff/surveys/{live.id}/invite", data={})
-    submit(f"/staff/surveys/{closed.id}/results/themes", {"new-name": PAYLOADS[71]}, Theme,
-           action="/themes/new")  # fmt: skip
     submit(
-        "/staff/bulletins/contributions", {"title": PAYLOADS[72], "body": PAYLOADS[73]},
+        f"/staff/surveys/{live.id}/fieldwork",
+        {"source": PAYLOADS[48]},
+        OpenLink,
+        action="/open-links",
+    )
+    client.post(f"/staff/surveys/{live.id}/invite", data={})
+    submit(
+        f"/staff/surveys/{closed.id}/results/themes",
+        {"new-name": PAYLOADS[71]},
+        Theme,
+        action="/themes/new",
+    )
+    submit(
+        "/staff/bulletins/contributions",
+        {"title": PAYLOADS[72], "body": PAYLOADS[73]},
         BulletinItem,
-    )  # fmt: skip
+    )
     send_invitation_emails(session, datetime.now(UTC))
     session.commit()
     deliver_queued_emails(session, app.extensions["mail_backend"], datetime.now(UTC))
@@ -350,17 +443,29 @@ def add_place_team_records(session: Session, now: datetime) -> None:
     comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
     home = team.places[0]
     opened, closed = now - timedelta(weeks=11), now - timedelta(weeks=6)
-    plan = _plan(f"Pharmacy hours in {home.name}", "To hear when people need a pharmacy.",
-                 "Which pharmacies open later.", "Complaints in 2025.", opened, closed,
-                 place_id=home.id)  # fmt: skip
+    plan = _plan(
+        f"Pharmacy hours in {home.name}",
+        "To hear when people need a pharmacy.",
+        "Which pharmacies open later.",
+        "Complaints in 2025.",
+        opened,
+        closed,
+        place_id=home.id,
+    )
     survey = authoring.create_survey(session, team, plan, opened - timedelta(days=7))
     for question in (
-        doc.question("q1", "multiple_choice", "When would you visit a pharmacy?",
-                     why_we_ask=WHY, options=HOURS),
+        doc.question(
+            "q1",
+            "multiple_choice",
+            "When would you visit a pharmacy?",
+            why_we_ask=WHY,
+            options=HOURS,
+        ),
         doc.question("q2", "rating_scale", "How easy is it to get to a pharmacy?", why_we_ask=WHY),
-        doc.question("q3", "long_text", "Anything else?", why_we_ask=WHY, required=False,
-                     max_length=2000),
-    ):  # fmt: skip
+        doc.question(
+            "q3", "long_text", "Anything else?", why_we_ask=WHY, required=False, max_length=2000
+        ),
+    ):
         authoring.save_question(survey, 0, question, opened - timedelta(days=7))
     session.flush()
     lifecycle.submit_for_review(session, survey, team, opened - timedelta(days=6))

@@ -18,21 +18,69 @@ def live_survey(session, now, **plan_overrides):
     was, on the ease scale its wording gets; only for "Car"); page 2 (only for "Bus"): q3 bus
     stop; page 3: q4 free text, q5 number."""
     author, approver = make_staff(session, Role.COMMS), make_staff(session, Role.COMMS)
-    values = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=40),
-              "urgent_reason": "", **plan_overrides}  # fmt: skip
+    values = {
+        "opens_at": now - timedelta(hours=1),
+        "closes_at": now + timedelta(days=40),
+        "urgent_reason": "",
+        **plan_overrides,
+    }
     survey = authoring.create_survey(session, author, plan(**values), now - timedelta(days=2))
     questions = [
-        (0, doc.question("q1", "single_choice", "How did you travel here?", why_we_ask=WHY,
-                         options=["Car", "Bus", "Walking"], allow_other=True, comment_box=True)),
-        (0, doc.question("q2", "rating_scale", "How easy was parking?", why_we_ask=WHY,
-                         show_if={"question": "q1", "equals": ["Car"]})),
-        (1, doc.question("q3", "multiple_choice", "Which bus stops do you use?", why_we_ask=WHY,
-                         options=["Town centre", "Station", "Hospital"])),
-        (2, doc.question("q4", "long_text", "What would help?", why_we_ask=WHY, required=False,
-                         max_length=100)),
-        (2, doc.question("q5", "number", "How many times a year do you come?", why_we_ask=WHY,
-                         required=False, max_length=365)),
-    ]  # fmt: skip
+        (
+            0,
+            doc.question(
+                "q1",
+                "single_choice",
+                "How did you travel here?",
+                why_we_ask=WHY,
+                options=["Car", "Bus", "Walking"],
+                allow_other=True,
+                comment_box=True,
+            ),
+        ),
+        (
+            0,
+            doc.question(
+                "q2",
+                "rating_scale",
+                "How easy was parking?",
+                why_we_ask=WHY,
+                show_if={"question": "q1", "equals": ["Car"]},
+            ),
+        ),
+        (
+            1,
+            doc.question(
+                "q3",
+                "multiple_choice",
+                "Which bus stops do you use?",
+                why_we_ask=WHY,
+                options=["Town centre", "Station", "Hospital"],
+            ),
+        ),
+        (
+            2,
+            doc.question(
+                "q4",
+                "long_text",
+                "What would help?",
+                why_we_ask=WHY,
+                required=False,
+                max_length=100,
+            ),
+        ),
+        (
+            2,
+            doc.question(
+                "q5",
+                "number",
+                "How many times a year do you come?",
+                why_we_ask=WHY,
+                required=False,
+                max_length=365,
+            ),
+        ),
+    ]
     authoring.add_page(survey, "Buses", now)
     authoring.add_page(survey, "Anything else", now)
     for page, question in questions:
@@ -43,9 +91,15 @@ def live_survey(session, now, **plan_overrides):
     lifecycle.submit_for_review(session, survey, author, now)
     lifecycle.approve(session, survey, approver, now)
     for finding in lifecycle.checking.check(session, survey).blocking:
-        lifecycle.record_override(session, survey, author, finding.finding.rule,
-                                  finding.finding.question_key or "", "Needed for this test.",
-                                  now)  # fmt: skip
+        lifecycle.record_override(
+            session,
+            survey,
+            author,
+            finding.finding.rule,
+            finding.finding.question_key or "",
+            "Needed for this test.",
+            now,
+        )
     lifecycle.publish(session, survey, author, now)
     session.commit()
     return survey, author

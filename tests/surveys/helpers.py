@@ -36,16 +36,37 @@ def plan(**overrides) -> authoring.Plan:
 def good_questions() -> list[dict]:
     why = "To decide where the shuttle bus should stop."
     return [
-        doc.question("q1", "single_choice", "How did you travel to your last appointment?",
-                     why_we_ask=why, options=["Car", "Bus", "Walking", "Taxi"]),
-        doc.question("q2", "rating_scale", "How easy was it to find a parking space?",
-                     why_we_ask=why, dont_know=True,
-                     options=["Very easy", "Easy", "Neither easy nor difficult", "Difficult",
-                              "Very difficult"],
-                     show_if={"question": "q1", "equals": ["Car"]}),
-        doc.question("q3", "long_text", "What would make getting to appointments easier?",
-                     why_we_ask=why, required=False, max_length=2000),
-    ]  # fmt: skip
+        doc.question(
+            "q1",
+            "single_choice",
+            "How did you travel to your last appointment?",
+            why_we_ask=why,
+            options=["Car", "Bus", "Walking", "Taxi"],
+        ),
+        doc.question(
+            "q2",
+            "rating_scale",
+            "How easy was it to find a parking space?",
+            why_we_ask=why,
+            dont_know=True,
+            options=[
+                "Very easy",
+                "Easy",
+                "Neither easy nor difficult",
+                "Difficult",
+                "Very difficult",
+            ],
+            show_if={"question": "q1", "equals": ["Car"]},
+        ),
+        doc.question(
+            "q3",
+            "long_text",
+            "What would make getting to appointments easier?",
+            why_we_ask=why,
+            required=False,
+            max_length=2000,
+        ),
+    ]
 
 
 def write_good_survey(session, user, now, **plan_overrides):

@@ -21,11 +21,15 @@ def _answered(value) -> bool:
 def sent(session, survey, keep=lambda response: True) -> list[tuple[SurveyResponse, dict]]:
     """(response, {question key: value}) for every sent response that ``keep`` accepts."""
     responses = [
-        r for r in session.scalars(
-            sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
-                                            SurveyResponse.status == ResponseStatus.SUBMITTED)
-        ) if keep(r)
-    ]  # fmt: skip
+        r
+        for r in session.scalars(
+            sa.select(SurveyResponse).where(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.status == ResponseStatus.SUBMITTED,
+            )
+        )
+        if keep(r)
+    ]
     answers: dict[int, dict] = defaultdict(dict)
     for response_id, key, value in session.execute(
         sa.select(Answer.response_id, Answer.question_key, Answer.value)

@@ -41,38 +41,68 @@ def closed_survey(session, now, members: bool = True, **plan):
                 member = make_member(
                     session, place_code, age_band="25-34" if number % 2 else "65-74"
                 )
-                invitation = Invitation(survey_id=survey.id, member_id=member.id,
-                                        place_id=place_id, invited_at=submitted_at)  # fmt: skip
+                invitation = Invitation(
+                    survey_id=survey.id,
+                    member_id=member.id,
+                    place_id=place_id,
+                    invited_at=submitted_at,
+                )
                 session.add(invitation)
                 session.flush()
                 invitation_id = invitation.id
-                session.add(MemberContact(member_id=member.id, kind=ContactKind.SURVEY_RESPONSE,
-                                          reference_id=survey.id, at=submitted_at))  # fmt: skip
+                session.add(
+                    MemberContact(
+                        member_id=member.id,
+                        kind=ContactKind.SURVEY_RESPONSE,
+                        reference_id=survey.id,
+                        at=submitted_at,
+                    )
+                )
             response = SurveyResponse(
-                survey_id=survey.id, invitation_id=invitation_id,
-                status=ResponseStatus.SUBMITTED, submitted_at=submitted_at,
-                started_at=submitted_at, updated_at=submitted_at, place_id=place_id,
+                survey_id=survey.id,
+                invitation_id=invitation_id,
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=submitted_at,
+                started_at=submitted_at,
+                updated_at=submitted_at,
+                place_id=place_id,
                 source="Personal invitation" if members else "Healthwatch",
                 age_band="25-34" if number % 2 else "65-74",
                 equality={"sex": "female" if number % 3 else "male"},
-            )  # fmt: skip
+            )
             session.add(response)
             session.flush()
-            rows = [Answer(response_id=response.id, question_key="q1", value=q1,
-                           other_text="Taxi" if q1 == "__other__" else "")]  # fmt: skip
+            rows = [
+                Answer(
+                    response_id=response.id,
+                    question_key="q1",
+                    value=q1,
+                    other_text="Taxi" if q1 == "__other__" else "",
+                )
+            ]
             if q3:
                 rows.append(Answer(response_id=response.id, question_key="q3", value=q3))
             if number == 3:
-                rows.append(Answer(response_id=response.id, question_key="q4",
-                                   value=COMMENT_WITH_CONTACTS))  # fmt: skip
+                rows.append(
+                    Answer(response_id=response.id, question_key="q4", value=COMMENT_WITH_CONTACTS)
+                )
             if number == 4:
-                rows.append(Answer(response_id=response.id, question_key="q4",
-                                   value="=HYPERLINK(\"http://evil.example\")"))  # fmt: skip
+                rows.append(
+                    Answer(
+                        response_id=response.id,
+                        question_key="q4",
+                        value='=HYPERLINK("http://evil.example")',
+                    )
+                )
             session.add_all(rows)
             refresh_answer_codes(session, survey, response)
-    started = SurveyResponse(survey_id=survey.id, status=ResponseStatus.IN_PROGRESS,
-                             place_id=place(session, "blackpool").id, started_at=now,
-                             updated_at=now)  # fmt: skip
+    started = SurveyResponse(
+        survey_id=survey.id,
+        status=ResponseStatus.IN_PROGRESS,
+        place_id=place(session, "blackpool").id,
+        started_at=now,
+        updated_at=now,
+    )
     session.add(started)
     session.flush()
     session.add(Answer(response_id=started.id, question_key="q1", value="Car"))

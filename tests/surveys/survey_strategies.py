@@ -85,8 +85,11 @@ def _question(draw, key: str, earlier: list[dict]) -> dict:
     if qtype in CHOICE_TYPES:
         fewest = 0 if qtype == "rating_scale" else 2  # an empty scale gets the default one
         answers = one_line(30, OPTION_MAX).filter(lambda o: o != doc.DONT_KNOW)
-        options = draw(st.lists(answers, min_size=fewest, max_size=7, unique=True).filter(
-            lambda o: len(o) != 1))  # fmt: skip
+        options = draw(
+            st.lists(answers, min_size=fewest, max_size=7, unique=True).filter(
+                lambda o: len(o) != 1
+            )
+        )
     return doc.question(
         key,
         qtype,
@@ -106,8 +109,11 @@ def _question(draw, key: str, earlier: list[dict]) -> dict:
 @st.composite
 def survey_recipes(draw, max_pages: int = 4, max_per_page: int = 4) -> SurveyRecipe:
     """A survey the builder accepts, with at least one question."""
-    counts = draw(st.lists(st.integers(0, max_per_page), min_size=1, max_size=max_pages).filter(
-        lambda c: sum(c) > 0))  # fmt: skip
+    counts = draw(
+        st.lists(st.integers(0, max_per_page), min_size=1, max_size=max_pages).filter(
+            lambda c: sum(c) > 0
+        )
+    )
     keys = draw(st.lists(KEYS, min_size=sum(counts), max_size=sum(counts), unique=True))
     titles = [draw(st.one_of(st.just(""), one_line(30, PAGE_TITLE_MAX))) for _ in counts]
     pages: list[list[dict]] = []

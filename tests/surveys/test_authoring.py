@@ -47,9 +47,11 @@ def test_questions_move_across_pages_duplicate_and_delete(session, people, now):
         authoring.add_equality_block(survey, now)  # only once
     with pytest.raises(authoring.AuthoringError, match="earlier question"):
         authoring.save_question(
-            survey, 0, {**good_questions()[0], "key": "q9", "show_if": {"question": "q99",
-                                                                        "equals": ["x"]}}, now
-        )  # fmt: skip
+            survey,
+            0,
+            {**good_questions()[0], "key": "q9", "show_if": {"question": "q99", "equals": ["x"]}},
+            now,
+        )
 
 
 def test_a_good_survey_has_no_errors_and_a_plain_question_passes_clean(session, people, now):
@@ -66,8 +68,13 @@ def test_a_good_survey_has_no_errors_and_a_plain_question_passes_clean(session, 
 def test_findings_are_attached_to_the_question_they_concern(session, people, now):
     author, _ = people
     survey = write_good_survey(session, author, now)
-    leading = doc.question("q4", "single_choice", "Don't you agree our friendly team is great?",
-                           why_we_ask="x", options=["Yes", "No"])  # fmt: skip
+    leading = doc.question(
+        "q4",
+        "single_choice",
+        "Don't you agree our friendly team is great?",
+        why_we_ask="x",
+        options=["Yes", "No"],
+    )
     authoring.save_question(survey, 0, leading, now)
     nhs_number = doc.question("q5", "short_text", "What is your NHS number?", why_we_ask="x")
     authoring.save_question(survey, 0, nhs_number, now)
@@ -131,16 +138,38 @@ def test_snapshot_hash_is_stable_and_changes_with_the_content(session, people, n
     assert json.loads(snapshot.document)["pages"] == survey.content["pages"]
 
     fixed = lifecycle.correct_typo(
-        session, survey, author, "q1", "How did you travel to your last apointment?",
-        ["Car", "Bus", "Walking", "Taxi"], "a spelling", now,
-    )  # fmt: skip
+        session,
+        survey,
+        author,
+        "q1",
+        "How did you travel to your last apointment?",
+        ["Car", "Bus", "Walking", "Taxi"],
+        "a spelling",
+        now,
+    )
     assert fixed.version == 2 and fixed.sha256 != snapshot.sha256
     with pytest.raises(lifecycle.LifecycleError, match="more than a typo"):
-        lifecycle.correct_typo(session, survey, author, "q1", "Do you own a car?",
-                               ["Car", "Bus", "Walking", "Taxi"], "new question", now)  # fmt: skip
+        lifecycle.correct_typo(
+            session,
+            survey,
+            author,
+            "q1",
+            "Do you own a car?",
+            ["Car", "Bus", "Walking", "Taxi"],
+            "new question",
+            now,
+        )
     with pytest.raises(lifecycle.LifecycleError, match="add or remove"):
-        lifecycle.correct_typo(session, survey, author, "q1", survey.pages[0]["questions"][0]
-                               ["text"], ["Car", "Bus"], "fewer", now)  # fmt: skip
+        lifecycle.correct_typo(
+            session,
+            survey,
+            author,
+            "q1",
+            survey.pages[0]["questions"][0]["text"],
+            ["Car", "Bus"],
+            "fewer",
+            now,
+        )
 
 
 def test_export_and_import_round_trip(session, people, now):
@@ -158,12 +187,14 @@ def test_export_and_import_round_trip(session, people, now):
     [
         (b"{not json", "not valid JSON"),
         (b'{"format": "something else"}', "'format' must be"),
-        (b'{"format": "lsc-panel-survey", "version": 1, "title": "x", "pages": [{}]}',
-         "'questions' is missing"),
+        (
+            b'{"format": "lsc-panel-survey", "version": 1, "title": "x", "pages": [{}]}',
+            "'questions' is missing",
+        ),
         (b"\xff\xfe", "not UTF-8"),
         (b" " * (1024 * 1024 + 1), "larger than 1 MB"),
     ],
-)  # fmt: skip
+)
 def test_malformed_imports_say_why(raw, reason):
     with pytest.raises(SurveyFormatError, match=reason):
         parse_import(raw)

@@ -24,34 +24,55 @@ from tests.surveys.helpers import write_good_survey
 #: a page's rule that can never be met: (page index, rule, where, form field, what is said).
 PAGE_FAULTS = {
     "on a question of its own page": (
-        0, {"question": "q1", "equals": ["Car"]}, "show_if.question", "show_if_key",
+        0,
+        {"question": "q1", "equals": ["Car"]},
+        "show_if.question",
+        "show_if_key",
         "A page can only depend on a question on an earlier page: 'q1' is on this page",
     ),
     "on a question of a later page": (
-        0, {"question": "eq_sex", "equals": ["Female"]}, "show_if.question", "show_if_key",
+        0,
+        {"question": "eq_sex", "equals": ["Female"]},
+        "show_if.question",
+        "show_if_key",
         "'eq_sex' is on page 2, after this one",
     ),
     "on no such question": (
-        1, {"question": "q99", "equals": ["Car"]}, "show_if.question", "show_if_key",
+        1,
+        {"question": "q99", "equals": ["Car"]},
+        "show_if.question",
+        "show_if_key",
         "there is no question 'q99'",
     ),
     "on an answer the question does not have": (
-        1, {"question": "q1", "equals": ["Car", "Lorry"]}, "show_if.equals[1]",
-        "show_if_values", "“Lorry” is not one of the answers to 'q1'",
+        1,
+        {"question": "q1", "equals": ["Car", "Lorry"]},
+        "show_if.equals[1]",
+        "show_if_values",
+        "“Lorry” is not one of the answers to 'q1'",
     ),
     "on a text question": (
-        1, {"question": "q3", "equals": ["More buses"]}, "show_if.question", "show_if_key",
+        1,
+        {"question": "q3", "equals": ["More buses"]},
+        "show_if.question",
+        "show_if_key",
         "'q3' asks for text or a number, so no answer to it can be listed",
     ),
     "with a question but no answers": (
-        1, {"question": "q1", "equals": []}, "show_if.equals", "show_if_values",
+        1,
+        {"question": "q1", "equals": []},
+        "show_if.equals",
+        "show_if_values",
         "Give the answer (or answers) that show this page",
     ),
     "with answers but no question": (
-        1, {"question": "", "equals": ["Car"]}, "show_if.question", "show_if_key",
+        1,
+        {"question": "", "equals": ["Car"]},
+        "show_if.question",
+        "show_if_key",
         "Choose an earlier question",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -95,13 +116,22 @@ def test_a_page_may_depend_on_an_earlier_pages_question_and_its_own_answers(surv
 
 #: a question's rule that can never be met, on q1 (the first question) or q2.
 QUESTION_FAULTS = {
-    "on a later question on its page": ("q1", {"question": "q2", "equals": ["Easy"]},
-                                        "'q2' comes after this one"),
-    "on a question on a later page": ("q2", {"question": "eq_sex", "equals": ["Female"]},
-                                      "'eq_sex' comes after this one"),
-    "on itself": ("q2", {"question": "q2", "equals": ["Easy"]},
-                  "A question cannot depend on its own answer"),
-}  # fmt: skip
+    "on a later question on its page": (
+        "q1",
+        {"question": "q2", "equals": ["Easy"]},
+        "'q2' comes after this one",
+    ),
+    "on a question on a later page": (
+        "q2",
+        {"question": "eq_sex", "equals": ["Female"]},
+        "'eq_sex' comes after this one",
+    ),
+    "on itself": (
+        "q2",
+        {"question": "q2", "equals": ["Easy"]},
+        "A question cannot depend on its own answer",
+    ),
+}
 
 
 @pytest.mark.parametrize("fault", QUESTION_FAULTS, ids=list(QUESTION_FAULTS))
@@ -132,20 +162,20 @@ def test_later_changes_that_would_break_a_rule_are_refused_saying_which_rule(sur
     q1 = survey.pages[0]["questions"][0]
     changes = {
         "an answer a rule uses removed": (
-            lambda: authoring.save_question(survey, 0, {**q1, "options": ["Bus", "Walking"]},
-                                            now),
+            lambda: authoring.save_question(survey, 0, {**q1, "options": ["Bus", "Walking"]}, now),
             "Question q2: “Car” is not one of the answers to 'q1'",
         ),
         "the question made free text": (
-            lambda: authoring.save_question(survey, 0, {**q1, "type": "short_text",
-                                                        "options": []}, now),
+            lambda: authoring.save_question(
+                survey, 0, {**q1, "type": "short_text", "options": []}, now
+            ),
             "Question q2: Choose a question with answers to choose from",
         ),
         "the follow-up moved above it": (
             lambda: authoring.move_question(survey, "q2", -1, now),
             "Question q2: Choose an earlier question for 'show only if': 'q1' comes after",
         ),
-    }  # fmt: skip
+    }
     before = json.dumps(survey.content, sort_keys=True)
     for name, (change, words) in changes.items():
         with pytest.raises(authoring.AuthoringError) as refused:
@@ -157,13 +187,20 @@ def test_later_changes_that_would_break_a_rule_are_refused_saying_which_rule(sur
 def test_a_typo_correction_carries_every_rule_on_the_corrected_answer(session, author, now):
     approver = make_staff(session, Role.COMMS)
     survey = write_good_survey(session, author, now)
-    authoring.change_page(survey, 1, "About you", {"question": "q1", "equals": ["Car", "Bus"]},
-                          now)  # fmt: skip
+    authoring.change_page(survey, 1, "About you", {"question": "q1", "equals": ["Car", "Bus"]}, now)
     lifecycle.submit_for_review(session, survey, author, now)
     lifecycle.approve(session, survey, approver, now)
     lifecycle.publish(session, survey, approver, now)
-    lifecycle.correct_typo(session, survey, author, "q1", survey.pages[0]["questions"][0]["text"],
-                           ["Cars", "Bus", "Walking", "Taxi"], "plural", now)  # fmt: skip
+    lifecycle.correct_typo(
+        session,
+        survey,
+        author,
+        "q1",
+        survey.pages[0]["questions"][0]["text"],
+        ["Cars", "Bus", "Walking", "Taxi"],
+        "plural",
+        now,
+    )
     assert survey.pages[1]["show_if"] == {"question": "q1", "equals": ["Cars", "Bus"]}
     assert survey.pages[0]["questions"][1]["show_if"] == {"question": "q1", "equals": ["Cars"]}
     read_document(export_document(survey))  # every rule still holds
@@ -190,8 +227,10 @@ def test_the_builder_offers_only_earlier_questions_with_answers_named_with_them(
     assert _options(new_on_page_1, "show_if_key") == ["", "q1", "q2"]  # not q3, nor page 2's
     assert "(answers: Car | Bus | Walking | Taxi)" in new_on_page_1
     assert "Use that question&#39;s own answers, exactly as it gives them" in new_on_page_1
-    assert _options(client.get(f"/staff/surveys/{survey.id}/questions/q2").text,
-                    "show_if_key") == ["", "q1"]  # fmt: skip
+    assert _options(client.get(f"/staff/surveys/{survey.id}/questions/q2").text, "show_if_key") == [
+        "",
+        "q1",
+    ]
     new_on_page_2 = client.get(f"/staff/surveys/{survey.id}/pages/1/questions/new").text
     assert {"q1", "q2", "eq_sex"} <= set(_options(new_on_page_2, "show_if_key"))
     detail = client.get(f"/staff/surveys/{survey.id}").text
@@ -202,16 +241,28 @@ def test_the_builder_offers_only_earlier_questions_with_answers_named_with_them(
 @pytest.mark.parametrize(
     ("rule", "field", "words"),
     [
-        ({"show_if_key": "q1", "show_if_values": "Car | Lorry"}, "page-show-if-values-1",
-         "“Lorry” is not one of the answers to &#39;q1&#39;"),
-        ({"show_if_key": "q3", "show_if_values": "Buses"}, "page-show-if-1",
-         "&#39;q3&#39; asks for text or a number"),
-        ({"show_if_key": "", "show_if_values": "Car"}, "page-show-if-1",
-         "Choose an earlier question"),
-        ({"show_if_key": "q1", "show_if_values": ""}, "page-show-if-values-1",
-         "Give the answer (or answers) that show this page"),
+        (
+            {"show_if_key": "q1", "show_if_values": "Car | Lorry"},
+            "page-show-if-values-1",
+            "“Lorry” is not one of the answers to &#39;q1&#39;",
+        ),
+        (
+            {"show_if_key": "q3", "show_if_values": "Buses"},
+            "page-show-if-1",
+            "&#39;q3&#39; asks for text or a number",
+        ),
+        (
+            {"show_if_key": "", "show_if_values": "Car"},
+            "page-show-if-1",
+            "Choose an earlier question",
+        ),
+        (
+            {"show_if_key": "q1", "show_if_values": ""},
+            "page-show-if-values-1",
+            "Give the answer (or answers) that show this page",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_refused_page_rule_is_told_next_to_the_rule_keeping_what_was_typed(
     session, client, signed_in, rule, field, words
 ):
@@ -220,7 +271,7 @@ def test_a_refused_page_rule_is_told_next_to_the_rule_keeping_what_was_typed(
         f"/staff/surveys/{survey.id}/pages",
         data={"action": "rename", "page": "1", "title": "Travel", **rule},
     )
-    assert page.status_code == 200 and "There is a problem" in page.text  # fmt: skip
+    assert page.status_code == 200 and "There is a problem" in page.text
     assert f'href="#{field}"' in page.text  # the summary links to the rule
     message = page.text.split(f'id="{field}-error"', 1)[1].split("</span>", 2)[1]
     assert words in message
@@ -237,9 +288,15 @@ def test_answers_typed_without_choosing_a_question_are_told_next_to_the_rule(
     survey = signed_in
     page = client.post(
         f"/staff/surveys/{survey.id}/pages/0/questions/new",
-        data={"type": "single_choice", "text": "Which bus?", "options": "5\n14",
-              "why_we_ask": "To plan.", "show_if_key": "", "show_if_values": "Bus"},
-    )  # fmt: skip
+        data={
+            "type": "single_choice",
+            "text": "Which bus?",
+            "options": "5\n14",
+            "why_we_ask": "To plan.",
+            "show_if_key": "",
+            "show_if_values": "Bus",
+        },
+    )
     assert page.status_code == 200
     message = page.text.split('id="show_if_key-error"', 1)[1].split("</span>", 2)[1]
     assert "Choose an earlier question" in message

@@ -32,38 +32,50 @@ FAULTS = {
     "answer not text": ({"options": ["Car", 7]}, "options[1]", "Expected text"),
     "unknown type": ({"type": "essay"}, "type", "is not a type of question"),
     "no such earlier question": (
-        {"show_if": {"question": "q99", "equals": ["x"]}}, "show_if.question", "no question 'q99'"
+        {"show_if": {"question": "q99", "equals": ["x"]}},
+        "show_if.question",
+        "no question 'q99'",
     ),
     "branch on an answer that does not exist": (
-        {"show_if": {"question": "q1", "equals": ["Lorry"]}}, "show_if.equals[0]",
+        {"show_if": {"question": "q1", "equals": ["Lorry"]}},
+        "show_if.equals[0]",
         "“Lorry” is not one of the answers to 'q1'",
     ),
     "branch with no answers": (
-        {"show_if": {"question": "q1", "equals": []}}, "show_if.equals", "Give the answer",
+        {"show_if": {"question": "q1", "equals": []}},
+        "show_if.equals",
+        "Give the answer",
     ),
     "branch on its own answer": (
-        {"show_if": {"question": "q9", "equals": ["Car"]}}, "show_if.question",
+        {"show_if": {"question": "q9", "equals": ["Car"]}},
+        "show_if.question",
         "cannot depend on its own answer",
     ),
     "branch on a text question": (
-        {"show_if": {"question": "q3", "equals": ["Buses"]}}, "show_if.question",
+        {"show_if": {"question": "q3", "equals": ["Buses"]}},
+        "show_if.question",
         "'q3' asks for text or a number",
     ),
     "branch answers without a question": (
-        {"show_if": {"question": "", "equals": ["Car"]}}, "show_if.question",
+        {"show_if": {"question": "", "equals": ["Car"]}},
+        "show_if.question",
         "Choose an earlier question",
     ),
     "answers on a text question": (
-        {"type": "short_text", "max_length": None}, "options", "Only questions with answers",
+        {"type": "short_text", "max_length": None},
+        "options",
+        "Only questions with answers",
     ),
     "longest answer too big": (
-        {"type": "number", "options": [], "max_length": 10**12}, "max_length", "Enter 1 to",
+        {"type": "number", "options": [], "max_length": 10**12},
+        "max_length",
+        "Enter 1 to",
     ),
     "help text too long": ({"help_text": "h" * 1001}, "help_text", "1,000 characters"),
     "bad key": ({"key": "q-9"}, "key", "letters, digits and _"),
     "required not true or false": ({"required": "yes"}, "required", "Expected true or false"),
     "Don't know asked for but missing": ({"dont_know": True}, "options", "“Don't know” is asked"),
-}  # fmt: skip
+}
 
 
 def _builder_messages(survey, bad: dict, now) -> set[str]:
@@ -108,9 +120,15 @@ def test_the_builder_shows_each_problem_next_to_its_field_and_keeps_what_was_typ
     session.commit()
     page = client.post(
         f"/staff/surveys/{survey.id}/pages/0/questions/new",
-        data={"type": "single_choice", "text": "Which bus?", "options": "Number 5\n" + "x" * 201,
-              "why_we_ask": "To plan.", "show_if_key": "q1", "show_if_values": "Lorry"},
-    )  # fmt: skip
+        data={
+            "type": "single_choice",
+            "text": "Which bus?",
+            "options": "Number 5\n" + "x" * 201,
+            "why_we_ask": "To plan.",
+            "show_if_key": "q1",
+            "show_if_values": "Lorry",
+        },
+    )
     assert page.status_code == 200 and "There is a problem" in page.text
     options = page.text.split('id="options-error"', 1)[1].split("</span>", 2)[1]
     assert "Answer 2: Keep the answer to 200 characters or fewer" in options
@@ -148,14 +166,30 @@ def test_a_typo_correction_carries_the_conditions_on_the_corrected_answer(sessio
     lifecycle.submit_for_review(session, survey, author, now)
     lifecycle.approve(session, survey, approver, now)
     lifecycle.publish(session, survey, approver, now)
-    lifecycle.correct_typo(session, survey, author, "q1", survey.pages[0]["questions"][0]["text"],
-                           ["Cars", "Bus", "Walking", "Taxi"], "plural", now)  # fmt: skip
+    lifecycle.correct_typo(
+        session,
+        survey,
+        author,
+        "q1",
+        survey.pages[0]["questions"][0]["text"],
+        ["Cars", "Bus", "Walking", "Taxi"],
+        "plural",
+        now,
+    )
     q2 = survey.pages[0]["questions"][1]
     assert q2["show_if"] == {"question": "q1", "equals": ["Cars"]}
     text = survey.pages[0]["questions"][0]["text"]
     with pytest.raises(lifecycle.LifecycleError, match="control characters"):
-        lifecycle.correct_typo(session, survey, author, "q1", text,
-                               ["Cars\x00", "Bus", "Walking", "Taxi"], "a NUL", now)  # fmt: skip
+        lifecycle.correct_typo(
+            session,
+            survey,
+            author,
+            "q1",
+            text,
+            ["Cars\x00", "Bus", "Walking", "Taxi"],
+            "a NUL",
+            now,
+        )
 
 
 def _upload(client, raw: bytes):
@@ -168,8 +202,12 @@ def _upload(client, raw: bytes):
 
 def _file(**changes) -> bytes:
     question = {"key": "q1", "type": "single_choice", "text": "How?", "options": ["A", "B"]}
-    document = {"format": "lsc-panel-survey", "version": 1, "title": "A survey",
-                "pages": [{"title": "", "questions": [{**question, **changes}]}]}  # fmt: skip
+    document = {
+        "format": "lsc-panel-survey",
+        "version": 1,
+        "title": "A survey",
+        "pages": [{"title": "", "questions": [{**question, **changes}]}],
+    }
     return json.dumps(document).encode()
 
 
@@ -182,7 +220,8 @@ NASTY_FILES = {
     "pages not a list": (_file().replace(b'"pages": [', b'"pages": "x", "p": ['), "pages"),
     "number too long to read": (_file().replace(b'"How?"', b"1" * 5000), "too long to be read"),
     "endless number": (
-        _file(max_length=12345).replace(b"12345", b"1e999"), "got an endless number"
+        _file(max_length=12345).replace(b"12345", b"1e999"),
+        "got an endless number",
     ),
     "huge whole number": (_file(max_length=10**300), "questions[0].max_length"),
     "NaN": (_file().replace(b'"How?"', b"NaN"), "NaN is not a number JSON allows"),
@@ -191,10 +230,11 @@ NASTY_FILES = {
     "NUL in the type": (_file(type="single\x00"), "is not a type of question"),
     "lone surrogate": (_file(options=["A", "\ud800"]), "questions[0].options[1]"),
     "surrogate in a condition": (
-        _file(show_if={"question": "\udfff", "equals": ["A"]}), "no question '\ufffd'"
+        _file(show_if={"question": "\udfff", "equals": ["A"]}),
+        "no question '\ufffd'",
     ),
     "not UTF-8": (b"\xff\xfe\x00", "not UTF-8"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", NASTY_FILES, ids=list(NASTY_FILES))

@@ -60,8 +60,10 @@ def test_saving_a_page_from_an_open_link(app, session, real_now):
     assert save(2, {"q5": ["12"]}).next_page == 3
     assert save(3, {}).next_page is None  # equality questions are optional; then the check
     assert _stored(session, response_id) == {
-        "q1": "Bus", "q3": ["Station", "Hospital"], "q5": "12",
-    }  # fmt: skip
+        "q1": "Bus",
+        "q3": ["Station", "Hospital"],
+        "q5": "12",
+    }
     # Saving a page again replaces its answers rather than adding to them.
     assert save(0, {"q1": ["Walking"]}).next_page == 2
     assert _stored(session, response_id)["q1"] == "Walking"
@@ -75,9 +77,16 @@ def test_a_typo_corrected_while_live_applies_to_the_next_page_saved(app, session
     _response, token = _open_response(session, survey, author, real_now)
     page = f"/r/{token}/page/1"
     assert client.post(page, data={"q1": "Walking"}).status_code == 302
-    lifecycle.correct_typo(session, survey, author, "q1", "How did you travel here?",
-                           ["Cars", "Bus", "Walking"], "Plural, as in the leaflet",
-                           real_now + timedelta(minutes=1))  # fmt: skip
+    lifecycle.correct_typo(
+        session,
+        survey,
+        author,
+        "q1",
+        "How did you travel here?",
+        ["Cars", "Bus", "Walking"],
+        "Plural, as in the leaflet",
+        real_now + timedelta(minutes=1),
+    )
     session.commit()
     refused = client.post(page, data={"q1": "Car"})
     assert refused.status_code == 400 and "Choose one of the answers shown" in refused.text

@@ -33,14 +33,19 @@ PLACES = ("blackpool", "lancashire", "south-cumbria")
 
 def _survey_with(session, now, counts: list[list[int]]) -> Survey:
     """counts[option][place]: sent responses that chose that option in that place."""
-    question = doc.question("q1", "single_choice", "How do you travel?", why_we_ask="Test.",
-                            options=OPTIONS)  # fmt: skip
+    question = doc.question(
+        "q1", "single_choice", "How do you travel?", why_we_ask="Test.", options=OPTIONS
+    )
     survey = Survey(
-        title="Travel", status=SurveyStatus.CLOSED, purpose="Test.", decision="Test.",
+        title="Travel",
+        status=SurveyStatus.CLOSED,
+        purpose="Test.",
+        decision="Test.",
         content={"pages": [{"title": "", "show_if": None, "questions": [question]}]},
-        opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=2),
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=2),
         closed_at=now - timedelta(days=2),
-    )  # fmt: skip
+    )
     session.add(survey)
     session.flush()
     layout = layout_of(survey.content)
@@ -48,10 +53,14 @@ def _survey_with(session, now, counts: list[list[int]]) -> Survey:
         for column, code in enumerate(PLACES):
             for _ in range(counts[row][column]):
                 response = SurveyResponse(
-                    survey_id=survey.id, status=ResponseStatus.SUBMITTED, submitted_at=now,
-                    started_at=now, updated_at=now, place_id=place(session, code).id,
+                    survey_id=survey.id,
+                    status=ResponseStatus.SUBMITTED,
+                    submitted_at=now,
+                    started_at=now,
+                    updated_at=now,
+                    place_id=place(session, code).id,
                     answer_codes=encode(layout, {"q1": option}),
-                )  # fmt: skip
+                )
                 session.add(response)
                 session.flush()
                 session.add(Answer(response_id=response.id, question_key="q1", value=option))
@@ -73,8 +82,11 @@ def _recoverable(shown: list[list], totals_known: dict) -> list[tuple[int, int]]
     ]:
         if total is None or total == HIDDEN:
             continue
-        line = [(number, c) for c in range(columns)] if kind == "row" else [
-            (r, number) for r in range(rows)]  # fmt: skip
+        line = (
+            [(number, c) for c in range(columns)]
+            if kind == "row"
+            else [(r, number) for r in range(rows)]
+        )
         coefficients = np.zeros(len(hidden))
         known = 0
         for cell in line:
@@ -93,9 +105,11 @@ def _recoverable(shown: list[list], totals_known: dict) -> list[tuple[int, int]]
             objective = np.zeros(len(hidden))
             objective[i] = sign
             result = milp(
-                objective, integrality=np.ones(len(hidden)), bounds=Bounds(0, 10_000),
+                objective,
+                integrality=np.ones(len(hidden)),
+                bounds=Bounds(0, 10_000),
                 constraints=[LinearConstraint(np.array(matrix), lower, upper)] if matrix else [],
-            )  # fmt: skip
+            )
             ends.append(round(result.x[i]))
         if ends[0] == ends[1]:
             found.append(cell)
@@ -157,16 +171,25 @@ def _count_column_hidden(rows: list[list[str]], labels: list[str]) -> list[bool]
     return ["hidden" in by_label[label][1] for label in labels]
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(counts=counts_strategy)
 def test_no_hidden_count_can_be_worked_out_and_every_output_hides_the_same(
     app, client, login_as, session, now, counts
 ):
     survey = _survey_with(session, now, counts)
     comms = make_staff(session, Role.COMMS)
-    words = {"why_we_asked": "Why.", "what_you_said": "What.", "next_steps": "Next.",
-             "featured_questions": ["q1"]}  # fmt: skip
+    words = {
+        "why_we_asked": "Why.",
+        "what_you_said": "What.",
+        "next_steps": "Next.",
+        "featured_questions": ["q1"],
+    }
     with app.test_request_context():
         publishing.save_page(session, survey, comms, words, now)
         publishing.publish(session, survey, comms, now)

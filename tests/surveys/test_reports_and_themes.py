@@ -43,9 +43,10 @@ BUSES = [
 def survey(session, now):
     survey = closed_survey(session, now)[0]
     responses = session.scalars(
-        sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id,
-                                           SurveyResponse.status == "submitted")
-        .order_by(SurveyResponse.id)).all()  # fmt: skip
+        sa.select(SurveyResponse.id)
+        .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "submitted")
+        .order_by(SurveyResponse.id)
+    ).all()
     session.execute(sa.delete(Answer).where(Answer.question_key == "q4"))
     for response_id, text in zip(responses, PARKING + BUSES, strict=False):
         session.add(Answer(response_id=response_id, question_key="q4", value=text))
@@ -59,10 +60,12 @@ def survey(session, now):
 def _theme_texts(session, survey):
     text_of = {(i, p): t for i, p, t in themes.texts(session, survey)}
     return {
-        theme.name: {text_of[(c.answer_id, c.part)] for c in session.scalars(
-            sa.select(ThemeCoding).where(ThemeCoding.theme_id == theme.id))}
+        theme.name: {
+            text_of[(c.answer_id, c.part)]
+            for c in session.scalars(sa.select(ThemeCoding).where(ThemeCoding.theme_id == theme.id))
+        }
         for theme in themes.themes(session, survey)
-    }  # fmt: skip
+    }
 
 
 def test_suggested_themes_separate_parking_from_buses(session, survey, now):
@@ -95,8 +98,9 @@ def test_staff_rename_confirm_merge_and_code_themes(session, survey, now):
     themes.merge(session, survey, second.id, first.id)
     session.commit()
     counts = dict(themes.theme_counts(session, survey))
-    assert counts["Cost of parking"] == 12 + (1 if "Taxi" in _theme_texts(session, survey).get(
-        "Cost of parking", set()) else 0)  # fmt: skip
+    assert counts["Cost of parking"] == 12 + (
+        1 if "Taxi" in _theme_texts(session, survey).get("Cost of parking", set()) else 0
+    )
     summaries = {s.theme.name: s for s in themes.summaries(session, survey)}
     assert summaries["Accessibility"].by_place == [("Lancashire", 1)]
     assert len(summaries["Cost of parking"].examples) == 3
@@ -110,8 +114,9 @@ def test_too_few_comments_for_suggestions(session, now):
         themes.suggest(session, survey, make_staff(session, Role.COMMS), now)
 
 
-def test_the_report_has_the_six_sections_as_a_page_and_a_pdf(app, client, login_as, session,
-                                                             survey, now):  # fmt: skip
+def test_the_report_has_the_six_sections_as_a_page_and_a_pdf(
+    app, client, login_as, session, survey, now
+):
     login_as(make_staff(session, Role.OBSERVER))
     page = client.get(f"/staff/surveys/{survey.id}/results/report")
     html = page.get_data(as_text=True)
@@ -134,10 +139,17 @@ def test_the_evidence_pack_manifest_verifies(app, session, survey, now):
         data = evidence.evidence_zip(session, survey, now + timedelta(days=1))
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
-    assert {"survey-snapshot-v1.json", "survey-snapshot-hashes.json", "dates.json",
-            "guidance-findings-and-overrides.json", "approvals-and-review.json",
-            "responses-anonymised.csv", "codebook.csv", "engagement-report.pdf",
-            evidence.MANIFEST} <= names  # fmt: skip
+    assert {
+        "survey-snapshot-v1.json",
+        "survey-snapshot-hashes.json",
+        "dates.json",
+        "guidance-findings-and-overrides.json",
+        "approvals-and-review.json",
+        "responses-anonymised.csv",
+        "codebook.csv",
+        "engagement-report.pdf",
+        evidence.MANIFEST,
+    } <= names
     lines = archive.read(evidence.MANIFEST).decode().splitlines()
     assert len(lines) == len(names) - 1
     for line in lines:

@@ -60,16 +60,20 @@ def test_filters_narrow_the_figures(session, survey, now):
     # Responses were sent one a day from 29 days ago; the last ten days hold numbers 13-22.
     recent = ResultFilters(submitted_from=(now - timedelta(days=17)).date())
     assert figures.respondents(session, survey, recent) == 10
-    window = ResultFilters(submitted_from=(now - timedelta(days=28)).date(),
-                           submitted_to=(now - timedelta(days=27)).date())  # fmt: skip
+    window = ResultFilters(
+        submitted_from=(now - timedelta(days=28)).date(),
+        submitted_to=(now - timedelta(days=27)).date(),
+    )
     assert figures.respondents(session, survey, window) == 2
     assert figures.respondents(session, survey, ResultFilters(source="Healthwatch")) == 0
 
 
 def test_cross_tab_by_place(session, survey):
     dimension = figures.dimensions(session)["place"]
-    tables = {t.question["key"]: t for t in
-              figures.cross_tabs(session, survey, dimension, ResultFilters())}  # fmt: skip
+    tables = {
+        t.question["key"]: t
+        for t in figures.cross_tabs(session, survey, dimension, ResultFilters())
+    }
     assert set(tables) == {"q1", "q2", "q3"} | {k for k in tables if k.startswith("eq_")}
     q1 = tables["q1"]
     assert q1.columns == ["Blackpool", "Lancashire"]
@@ -110,9 +114,18 @@ def test_the_small_number_limit_is_configurable():
 
 def test_public_figures_hide_small_counts(app, session, survey, now):
     user = make_staff(session, Role.COMMS)
-    page = publishing.save_page(session, survey, user, {
-        "why_we_asked": "To plan the bus.", "what_you_said": "Most came by bus.",
-        "next_steps": "A trial.", "featured_questions": ["q1", "q3", "q4"]}, now)  # fmt: skip
+    page = publishing.save_page(
+        session,
+        survey,
+        user,
+        {
+            "why_we_asked": "To plan the bus.",
+            "what_you_said": "Most came by bus.",
+            "next_steps": "A trial.",
+            "featured_questions": ["q1", "q3", "q4"],
+        },
+        now,
+    )
     with app.test_request_context():
         shown = public.public_figures(session, survey, page)
     assert shown.respondents == 22
@@ -176,9 +189,18 @@ def _feedback(session):
 
 
 def _ready(session, survey, user, now):
-    publishing.save_page(session, survey, user, {
-        "why_we_asked": "To plan the bus.", "what_you_said": "Most came by bus.",
-        "next_steps": "A trial from March.", "topic": "hospitals"}, now)  # fmt: skip
+    publishing.save_page(
+        session,
+        survey,
+        user,
+        {
+            "why_we_asked": "To plan the bus.",
+            "what_you_said": "Most came by bus.",
+            "next_steps": "A trial from March.",
+            "topic": "hospitals",
+        },
+        now,
+    )
 
 
 def test_publishing_emails_each_participant_exactly_once(app, session, survey, now):
@@ -192,8 +214,15 @@ def test_publishing_emails_each_participant_exactly_once(app, session, survey, n
             publishing.publish(session, survey, user, now)  # a double click
         assert publishing.tell_participants(session, survey, "results", None, now) == 0
         decision, told = publishing.add_decision(
-            session, survey, user, "Buses are too rare", "did", "Two more buses an hour",
-            date(2027, 1, 5), now)  # fmt: skip
+            session,
+            survey,
+            user,
+            "Buses are too rare",
+            "did",
+            "Two more buses an hour",
+            date(2027, 1, 5),
+            now,
+        )
         session.commit()
     assert told == 22 and decision.announced_at == now
     emails = _feedback(session)
@@ -226,7 +255,8 @@ def test_follow_through_flags_surveys_without_results_after_twelve_weeks(session
     user = make_staff(session, Role.COMMS)
     rows = follow_through.follow_through(session, user, now + timedelta(weeks=13), 12)
     assert [(r.survey.id, r.overdue, r.results_published) for r in rows] == [
-        (survey.id, True, False)]  # fmt: skip
+        (survey.id, True, False)
+    ]
     assert not follow_through.follow_through(session, user, now + timedelta(weeks=11), 12)[
         0
     ].overdue
@@ -269,8 +299,9 @@ def test_a_place_team_sees_results_only_for_its_surveys(client, login_as, sessio
 
 def test_comments_and_export_are_audited(client, login_as, session, survey):
     login_as(make_staff(session, Role.COMMS))
-    assert "[email removed]" in client.get(
-        f"/staff/surveys/{survey.id}/results/comments").get_data(as_text=True)  # fmt: skip
+    assert "[email removed]" in client.get(f"/staff/surveys/{survey.id}/results/comments").get_data(
+        as_text=True
+    )
     response = client.get(f"/staff/surveys/{survey.id}/results/export.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     actions = set(session.scalars(sa.select(AuditEvent.action)))
@@ -289,10 +320,16 @@ def test_writing_publishing_and_the_public_pages(client, login_as, session, surv
     assert bad.status_code == 400
     assert "Say what people told us" in html and "Enter a real date" in html
     assert "Things" in html  # what was typed is kept
-    saved = client.post(f"{base}/page", data={
-        "why_we_asked": "To plan the shuttle bus.", "what_you_said": "Most came by bus.",
-        "next_steps": "A trial from March.", "topic": "hospitals",
-        "featured_questions": ["q1"]})  # fmt: skip
+    saved = client.post(
+        f"{base}/page",
+        data={
+            "why_we_asked": "To plan the shuttle bus.",
+            "what_you_said": "Most came by bus.",
+            "next_steps": "A trial from March.",
+            "topic": "hospitals",
+            "featured_questions": ["q1"],
+        },
+    )
     assert saved.status_code == 302
     client.post(f"{base}/publish")
     public_page = client.get(f"/engagement/{survey.id}")
@@ -389,9 +426,11 @@ def test_weights_rake_each_place_to_its_census_age_and_sex_make_up(session, surv
     sex = SurveyResponse.equality["sex"].as_string()  # one expression: PostgreSQL groups by it
     cells = session.execute(
         sa.select(SurveyResponse.place_id, SurveyResponse.age_band, sex, sa.func.count())
-        .where(SurveyResponse.survey_id == survey.id,
-               SurveyResponse.status == ResponseStatus.SUBMITTED)
-        .group_by(SurveyResponse.place_id, SurveyResponse.age_band, sex)).all()  # fmt: skip
+        .where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.status == ResponseStatus.SUBMITTED
+        )
+        .group_by(SurveyResponse.place_id, SurveyResponse.age_band, sex)
+    ).all()
     weighted_total = sum(n * found.weight((p, a, s)) for p, a, s, n in cells)
     assert weighted_total == pytest.approx(22)
     census = weighting.census_margins(session, sorted({p for p, *_ in cells}))
@@ -403,8 +442,9 @@ def test_weights_rake_each_place_to_its_census_age_and_sex_make_up(session, surv
             size = sum(census[(place_id, dimension, k)] for k in present)
             for category in present:
                 share = sum(w for *row, w in in_place if row[index] == category) / place_total
-                assert share == pytest.approx(census[(place_id, dimension, category)] / size,
-                                              abs=1e-6)  # fmt: skip
+                assert share == pytest.approx(
+                    census[(place_id, dimension, category)] / size, abs=1e-6
+                )
     assert 0 < found.effective_n <= 22 and found.design_effect >= 1
     weighted = weighting.weighted_results(session, survey, found)
     assert sum(o.count for o in weighted["q1"].options) == pytest.approx(22, abs=2)
@@ -420,8 +460,16 @@ def test_a_you_said_we_did_bulletin_item_carries_the_same_summary(app, session, 
         with pytest.raises(publishing.PublishingError):
             publishing.offer_to_bulletin(session, survey, user, now)  # not public yet
         publishing.publish(session, survey, user, now)
-        publishing.add_decision(session, survey, user, "Buses are too rare", "doing",
-                                "Two more buses an hour", date(2027, 1, 5), now)  # fmt: skip
+        publishing.add_decision(
+            session,
+            survey,
+            user,
+            "Buses are too rare",
+            "doing",
+            "Two more buses an hour",
+            date(2027, 1, 5),
+            now,
+        )
         item = publishing.offer_to_bulletin(session, survey, user, now)
     assert item.kind is ItemKind.RESULT
     assert item.contribution_status is ContributionStatus.SUBMITTED
@@ -455,25 +503,52 @@ def test_generated_input_to_the_results_forms_never_causes_a_server_error(
     login_as(make_staff(session, Role.COMMS))
     base = f"/staff/surveys/{survey.id}/results"
 
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
     @given(data=st.data())
     def garbage(data):
-        fields = ["place", "neighbourhood", "source", "age_band", "eq_sex", "submitted_from",
-                  "submitted_to", "by", "weights", "q", "page"]  # fmt: skip
+        fields = [
+            "place",
+            "neighbourhood",
+            "source",
+            "age_band",
+            "eq_sex",
+            "submitted_from",
+            "submitted_to",
+            "by",
+            "weights",
+            "q",
+            "page",
+        ]
         query = {name: data.draw(nasty_text) for name in fields}
         for path in ("", "/comments", "/crosstabs.csv"):
             assert client.get(base + path, query_string=query).status_code < 500
-        decision = {name: data.draw(nasty_text)
-                    for name in ("you_said", "outcome", "action", "decided_on")}  # fmt: skip
+        decision = {
+            name: data.draw(nasty_text) for name in ("you_said", "outcome", "action", "decided_on")
+        }
         assert client.post(f"{base}/decisions", data=decision).status_code < 500
         names = ("why_we_asked", "what_you_said", "next_steps", "topic", "featured_questions")
         words = {name: data.draw(nasty_text) for name in names}
         assert client.post(f"{base}/page", data=words).status_code < 500
-        assert client.post(f"{base}/quotes", data={"answer_id": data.draw(nasty_text)}
-                           ).status_code < 500  # fmt: skip
-        assert client.post(f"{base}/themes/code", data={
-            "answer_id": data.draw(nasty_text), "part": data.draw(nasty_text),
-            "theme_id": data.draw(nasty_text)}).status_code < 500  # fmt: skip
+        assert (
+            client.post(f"{base}/quotes", data={"answer_id": data.draw(nasty_text)}).status_code
+            < 500
+        )
+        assert (
+            client.post(
+                f"{base}/themes/code",
+                data={
+                    "answer_id": data.draw(nasty_text),
+                    "part": data.draw(nasty_text),
+                    "theme_id": data.draw(nasty_text),
+                },
+            ).status_code
+            < 500
+        )
 
     garbage()

@@ -35,8 +35,13 @@ def _checked(html: str) -> list[str]:
 
 
 def _post(client, survey, **fields):
-    data = {"type": "rating_scale", "why_we_ask": "To plan.", "required": "y",
-            "show_if_key": "", **fields}  # fmt: skip
+    data = {
+        "type": "rating_scale",
+        "why_we_ask": "To plan.",
+        "required": "y",
+        "show_if_key": "",
+        **fields,
+    }
     return client.post(f"/staff/surveys/{survey.id}/pages/0/questions/new", data=data)
 
 
@@ -68,8 +73,14 @@ def test_without_a_scale_chosen_the_suggestion_is_selected_with_its_reason_then_
     assert LIKELY in page.text  # what was typed is kept
     assert "recommend the pharmacy" not in str(session.get(Survey, survey.id).content)
     # The one extra step: save again as it stands.
-    saved = _post(client, survey, text=LIKELY, dont_know="y", scale="likelihood",
-                  options="\n".join(SCALES["likelihood"].options))  # fmt: skip
+    saved = _post(
+        client,
+        survey,
+        text=LIKELY,
+        dont_know="y",
+        scale="likelihood",
+        options="\n".join(SCALES["likelihood"].options),
+    )
     assert saved.status_code == 302
     assert _saved(session, survey)["options"] == [*SCALES["likelihood"].options, "Don't know"]
 
@@ -95,13 +106,18 @@ def test_custom_keeps_the_typed_answers_and_another_scale_replaces_a_filled_in_o
         scale="satisfaction",
         options="\n".join(SCALES["quality"].options),
     )
-    assert again.status_code == 302  # fmt: skip
+    assert again.status_code == 302
     assert _saved(session, survey, "q5")["options"] == list(SCALES["satisfaction"].options)
 
 
 def test_typed_answers_are_never_dropped_for_a_scale(session, client, survey):
-    page = _post(client, survey, text="How satisfied were you?", scale="agreement",
-                 options="Thrilled\nFine\nCross")  # fmt: skip
+    page = _post(
+        client,
+        survey,
+        text="How satisfied were you?",
+        scale="agreement",
+        options="Thrilled\nFine\nCross",
+    )
     assert page.status_code == 200
     error = page.text.split('id="scale-error"', 1)[1].split("</span>", 2)[1]
     assert "choose “Custom” to keep them" in error.replace("&#34;", '"')
@@ -122,7 +138,7 @@ def test_editing_a_rating_question_selects_its_own_scale_and_shows_the_suggestio
         why_we_ask="To plan.",
         options=list(SCALES["ease"].options),
     )
-    authoring.save_question(survey, 0, stored, now)  # fmt: skip
+    authoring.save_question(survey, 0, stored, now)
     session.commit()
     page = client.get(f"/staff/surveys/{survey.id}/questions/q4").text
     assert _checked(page) == ["ease"]
@@ -130,7 +146,7 @@ def test_editing_a_rating_question_selects_its_own_scale_and_shows_the_suggestio
     custom = doc.question(
         "q5", "rating_scale", "How was it?", why_we_ask="To plan.", options=["Great", "Fine", "Bad"]
     )
-    authoring.save_question(survey, 0, custom, now)  # fmt: skip
+    authoring.save_question(survey, 0, custom, now)
     session.commit()
     page = client.get(f"/staff/surveys/{survey.id}/questions/q5").text
     assert _checked(page) == ["custom"] and "Great\nFine\nBad" in page
@@ -144,8 +160,14 @@ def test_editing_a_rating_question_selects_its_own_scale_and_shows_the_suggestio
 def test_other_types_ignore_the_scale(session, client, survey):
     saved = client.post(
         f"/staff/surveys/{survey.id}/pages/0/questions/new",
-        data={"type": "single_choice", "text": "Which pharmacy do you use?", "scale": "ease",
-              "options": "Boots\nLloyds", "why_we_ask": "To plan.", "show_if_key": ""},
-    )  # fmt: skip
+        data={
+            "type": "single_choice",
+            "text": "Which pharmacy do you use?",
+            "scale": "ease",
+            "options": "Boots\nLloyds",
+            "why_we_ask": "To plan.",
+            "show_if_key": "",
+        },
+    )
     assert saved.status_code == 302
     assert _saved(session, survey)["options"] == ["Boots", "Lloyds"]

@@ -20,11 +20,19 @@ from tests.factories import make_staff
 from tests.surveys.helpers import plan, write_good_survey
 
 SERVICES = [
-    "your GP practice", "the hospital pharmacy", "the urgent treatment centre", "NHS 111",
-    "the maternity unit", "your dentist", "the community mental health team",
-    "the district nursing service", "the physiotherapy clinic", "the walk-in centre",
-    "Blackpool Victoria Hospital", "the stop smoking service",
-]  # fmt: skip
+    "your GP practice",
+    "the hospital pharmacy",
+    "the urgent treatment centre",
+    "NHS 111",
+    "the maternity unit",
+    "your dentist",
+    "the community mental health team",
+    "the district nursing service",
+    "the physiotherapy clinic",
+    "the walk-in centre",
+    "Blackpool Victoria Hospital",
+    "the stop smoking service",
+]
 
 #: question wordings (with {s} for a service) and the scale each one asks for.
 WORDINGS = {
@@ -103,8 +111,14 @@ CASES = [(kind, text) for kind, wordings in WORDINGS.items() for text in _all(wo
 
 
 def test_there_are_six_balanced_five_point_scales():
-    assert list(SCALES) == ["agreement", "satisfaction", "likelihood", "frequency", "quality",
-                            "ease"]  # fmt: skip
+    assert list(SCALES) == [
+        "agreement",
+        "satisfaction",
+        "likelihood",
+        "frequency",
+        "quality",
+        "ease",
+    ]
     assert SCALES["agreement"].options[0] == "Strongly agree"
     assert SCALES["frequency"].options == ("Always", "Often", "Sometimes", "Rarely", "Never")
     assert list(SCALES["quality"].options) == doc.DEFAULT_SCALE
@@ -114,8 +128,11 @@ def test_there_are_six_balanced_five_point_scales():
 
 def test_the_suggestion_follows_the_wording_of_hundreds_of_nhs_questions():
     assert len(CASES) > 400
-    wrong = [(text, suggest_scale(text).scale.name, kind) for kind, text in CASES
-             if suggest_scale(text).scale.name != kind]  # fmt: skip
+    wrong = [
+        (text, suggest_scale(text).scale.name, kind)
+        for kind, text in CASES
+        if suggest_scale(text).scale.name != kind
+    ]
     assert wrong == []
     for kind, text in CASES:
         suggestion = suggest_scale(text)
@@ -153,12 +170,22 @@ ASKS = {kind: wordings[0].format(s="your GP practice") for kind, wordings in WOR
 ANSWERS = {
     **{name: list(scale.options) for name, scale in SCALES.items()},
     "quality, four points": ["Excellent", "Good", "Fair", "Poor"],
-    "likelihood, Friends and Family Test": ["Extremely likely", "Likely",
-        "Neither likely nor unlikely", "Unlikely", "Extremely unlikely", "Don't know"],
-    "satisfaction, negated": ["Very satisfied", "Fairly satisfied", "Not very satisfied",
-                              "Not at all satisfied"],
+    "likelihood, Friends and Family Test": [
+        "Extremely likely",
+        "Likely",
+        "Neither likely nor unlikely",
+        "Unlikely",
+        "Extremely unlikely",
+        "Don't know",
+    ],
+    "satisfaction, negated": [
+        "Very satisfied",
+        "Fairly satisfied",
+        "Not very satisfied",
+        "Not at all satisfied",
+    ],
     "frequency, everyday words": ["Always", "Most of the time", "Some of the time", "Never"],
-}  # fmt: skip
+}
 
 
 def _kind(answers_name: str) -> str:
@@ -230,7 +257,7 @@ def test_the_finding_sits_with_its_question_in_the_builder_and_on_the_command_li
         why_we_ask="To plan.",
         options=list(SCALES["quality"].options),
     )
-    authoring.save_question(survey, 0, question, now)  # fmt: skip
+    authoring.save_question(survey, 0, question, now)
     report = checking.check(session, survey)
     (checked,) = [c for c in report.by_question["q9"] if c.finding.rule == "scale_fit"]
     assert checked.blocking and checked.overridable
@@ -249,9 +276,13 @@ def test_an_import_keeps_the_answers_the_file_gives_and_the_checker_flags_a_misf
     document = json.loads(json.dumps(export_document(survey)))
     mine = ["Excellent", "Good", "Fair", "Poor", "Very poor"]
     document["pages"][0]["questions"].append(
-        {"key": "q9", "type": "rating_scale", "text": "How often do you use the bus?",
-         "options": mine}
-    )  # fmt: skip
+        {
+            "key": "q9",
+            "type": "rating_scale",
+            "text": "How often do you use the bus?",
+            "options": mine,
+        }
+    )
     assert read_document(document).content["pages"][0]["questions"][-1]["options"] == mine
     imported = authoring.import_survey(session, survey.author, document, None, now)
     assert doc.questions(imported.content)[3]["options"] == mine
@@ -262,10 +293,13 @@ def test_an_import_keeps_the_answers_the_file_gives_and_the_checker_flags_a_misf
 def test_the_demo_style_survey_has_no_scale_errors(session, now):
     author = make_staff(session, Role.COMMS)
     survey = authoring.create_survey(session, author, plan(), now)
-    for key, text in (("q1", "How easy is it to get to a pharmacy when it is open?"),
-                      ("q2", "How likely are you to use an evening pharmacy?"),
-                      ("q3", "How often do you collect a prescription?")):  # fmt: skip
+    for key, text in (
+        ("q1", "How easy is it to get to a pharmacy when it is open?"),
+        ("q2", "How likely are you to use an evening pharmacy?"),
+        ("q3", "How often do you collect a prescription?"),
+    ):
         authoring.save_question(survey, 0, doc.question(key, "rating_scale", text), now)
     report = checking.check(session, survey)
-    assert not [c for items in report.by_question.values() for c in items
-                if c.finding.rule == "scale_fit"]  # fmt: skip
+    assert not [
+        c for items in report.by_question.values() for c in items if c.finding.rule == "scale_fit"
+    ]

@@ -28,9 +28,12 @@ SETTINGS = settings(
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 def _build(session, author, recipe: SurveyRecipe, title: str, now) -> Survey:
@@ -57,9 +60,15 @@ def _publish(session, survey: Survey, author, approver, now) -> None:
     lifecycle.submit_for_review(session, survey, author, now)
     lifecycle.approve(session, survey, approver, now)
     for finding in lifecycle.checking.check(session, survey).blocking:
-        lifecycle.record_override(session, survey, author, finding.finding.rule,
-                                  finding.finding.question_key or "",
-                                  "Generated survey: accepted for this test.", now)  # fmt: skip
+        lifecycle.record_override(
+            session,
+            survey,
+            author,
+            finding.finding.rule,
+            finding.finding.question_key or "",
+            "Generated survey: accepted for this test.",
+            now,
+        )
     lifecycle.publish(session, survey, approver, now)
 
 
@@ -76,7 +85,10 @@ def test_every_survey_the_builder_accepts_round_trips_and_publishes(session, now
         copy = authoring.import_survey(session, author, parse_import(text), None, now)
         assert copy.content == original.content
         assert (copy.title, copy.purpose, copy.decision) == (
-            original.title, original.purpose, original.decision)  # fmt: skip
+            original.title,
+            original.purpose,
+            original.decision,
+        )
         _publish(session, copy, author, approver, now + timedelta(minutes=1))
         session.commit()
         session.expire_all()
@@ -92,8 +104,9 @@ def test_every_survey_the_builder_accepts_round_trips_and_publishes(session, now
 def _break_question(draw, document: dict, p: int, i: int, others: set) -> str:
     question = document["pages"][p]["questions"][i]
     where = f"pages[{p}].questions[{i}]"
-    order = [q["key"] for page in document["pages"] for q in page["questions"]
-             if isinstance(q, dict)]  # fmt: skip
+    order = [
+        q["key"] for page in document["pages"] for q in page["questions"] if isinstance(q, dict)
+    ]
     # Untouched questions after this one (a broken one might no longer be a question at all).
     later = [key for key in order[order.index(question["key"]) + 1 :] if key not in others]
     kinds = ["long text", "NUL", "bad key", "unknown type", "required", "limit", "not object"]
@@ -107,8 +120,11 @@ def _break_question(draw, document: dict, p: int, i: int, others: set) -> str:
         return f"{where}.text"
     if kind == "NUL":
         at = draw(st.integers(0, len(question["text"])))
-        question["text"] = question["text"][:at] + draw(st.sampled_from("\x00\x07\ud800")) + (
-            question["text"][at:])  # fmt: skip
+        question["text"] = (
+            question["text"][:at]
+            + draw(st.sampled_from("\x00\x07\ud800"))
+            + (question["text"][at:])
+        )
         return f"{where}.text"
     if kind == "bad key":
         question["key"] = draw(st.sampled_from(["q 1", "1q", "q-1", "", "é", "q" * 61]))
@@ -120,8 +136,11 @@ def _break_question(draw, document: dict, p: int, i: int, others: set) -> str:
         question["required"] = draw(st.sampled_from(["yes", 1, 0, [], {}]))
         return f"{where}.required"
     if kind == "limit":
-        question["max_length"] = (5 if question["type"] in CHOICE_TYPES
-                                  else draw(st.sampled_from([0, -1, 10**12, 10**300])))  # fmt: skip
+        question["max_length"] = (
+            5
+            if question["type"] in CHOICE_TYPES
+            else draw(st.sampled_from([0, -1, 10**12, 10**300]))
+        )
         return f"{where}.max_length"
     if kind == "not object":
         document["pages"][p]["questions"][i] = draw(st.sampled_from([42, "q1", None, [], True]))
@@ -144,15 +163,26 @@ def _break_question(draw, document: dict, p: int, i: int, others: set) -> str:
 def broken_files(draw):
     """A valid survey file with one to four of its parts broken, and where each break is."""
     recipe = draw(survey_recipes(max_pages=3, max_per_page=3))
-    document = {"format": "lsc-panel-survey", "version": 1, "title": "A generated survey",
-                "plan": {"purpose": "To test."}, "pages": recipe.content()["pages"]}  # fmt: skip
-    positions = [(p, i) for p, page in enumerate(document["pages"])
-                 for i in range(len(page["questions"]))]  # fmt: skip
+    document = {
+        "format": "lsc-panel-survey",
+        "version": 1,
+        "title": "A generated survey",
+        "plan": {"purpose": "To test."},
+        "pages": recipe.content()["pages"],
+    }
+    positions = [
+        (p, i) for p, page in enumerate(document["pages"]) for i in range(len(page["questions"]))
+    ]
     chosen = draw(st.lists(st.sampled_from(positions), min_size=0, max_size=3, unique=True))
     touched = {document["pages"][p]["questions"][i]["key"] for p, i in chosen}
     expected = [_break_question(draw, document, p, i, touched) for p, i in chosen]
-    extra = draw(st.lists(st.sampled_from(["title", "page title", "purpose"]), unique=True,
-                          min_size=0 if expected else 1))  # fmt: skip
+    extra = draw(
+        st.lists(
+            st.sampled_from(["title", "page title", "purpose"]),
+            unique=True,
+            min_size=0 if expected else 1,
+        )
+    )
     if "title" in extra:
         document["title"] = draw(st.sampled_from(["x" * (TITLE_MAX + 1), "A\x00B", "", 7]))
         expected.append("title")

@@ -45,10 +45,15 @@ def test_planning_a_survey_then_adding_a_question(session, client, login_as):
     assert page.status_code == 200
     response = client.post(
         f"/staff/surveys/{survey.id}/pages/0/questions/new",
-        data={"type": "single_choice", "text": "Wouldn't it be better to have classes online?",
-              "options": "Yes\nNo", "why_we_ask": "To plan classes.", "show_if_key": "",
-              "required": "y"},
-    )  # fmt: skip
+        data={
+            "type": "single_choice",
+            "text": "Wouldn't it be better to have classes online?",
+            "options": "Yes\nNo",
+            "why_we_ask": "To plan classes.",
+            "show_if_key": "",
+            "required": "y",
+        },
+    )
     assert response.status_code == 302
     detail = client.get(f"/staff/surveys/{survey.id}").text
     card = detail.split('id="question-q1"', 1)[1].split('class="nhsuk-card app-question"')[0]
@@ -85,8 +90,12 @@ def test_place_teams_see_and_write_only_their_places_surveys(session, client, lo
     assert cumbria_survey.title not in client.get("/staff/surveys/").text
     for path in ("", "/plan", "/preview", "/export.json", "/review", "/questions/q1"):
         assert client.get(f"/staff/surveys/{cumbria_survey.id}{path}").status_code == 404, path
-    assert client.post(f"/staff/surveys/{cumbria_survey.id}/status",
-                       data={"action": "submit"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/staff/surveys/{cumbria_survey.id}/status", data={"action": "submit"}
+        ).status_code
+        == 404
+    )
     forged = {**PLAN, "place_id": str(place(session, "south-cumbria").id)}
     page = client.post("/staff/surveys/new", data=forged)
     assert page.status_code == 200 and "Not a valid choice" in page.text
@@ -125,13 +134,16 @@ def test_sign_off_through_the_pages(session, client, login_as, now):
 def test_a_malformed_import_says_why_and_writes_nothing(session, client, login_as):
     login_as(make_staff(session, Role.COMMS))
     session.commit()
-    bad = {"file": (io.BytesIO(b'{"format": "lsc-panel-survey", "version": 7}'), "s.json"),
-           "place_id": "0"}  # fmt: skip
+    bad = {
+        "file": (io.BytesIO(b'{"format": "lsc-panel-survey", "version": 7}'), "s.json"),
+        "place_id": "0",
+    }
     page = client.post("/staff/surveys/import", data=bad, content_type="multipart/form-data")
     assert page.status_code == 200 and "cannot be imported" in page.text and "version" in page.text
     assert session.scalar(sa.select(sa.func.count(Survey.id))) == 0
-    empty = client.post("/staff/surveys/import", data={"place_id": "0"},
-                        content_type="multipart/form-data")  # fmt: skip
+    empty = client.post(
+        "/staff/surveys/import", data={"place_id": "0"}, content_type="multipart/form-data"
+    )
     assert "choose a file" in empty.text
 
 
@@ -143,8 +155,7 @@ def test_export_then_import_through_the_pages(session, client, login_as, now):
     exported = client.get(f"/staff/surveys/{survey.id}/export.json")
     assert exported.mimetype == "application/json"
     upload = {"file": (io.BytesIO(exported.data), "survey.json"), "place_id": "0"}
-    response = client.post("/staff/surveys/import", data=upload,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post("/staff/surveys/import", data=upload, content_type="multipart/form-data")
     assert response.status_code == 302
     copies = session.scalars(sa.select(Survey).order_by(Survey.id)).all()
     assert len(copies) == 2 and copies[1].content["pages"] == json.loads(exported.data)["pages"]
@@ -170,8 +181,10 @@ def test_observers_read_but_cannot_change(session, client, login_as, now):
     page = client.get(f"/staff/surveys/{survey.id}")
     assert page.status_code == 200 and "Move up" not in page.text
     assert client.get(f"/staff/surveys/{survey.id}/preview?size=phone").status_code == 200
-    assert client.post(f"/staff/surveys/{survey.id}/status",
-                       data={"action": "approve"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(f"/staff/surveys/{survey.id}/status", data={"action": "approve"}).status_code
+        == 403
+    )
 
 
 def test_overrides_are_recorded_from_the_page(session, client, login_as, now):
@@ -191,11 +204,19 @@ def test_overrides_are_recorded_from_the_page(session, client, login_as, now):
     short = {"rule": "personal_data", "question_key": "q4", "reason": "short"}
     client.post(f"/staff/surveys/{survey.id}/override", data=short)
     assert lifecycle.checking.check(session, survey).by_question["q4"][0].override is None
-    client.post(f"/staff/surveys/{survey.id}/override",
-                data={"rule": "personal_data", "question_key": "q4",
-                      "reason": "We ring people back for the focus group; IG agreed."})  # fmt: skip
-    found = [f for f in lifecycle.checking.check(session, survey).by_question["q4"]
-             if f.finding.rule == "personal_data"]  # fmt: skip
+    client.post(
+        f"/staff/surveys/{survey.id}/override",
+        data={
+            "rule": "personal_data",
+            "question_key": "q4",
+            "reason": "We ring people back for the focus group; IG agreed.",
+        },
+    )
+    found = [
+        f
+        for f in lifecycle.checking.check(session, survey).by_question["q4"]
+        if f.finding.rule == "personal_data"
+    ]
     assert found[0].override is not None and not found[0].blocking
     assert "IG agreed" in client.get(f"/staff/surveys/{survey.id}").text
 
@@ -258,13 +279,23 @@ def test_a_page_can_be_shown_only_for_an_earlier_answer(session, client, login_a
     survey = write_good_survey(session, comms, now)  # page 1: q1-q3; page 2: equality block
     session.commit()
     login_as(comms)
-    bad = {"action": "rename", "page": "0", "title": "First", "show_if_key": "eq_sex",
-           "show_if_values": "Female"}  # fmt: skip
+    bad = {
+        "action": "rename",
+        "page": "0",
+        "title": "First",
+        "show_if_key": "eq_sex",
+        "show_if_values": "Female",
+    }
     client.post(f"/staff/surveys/{survey.id}/pages", data=bad)
     session.refresh(survey)
     assert survey.pages[0]["show_if"] is None  # cannot depend on a later page
-    good = {"action": "rename", "page": "1", "title": "About you", "show_if_key": "q1",
-            "show_if_values": "Car | Bus"}  # fmt: skip
+    good = {
+        "action": "rename",
+        "page": "1",
+        "title": "About you",
+        "show_if_key": "q1",
+        "show_if_values": "Car | Bus",
+    }
     client.post(f"/staff/surveys/{survey.id}/pages", data=good)
     session.refresh(survey)
     assert survey.pages[1]["show_if"] == {"question": "q1", "equals": ["Car", "Bus"]}

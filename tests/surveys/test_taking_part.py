@@ -154,8 +154,11 @@ def test_closing_is_enforced_to_the_minute(app, session, client, real_now):
     survey.closes_at = datetime.now(UTC) - timedelta(seconds=1)  # closed a second ago
     survey.results_note = "Results in March on our website."
     session.commit()
-    for response in (client.get(start), client.post(f"{start}/page/3", data={}),
-                     client.post(f"{start}/check")):  # fmt: skip
+    for response in (
+        client.get(start),
+        client.post(f"{start}/page/3", data={}),
+        client.post(f"{start}/check"),
+    ):
         assert response.status_code == 410 and "Results in March" in response.text
     assert session.scalar(sa.select(SurveyResponse.status)) is ResponseStatus.IN_PROGRESS
 
@@ -307,8 +310,12 @@ def test_every_link_to_a_closed_survey_shows_the_kind_closed_page_never_a_404(
     answers = _answers(session, survey)
 
     for start in [*paths.values(), resume]:
-        visits = [client.get(f"{start}/page/1"), client.post(f"{start}/page/1", data={"q1": "Car"}),
-                  client.get(f"{start}/check"), client.post(f"{start}/check")]  # fmt: skip
+        visits = [
+            client.get(f"{start}/page/1"),
+            client.post(f"{start}/page/1", data={"q1": "Car"}),
+            client.get(f"{start}/check"),
+            client.post(f"{start}/check"),
+        ]
         if start.startswith("/s/"):
             visits += [client.get(start), client.post(start)]
         for visit in visits:

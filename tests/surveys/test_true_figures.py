@@ -51,8 +51,9 @@ def _answer_some(session, survey, response, now, rng, *, everything: bool) -> No
     pages = answering.visible_pages(survey, answers)
     for index in pages if everything else pages[: rng.randint(1, len(pages))]:
         if index in answering.visible_pages(survey, answering.answers_of(session, response)):
-            answering.save_page(session, survey, response, index,
-                                _form_for(survey.pages[index], rng), now)  # fmt: skip
+            answering.save_page(
+                session, survey, response, index, _form_for(survey.pages[index], rng), now
+            )
 
 
 def _check_every_figure(session, survey) -> None:
@@ -75,8 +76,10 @@ def _check_every_figure(session, survey) -> None:
     )
     dimensions = figures.dimensions(session)
     for by in ("place", "sex"):
-        tables = {t.question["key"]: t for t in
-                  figures.cross_tabs(session, survey, dimensions[by], ResultFilters())}  # fmt: skip
+        tables = {
+            t.question["key"]: t
+            for t in figures.cross_tabs(session, survey, dimensions[by], ResultFilters())
+        }
         people = sent(session, survey)
         group_of = {
             "place": lambda r: "" if r.place_id is None else str(r.place_id),
@@ -105,19 +108,31 @@ def panel_and_survey(session, now):
     survey, _author = live_survey(session, now)
     members = []
     for number in range(6):
-        member = make_member(session, "blackpool" if number % 2 else "lancashire",
-                             age_band="25-34" if number % 3 else "65-74")  # fmt: skip
-        member.equality = EqualityProfile(sex="female" if number % 2 else "male",
-                                          religion="none")  # fmt: skip
+        member = make_member(
+            session,
+            "blackpool" if number % 2 else "lancashire",
+            age_band="25-34" if number % 3 else "65-74",
+        )
+        member.equality = EqualityProfile(sex="female" if number % 2 else "male", religion="none")
         members.append(member)
     session.commit()
     return survey, members
 
 
-@settings(max_examples=20, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
-@given(steps=st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 5),
-                                st.integers(0, 2**16)), min_size=1, max_size=10))  # fmt: skip
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 5), st.integers(0, 2**16)),
+        min_size=1,
+        max_size=10,
+    )
+)
 def test_every_figure_equals_a_recount_after_any_sequence_of_changes(
     session, now, panel_and_survey, steps
 ):

@@ -18,11 +18,15 @@ from tests.factories import make_staff
 
 P, Q = 1, 2
 CENSUS = {
-    (P, "age_band", "A"): 600.0, (P, "age_band", "B"): 400.0,
-    (P, "sex", "F"): 500.0, (P, "sex", "M"): 500.0,
-    (Q, "age_band", "A"): 100.0, (Q, "age_band", "B"): 100.0,
-    (Q, "sex", "F"): 100.0, (Q, "sex", "M"): 100.0,
-}  # fmt: skip
+    (P, "age_band", "A"): 600.0,
+    (P, "age_band", "B"): 400.0,
+    (P, "sex", "F"): 500.0,
+    (P, "sex", "M"): 500.0,
+    (Q, "age_band", "A"): 100.0,
+    (Q, "age_band", "B"): 100.0,
+    (Q, "sex", "F"): 100.0,
+    (Q, "sex", "M"): 100.0,
+}
 
 
 def test_raking_on_available_margins_matches_the_weights_worked_out_by_hand():
@@ -34,21 +38,34 @@ def test_raking_on_available_margins_matches_the_weights_worked_out_by_hand():
     (factor 2/3), the respondent of unknown sex included. Sex in P, over the four of known sex:
     F = 1.5 + 2/3 = M, so nothing moves and the fit is exact. Q has one category of each: 1."""
     people = {
-        (P, "A", "F"): 1, (P, "A", "M"): 1, (P, "B", "F"): 1, (P, "B", "M"): 1,
-        (P, "B", None): 1, (Q, "A", "F"): 1, (None, "A", "F"): 1,
-    }  # fmt: skip
+        (P, "A", "F"): 1,
+        (P, "A", "M"): 1,
+        (P, "B", "F"): 1,
+        (P, "B", "M"): 1,
+        (P, "B", None): 1,
+        (Q, "A", "F"): 1,
+        (None, "A", "F"): 1,
+    }
     found = weighting.rake(people, CENSUS)
     assert found.not_done is None
     expected = {
-        (P, "A", "F"): 1.5, (P, "A", "M"): 1.5, (P, "B", "F"): 2 / 3, (P, "B", "M"): 2 / 3,
-        (P, "B", None): 2 / 3, (Q, "A", "F"): 1.0, (None, "A", "F"): 1.0,
-    }  # fmt: skip
+        (P, "A", "F"): 1.5,
+        (P, "A", "M"): 1.5,
+        (P, "B", "F"): 2 / 3,
+        (P, "B", "M"): 2 / 3,
+        (P, "B", None): 2 / 3,
+        (Q, "A", "F"): 1.0,
+        (None, "A", "F"): 1.0,
+    }
     for cell, weight in expected.items():
         assert found.weight(cell) == pytest.approx(weight, abs=1e-9), cell
     assert found.respondents == 7 and found.in_frame == 6
     assert found.frame_share == pytest.approx(6 / 7)
-    assert found.margins == {"place": 6, "age band within each place": 6,
-                             "sex within each place": 5}  # fmt: skip
+    assert found.margins == {
+        "place": 6,
+        "age band within each place": 6,
+        "sex within each place": 5,
+    }
     # Kish: (sum w)^2 / sum w^2 = 49 / (2 x 2.25 + 3 x 4/9 + 1 + 1)
     assert found.effective_n == pytest.approx(49 / (4.5 + 4 / 3 + 2))
     assert found.design_effect == pytest.approx(7 / found.effective_n)

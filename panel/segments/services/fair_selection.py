@@ -138,12 +138,19 @@ def selection_report(plan: QuotaPlan, quotas: list[Quota], result: SelectionResu
             met = minimum <= selected <= maximum and not row.short
             rows.append(
                 {
-                    "code": row.code, "label": row.label, "share": row.share,
-                    "target": row.target, "pool": row.pool, "short": row.short,
-                    "minimum": quota.minimum, "maximum": quota.maximum,
-                    "selected": selected, "gap": selected - row.target, "met": met,
+                    "code": row.code,
+                    "label": row.label,
+                    "share": row.share,
+                    "target": row.target,
+                    "pool": row.pool,
+                    "short": row.short,
+                    "minimum": quota.minimum,
+                    "maximum": quota.maximum,
+                    "selected": selected,
+                    "gap": selected - row.target,
+                    "met": met,
                 }
-            )  # fmt: skip
+            )
             name = f"{characteristic.label} {row.label}"
             if row.short:
                 messages.append(
@@ -158,11 +165,14 @@ def selection_report(plan: QuotaPlan, quotas: list[Quota], result: SelectionResu
                 )
         groups.append(
             {
-                "key": characteristic.key, "label": characteristic.label,
-                "source": characteristic.source, "not_known": characteristic.not_known,
-                "notes": characteristic.notes, "rows": rows,
+                "key": characteristic.key,
+                "label": characteristic.label,
+                "source": characteristic.source,
+                "not_known": characteristic.not_known,
+                "notes": characteristic.notes,
+                "rows": rows,
             }
-        )  # fmt: skip
+        )
     if result.widened_by:
         person = "person" if result.widened_by == 1 else "people"
         messages.insert(

@@ -212,9 +212,14 @@ def _hide_small_counts(areas: list[AreaReport]) -> None:
 
 def _hidden(row: GroupRow) -> GroupRow:
     return replace(
-        row, members=None, panel_share=None, ratio=None, under_represented=False, needed=None,
+        row,
+        members=None,
+        panel_share=None,
+        ratio=None,
+        under_represented=False,
+        needed=None,
         hidden=True,
-    )  # fmt: skip
+    )
 
 
 def _area(
