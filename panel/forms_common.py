@@ -140,3 +140,17 @@ def requested_page() -> int:
     number whose offset a database cannot hold."""
     page = request.args.get("page", 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE_NUMBER)
+
+
+def show_field_error(form, error, fallback: str | None = None) -> bool:
+    """Put a service's error next to the field it names (error.field, else `fallback`).
+
+    Returns False when the form has no such field, so the caller can show the message at the
+    top of the page instead; the message is never inspected to choose a field.
+    """
+    name = getattr(error, "field", None) or fallback
+    field = getattr(form, name, None) if name else None
+    if field is None:
+        return False
+    field.errors = [*field.errors, str(error)]
+    return True
