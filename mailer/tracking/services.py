@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,8 +15,8 @@ from mailer.tracking.models import BulletinLink, HitKind, TrackingHit
 from mailer.tracking.spool import SpoolWriter
 from mailer.tracking.tokens import signer_for, unsubscribe_attribution_signer
 from panel.audit.services import record_audit
+from panel.csv_export import csv_text
 from panel.disclosure import suppress_small
-from panel.members.services.directory import spreadsheet_safe
 from panel.places.models import Place
 
 
@@ -139,33 +137,31 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
         {"part": f"place: {name}", **vars(figures)} for name, figures in result.by_place
     ]
     places = suppress_small(rows[1:], CSV_COUNTS)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["part", *CSV_COUNTS, "open_rate_human", "open_rate_all", "click_rate_human"])
-    for row in [rows[0], *places]:
-        writer.writerow(
-            [spreadsheet_safe(row["part"])]
-            + [row[name] for name in CSV_COUNTS]
-            + [
-                _rate(row["opened_human"], row["base"]),
-                _rate(row["opened_all"], row["base"]),
-                _rate(row["clicked_human"], row["base"]),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["link", "url", "clicks_all", "people_clicking_all", "people_clicking_human"])
-    for link in result.links:
-        writer.writerow(
-            [
-                link.position,
-                spreadsheet_safe(link.url),
-                link.clicks_all,
-                link.clickers_all,
-                link.clickers_human,
-            ]
-        )
+    figures_rows = [
+        [row["part"]]
+        + [row[name] for name in CSV_COUNTS]
+        + [
+            _rate(row["opened_human"], row["base"]),
+            _rate(row["opened_all"], row["base"]),
+            _rate(row["clicked_human"], row["base"]),
+        ]
+        for row in [rows[0], *places]
+    ]
+    link_rows = [
+        [link.position, link.url, link.clicks_all, link.clickers_all, link.clickers_human]
+        for link in result.links
+    ]
+    text = csv_text(
+        ["part", *CSV_COUNTS, "open_rate_human", "open_rate_all", "click_rate_human"],
+        [
+            *figures_rows,
+            [],
+            ["link", "url", "clicks_all", "people_clicking_all", "people_clicking_human"],
+            *link_rows,
+        ],
+    )
     record_audit(session, user, "bulletin.stats_export", "bulletin", [bulletin.id])
-    return out.getvalue()
+    return text
 
 
 def _unsubscribe_listener(session: Session, member, source: str, now: datetime) -> None:

@@ -5,14 +5,13 @@ out: they are special category data and stay in the app."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from panel.members.services.directory import spreadsheet_safe
+from panel.csv_export import csv_text
 from surveys import content as doc
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.guidance.questions import EQUALITY_BLOCK
@@ -75,11 +74,8 @@ def _cell(answer: Answer | None, part: str) -> str:
 
 
 def _csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    # With a byte order mark, Excel reads the file as UTF-8.
+    return csv_text(None, rows).encode("utf-8-sig")
 
 
 def response_rows(session: Session, survey: Survey, filters: ResultFilters):

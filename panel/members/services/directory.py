@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -13,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.models import OutboundEmail
+from panel import csv_export
 from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
+from panel.csv_export import spreadsheet_safe
 from panel.members import reference
 from panel.members.models import Member, MemberStatus, RecruitmentSource
 from panel.places.models import Neighbourhood, Place
@@ -120,15 +120,6 @@ def contact_history(session: Session, member: Member) -> list[OutboundEmail]:
     )
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 EXPORT_COLUMNS = [
     "member_id",
     "first_name",
@@ -149,7 +140,7 @@ EXPORT_COLUMNS = [
 ]
 
 #: about this many characters of CSV go out in one piece of a streamed export.
-CHUNK_CHARACTERS = 64 * 1024
+CHUNK_CHARACTERS = csv_export.CHUNK_CHARACTERS
 
 
 def export_rows(
@@ -197,21 +188,6 @@ def export_rows(
         ]
 
 
-def rows_to_csv(rows: Iterable[list[str]], chunk_characters: int | None = None) -> Iterator[str]:
-    """CSV text in pieces of about ``chunk_characters`` (CHUNK_CHARACTERS unless given), the
-    last piece ending the file."""
-    limit = chunk_characters or CHUNK_CHARACTERS
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= limit:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def export_csv(
     session: Session, user_id: int, filters: DirectoryFilters, *, zone: str, now: datetime
 ) -> Iterator[str]:
@@ -220,7 +196,9 @@ def export_csv(
     only if the whole file was made). Raises NoResultFound if the user is gone."""
     user = session.get_one(StaffUser, user_id)
     exported_ids: list[int] = []
-    yield from rows_to_csv(export_rows(session, user, filters, zone, exported_ids))
+    yield from csv_export.csv_chunks(
+        None, export_rows(session, user, filters, zone, exported_ids), CHUNK_CHARACTERS
+    )
     record_audit(
         session,
         user,

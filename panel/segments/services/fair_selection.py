@@ -6,8 +6,6 @@ team may make such a selection or see whom it chose (panel.segments.services.spe
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,8 +15,8 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
+from panel.csv_export import csv_text
 from panel.members.models import Member
-from panel.members.services.directory import spreadsheet_safe
 from panel.segments.models import FairSelection, Segment
 from panel.segments.selection import Quota, SelectionResult, select_fairly
 from panel.segments.services.quotas import QuotaPlan, QuotasShort, plan_selection
@@ -217,23 +215,20 @@ def export_selection_csv(
         sa.select(Member).where(Member.id.in_(selection.member_ids)), user, Member.place_id
     ).where(Member.email.is_not(None))
     members = list(session.scalars(query.order_by(Member.last_name, Member.first_name)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["member_id", "first_name", "last_name", "email", "postcode", "place"])
-    for member in members:
-        writer.writerow(
-            [
-                spreadsheet_safe(v)
-                for v in (
-                    member.id,
-                    member.first_name,
-                    member.last_name,
-                    member.email,
-                    member.postcode,
-                    member.place.name if member.place else "",
-                )
-            ]
-        )
+    text = csv_text(
+        ["member_id", "first_name", "last_name", "email", "postcode", "place"],
+        (
+            (
+                member.id,
+                member.first_name,
+                member.last_name,
+                member.email,
+                member.postcode,
+                member.place.name if member.place else "",
+            )
+            for member in members
+        ),
+    )
     record_audit(
         session,
         user,
@@ -243,7 +238,7 @@ def export_selection_csv(
         detail=f"selection {selection.id}",
         now=now,
     )
-    return buffer.getvalue()
+    return text
 
 
 def selection_withheld(
