@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from panel.database import Base, utcnow
+from panel.database import Base, enum_type, utcnow
 
 
 class EmailStatus(StrEnum):
@@ -34,12 +34,7 @@ class OutboundEmail(Base):
     #: extra headers as JSON, e.g. List-Unsubscribe.
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[EmailStatus] = mapped_column(
-        sa.Enum(
-            EmailStatus,
-            native_enum=False,
-            length=10,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_type(EmailStatus, length=10),
         default=EmailStatus.QUEUED,
         index=True,
     )
@@ -70,14 +65,7 @@ class EmailSuppression(Base):
 
     #: sha256 of the lower-cased address.
     email_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    reason: Mapped[SuppressionReason] = mapped_column(
-        sa.Enum(
-            SuppressionReason,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    reason: Mapped[SuppressionReason] = mapped_column(enum_type(SuppressionReason))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

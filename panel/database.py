@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -21,6 +22,14 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def enum_type(enum_class: type[Enum], *, length: int = 20) -> sa.Enum:
+    """The column type of every Enum column: the members' values stored as a short string
+    (no database enum type, so adding a member needs no schema change on PostgreSQL)."""
+    return sa.Enum(
+        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class UTCDateTime(TypeDecorator):

@@ -18,7 +18,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from panel.database import Base
+from panel.database import Base, enum_type
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,7 @@ class EmailRequest(Base):
     __tablename__ = "email_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[EmailRequestKind] = mapped_column(
-        sa.Enum(
-            EmailRequestKind,
-            native_enum=False,
-            length=30,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[EmailRequestKind] = mapped_column(enum_type(EmailRequestKind, length=30))
     #: the address as typed (lower-cased); deleted with the row when the job has handled it.
     email: Mapped[str] = mapped_column(sa.String(254))
     #: for a join: the finished draft holding the answers.

@@ -9,13 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, utcnow
-
-
-def _enum(enum_class, length: int = 20) -> sa.Enum:
-    return sa.Enum(
-        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+from panel.database import Base, enum_type, utcnow
 
 
 class SurveyStatus(StrEnum):
@@ -85,7 +79,9 @@ class Survey(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    status: Mapped[SurveyStatus] = mapped_column(_enum(SurveyStatus), default=SurveyStatus.DRAFT)
+    status: Mapped[SurveyStatus] = mapped_column(
+        enum_type(SurveyStatus), default=SurveyStatus.DRAFT
+    )
     #: the place team that owns it; null for the whole ICB (communications team).
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
@@ -94,12 +90,14 @@ class Survey(Base):
     #: "what do we already know": earlier engagement, complaints, data, and why ask again.
     already_known: Mapped[str] = mapped_column(sa.Text, default="")
     equality_considerations: Mapped[str] = mapped_column(sa.Text, default="")
-    audience: Mapped[AudienceKind] = mapped_column(_enum(AudienceKind), default=AudienceKind.PANEL)
+    audience: Mapped[AudienceKind] = mapped_column(
+        enum_type(AudienceKind), default=AudienceKind.PANEL
+    )
     segment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("segments.id", ondelete="SET NULL")
     )
     involvement: Mapped[InvolvementLevel] = mapped_column(
-        _enum(InvolvementLevel), default=InvolvementLevel.LISTEN
+        enum_type(InvolvementLevel), default=InvolvementLevel.LISTEN
     )
     #: instants (UTC); the pages show and take Europe/London wall-clock times.
     opens_at: Mapped[datetime | None]

@@ -9,13 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mailer.bulletins import sql  # noqa: F401  (SQLite's sha256 function for the ledger query)
-from panel.database import Base, utcnow
-
-
-def _enum(enum_class, length: int = 20) -> sa.Enum:
-    return sa.Enum(
-        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+from panel.database import Base, enum_type, utcnow
 
 
 class BulletinStatus(StrEnum):
@@ -64,11 +58,13 @@ class Bulletin(Base):
     #: Markdown, sanitised to HTML when rendered.
     intro: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[BulletinStatus] = mapped_column(
-        _enum(BulletinStatus), default=BulletinStatus.DRAFT
+        enum_type(BulletinStatus), default=BulletinStatus.DRAFT
     )
     #: the place team that owns it; null for the whole ICB (communications team only).
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"), index=True)
-    audience: Mapped[AudienceKind] = mapped_column(_enum(AudienceKind), default=AudienceKind.PANEL)
+    audience: Mapped[AudienceKind] = mapped_column(
+        enum_type(AudienceKind), default=AudienceKind.PANEL
+    )
     segment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("segments.id", ondelete="SET NULL")
     )
@@ -156,7 +152,7 @@ class BulletinItem(Base):
         sa.ForeignKey("bulletins.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind), default=ItemKind.NEWS)
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), default=ItemKind.NEWS)
     title: Mapped[str] = mapped_column(sa.String(150))
     #: Markdown, sanitised to HTML when rendered.
     body: Mapped[str] = mapped_column(sa.Text, default="")
@@ -166,7 +162,7 @@ class BulletinItem(Base):
     survey_id: Mapped[int | None]
     #: null for items the communications team wrote straight into a bulletin.
     contribution_status: Mapped[ContributionStatus | None] = mapped_column(
-        _enum(ContributionStatus), index=True
+        enum_type(ContributionStatus), index=True
     )
     contributed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
@@ -210,7 +206,7 @@ class BulletinRecipient(Base):
         sa.ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     state: Mapped[RecipientState] = mapped_column(
-        _enum(RecipientState), default=RecipientState.PENDING
+        enum_type(RecipientState), default=RecipientState.PENDING
     )
     batch_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("bulletin_batches.id", ondelete="SET NULL"), index=True
@@ -240,7 +236,7 @@ class BulletinBatch(Base):
     bulletin_id: Mapped[int] = mapped_column(
         sa.ForeignKey("bulletins.id", ondelete="CASCADE"), index=True
     )
-    state: Mapped[BatchState] = mapped_column(_enum(BatchState), default=BatchState.SENDING)
+    state: Mapped[BatchState] = mapped_column(enum_type(BatchState), default=BatchState.SENDING)
     size: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, CreatedAtMixin, utcnow
+from panel.database import Base, CreatedAtMixin, enum_type, utcnow
 
 
 class Role(StrEnum):
@@ -51,9 +51,7 @@ class StaffUser(UserMixin, CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(enum_type(Role))
     #: argon2id hash; empty until the invited person sets a password.
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     #: base32 TOTP secret; set at enrolment, trusted only once totp_confirmed_at is set.

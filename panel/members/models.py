@@ -9,13 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, utcnow
-
-
-def _enum(enum_class, length: int = 20) -> sa.Enum:
-    return sa.Enum(
-        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+from panel.database import Base, enum_type, utcnow
 
 
 class MemberStatus(StrEnum):
@@ -61,9 +55,11 @@ class Member(Base):
     recruitment_source_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("recruitment_sources.id"), index=True
     )
-    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.PENDING)
+    status: Mapped[MemberStatus] = mapped_column(
+        enum_type(MemberStatus), default=MemberStatus.PENDING
+    )
     consent_basis: Mapped[ConsentBasis] = mapped_column(
-        _enum(ConsentBasis), default=ConsentBasis.SIGNUP
+        enum_type(ConsentBasis), default=ConsentBasis.SIGNUP
     )
     #: the member agreed that we may see when they open or click our emails (PECR).
     tracking_consent: Mapped[bool] = mapped_column(default=False)
@@ -147,7 +143,7 @@ class ConsentRecord(Base):
     member_id: Mapped[int] = mapped_column(
         sa.ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind))
+    kind: Mapped[ConsentKind] = mapped_column(enum_type(ConsentKind))
     given: Mapped[bool]
     wording_version: Mapped[str] = mapped_column(sa.String(40))
     #: e.g. "join form", "member area", "import", "unsubscribe link".

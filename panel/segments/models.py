@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, utcnow
+from panel.database import Base, enum_type, utcnow
 
 
 class Segment(Base):
@@ -51,14 +51,7 @@ class MemberContact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", ondelete="CASCADE"))
-    kind: Mapped[ContactKind] = mapped_column(
-        sa.Enum(
-            ContactKind,
-            native_enum=False,
-            length=30,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[ContactKind] = mapped_column(enum_type(ContactKind, length=30))
     #: the survey or bulletin concerned.
     reference_id: Mapped[int | None]
     at: Mapped[datetime] = mapped_column(default=utcnow)

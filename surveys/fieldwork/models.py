@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, utcnow
+from panel.database import Base, enum_type, utcnow
 
 
 class Invitation(Base):
@@ -81,12 +81,7 @@ class SurveyResponse(Base):
     #: sha256 of an open-link respondent's own resume token (personal links need none).
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     status: Mapped[ResponseStatus] = mapped_column(
-        sa.Enum(
-            ResponseStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_type(ResponseStatus),
         default=ResponseStatus.IN_PROGRESS,
     )
     #: furthest page reached (1-based), for drop-off by page.

@@ -9,7 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from panel.database import Base, utcnow
+from panel.database import Base, enum_type, utcnow
 
 
 class ResultsPage(Base):
@@ -66,11 +66,7 @@ class Decision(Base):
         sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
     )
     you_said: Mapped[str] = mapped_column(sa.Text)
-    outcome: Mapped[Outcome] = mapped_column(
-        sa.Enum(
-            Outcome, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome))
     #: what was done (or is being done); for "did not", why not.
     action: Mapped[str] = mapped_column(sa.Text)
     decided_on: Mapped[date] = mapped_column(sa.Date)
