@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
 
+# IllegalTransition is re-exported: the services and views that move a record catch it from here.
+from panel.state_machine import IllegalTransition as IllegalTransition
+from panel.state_machine import StateMachine
+
 
 class SurveyStatus(StrEnum):
     DRAFT = "draft"
@@ -31,18 +35,19 @@ class SurveyStatus(StrEnum):
 
 
 #: the only moves a survey may make; anything else raises IllegalTransition.
-TRANSITIONS: dict[SurveyStatus, set[SurveyStatus]] = {
-    SurveyStatus.DRAFT: {SurveyStatus.IN_REVIEW},
-    SurveyStatus.IN_REVIEW: {SurveyStatus.DRAFT, SurveyStatus.APPROVED},
-    # Any edit after approval sends it back to review.
-    SurveyStatus.APPROVED: {SurveyStatus.IN_REVIEW, SurveyStatus.LIVE},
-    SurveyStatus.LIVE: {SurveyStatus.CLOSED},
-    SurveyStatus.CLOSED: set(),
-}
-
-
-class IllegalTransition(Exception):
-    """The survey cannot make that move from its current state."""
+SURVEY_STATES = StateMachine(
+    {
+        SurveyStatus.DRAFT: {SurveyStatus.IN_REVIEW},
+        SurveyStatus.IN_REVIEW: {SurveyStatus.DRAFT, SurveyStatus.APPROVED},
+        # Any edit after approval sends it back to review.
+        SurveyStatus.APPROVED: {SurveyStatus.IN_REVIEW, SurveyStatus.LIVE},
+        SurveyStatus.LIVE: {SurveyStatus.CLOSED},
+        SurveyStatus.CLOSED: set(),
+    },
+    lambda current, new: (
+        f"A survey that is {current.label.lower()} cannot become {new.label.lower()}"
+    ),
+)
 
 
 class AudienceKind(StrEnum):
@@ -142,12 +147,8 @@ class Survey(Base):
         return is_open(self.status, self.opens_at, self.closes_at, now)
 
     def move_to(self, new_status: SurveyStatus) -> None:
-        if new_status not in TRANSITIONS[self.status]:
-            raise IllegalTransition(
-                f"A survey that is {self.status.label.lower()} cannot become "
-                f"{new_status.label.lower()}"
-            )
-        self.status = new_status
+        """Change status; raises IllegalTransition for a move SURVEY_STATES does not allow."""
+        SURVEY_STATES.move_to(self, new_status)
 
     def __repr__(self) -> str:
         return f"<Survey {self.id} {self.status}>"

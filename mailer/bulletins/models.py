@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mailer.bulletins import sql  # noqa: F401  (SQLite's sha256 function for the ledger query)
 from panel.database import Base, enum_type, utcnow
 
+# IllegalTransition is re-exported: the services and views that move a record catch it from here.
+from panel.state_machine import IllegalTransition as IllegalTransition
+from panel.state_machine import StateMachine
+
 
 class BulletinStatus(StrEnum):
     DRAFT = "draft"
@@ -22,24 +26,27 @@ class BulletinStatus(StrEnum):
 
 
 #: the only moves a bulletin may make; everything else raises IllegalTransition.
-TRANSITIONS: dict[BulletinStatus, set[BulletinStatus]] = {
-    BulletinStatus.DRAFT: {BulletinStatus.SCHEDULED, BulletinStatus.CANCELLED},
-    BulletinStatus.SCHEDULED: {
-        BulletinStatus.DRAFT,
-        BulletinStatus.SCHEDULED,
-        BulletinStatus.SENDING,
-        BulletinStatus.CANCELLED,
+BULLETIN_STATES = StateMachine(
+    {
+        BulletinStatus.DRAFT: {BulletinStatus.SCHEDULED, BulletinStatus.CANCELLED},
+        BulletinStatus.SCHEDULED: {
+            BulletinStatus.DRAFT,
+            BulletinStatus.SCHEDULED,
+            BulletinStatus.SENDING,
+            BulletinStatus.CANCELLED,
+        },
+        BulletinStatus.SENDING: {
+            BulletinStatus.PAUSED,
+            BulletinStatus.SENT,
+            BulletinStatus.CANCELLED,
+        },
+        BulletinStatus.PAUSED: {BulletinStatus.SCHEDULED, BulletinStatus.CANCELLED},
+        # A finished send goes back to scheduled only for an explicit "resend these N".
+        BulletinStatus.SENT: {BulletinStatus.SCHEDULED},
+        BulletinStatus.CANCELLED: set(),
     },
-    BulletinStatus.SENDING: {BulletinStatus.PAUSED, BulletinStatus.SENT, BulletinStatus.CANCELLED},
-    BulletinStatus.PAUSED: {BulletinStatus.SCHEDULED, BulletinStatus.CANCELLED},
-    # A finished send goes back to scheduled only for an explicit "resend these N".
-    BulletinStatus.SENT: {BulletinStatus.SCHEDULED},
-    BulletinStatus.CANCELLED: set(),
-}
-
-
-class IllegalTransition(ValueError):
-    """The bulletin cannot move from its current state to the one asked for."""
+    lambda current, new: f"A {current.value} bulletin cannot become {new}",
+)
 
 
 class AudienceKind(StrEnum):
@@ -108,9 +115,8 @@ class Bulletin(Base):
         return self.status in (BulletinStatus.DRAFT, BulletinStatus.SCHEDULED)
 
     def move_to(self, new_status: BulletinStatus) -> None:
-        if new_status not in TRANSITIONS[self.status]:
-            raise IllegalTransition(f"A {self.status.value} bulletin cannot become {new_status}")
-        self.status = new_status
+        """Change status; raises IllegalTransition for a move BULLETIN_STATES does not allow."""
+        BULLETIN_STATES.move_to(self, new_status)
 
     def __repr__(self) -> str:
         return f"<Bulletin {self.id} {self.status}>"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
+from panel.state_machine import StateMachine
 
 
 class MemberStatus(StrEnum):
@@ -18,6 +19,17 @@ class MemberStatus(StrEnum):
     ACTIVE = "active"
     #: left the panel: personal data erased, the row kept only as an anonymous count.
     LEFT = "left"
+
+
+#: the only moves a member may make: confirming the signup, and leaving (which erases them).
+MEMBER_STATES = StateMachine(
+    {
+        MemberStatus.PENDING: {MemberStatus.ACTIVE, MemberStatus.LEFT},
+        MemberStatus.ACTIVE: {MemberStatus.LEFT},
+        MemberStatus.LEFT: set(),
+    },
+    lambda current, new: f"A {current.value} member cannot become {new.value}",
+)
 
 
 class ConsentBasis(StrEnum):
@@ -98,6 +110,10 @@ class Member(Base):
         return (
             self.status is MemberStatus.ACTIVE and self.unsubscribed_at is None and bool(self.email)
         )
+
+    def move_to(self, new_status: MemberStatus) -> None:
+        """Change status; raises IllegalTransition for a move MEMBER_STATES does not allow."""
+        MEMBER_STATES.move_to(self, new_status)
 
     def __repr__(self) -> str:
         return f"<Member {self.id} {self.status}>"

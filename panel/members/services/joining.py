@@ -223,7 +223,7 @@ def confirm_membership(session: Session, token: str, now: datetime) -> Member:
         raise AlreadyConfirmed()
     if member.session_token != member_token:
         raise InvalidToken()
-    member.status = MemberStatus.ACTIVE
+    member.move_to(MemberStatus.ACTIVE)
     member.joined_at = now
     member.session_token = secrets.token_urlsafe(24)
     _record_consent(

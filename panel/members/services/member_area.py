@@ -241,7 +241,7 @@ def erase_member(session: Session, member: Member, now: datetime, method: str) -
     member.age_band = None
     member.topics = []
     member.heard_from = None
-    member.status = MemberStatus.LEFT
+    member.move_to(MemberStatus.LEFT)
     member.left_at = now
     member.session_token = secrets.token_urlsafe(24)
     session.add(
