@@ -17,6 +17,10 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
+from python_http_client.exceptions import HTTPError
+from sendgrid import SendGridAPIClient
+from sendgrid.helpers.eventwebhook import EventWebhook
+
 logger = logging.getLogger(__name__)
 
 
@@ -92,14 +96,10 @@ class SendGridBackend:
     name = "sendgrid"
 
     def __init__(self, api_key: str, host: str, timeout: float = 30):
-        from sendgrid import SendGridAPIClient
-
         self.client = SendGridAPIClient(api_key, host=host)
         self.client.client.timeout = timeout
 
     def send(self, message: MailMessage) -> None:
-        from python_http_client.exceptions import HTTPError
-
         payload = {
             "personalizations": [
                 {
@@ -145,8 +145,6 @@ def verify_sendgrid_signature(
     public_key: str, payload: bytes, signature: str, timestamp: str
 ) -> bool:
     """SendGrid's Event Webhook signature: ECDSA P-256 over timestamp + raw body."""
-    from sendgrid.helpers.eventwebhook import EventWebhook
-
     try:
         text = payload.decode("utf-8")
         webhook = EventWebhook()
@@ -211,8 +209,6 @@ class SendGridBatchSender:
     """
 
     def __init__(self, api_key: str, host: str, timeout: float = 30, delays=(1, 2, 4, 8)):
-        from sendgrid import SendGridAPIClient
-
         self.client = SendGridAPIClient(api_key, host=host)
         self.client.client.timeout = timeout
         # A JSON string body is sent as it is only when the content type is not exactly
@@ -221,8 +217,6 @@ class SendGridBatchSender:
         self.delays = tuple(delays)
 
     def send_batch(self, content: BatchContent, personalizations: list[dict]) -> BatchOutcome:
-        from python_http_client.exceptions import HTTPError
-
         if not 1 <= len(personalizations) <= MAX_PERSONALIZATIONS:
             raise ValueError("a batch holds 1 to 1,000 personalizations")
         body = json.dumps(

@@ -8,6 +8,8 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from panel.extensions import db
+
 logger = logging.getLogger(__name__)
 
 _MESSAGES = {
@@ -60,7 +62,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected_error(error):
         logger.exception("unhandled error")
-        from panel.extensions import db
-
         db.session.rollback()
         return render_error(500)

@@ -9,6 +9,8 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from panel.auth.models import Role
+
 
 def init_app(app: Flask) -> None:
     # template-with-imports.jinja extends "template.jinja", hence the second package loader.
@@ -64,8 +66,6 @@ def local_date(value: datetime | None) -> str:
 
 def staff_navigation() -> list[dict]:
     """The staff menu, filtered by role, with the current section marked."""
-    from panel.auth.models import Role
-
     if not current_user.is_authenticated:
         return []
     items = [

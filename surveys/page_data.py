@@ -4,12 +4,14 @@ questions read from theirs, and what each page shows (templates never query)."""
 from __future__ import annotations
 
 from datetime import time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from panel.auth.models import Role, StaffUser
 from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.members.views_support import place_choices
+from panel.segments.services.segments import segment_choices as choices
 from surveys import content as doc
 from surveys.forms import PlanForm, QuestionForm
 from surveys.guidance.spec import CHOICE_TYPES
@@ -35,8 +37,6 @@ def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
 
 
 def segment_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
-    from panel.segments.services.segments import segment_choices as choices
-
     return [(0, "Choose a segment"), *choices(session, user)]
 
 
@@ -47,8 +47,6 @@ def prepare_plan_form(form: PlanForm, session: Session, user: StaffUser) -> Plan
 
 
 def fill_plan_form(form: PlanForm, survey: Survey, zone: str) -> None:
-    from zoneinfo import ZoneInfo
-
     local = ZoneInfo(zone)
     form.title.data = survey.title
     form.place_id.data = survey.place_id or 0

@@ -16,10 +16,12 @@ from mailer.bulletins.models import (
     ItemKind,
     RecipientState,
 )
+from mailer.bulletins.rendering import content_warnings
 from mailer.bulletins.services import audience, compose, contributions
 from panel.auth.models import Role, StaffUser
 from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.members.views_support import place_choices
+from panel.segments.services.segments import get_segment_or_404, segment_choices
 
 
 def with_survey_choices(form, session: Session, user: StaffUser):
@@ -37,8 +39,6 @@ def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
 
 
 def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
-    from panel.segments.services.segments import segment_choices
-
     whole = "Everyone on the panel" + (" in your places" if user.role is Role.PLACE else "")
     return [(0, whole)] + [
         (id_, f"Segment: {name}") for id_, name in segment_choices(session, user)
@@ -48,8 +48,6 @@ def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]
 def segment_or_404(session: Session, segment_id: int, user: StaffUser):
     if not segment_id:
         return None
-    from panel.segments.services.segments import get_segment_or_404
-
     return get_segment_or_404(session, segment_id, user)
 
 
@@ -116,8 +114,6 @@ def detail_context(session: Session, bulletin: Bulletin, user: StaffUser, now: d
 
 
 def compose_warnings(bulletin: Bulletin) -> list[str]:
-    from mailer.bulletins.rendering import content_warnings
-
     return content_warnings(bulletin)
 
 

@@ -15,6 +15,7 @@ from mailer.backends import verify_sendgrid_signature
 from mailer.events.models import EmailEvent
 from mailer.models import SuppressionReason
 from mailer.suppression import email_hash, suppress
+from panel.members.models import Member
 
 KNOWN_EVENTS = {
     "processed",
@@ -180,8 +181,6 @@ def _apply_effects(session: Session, item: dict, now: datetime) -> int:
 
 
 def _mark_member_unsubscribed(session: Session, address: str, now: datetime) -> None:
-    from panel.members.models import Member
-
     session.execute(
         sa.update(Member)
         .where(Member.email == address.strip().lower(), Member.unsubscribed_at.is_(None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, Request
+from flask import Flask, Request, current_app
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import Bulletin, BulletinRecipient
@@ -17,6 +17,7 @@ from mailer.tracking.tokens import signer_for, unsubscribe_attribution_signer
 from panel.audit.services import record_audit
 from panel.csv_export import csv_text
 from panel.disclosure import suppress_small
+from panel.members.services.member_area import UNSUBSCRIBE_LISTENERS
 from panel.places.models import Place
 
 
@@ -165,13 +166,9 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
 
 
 def _unsubscribe_listener(session: Session, member, source: str, now: datetime) -> None:
-    from flask import current_app
-
     record_unsubscribe(current_app, session, source, member.id, now)
 
 
 def register_listeners() -> None:
-    from panel.members.services.member_area import UNSUBSCRIBE_LISTENERS
-
     if _unsubscribe_listener not in UNSUBSCRIBE_LISTENERS:
         UNSUBSCRIBE_LISTENERS.append(_unsubscribe_listener)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mailer.tracking.models import HitKind, SpoolFile, TrackingHit
@@ -100,10 +101,8 @@ def _parse(line: bytes) -> dict | None:
 
 def _insert_unless_present(session: Session, values: dict) -> bool:
     """Insert the file's row; False when another folder inserted it first."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert
     table = SpoolFile.__table__
     # RETURNING says whether this statement inserted the row (rowcount is not reliable here).
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.name)

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from panel.audit.services import record_audit
 from panel.auth import services
 from panel.auth.access import staff_required
 from panel.auth.forms import (
@@ -214,8 +215,6 @@ def _set_password_page(user: StaffUser, heading: str, audit_action: str):
         except services.AuthError as error:
             form.password.errors.append(str(error))
         else:
-            from panel.audit.services import record_audit
-
             record_audit(db.session, user, audit_action, "staff_user", [user.id])
             db.session.commit()
             logout_user()

@@ -22,7 +22,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import streamed_attachment
 from panel.extensions import db
-from panel.forms_common import requested_page
+from panel.forms_common import ConfirmForm, requested_page
 from panel.input_cleaning import single_line, text_from_upload
 from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
@@ -174,14 +174,11 @@ def import_preview(import_id: int):
     staged = db.session.get(MemberImport, import_id) or abort(404)
     if staged.confirmed_at is not None:
         return render_template("panel/members/import_done.html", staged=staged)
-    if request.method == "POST":
-        from panel.forms_common import ConfirmForm
-
-        if ConfirmForm().validate_on_submit():
-            created = importing.confirm_import(db.session, current_user, staged, utcnow())
-            db.session.commit()
-            flash(f"Imported {created} members", "info")
-            return redirect(url_for("members.import_preview", import_id=staged.id))
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        created = importing.confirm_import(db.session, current_user, staged, utcnow())
+        db.session.commit()
+        flash(f"Imported {created} members", "info")
+        return redirect(url_for("members.import_preview", import_id=staged.id))
     preview = importing.preview_import(db.session, staged.content)
     record_audit(db.session, current_user, "members.import_preview", "member_import", [staged.id])
     db.session.commit()

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from panel.audit.services import record_audit
 from panel.auth.access import MEMBER_DATA_ROLES, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
@@ -203,8 +204,6 @@ def contact_rules():
             fatigue.update_contact_rules(
                 rules, form.max_invitations.data, form.window_days.data, utcnow()
             )
-            from panel.audit.services import record_audit
-
             record_audit(
                 db.session,
                 current_user,

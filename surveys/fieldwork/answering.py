@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from panel.members.models import Member, MemberStatus
+from panel.members.reference import EQUALITY_FIELDS
+from panel.segments.models import ContactKind, MemberContact
 from surveys.answer_codes import OTHER, encode, layout_of
 from surveys.fieldwork.models import (
     Answer,
@@ -407,15 +409,11 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
         response.neighbourhood_id = member.neighbourhood_id
         response.age_band = member.age_band or ""
         if member.equality is not None:
-            from panel.members.reference import EQUALITY_FIELDS
-
             response.equality = {
                 name: getattr(member.equality, name)
                 for name in EQUALITY_FIELDS
                 if getattr(member.equality, name)
             }
-        from panel.segments.models import ContactKind, MemberContact
-
         session.add(
             MemberContact(
                 member_id=member.id,

@@ -11,13 +11,12 @@ from panel.forms_common import ConfirmForm
 from surveys.fieldwork import answering, respondent
 from surveys.fieldwork.forms import ResumeLinkForm
 from surveys.fieldwork.models import ResponseStatus
+from surveys.results.publishing import results_page
 
 blueprint = Blueprint("take_part", __name__)
 
 
 def _closed(survey):
-    from surveys.results.publishing import results_page
-
     page = results_page(db.session, survey)
     published = page is not None and page.published_at is not None
     return render_template(

@@ -18,6 +18,7 @@ from surveys.guidance.questions import EQUALITY_BLOCK
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey
 from surveys.results.figures import OTHER_LABEL, ResultFilters, dimensions, submitted_responses
+from surveys.results.published import hidden_note, published_crosstab
 
 PROFILE_COLUMNS = [
     ("respondent", "Pseudonymous respondent number (R1, R2, ... in the order answers arrived)"),
@@ -126,7 +127,7 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
 
 def _xlsx(sheets: dict[str, list[list]]) -> bytes:
     """A workbook where every cell is text: nothing a person wrote can become a formula."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415  openpyxl loads slowly; only exports need it
 
     book = Workbook(write_only=True)
     for title, rows in sheets.items():
@@ -139,8 +140,8 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
 
 
 def _text_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415  as in _xlsx
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415  as in _xlsx
 
     # Control characters stored before input was cleaned would make openpyxl refuse the file.
     text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
@@ -163,8 +164,6 @@ def export_zip(session: Session, survey: Survey, filters: ResultFilters) -> byte
 def crosstab_csv(tables: list) -> bytes:
     """Cross-tabs for sharing, with the small-number rule applied as everywhere else
     (surveys.results.published)."""
-    from surveys.results.published import hidden_note, published_crosstab
-
     rows: list[list] = []
     for table in map(published_crosstab, tables):
         rows.append([table.question["text"]])

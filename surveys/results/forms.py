@@ -8,6 +8,8 @@ from wtforms.widgets import HiddenInput
 
 from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_whitespace
 from panel.members.reference import AGE_BANDS, EQUALITY_QUESTIONS, TOPICS
+from surveys import content as doc
+from surveys.answer_codes import option_values
 from surveys.forms import DayField
 from surveys.results.figures import ResultFilters
 from surveys.results.models import Outcome
@@ -50,9 +52,6 @@ def equality_selects(allowed: set[str] | None = None) -> list[tuple[str, str, li
 
 def answer_choices(survey) -> list[tuple[str, str]]:
     """ "Answered ... with ..." choices: every value of every closed question."""
-    from surveys import content as doc
-    from surveys.answer_codes import option_values
-
     choices = [ANY]
     for question in doc.questions(survey.content or {}):
         if question["type"] in ("single_choice", "rating_scale", "multiple_choice"):

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from mailer.bulletins.models import ItemKind
+from mailer.bulletins.services.contributions import submit_contribution
 from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
@@ -255,9 +257,6 @@ def bulletin_item_body(session: Session, survey: Survey) -> str:
 def offer_to_bulletin(session: Session, survey: Survey, user: StaffUser, now: datetime):
     """A "You said, we did" item for the communications team to place in a bulletin, linking
     to the public results page."""
-    from mailer.bulletins.models import ItemKind
-    from mailer.bulletins.services.contributions import submit_contribution
-
     page = results_page(session, survey)
     if page is None or page.published_at is None:
         raise PublishingError("Publish the results page before offering it to the bulletin")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from surveys.fieldwork import invitations, stats
 from surveys.models import Survey
-from surveys.results import profile, public, publishing
+from surveys.results import profile, public, publishing, themes
 from surveys.results.figures import ResultFilters
 from surveys.results.published import published_rows
 
@@ -44,8 +44,6 @@ class ReportData:
 
 
 def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
-    from surveys.results import themes
-
     tables = []
     for table in profile.respondent_profile(session, survey, ResultFilters()):
         rows = [
@@ -83,7 +81,7 @@ STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "report.css"
 
 
 def report_pdf(data: ReportData) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415  heavy (Pango, cairo); only PDFs need it
 
     # No base_url and no links to fetch: the document and its stylesheet are local files.
     return HTML(string=report_html(data)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

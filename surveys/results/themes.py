@@ -15,7 +15,7 @@ from surveys import content as doc
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.guidance.spec import FREE_TEXT_TYPES
 from surveys.models import Survey
-from surveys.results.figures import ResultFilters, submitted_responses
+from surveys.results.figures import ResultFilters, dimensions, submitted_responses
 from surveys.results.models import Theme, ThemeCoding
 from surveys.results.redaction import redact
 
@@ -50,8 +50,8 @@ def texts(session: Session, survey: Survey) -> list[tuple[int, str, str]]:
 
 def suggest(session: Session, survey: Survey, user, now: datetime, count: int | None = None):
     """Replace earlier unconfirmed suggestions with new ones; returns the new themes."""
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.decomposition import NMF  # noqa: PLC0415  scikit-learn takes seconds to load
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415  as above
 
     comments = texts(session, survey)
     if len(comments) < MIN_COMMENTS:
@@ -176,8 +176,6 @@ class ThemeSummary:
 
 
 def summaries(session: Session, survey: Survey) -> list[ThemeSummary]:
-    from surveys.results.figures import dimensions
-
     place = dimensions(session)["place"]
     found = []
     text_of = {(i, p): t for i, p, t in texts(session, survey)}

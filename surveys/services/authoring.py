@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places
 from panel.auth.models import Role, StaffUser
+from panel.segments.services.segments import visible_segments
+from panel.segments.services.special_category import (
+    SpecialCategoryRefused,
+    Use,
+    check_special_category,
+    special_category_fields,
+)
 from surveys import content as doc
 from surveys import validation
 from surveys.models import AudienceKind, InvolvementLevel, Survey, SurveyStatus
@@ -94,14 +101,6 @@ def _check_plan(session: Session, user: StaffUser, plan: Plan) -> None:
     if plan.opens_at and plan.closes_at and plan.closes_at <= plan.opens_at:
         raise AuthoringError("The closing date must be after the opening date", "closes_day")
     if plan.audience is AudienceKind.SEGMENT:
-        from panel.segments.services.segments import visible_segments
-        from panel.segments.services.special_category import (
-            SpecialCategoryRefused,
-            Use,
-            check_special_category,
-            special_category_fields,
-        )
-
         segment = {s.id: s for s in visible_segments(session, user)}.get(plan.segment_id)
         if segment is None:
             raise AuthoringError("Choose one of your saved segments", "segment_id")

@@ -12,6 +12,7 @@ from surveys.guidance import check_survey, estimate_minutes, survey_from_json
 from surveys.guidance.spec import Finding, SurveyFormatError
 from surveys.models import GuidanceOverride, Survey, SurveyStatus
 from surveys.services.documents import export_document
+from surveys.services.elections import polling_days
 
 #: errors no written reason can wave through.
 NOT_OVERRIDABLE = {"sign_off", "no_questions", "duplicate_key", "branching"}
@@ -50,8 +51,6 @@ class CheckReport:
 def check(session: Session, survey: Survey) -> CheckReport:
     """Every finding for the survey as it is now, each with its override if one was recorded;
     the pre-election check uses the polling days staff keep on the election dates page."""
-    from surveys.services.elections import polling_days
-
     document = export_document(survey)
     signed_off = survey.status in (SurveyStatus.APPROVED, SurveyStatus.LIVE, SurveyStatus.CLOSED)
     document["plan"]["approved_by_other"] = bool(

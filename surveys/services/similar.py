@@ -42,8 +42,8 @@ def _rank(query: str, corpus: list[str], limit: int) -> list[tuple[int, float]]:
     if not query.strip() or not corpus:
         return []
     # Imported here: scikit-learn takes seconds to load, and most web requests never rank.
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import linear_kernel
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415  see above
+    from sklearn.metrics.pairwise import linear_kernel  # noqa: PLC0415  see above
 
     vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True)
     try:

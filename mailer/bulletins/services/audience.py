@@ -14,6 +14,8 @@ from mailer.models import EmailSuppression
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
 from panel.members.models import Member, MemberStatus
+from panel.segments.services.segments import segment_member_query
+from panel.segments.services.special_category import SpecialCategoryRefused, Use
 
 INCLUDED = "included"
 #: reasons in the order they are tested (a member is counted under the first that applies).
@@ -38,9 +40,6 @@ def audience_member_ids(session: Session, bulletin: Bulletin, user: StaffUser, n
     if bulletin.audience is AudienceKind.SEGMENT:
         if bulletin.segment is None:
             raise AudienceError("The segment this bulletin was for no longer exists")
-        from panel.segments.services.segments import segment_member_query
-        from panel.segments.services.special_category import SpecialCategoryRefused, Use
-
         try:
             query = segment_member_query(session, bulletin.segment, user, now, use=Use.BULLETIN)
         except SpecialCategoryRefused as error:

@@ -14,6 +14,7 @@ from mailer.bulletins.models import (
     AudienceKind,
     Bulletin,
     BulletinItem,
+    ContributionStatus,
     IllegalTransition,
     ItemKind,
 )
@@ -193,8 +194,6 @@ def remove_item(session: Session, bulletin: Bulletin, item: BulletinItem) -> Non
     _editable(bulletin)
     if item.contribution_status is not None:
         # A contribution goes back to the approved pile rather than disappearing.
-        from mailer.bulletins.models import ContributionStatus
-
         item.bulletin = None
         item.contribution_status = ContributionStatus.APPROVED
     else:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import SuppressionReason
+from mailer.models import OutboundEmail, SuppressionReason
 from mailer.queue import queue_email
 from mailer.suppression import lift_suppression
 from panel.email_requests import (
@@ -246,8 +246,6 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
     ).all()
     for chunk_start in range(0, len(stale), 500):
         chunk = stale[chunk_start : chunk_start + 500]
-        from mailer.models import OutboundEmail
-
         session.execute(
             sa.update(OutboundEmail)
             .where(OutboundEmail.member_id.in_(chunk))
