@@ -60,6 +60,7 @@ class MemoryBackend:
 
 
 def to_email_message(message: MailMessage) -> EmailMessage:
+    """The message as a standard-library EmailMessage (plain text with an HTML alternative)."""
     email = EmailMessage()
     email["From"] = formataddr((message.from_name, message.from_email))
     email["To"] = message.to_email
@@ -173,6 +174,8 @@ class BatchContent:
 
 @dataclass
 class BatchOutcome:
+    """What the provider said about one batch, and the message id it gave."""
+
     #: "accepted", "failed" (the provider said no: nothing was sent) or "unknown" (no answer).
     state: str
     message_id: str = ""

@@ -12,6 +12,8 @@ from panel.database import Base, enum_type, utcnow
 
 
 class EmailStatus(StrEnum):
+    """Where one queued email stands."""
+
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
@@ -52,6 +54,8 @@ class OutboundEmail(Base):
 
 
 class SuppressionReason(StrEnum):
+    """Why an address is never emailed again."""
+
     UNSUBSCRIBED = "unsubscribed"
     LEFT = "left"
     BOUNCED = "bounced"

@@ -13,6 +13,8 @@ _NAME = re.compile(r"^[0-9]{20}-[a-z0-9-]*\.eml$")
 
 @dataclass
 class OutboxEntry:
+    """One email the outbox backend wrote to disk, as the outbox pages list it."""
+
     name: str
     to: str
     subject: str

@@ -13,6 +13,8 @@ _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 
 @dataclass(frozen=True)
 class RenderedEmail:
+    """An email's subject and its text and HTML bodies."""
+
     subject: str
     text_body: str
     html_body: str
@@ -44,4 +46,5 @@ def render_email(name: str, context: dict) -> RenderedEmail:
 
 
 def inline_css(html: str) -> str:
+    """The HTML with its stylesheet moved into style attributes, as email clients need."""
     return _INLINER.inline(html)

@@ -12,10 +12,12 @@ from mailer.models import EmailSuppression, SuppressionReason
 
 
 def email_hash(email: str) -> str:
+    """The sha256 of the trimmed, lower-cased address: how suppressed addresses are stored."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def is_suppressed(session: Session, email: str) -> bool:
+    """Whether the address is on the suppression list."""
     return session.get(EmailSuppression, email_hash(email)) is not None
 
 

@@ -17,6 +17,7 @@ blueprint = Blueprint("mailer", __name__, url_prefix="/staff/outbox")
 @blueprint.get("/")
 @staff_required(Role.COMMS)
 def outbox():
+    """The development outbox: emails written to disk instead of sent (audited)."""
     entries = list_outbox(current_app.config["OUTBOX_DIR"])
     record_audit(db.session, current_user, "outbox.list", "outbox", [], f"{len(entries)} shown")
     db.session.commit()
@@ -28,6 +29,7 @@ def outbox():
 @blueprint.get("/<name>")
 @staff_required(Role.COMMS)
 def outbox_message(name: str):
+    """One email from the development outbox (audited)."""
     entry = read_outbox_entry(current_app.config["OUTBOX_DIR"], name) or abort(404)
     record_audit(db.session, current_user, "outbox.view", "outbox", [name])
     db.session.commit()

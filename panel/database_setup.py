@@ -15,6 +15,7 @@ def engine_options(database_uri: str, configured: dict) -> dict:
 
 
 def configure_engine(engine: Engine) -> None:
+    """SQLite's pragmas (WAL, foreign keys, busy timeout) on each connection; others need none."""
     if engine.dialect.name != "sqlite":
         return
 

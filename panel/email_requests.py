@@ -26,6 +26,8 @@ BATCH_SIZE = 500
 
 
 class EmailRequestKind(StrEnum):
+    """Which email a request asks the job to send."""
+
     STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 (a kind name, not a secret)
     MEMBER_SIGN_IN_LINK = "member_sign_in_link"
     JOIN = "join"

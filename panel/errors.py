@@ -38,6 +38,7 @@ _MESSAGES = {
 
 
 def render_error(status: int, detail: str | None = None):
+    """The error page for the status, with an optional message in place of the usual one."""
     title, message = _MESSAGES.get(status, _MESSAGES[500])
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
@@ -45,6 +46,8 @@ def render_error(status: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    """Register the error pages and the handler that logs unexpected errors."""
+
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         return render_error(

@@ -102,6 +102,7 @@ def within_database_range(form, field) -> None:
 
 
 def single_line_filter(value):
+    """A form filter: strings made single-line and cleaned; other values unchanged."""
     return single_line(value) if isinstance(value, str) else value
 
 
@@ -120,6 +121,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def strip_whitespace(value):
+    """A form filter: strings trimmed; other values unchanged."""
     return value.strip() if isinstance(value, str) else value
 
 

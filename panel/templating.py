@@ -13,6 +13,7 @@ from panel.auth.models import Role
 
 
 def init_app(app: Flask) -> None:
+    """Set up the template loaders, filters and globals."""
     # template-with-imports.jinja extends "template.jinja", hence the second package loader.
     app.jinja_loader = ChoiceLoader(
         [
@@ -46,6 +47,7 @@ def choice_items(field, selected_key: str) -> list[dict]:
 
 
 def local_zone() -> ZoneInfo:
+    """The app's local time zone."""
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
@@ -58,6 +60,7 @@ def local_datetime(value: datetime | None) -> str:
 
 
 def local_date(value: datetime | None) -> str:
+    """A date (or datetime, in local time) written out for people."""
     if value is None:
         return ""
     local = value.astimezone(local_zone()) if isinstance(value, datetime) else value

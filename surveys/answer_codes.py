@@ -52,6 +52,8 @@ class Slot:
 
 @dataclass(frozen=True)
 class Layout:
+    """Where each answer sits in a coded row: the slots and the row's width."""
+
     slots: tuple[Slot, ...]
     width: int
 

@@ -31,10 +31,12 @@ class ContentError(ValueError):
 
 
 def empty() -> dict:
+    """A new survey's content: one empty page."""
     return {"pages": [{"title": "", "show_if": None, "questions": []}]}
 
 
 def questions(content: dict) -> list[dict]:
+    """Every question of the survey, page by page."""
     return [q for page in content.get("pages", []) for q in page["questions"]]
 
 
@@ -48,6 +50,7 @@ def find(content: dict, key: str) -> tuple[int, int]:
 
 
 def new_key(content: dict, prefix: str = "q") -> str:
+    """An unused question key: the prefix and the next free number."""
     used = {q["key"] for q in questions(content)}
     numbers = [int(m.group(1)) for k in used if (m := re.fullmatch(rf"{prefix}(\d+)", k))]
     candidate = max(numbers, default=0) + 1
@@ -101,6 +104,7 @@ def question(
 
 
 def add_page(content: dict, title: str) -> dict:
+    """A copy of the content with an empty page of that title added at the end."""
     changed = copy.deepcopy(content)
     changed["pages"].append({"title": title.strip(), "show_if": None, "questions": []})
     return changed
@@ -115,6 +119,7 @@ def change_page(content: dict, page_index: int, title: str, show_if: dict | None
 
 
 def delete_page(content: dict, page_index: int) -> dict:
+    """A copy of the content without the page; raises ContentError while it holds questions."""
     changed = copy.deepcopy(content)
     if _page(changed, page_index)["questions"]:
         raise ContentError("Move or delete this page's questions first")
@@ -159,6 +164,7 @@ def move_question(content: dict, key: str, direction: int) -> dict:
 
 
 def duplicate_question(content: dict, key: str) -> tuple[dict, str]:
+    """A copy of the content with a copy of the question after it, and the copy's key."""
     changed = copy.deepcopy(content)
     p, i = find(changed, key)
     twin = copy.deepcopy(changed["pages"][p]["questions"][i])

@@ -37,6 +37,7 @@ def _plan(title, purpose, decision, known, opens, closes, place_id=None) -> auth
 
 
 def create_demo_surveys(session: Session, now: datetime) -> None:
+    """Add example surveys for the demo site, once."""
     staff = {
         user.role: user
         for user in session.scalars(sa.select(StaffUser).where(StaffUser.email.like("%@demo.%")))

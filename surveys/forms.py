@@ -64,6 +64,8 @@ AUDIENCE_CHOICES = [
 
 
 class PlanForm(PanelForm):
+    """A survey's plan: title, purpose, audience, dates and the rest."""
+
     title = StringField(
         "Survey title",
         filters=[strip_whitespace],
@@ -140,6 +142,8 @@ SCALE_CHOICES = [
 
 
 class QuestionForm(PanelForm):
+    """One question: type, wording, options and display settings."""
+
     type = RadioField(
         "Type of question",
         choices=list(TYPE_LABELS.items()),
@@ -222,12 +226,16 @@ class QuestionForm(PanelForm):
 
 
 class PageForm(PanelForm):
+    """A page's title."""
+
     title = StringField(
         "Page title", filters=[strip_whitespace], validators=[Length(max=PAGE_TITLE_MAX)]
     )
 
 
 class OverrideForm(PanelForm):
+    """Publish despite one of the guidance checker's errors, with the reason."""
+
     rule = StringField(validators=[InputRequired(), Length(max=40)])
     question_key = StringField(validators=[Optional(), Length(max=60)])
     reason = TextAreaField(
@@ -236,6 +244,8 @@ class OverrideForm(PanelForm):
 
 
 class CommentForm(PanelForm):
+    """A reviewer's comment on the survey or one question."""
+
     question_key = SelectField("About", validate_choice=True)
     body = TextAreaField(
         "Comment",
@@ -245,6 +255,8 @@ class CommentForm(PanelForm):
 
 
 class ReplyForm(PanelForm):
+    """An answer to a review comment."""
+
     reply_to = IntegerField(validators=[InputRequired()])
     body = TextAreaField(
         "Answer",
@@ -254,6 +266,8 @@ class ReplyForm(PanelForm):
 
 
 class TypoForm(PanelForm):
+    """Correct a typo in a live survey's question."""
+
     text = TextAreaField(
         "Question",
         filters=[strip_whitespace],
@@ -268,11 +282,15 @@ class TypoForm(PanelForm):
 
 
 class ImportForm(PanelForm):
+    """Upload a survey file exported from this site."""
+
     file = FileField("Survey file (JSON exported from this site)")
     place_id = SelectField("Whose survey is it", coerce=int, validate_choice=True)
 
 
 class ElectionDateForm(PanelForm):
+    """Add an election polling day."""
+
     poll_date = DayField(
         "Polling day", validators=[InputRequired("Enter the polling day, for example 2029-05-03")]
     )

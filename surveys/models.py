@@ -17,6 +17,8 @@ from panel.state_machine import StateMachine
 
 
 class SurveyStatus(StrEnum):
+    """Where a survey is in its life; SURVEY_STATES says which moves are allowed."""
+
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     APPROVED = "approved"
@@ -51,12 +53,16 @@ SURVEY_STATES = StateMachine(
 
 
 class AudienceKind(StrEnum):
+    """Who a survey is for: the panel, a segment, or anyone with an open link."""
+
     PANEL = "panel"
     SEGMENT = "segment"
     PUBLIC = "public"
 
 
 class InvolvementLevel(StrEnum):
+    """How far the survey involves people (the engagement ladder)."""
+
     INFORM = "inform"
     LISTEN = "listen"
     DISCUSS = "discuss"

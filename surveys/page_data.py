@@ -31,22 +31,26 @@ DEFAULT_CLOSE = time(23, 59)
 
 
 def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
+    """The owners a user may give a survey: their places, or the whole ICB for the ICB teams."""
     if user.role is Role.PLACE:
         return [(p.id, p.name) for p in user.places]
     return [(0, "The whole ICB (communications and engagement team)"), *place_choices()]
 
 
 def segment_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """Segment choices for the plan form, with a prompt first."""
     return [(0, "Choose a segment"), *choices(session, user)]
 
 
 def prepare_plan_form(form: PlanForm, session: Session, user: StaffUser) -> PlanForm:
+    """The plan form with its owner and segment choices filled in."""
     form.place_id.choices = owner_choices(user)
     form.segment_id.choices = segment_choices(session, user)
     return form
 
 
 def fill_plan_form(form: PlanForm, survey: Survey, zone: str) -> None:
+    """Fill the plan form from the survey, dates in the local time zone."""
     local = ZoneInfo(zone)
     form.title.data = survey.title
     form.place_id.data = survey.place_id or 0
@@ -149,6 +153,7 @@ def scale_hint(text: str) -> str:
 
 
 def fill_question_form(form: QuestionForm, question: dict) -> None:
+    """Fill the question form from a question of the survey's content."""
     form.type.data = question["type"]
     form.text.data = question["text"]
     form.help_text.data = question["help_text"]
@@ -218,6 +223,7 @@ def earlier_questions(survey: Survey) -> list[list[tuple[str, str]]]:
 
 
 def survey_context(session: Session, survey: Survey) -> dict:
+    """What the survey page shows: the guidance report, comments and the rest."""
     return {
         "survey": survey,
         "report": checking.check(session, survey),

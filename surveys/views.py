@@ -62,6 +62,7 @@ def _zone() -> str:
 @blueprint.get("/")
 @staff_required(*ALL_STAFF)
 def index():
+    """The surveys the user may see."""
     surveys = authoring.visible_surveys(db.session, current_user)
     return render_template("surveys/index.html", surveys=surveys)
 
@@ -69,6 +70,7 @@ def index():
 @blueprint.route("/new", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def new():
+    """Plan a new survey."""
     form = page_data.prepare_plan_form(PlanForm(), db.session, current_user)
     if request.method == "GET":
         form.audience.data, form.involvement.data, form.anonymous.data = "panel", "listen", "yes"
@@ -87,6 +89,7 @@ def new():
 @blueprint.get("/<int:survey_id>")
 @staff_required(*ALL_STAFF)
 def detail(survey_id: int):
+    """A survey's page: its guidance report, comments and actions."""
     survey = _survey(survey_id)
     context = page_data.survey_context(db.session, survey)
     return render_template(
@@ -97,6 +100,7 @@ def detail(survey_id: int):
 @blueprint.route("/<int:survey_id>/plan", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def plan(survey_id: int):
+    """Change a survey's plan."""
     survey = _survey(survey_id)
     form = page_data.prepare_plan_form(PlanForm(), db.session, current_user)
     if request.method == "GET":
@@ -146,6 +150,7 @@ def _question_page(survey: Survey, page_index: int, key: str | None, question: d
 @blueprint.route("/<int:survey_id>/pages/<int:page_index>/questions/new", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def new_question(survey_id: int, page_index: int):
+    """Add a question to a page."""
     survey = _survey(survey_id)
     if not survey.is_editable or not 0 <= page_index < len(survey.pages):
         abort(404)
@@ -155,6 +160,7 @@ def new_question(survey_id: int, page_index: int):
 @blueprint.route("/<int:survey_id>/questions/<key>", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def edit_question(survey_id: int, key: str):
+    """Edit a question."""
     survey = _survey(survey_id)
     try:
         page_index, index = doc.find(survey.content or {}, key)
@@ -168,6 +174,7 @@ def edit_question(survey_id: int, key: str):
 @blueprint.post("/<int:survey_id>/questions/<key>/arrange")
 @staff_required(*AUTHORS)
 def arrange_question(survey_id: int, key: str):
+    """Move, copy or delete a question."""
     survey = _survey(survey_id)
     action, now = request.form.get("action", ""), utcnow()
     try:
@@ -189,6 +196,7 @@ def arrange_question(survey_id: int, key: str):
 @blueprint.post("/<int:survey_id>/pages")
 @staff_required(*AUTHORS)
 def pages(survey_id: int):
+    """Add, rename, move or delete a page."""
     survey = _survey(survey_id)
     form, now = PageForm(), utcnow()
     action = request.form.get("action", "add")
@@ -244,6 +252,7 @@ def _page_refused(survey: Survey, page_index: int, error: authoring.AuthoringErr
 @blueprint.post("/<int:survey_id>/override")
 @staff_required(*AUTHORS)
 def override(survey_id: int):
+    """Override one of the guidance checker's errors, with a reason."""
     survey = _survey(survey_id)
     form = OverrideForm()
     if form.validate_on_submit():
@@ -279,6 +288,7 @@ STATUS_ACTIONS = {
 @blueprint.post("/<int:survey_id>/status")
 @staff_required(*AUTHORS)
 def status(survey_id: int):
+    """Move a survey on: review, approve, go live, close or back to draft."""
     survey = _survey(survey_id)
     action = STATUS_ACTIONS.get(request.form.get("action", ""))
     if action is None or not ConfirmForm().validate_on_submit():
@@ -295,6 +305,7 @@ def status(survey_id: int):
 @blueprint.route("/<int:survey_id>/review", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def review(survey_id: int):
+    """Review comments; POST adds a comment or a reply."""
     survey = _survey(survey_id)
     keys = [(q["key"], f"{q['key']}: {q['text'][:70]}") for q in doc.questions(survey.content)]
     form, reply = CommentForm(), ReplyForm()
@@ -330,6 +341,7 @@ def review(survey_id: int):
 @blueprint.get("/<int:survey_id>/preview")
 @staff_required(*ALL_STAFF)
 def preview(survey_id: int):
+    """The survey as respondents would see it, on a desktop or phone width."""
     survey = _survey(survey_id)
     size = "phone" if request.args.get("size") == "phone" else "desktop"
     return render_template("surveys/preview.html", survey=survey, size=size)
@@ -338,6 +350,7 @@ def preview(survey_id: int):
 @blueprint.route("/<int:survey_id>/questions/<key>/typo", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def correct_typo(survey_id: int, key: str):
+    """Correct a typo in a live survey's question."""
     survey = _survey(survey_id)
     try:
         page_index, index = doc.find(survey.content or {}, key)
@@ -371,6 +384,7 @@ def correct_typo(survey_id: int, key: str):
 @blueprint.get("/<int:survey_id>/export.json")
 @staff_required(*ALL_STAFF)
 def export(survey_id: int):
+    """The survey as a JSON file."""
     survey = _survey(survey_id)
     return attachment(dumps(export_document(survey)), f"survey-{survey.id}.json")
 
@@ -378,6 +392,7 @@ def export(survey_id: int):
 @blueprint.get("/<int:survey_id>/snapshots/<int:version>.json")
 @staff_required(*ALL_STAFF)
 def snapshot(survey_id: int, version: int):
+    """One snapshot of the survey as a JSON file."""
     survey = _survey(survey_id)
     found = db.session.query(SurveySnapshot).filter_by(survey_id=survey.id, version=version).first()
     if found is None:
@@ -392,6 +407,7 @@ def snapshot(survey_id: int, version: int):
 @blueprint.route("/import", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def import_survey():
+    """Import a survey from a JSON file."""
     form = ImportForm()
     form.place_id.choices = page_data.owner_choices(current_user)
     problems = []
@@ -424,6 +440,7 @@ def import_survey():
 @blueprint.route("/election-dates", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def election_dates():
+    """Election polling days; POST adds one."""
     form = ElectionDateForm()
     if form.validate_on_submit():
         try:
@@ -446,6 +463,7 @@ def election_dates():
 @blueprint.post("/election-dates/<int:election_id>/remove")
 @staff_required(Role.COMMS)
 def remove_election_date(election_id: int):
+    """Remove an election polling day."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

@@ -37,6 +37,7 @@ def _item(session, user, bulletin, kind, title, body, link_url="", link_text="",
 
 
 def create_demo_bulletins(session: Session, now: datetime) -> None:
+    """Add example bulletins for the demo site, once, if a communications user exists."""
     comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS).limit(1))
     if comms is None or session.scalar(sa.select(Bulletin.id).limit(1)) is not None:
         return

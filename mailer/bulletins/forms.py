@@ -32,6 +32,8 @@ def _survey_number(value) -> int:
 
 
 class NewBulletinForm(PanelForm):
+    """Start a bulletin: its title and which team owns it."""
+
     title = StringField(
         "Title (also the email subject)",
         filters=[strip_whitespace],
@@ -41,6 +43,8 @@ class NewBulletinForm(PanelForm):
 
 
 class BulletinForm(PanelForm):
+    """A bulletin's title and introduction."""
+
     title = StringField(
         "Title (also the email subject)",
         filters=[strip_whitespace],
@@ -50,6 +54,8 @@ class BulletinForm(PanelForm):
 
 
 class ItemForm(PanelForm):
+    """One item of a bulletin: its type, heading, text and link."""
+
     kind = RadioField("Type of item", choices=KIND_CHOICES, default=ItemKind.NEWS.value)
     title = StringField(
         "Heading",
@@ -78,6 +84,8 @@ class ContributionForm(ItemForm):
 
 
 class ReviewForm(ItemForm):
+    """The communications team's decision on a contributed item, with the item's fields."""
+
     decision = RadioField(
         "Decision",
         choices=[
@@ -94,10 +102,14 @@ class ReviewForm(ItemForm):
 
 
 class AudienceForm(PanelForm):
+    """Who a bulletin goes to: the whole panel or a segment."""
+
     segment_id = RadioField("Who should get it", coerce=int)
 
 
 class ScheduleForm(PanelForm):
+    """When a bulletin goes: now or at a given local date and time."""
+
     when = RadioField(
         "When should it go",
         choices=[("now", "Send now"), ("later", "At a date and time")],

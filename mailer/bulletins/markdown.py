@@ -122,6 +122,7 @@ class _TextMaker(HTMLParser):
 
 
 def to_text(markdown: str) -> str:
+    """The Markdown as plain text for the text part of an email."""
     maker = _TextMaker()
     maker.feed(to_html(markdown))
     text = "".join(maker.parts)

@@ -10,6 +10,7 @@ from panel.members.services.member_area import erasure_step, member_data_section
 
 @member_data_section("bulletin_recipients")
 def bulletins_section(session, member):
+    """The bulletins a member was sent, for their copy of their data."""
     rows = session.execute(
         sa.select(Bulletin.title, Bulletin.started_at, BulletinRecipient.state)
         .join(Bulletin, Bulletin.id == BulletinRecipient.bulletin_id)
@@ -28,6 +29,7 @@ def bulletins_section(session, member):
 
 @erasure_step("bulletin_recipients")
 def erase_bulletin_history(session, member, now) -> None:
+    """Detach the member from their bulletin recipient rows (the rows stay for the counts)."""
     # The row stays so the bulletin's counts stay true; the link to the person goes.
     session.execute(
         sa.update(BulletinRecipient)

@@ -17,6 +17,8 @@ from panel.state_machine import StateMachine
 
 
 class BulletinStatus(StrEnum):
+    """Where a bulletin is in its life; BULLETIN_STATES says which moves are allowed."""
+
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     SENDING = "sending"
@@ -50,6 +52,8 @@ BULLETIN_STATES = StateMachine(
 
 
 class AudienceKind(StrEnum):
+    """Who a bulletin goes to: the whole panel or one segment."""
+
     PANEL = "panel"
     SEGMENT = "segment"
 
@@ -123,6 +127,8 @@ class Bulletin(Base):
 
 
 class ItemKind(StrEnum):
+    """What a bulletin item is: news, a survey invitation, a result and so on."""
+
     NEWS = "news"
     SURVEY = "survey"
     RESULT = "result"
@@ -141,6 +147,8 @@ class ItemKind(StrEnum):
 
 
 class ContributionStatus(StrEnum):
+    """Where an item contributed by a place team stands with the communications team."""
+
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -184,6 +192,8 @@ class BulletinItem(Base):
 
 
 class RecipientState(StrEnum):
+    """Where one recipient's copy of a bulletin stands in the send."""
+
     PENDING = "pending"
     #: in a batch handed to the provider; still "sending" after a crash means "unknown".
     SENDING = "sending"
@@ -227,6 +237,8 @@ class BulletinRecipient(Base):
 
 
 class BatchState(StrEnum):
+    """What the provider said about one batch of a bulletin's recipients."""
+
     SENDING = "sending"
     ACCEPTED = "accepted"
     FAILED = "failed"

@@ -31,6 +31,7 @@ def with_survey_choices(form, session: Session, user: StaffUser):
 
 
 def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
+    """The owners a user may give a bulletin: their places, or the whole panel for the ICB teams."""
     if user.role is Role.PLACE:
         return [(p.id, f"Members in {p.name}") for p in user.places]
     return [(0, "The whole panel (communications and engagement team)")] + [
@@ -39,6 +40,7 @@ def owner_choices(user: StaffUser) -> list[tuple[int, str]]:
 
 
 def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """Audience choices: everyone (in the user's places) or one of the user's segments."""
     whole = "Everyone on the panel" + (" in your places" if user.role is Role.PLACE else "")
     return [(0, whole)] + [
         (id_, f"Segment: {name}") for id_, name in segment_choices(session, user)
@@ -46,12 +48,14 @@ def audience_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]
 
 
 def segment_or_404(session: Session, segment_id: int, user: StaffUser):
+    """The segment with that id if the user may see it, None for no segment; 404 otherwise."""
     if not segment_id:
         return None
     return get_segment_or_404(session, segment_id, user)
 
 
 def audience_counts(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime):
+    """How many the bulletin would reach and skip, or None when the audience cannot be counted."""
     try:
         return audience.count_audience(session, bulletin, user, now)
     except audience.AudienceError:
@@ -59,6 +63,7 @@ def audience_counts(session: Session, bulletin: Bulletin, user: StaffUser, now: 
 
 
 def state_counts(session: Session, bulletin_id: int) -> dict[str, int]:
+    """Number of the bulletin's recipients in each state."""
     rows = session.execute(
         sa.select(BulletinRecipient.state, sa.func.count())
         .where(BulletinRecipient.bulletin_id == bulletin_id)
@@ -70,6 +75,7 @@ def state_counts(session: Session, bulletin_id: int) -> dict[str, int]:
 
 
 def progress(bulletin: Bulletin, counts: dict[str, int], now: datetime) -> dict:
+    """Send progress for the page: sent of total, per-second rate, seconds left and percent."""
     total = bulletin.recipient_count
     done = counts["accepted"]
     elapsed = (
@@ -89,6 +95,7 @@ def progress(bulletin: Bulletin, counts: dict[str, int], now: datetime) -> dict:
 
 
 def detail_context(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime) -> dict:
+    """What the bulletin page shows: counts, progress, problem batches and audience."""
     counts = state_counts(session, bulletin.id)
     problem_batches = list(
         session.scalars(
@@ -114,6 +121,7 @@ def detail_context(session: Session, bulletin: Bulletin, user: StaffUser, now: d
 
 
 def compose_warnings(bulletin: Bulletin) -> list[str]:
+    """Warnings about the bulletin's content to show while composing it."""
     return content_warnings(bulletin)
 
 
@@ -149,6 +157,7 @@ def resolve_schedule_form(form, zone: str, now: datetime) -> datetime | None:
 
 
 def open_bulletin_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
+    """Bulletins the user may still add an item to, for a choice list."""
     return [(0, "Choose a bulletin")] + [
         (b.id, b.title) for b in compose.visible_bulletins(session, user) if b.is_editable
     ]

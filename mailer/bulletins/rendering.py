@@ -47,10 +47,12 @@ def _signed_survey_links(item: BulletinItem, member_ids: list[int]) -> dict[int,
 
 
 def link_tag(item: BulletinItem) -> str:
+    """The substitution tag standing for the item's personal link in the frozen email."""
     return f"-link_{item.id}-"
 
 
 def personal_items(bulletin: Bulletin) -> list[BulletinItem]:
+    """The bulletin's items whose links differ per recipient."""
     return [item for item in bulletin.items if item.kind in PERSONAL_LINK_PROVIDERS]
 
 
@@ -60,6 +62,7 @@ def view_token(bulletin: Bulletin) -> str:
 
 
 def view_url(bulletin: Bulletin) -> str:
+    """The public address of the bulletin's web version."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/bulletins/view/{view_token(bulletin)}"
 
 
@@ -68,6 +71,8 @@ _DEFAULT_LINK_TEXT = {ItemKind.SURVEY: "Take part in the survey"}
 
 @dataclass(frozen=True)
 class ItemView:
+    """One item as the email template shows it."""
+
     kind_label: str
     title: str
     html: str
@@ -97,6 +102,7 @@ def item_views(bulletin: Bulletin, links: dict[int, str] | None = None) -> list[
 
 
 def bulletin_context(bulletin: Bulletin, **personal) -> dict:
+    """The template context shared by every copy of the bulletin, plus any personal values."""
     return {
         "bulletin_title": bulletin.title,
         "intro_html": markdown.to_html(bulletin.intro),
@@ -135,6 +141,7 @@ def person_context(bulletin: Bulletin, first_name: str, member_id: int | None = 
 
 
 def render_for_person(bulletin: Bulletin, first_name: str, member_id: int | None = None):
+    """The bulletin as one person would get it (for previews and test sends)."""
     return render_email("bulletin", person_context(bulletin, first_name, member_id))
 
 

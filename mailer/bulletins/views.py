@@ -54,6 +54,7 @@ def _to_detail(bulletin: Bulletin):
 @blueprint.route("/", methods=["GET", "POST"])
 @staff_required(*ALL_STAFF)
 def index():
+    """The bulletin list; POST starts a new bulletin."""
     form = NewBulletinForm()
     form.place_id.choices = page_data.owner_choices(current_user)
     if form.validate_on_submit():
@@ -75,6 +76,7 @@ def index():
 @blueprint.get("/<int:bulletin_id>")
 @staff_required(*EDITORS)
 def detail(bulletin_id: int):
+    """A bulletin's page (or only its progress panel, for polling)."""
     bulletin = _bulletin(bulletin_id)
     context = page_data.detail_context(db.session, bulletin, current_user, utcnow())
     if request.args.get("part") == "progress":
@@ -86,6 +88,7 @@ def detail(bulletin_id: int):
 @blueprint.route("/<int:bulletin_id>/edit", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def edit(bulletin_id: int):
+    """Edit a bulletin's title and introduction."""
     bulletin = _bulletin(bulletin_id)
     form = BulletinForm(obj=bulletin)
     if form.validate_on_submit():
@@ -138,12 +141,14 @@ def _save_item(bulletin: Bulletin, item: BulletinItem | None):
 @blueprint.route("/<int:bulletin_id>/items/new", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def new_item(bulletin_id: int):
+    """Add an item to a bulletin."""
     return _save_item(_bulletin(bulletin_id), None)
 
 
 @blueprint.route("/<int:bulletin_id>/items/<int:item_id>", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def edit_item(bulletin_id: int, item_id: int):
+    """Edit one of a bulletin's items."""
     bulletin = _bulletin(bulletin_id)
     return _save_item(bulletin, _item(bulletin, item_id))
 
@@ -151,6 +156,7 @@ def edit_item(bulletin_id: int, item_id: int):
 @blueprint.post("/<int:bulletin_id>/items/<int:item_id>/arrange")
 @staff_required(*EDITORS)
 def arrange_item(bulletin_id: int, item_id: int):
+    """Move an item up or down, or remove it."""
     bulletin = _bulletin(bulletin_id)
     item = _item(bulletin, item_id)
     if ConfirmForm().validate_on_submit():
@@ -168,6 +174,7 @@ def arrange_item(bulletin_id: int, item_id: int):
 @blueprint.route("/<int:bulletin_id>/audience", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def audience(bulletin_id: int):
+    """Choose who the bulletin goes to."""
     bulletin = _bulletin(bulletin_id)
     form = AudienceForm(segment_id=bulletin.segment_id or 0)
     form.segment_id.choices = page_data.audience_choices(db.session, current_user)
@@ -188,6 +195,7 @@ def audience(bulletin_id: int):
 @blueprint.get("/<int:bulletin_id>/preview")
 @staff_required(*EDITORS)
 def preview(bulletin_id: int):
+    """The bulletin as the signed-in user would get it."""
     bulletin = _bulletin(bulletin_id)
     rendered = rendering.render_for_person(bulletin, current_user.name.split()[0])
     return render_template(
@@ -204,6 +212,7 @@ def preview(bulletin_id: int):
 @blueprint.post("/<int:bulletin_id>/test-send")
 @staff_required(*EDITORS)
 def test_send(bulletin_id: int):
+    """Send the bulletin to the signed-in user only."""
     bulletin = _bulletin(bulletin_id)
     if ConfirmForm().validate_on_submit():
         compose.test_send(db.session, bulletin, current_user, utcnow())
@@ -215,6 +224,7 @@ def test_send(bulletin_id: int):
 @blueprint.route("/<int:bulletin_id>/schedule", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def schedule_send(bulletin_id: int):
+    """Schedule the bulletin now or for later, or take it back, pause, resume or cancel it."""
     bulletin = _bulletin(bulletin_id)
     form = ScheduleForm()
     if form.validate_on_submit():
@@ -259,6 +269,7 @@ def control(bulletin_id: int):
 @blueprint.route("/contributions", methods=["GET", "POST"])
 @staff_required(*ALL_STAFF)
 def contribute():
+    """A place team offers an item for a bulletin; lists their earlier offers."""
     form = page_data.with_survey_choices(ContributionForm(), db.session, current_user)
     if form.validate_on_submit():
         try:
@@ -286,6 +297,7 @@ def contribute():
 @blueprint.get("/contributions/review")
 @staff_required(Role.COMMS)
 def review_list():
+    """Contributed items waiting for the communications team."""
     items = contributions.contributions_to_review(db.session)
     return render_template("mailer/bulletins/review_list.html", items=items)
 
@@ -293,6 +305,7 @@ def review_list():
 @blueprint.route("/contributions/<int:item_id>", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def review(item_id: int):
+    """Approve, reject or place one contributed item."""
     item = db.session.get(BulletinItem, item_id)
     if item is None or item.contribution_status is None:
         abort(404)

@@ -66,12 +66,15 @@ EVENT_HANDLERS: list[Callable[[Session, list[EmailEvent], datetime], None]] = []
 
 
 def event_handler(function):
+    """Register a function to be called with each stored provider event (a decorator)."""
     EVENT_HANDLERS.append(function)
     return function
 
 
 @dataclass
 class IngestResult:
+    """How many events a webhook post stored, found already stored, and suppressed."""
+
     stored: int
     duplicates: int
     suppressed: int

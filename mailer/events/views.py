@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 @blueprint.post("/sendgrid")
 @csrf.exempt  # SendGrid cannot send a CSRF token; the ECDSA signature authenticates the post.
 def sendgrid_events():
+    """SendGrid's Event Webhook: verify the signature, then store the events."""
     body = request.get_data(cache=False)
     now = utcnow()
     try:

@@ -15,6 +15,7 @@ from mailer.tracking.models import BulletinLink, HitKind, TrackingHit
 
 
 def create_demo_tracking(session: Session, now: datetime) -> None:
+    """Add example opens and clicks to the first sent demo bulletin."""
     bulletin = session.scalar(
         sa.select(Bulletin).where(Bulletin.status == BulletinStatus.SENT).order_by(Bulletin.id)
     )

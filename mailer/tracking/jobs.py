@@ -11,4 +11,5 @@ from mailer.tracking.spool import fold_spool
 
 
 def fold_tracking_spool_job(session: Session, now: datetime) -> int:
+    """Fold the tracking spool files into the database; returns the hits stored."""
     return fold_spool(session, current_app.config["TRACKING_SPOOL_DIR"], now).hits

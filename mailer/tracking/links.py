@@ -19,6 +19,7 @@ _HREF = re.compile(r'href="(https?://[^"<>\s]+)"')
 
 
 def link_tag(link_id: int) -> str:
+    """The substitution tag standing for a tracked link in the frozen email."""
     return f"-tracked_url_{link_id}-"
 
 
@@ -50,11 +51,14 @@ def prepare_frozen_html(session: Session, bulletin_id: int, frozen_html: str) ->
 
 @dataclass(frozen=True)
 class TrackedLink:
+    """A link of a bulletin, with the id its click address carries."""
+
     id: int
     url: str
 
 
 def bulletin_links(session: Session, bulletin_id: int) -> list[TrackedLink]:
+    """The bulletin's tracked links, in order."""
     return [
         TrackedLink(link_id, url)
         for link_id, url in session.execute(

@@ -11,6 +11,7 @@ from panel.members.services.member_area import member_data_section
 
 @member_data_section("tracking_hits")
 def tracking_section(session, member):
+    """The opens and clicks recorded for a member, for their copy of their data."""
     # Erasure needs no step of its own: the ledger row loses its member, so these lose theirs.
     rows = session.execute(
         sa.select(Bulletin.title, TrackingHit.kind, TrackingHit.at)

@@ -28,6 +28,8 @@ class BulletinLink(Base):
 
 
 class HitKind(StrEnum):
+    """What a tracking hit was: an open, a click or an unsubscribe."""
+
     OPEN = "open"
     CLICK = "click"
     UNSUBSCRIBE = "unsubscribe"

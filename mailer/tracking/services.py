@@ -35,6 +35,7 @@ def _state(app: Flask) -> dict:
 
 
 def read_token(app: Flask, token: str) -> tuple[int, int] | None:
+    """The (bulletin, recipient) ids a tracking token names, or None if it is not genuine."""
     return _state(app)["signer"].read(token)
 
 
@@ -100,10 +101,12 @@ def _place_names(session: Session) -> dict[int, str]:
 
 
 def bulletin_context(session: Session, bulletin: Bulletin) -> dict:
+    """What the bulletin stats page shows."""
     return {"stats": stats.bulletin_stats(session, bulletin, _place_names(session))}
 
 
 def overview_context(session: Session, user) -> dict:
+    """What the stats overview page shows for the user."""
     return {"overview": stats.overview(session, user)}
 
 
@@ -170,5 +173,6 @@ def _unsubscribe_listener(session: Session, member, source: str, now: datetime) 
 
 
 def register_listeners() -> None:
+    """Have member unsubscribes recorded as tracking hits (once, however often called)."""
     if _unsubscribe_listener not in UNSUBSCRIBE_LISTENERS:
         UNSUBSCRIBE_LISTENERS.append(_unsubscribe_listener)

@@ -76,6 +76,8 @@ class SpoolWriter:
 
 @dataclass
 class FoldReport:
+    """What one fold of the spool did: files read, hits stored, malformed lines."""
+
     files: int = 0
     hits: int = 0
     malformed: int = 0

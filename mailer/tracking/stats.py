@@ -162,6 +162,8 @@ def _grouped(session: Session, bulletin_ids: list[int], fast_open_seconds: int):
 
 @dataclass
 class LinkFigures:
+    """Clicks and clickers of one link of a bulletin."""
+
     position: int
     url: str
     clicks_all: int
@@ -171,6 +173,8 @@ class LinkFigures:
 
 @dataclass
 class BulletinStats:
+    """A bulletin's figures: in total, by place, and per link."""
+
     bulletin: Bulletin
     total: Figures
     by_place: list[tuple[str, Figures]] = field(default_factory=list)
@@ -192,6 +196,7 @@ def bulletin_stats(
 
 
 def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
+    """Clicks and clickers per link of the bulletin, in link order."""
     opened = (
         sa.select(TrackingHit.recipient_id)
         .where(TrackingHit.bulletin_id == bulletin_id, TrackingHit.kind == HitKind.OPEN.value)
@@ -233,12 +238,16 @@ def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
 
 @dataclass
 class TrendRow:
+    """One bulletin's figures in the trend table."""
+
     bulletin: Bulletin
     figures: Figures
 
 
 @dataclass
 class Overview:
+    """The stats overview: recent bulletins, figures by segment, and the benchmark open rate."""
+
     trend: list[TrendRow]
     by_segment: list[tuple[str, int, Figures]]
     benchmark: float = BENCHMARK_OPEN_RATE

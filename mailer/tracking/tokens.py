@@ -18,6 +18,8 @@ _TOKEN_BYTES = _IDS.size + _TAG_BYTES
 
 
 class TrackingSigner:
+    """Short signed tokens naming a bulletin and recipient, for pixel and click addresses."""
+
     def __init__(self, secret: str, purpose: bytes = b"bulletin-tracking"):
         self._key = hashlib.sha256(purpose + b":" + secret.encode()).digest()
 
@@ -45,6 +47,7 @@ class TrackingSigner:
 
 
 def signer_for(config) -> TrackingSigner:
+    """The tracking signer keyed from the app's secret key."""
     return TrackingSigner(config["SECRET_KEY"])
 
 

@@ -28,6 +28,7 @@ NO_STORE = {
 
 @blueprint.get("/o/<token>.gif")
 def pixel(token: str):
+    """The open pixel: records an open and returns a transparent GIF."""
     ids = services.read_token(current_app, token)
     if ids is None:
         abort(404)
@@ -37,6 +38,7 @@ def pixel(token: str):
 
 @blueprint.get("/c/<token>/<int:link_id>")
 def click(token: str, link_id: int):
+    """A tracked link: records the click and redirects to the link's address."""
     ids = services.read_token(current_app, token)
     url = services.link_url(current_app, db.session, ids[0], link_id) if ids else None
     if url is None:
@@ -50,6 +52,7 @@ def click(token: str, link_id: int):
 @stats_blueprint.get("/stats")
 @staff_required(*ALL_STAFF)
 def overview():
+    """Figures across recent bulletins."""
     return render_template(
         "mailer/tracking/overview.html", **services.overview_context(db.session, current_user)
     )
@@ -58,6 +61,7 @@ def overview():
 @stats_blueprint.get("/<int:bulletin_id>/stats")
 @staff_required(*ALL_STAFF)
 def bulletin(bulletin_id: int):
+    """One bulletin's figures."""
     record = get_scoped_or_404(db.session, Bulletin, bulletin_id, current_user)
     return render_template(
         "mailer/tracking/bulletin.html", **services.bulletin_context(db.session, record)
@@ -67,6 +71,7 @@ def bulletin(bulletin_id: int):
 @stats_blueprint.get("/<int:bulletin_id>/stats.csv")
 @staff_required(*ALL_STAFF)
 def bulletin_csv(bulletin_id: int):
+    """One bulletin's figures as CSV (audited)."""
     record = get_scoped_or_404(db.session, Bulletin, bulletin_id, current_user)
     body = services.stats_csv(db.session, record, current_user)
     db.session.commit()

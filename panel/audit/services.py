@@ -59,6 +59,7 @@ def list_audit_events(
 
 
 def distinct_actions(session: Session) -> list[str]:
+    """Every action name in the audit log, sorted, for the filter."""
     return list(
         session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     )

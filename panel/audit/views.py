@@ -17,6 +17,7 @@ PER_PAGE = 50
 @blueprint.get("/")
 @staff_required(Role.COMMS)
 def index():
+    """The audit log, a page at a time, optionally filtered by action."""
     page = requested_page()
     action = request.args.get("action", "")[:60]
     events, total = list_audit_events(db.session, action=action, page=page, per_page=PER_PAGE)

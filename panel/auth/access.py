@@ -57,6 +57,7 @@ def scope_to_places(statement, user: StaffUser, place_column):
 
 
 def can_see_place(user: StaffUser, place_id: int | None) -> bool:
+    """Whether the user may see records of that place (None: ICB-wide records)."""
     place_ids = visible_place_ids(user)
     return place_ids is None or (place_id is not None and place_id in place_ids)
 

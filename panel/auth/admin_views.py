@@ -34,12 +34,14 @@ def _details(form) -> services.StaffDetails:
 @blueprint.get("/")
 @staff_required(Role.COMMS)
 def index():
+    """The staff accounts."""
     return render_template("panel/staff/index.html", staff=services.list_staff(db.session))
 
 
 @blueprint.route("/invite", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def invite():
+    """Invite a new staff user by email."""
     form = _with_place_choices(InviteStaffForm())
     if form.validate_on_submit():
         now = utcnow()
@@ -73,6 +75,7 @@ def invite():
 @blueprint.route("/<int:user_id>", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def edit(user_id: int):
+    """Change a staff user's name, role, places or whether they may sign in."""
     user = db.session.get(StaffUser, user_id) or abort(404)
     form = _with_place_choices(StaffDetailsForm(obj=user))
     if not form.is_submitted():

@@ -10,6 +10,8 @@ from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 
 
 class SignInForm(PanelForm):
+    """Staff sign-in: email and password."""
+
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -28,6 +30,8 @@ class SignInForm(PanelForm):
 
 
 class CodeForm(PanelForm):
+    """The six-digit code from the authenticator app, or a recovery code."""
+
     code = StringField(
         "Security code",
         filters=[strip_whitespace],
@@ -40,6 +44,8 @@ class CodeForm(PanelForm):
 
 
 class EnrolForm(PanelForm):
+    """The first code from a newly set-up authenticator app."""
+
     code = StringField(
         "Code from your authenticator app",
         filters=[strip_whitespace],
@@ -51,6 +57,8 @@ class EnrolForm(PanelForm):
 
 
 class ResetRequestForm(PanelForm):
+    """Ask for a password reset link."""
+
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -66,6 +74,8 @@ class ResetRequestForm(PanelForm):
 
 
 class NewPasswordForm(PanelForm):
+    """Choose a new password (twice)."""
+
     password = PasswordField(
         "New password",
         validators=[
@@ -86,6 +96,8 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
 class StaffDetailsForm(PanelForm):
+    """A staff user's name, role and places."""
+
     name = StringField(
         "Full name",
         filters=[strip_whitespace],
@@ -100,6 +112,8 @@ class StaffDetailsForm(PanelForm):
 
 
 class InviteStaffForm(StaffDetailsForm):
+    """Invite a staff user: their details and email address."""
+
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],

@@ -40,6 +40,7 @@ staff_places = sa.Table(
 
 
 def new_session_token() -> str:
+    """A new random session token (rotated to end every session of the account)."""
     return secrets.token_urlsafe(24)
 
 

@@ -19,6 +19,7 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
+    """The argon2id hash of the password."""
     return _hasher().hash(password)
 
 

@@ -57,15 +57,19 @@ WRONG_CODE = "Enter the current 6-digit code from your authenticator app, or a r
 
 
 class PasswordStep(Enum):
+    """What a correct password leads to: the code step, or setting up an authenticator."""
+
     NEEDS_SECOND_FACTOR = "totp"
     NEEDS_ENROLMENT = "enrol"
 
 
 def normalise_email(email: str) -> str:
+    """The address trimmed and lower-cased, as accounts are stored."""
     return (email or "").strip().lower()
 
 
 def find_staff_by_email(session: Session, email: str) -> StaffUser | None:
+    """The staff user with that address, or None."""
     return session.scalar(sa.select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
@@ -164,6 +168,7 @@ def start_totp_enrolment(user: StaffUser) -> str:
 
 
 def totp_uri(user: StaffUser) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
     return pyotp.TOTP(user.totp_secret).provisioning_uri(
         name=user.email, issuer_name="LSC Citizens' Panel"
     )
@@ -220,6 +225,7 @@ def _reset_fingerprint(user: StaffUser) -> str:
 
 
 def password_reset_token(user: StaffUser) -> str:
+    """A signed reset token, void once the password changes."""
     return make_token(TokenPurpose.PASSWORD_RESET, [user.id, _reset_fingerprint(user)])
 
 
@@ -256,6 +262,7 @@ def user_for_reset_token(session: Session, token: str) -> StaffUser:
 
 
 def invite_token(user: StaffUser) -> str:
+    """A signed invitation token, void once the invitation is accepted."""
     return make_token(TokenPurpose.STAFF_INVITE, [user.id, user.session_token])
 
 
@@ -335,4 +342,5 @@ def update_staff(
 
 
 def list_staff(session: Session) -> list[StaffUser]:
+    """Every staff account, by name."""
     return list(session.scalars(sa.select(StaffUser).order_by(StaffUser.name)))

@@ -72,6 +72,7 @@ def _sign_in(user: StaffUser) -> str:
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
+    """Staff sign-in, first step: email and password."""
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -101,6 +102,7 @@ def login():
 @blueprint.route("/sign-in/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def second_factor():
+    """Staff sign-in, second step: the authenticator or recovery code."""
     user = _pending_user()
     if user is None or session[PENDING_KEY]["step"] != "totp":
         return redirect(url_for("auth.login"))
@@ -126,6 +128,7 @@ def second_factor():
 @blueprint.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def enrol():
+    """Set up an authenticator app at first sign-in."""
     user = _pending_user()
     if user is None or session[PENDING_KEY]["step"] != "enrol":
         return redirect(url_for("auth.login"))
@@ -157,6 +160,7 @@ def enrol():
 
 @blueprint.route("/sign-out", methods=["GET", "POST"])
 def logout():
+    """Sign out (GET shows the confirmation, POST signs out)."""
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -176,6 +180,7 @@ def logout():
 @blueprint.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 def request_reset():
+    """Ask for a password reset link; the page says the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         # At most a few reset emails an hour to one address, whoever asks; beyond that the page
@@ -190,6 +195,7 @@ def request_reset():
 @blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def reset_password(token: str):
+    """Set a new password from a reset link."""
     try:
         user = services.user_for_reset_token(db.session, token)
     except InvalidToken as error:
@@ -200,6 +206,7 @@ def reset_password(token: str):
 @blueprint.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invite(token: str):
+    """Accept an invitation: choose a password for the new account."""
     try:
         user = services.user_for_invite_token(db.session, token)
     except InvalidToken as error:
@@ -226,6 +233,7 @@ def _set_password_page(user: StaffUser, heading: str, audit_action: str):
 @blueprint.route("/account", methods=["GET", "POST"])
 @staff_required()
 def account():
+    """The signed-in user's account page; POST makes new recovery codes."""
     form = ConfirmForm()
     if form.validate_on_submit():
         codes = services.regenerate_recovery_codes(

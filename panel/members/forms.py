@@ -42,6 +42,8 @@ def _postcode_check(form, field):
 
 
 class YourDetailsForm(PanelForm):
+    """Joining, step one: name, email address and postcode."""
+
     first_name = StringField(
         "First name",
         filters=[strip_whitespace],
@@ -82,6 +84,8 @@ class YourDetailsForm(PanelForm):
 
 
 class WhereYouLiveForm(PanelForm):
+    """Joining: the place and neighbourhood the postcode allows."""
+
     # The choices are the postcode's own places and neighbourhoods, set by the view; whether an
     # answer fits the postcode is decided by panel.places.services.place_for_postcode, so these
     # fields only read the numbers.
@@ -102,6 +106,8 @@ class WhereYouLiveForm(PanelForm):
 
 
 class AboutYouForm(PanelForm):
+    """Joining: age band, topics, preferred format and language."""
+
     age_band = RadioField(
         "How old are you?",
         choices=reference.AGE_BANDS,
@@ -156,6 +162,8 @@ def equality_form_errors(form) -> None:
 
 
 class CheckAnswersForm(PanelForm):
+    """Joining, last step: the tracking question before the answers are sent."""
+
     tracking_consent = RadioField(
         "May we see when you open our emails or click their links?",
         description="This helps us know whether our bulletin is useful. If you say no, our "
@@ -170,6 +178,8 @@ class CheckAnswersForm(PanelForm):
 
 
 class MagicLinkForm(PanelForm):
+    """A member asks for a sign-in link by email."""
+
     email = EmailField(
         "Email address",
         filters=[strip_whitespace],
@@ -182,6 +192,8 @@ class MagicLinkForm(PanelForm):
 
 
 class MemberDetailsForm(PanelForm):
+    """A member changes their details in the member area."""
+
     first_name = YourDetailsForm.first_name
     last_name = YourDetailsForm.last_name
     postcode = YourDetailsForm.postcode
@@ -194,6 +206,8 @@ class MemberDetailsForm(PanelForm):
 
 
 class PauseForm(PanelForm):
+    """Pause survey invitations for some months."""
+
     months = RadioField(
         "Pause survey invitations for",
         choices=[
@@ -207,10 +221,14 @@ class PauseForm(PanelForm):
 
 
 class TrackingForm(PanelForm):
+    """Change the answer to the email tracking question."""
+
     tracking_consent = CheckAnswersForm.tracking_consent
 
 
 class LeaveForm(PanelForm):
+    """Leave the panel: an explicit yes or no."""
+
     # A question with two answers rather than a tick box, so that "No" is an answer that keeps
     # the member, and only the exact answer "yes" ever erases anyone.
     leave = RadioField(
@@ -221,6 +239,8 @@ class LeaveForm(PanelForm):
 
 
 class DirectoryFilterForm(PanelForm):
+    """The member directory's filters (read from the query string, so no CSRF token)."""
+
     class Meta:
         csrf = False
 
@@ -247,6 +267,8 @@ class DirectoryFilterForm(PanelForm):
 
 
 class ImportForm(PanelForm):
+    """Upload a CSV of members to import, with their recruitment source."""
+
     file = FileField("CSV file")
     source_id = SelectField(
         "Recruitment source for these members", coerce=int, choices=[], validators=[Optional()]
@@ -254,6 +276,8 @@ class ImportForm(PanelForm):
 
 
 class SourceForm(PanelForm):
+    """A recruitment source: its name and place."""
+
     name = StringField(
         "Name of the channel or partner",
         filters=[strip_whitespace],
@@ -267,4 +291,6 @@ class SourceForm(PanelForm):
 
 
 class NoteForm(PanelForm):
+    """A staff note on a member."""
+
     text = TextAreaField("Note")

@@ -53,6 +53,8 @@ blueprint = Blueprint("member_area", __name__, url_prefix="/my-panel")
 
 
 def member_required(view):
+    """View decorator: the signed-in member in g.member, or a redirect to the member sign-in."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         g.member = signing_in.member_for_session(
@@ -68,6 +70,7 @@ def member_required(view):
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def sign_in():
+    """Members ask for a sign-in link by email."""
     form = MagicLinkForm()
     if form.validate_on_submit():
         if hit_limit("5/hour", "magic-link", form.email.data):
@@ -79,6 +82,7 @@ def sign_in():
 
 @blueprint.get("/link/<token>")
 def use_link(token: str):
+    """Follow an emailed sign-in link: start the member's session."""
     try:
         member = signing_in.use_magic_link(db.session, token)
     except InvalidToken as error:
@@ -94,6 +98,7 @@ def use_link(token: str):
 @blueprint.get("/")
 @member_required
 def home():
+    """The member area's home page."""
     return render_template(
         "panel/member_area/home.html", member=g.member, now=utcnow(), reference=reference
     )
@@ -102,6 +107,7 @@ def home():
 @blueprint.route("/details", methods=["GET", "POST"])
 @member_required
 def details():
+    """A member changes their details."""
     member = g.member
     form = MemberDetailsForm(obj=member)
     if not form.is_submitted():
@@ -164,6 +170,7 @@ def _ask_again(form, postcode_places: PostcodePlaces, problem: PlaceChoiceProble
 @blueprint.route("/equality", methods=["GET", "POST"])
 @member_required
 def equality():
+    """A member gives, changes or withdraws their equality answers."""
     member = g.member
     current = (
         {f: getattr(member.equality, f) for f in reference.EQUALITY_FIELDS}
@@ -201,6 +208,7 @@ def equality():
 @blueprint.route("/pause", methods=["GET", "POST"])
 @member_required
 def pause():
+    """A member pauses survey invitations."""
     form = PauseForm()
     if form.validate_on_submit():
         months = int(form.months.data)
@@ -217,6 +225,7 @@ def pause():
 @blueprint.route("/emails", methods=["GET", "POST"])
 @member_required
 def emails():
+    """A member's email choices: tracking consent, and subscribing again."""
     member = g.member
     form = TrackingForm(data={"tracking_consent": "yes" if member.tracking_consent else "no"})
     resubscribe_form = ConfirmForm(prefix="resubscribe")
@@ -238,6 +247,7 @@ def emails():
 @blueprint.get("/your-data")
 @member_required
 def your_data():
+    """What the panel holds about the member, as a page."""
     data = member_area.export_member_data(db.session, g.member)
     return render_template("panel/member_area/your_data.html", data=data)
 
@@ -245,6 +255,7 @@ def your_data():
 @blueprint.get("/your-data.json")
 @member_required
 def your_data_json():
+    """What the panel holds about the member, as a JSON download."""
     data = member_area.export_member_data(db.session, g.member)
     return attachment(dumps(data), "my-panel-data.json")
 
@@ -252,6 +263,7 @@ def your_data_json():
 @blueprint.route("/leave", methods=["GET", "POST"])
 @member_required
 def leave():
+    """Leave the panel: the member's personal data is erased."""
     form = LeaveForm()
     if form.validate_on_submit():
         if form.leave.data != "yes":
@@ -266,6 +278,7 @@ def leave():
 
 @blueprint.post("/sign-out")
 def sign_out():
+    """End the member's session."""
     ConfirmForm().validate_on_submit()
     end_login_session(db.session, session.get(MEMBER_SESSION_KEY))
     db.session.commit()

@@ -14,6 +14,8 @@ from panel.state_machine import StateMachine
 
 
 class MemberStatus(StrEnum):
+    """Where a member stands; MEMBER_STATES says which moves are allowed."""
+
     #: signed up, confirmation link not yet followed; deleted after 7 days.
     PENDING = "pending"
     ACTIVE = "active"
@@ -33,6 +35,8 @@ MEMBER_STATES = StateMachine(
 
 
 class ConsentBasis(StrEnum):
+    """Why the panel may hold the member's data: they signed up, or were imported."""
+
     SIGNUP = "signup"
     IMPORTED = "imported"
 
@@ -145,6 +149,8 @@ class EqualityProfile(Base):
 
 
 class ConsentKind(StrEnum):
+    """What a consent record is about."""
+
     MEMBERSHIP = "membership"
     SPECIAL_CATEGORY = "special_category"
     TRACKING = "tracking"

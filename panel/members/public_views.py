@@ -87,6 +87,7 @@ def start():
 
 @blueprint.route("/join/your-details", methods=["GET", "POST"])
 def your_details():
+    """Joining, step one: name, email address and postcode."""
     draft = _draft()
     form = YourDetailsForm(data=draft.answers if draft else {})
     if request.method == "GET":
@@ -124,6 +125,7 @@ def _postcode_is_known(form) -> bool:
 
 @blueprint.route("/join/where-you-live", methods=["GET", "POST"])
 def where_you_live():
+    """Joining: the place and neighbourhood for the postcode."""
     draft, redirect_to = _require_draft("email")
     if redirect_to:
         return redirect_to
@@ -179,6 +181,7 @@ def _earlier_place_disagreeing(postcode_places, place_id: int | None) -> Place |
 
 @blueprint.route("/join/about-you", methods=["GET", "POST"])
 def about_you():
+    """Joining: age band, topics, format and language."""
     draft, redirect_to = _require_draft("email", "place_id")
     if redirect_to:
         return redirect_to
@@ -199,6 +202,7 @@ def about_you():
 
 @blueprint.route("/join/equality", methods=["GET", "POST"])
 def equality():
+    """Joining: the optional equality questions and their consent."""
     draft, redirect_to = _require_draft("email", "place_id", "age_band")
     if redirect_to:
         return redirect_to
@@ -233,6 +237,7 @@ def equality():
 @blueprint.route("/join/check-your-answers", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def check_answers():
+    """Joining: check the answers and send them; the confirmation email follows."""
     draft, redirect_to = _require_draft("email", "place_id", "age_band", "equality_consent")
     if redirect_to:
         return redirect_to
@@ -259,11 +264,13 @@ def _email_rate_limited(email: str) -> bool:
 
 @blueprint.get("/join/check-your-email")
 def check_email():
+    """Joining: the page asking the person to follow the emailed link."""
     return render_template("panel/join/check_email.html", email=session.get("join_done_email"))
 
 
 @blueprint.get("/join/confirm/<token>")
 def confirm(token: str):
+    """Follow the confirmation link: membership starts."""
     try:
         member = joining.confirm_membership(db.session, token, utcnow())
     except joining.AlreadyConfirmed:
@@ -302,6 +309,7 @@ def unsubscribe_page(token: str):
 @csrf.exempt  # RFC 8058 one-click: mail providers POST without a form; the signed token decides.
 @limiter.limit("30 per minute")
 def unsubscribe_one_click(token: str):
+    """One-click unsubscribe (RFC 8058) from an email's List-Unsubscribe header."""
     member = _member_for_unsubscribe(token)
     source = request.args.get("from", "")[:64]
     member_area.unsubscribe(db.session, member, utcnow(), "unsubscribe link", source)

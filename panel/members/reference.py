@@ -70,6 +70,8 @@ HEARD_FROM = [
 
 @dataclass(frozen=True)
 class EqualityQuestion:
+    """One equality question: its field, wording, hint and answers."""
+
     field: str
     question: str
     hint: str
@@ -204,4 +206,5 @@ TRACKING_CONSENT_VERSION = "tracking-2026-11"
 
 
 def label_for(options: list[tuple[str, str]], value: str | None) -> str:
+    """The label of the value among the options, or "" if it is not one of them."""
     return dict(options).get(value or "", "")

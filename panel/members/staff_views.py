@@ -67,6 +67,7 @@ def _filter_args() -> dict[str, str]:
 @blueprint.get("/")
 @staff_required(*MEMBER_DATA_ROLES)
 def index():
+    """The member directory, filtered and a page at a time (audited)."""
     form, filters = _filter_form()
     page = requested_page()
     members, total = directory.list_members(
@@ -102,6 +103,7 @@ def index():
 @blueprint.get("/<int:member_id>")
 @staff_required(*MEMBER_DATA_ROLES)
 def detail(member_id: int):
+    """One member's record (audited)."""
     member = get_scoped_or_404(db.session, Member, member_id, current_user)
     record_audit(db.session, current_user, "member.view", "member", [member.id])
     db.session.commit()
@@ -119,6 +121,7 @@ def detail(member_id: int):
 @blueprint.get("/export.csv")
 @staff_required(*MEMBER_DATA_ROLES)
 def export():
+    """The filtered directory as a streamed CSV file (audited once complete)."""
     form, filters = _filter_form()
     if form.errors:
         # Never export the whole directory in place of the filtered one: show what is wrong.
@@ -136,6 +139,7 @@ def export():
 @blueprint.route("/import", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def import_upload():
+    """Upload a CSV file of members to import."""
     form = ImportForm()
     form.source_id.choices = [(0, "None")] + [
         (s.id, s.name) for s in sources.visible_sources(db.session, current_user)
@@ -171,6 +175,7 @@ def _read_upload(upload) -> str | None:
 @blueprint.route("/import/<int:import_id>", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def import_preview(import_id: int):
+    """Preview an uploaded import; POST adds its good rows."""
     staged = db.session.get(MemberImport, import_id) or abort(404)
     if staged.confirmed_at is not None:
         return render_template("panel/members/import_done.html", staged=staged)
@@ -188,6 +193,7 @@ def import_preview(import_id: int):
 @blueprint.route("/sources", methods=["GET", "POST"])
 @staff_required(*MEMBER_DATA_ROLES)
 def sources_index():
+    """Recruitment sources; POST adds one."""
     form = SourceForm()
     form.place_id.choices = [(0, "The whole ICB (every place)")] + place_choices()
     if current_user.role is Role.COMMS and form.validate_on_submit():
@@ -213,6 +219,7 @@ def sources_index():
 @blueprint.get("/sources/<int:source_id>")
 @staff_required(*MEMBER_DATA_ROLES)
 def source_detail(source_id: int):
+    """One recruitment source, with its joining link and QR code."""
     source = sources.get_source_or_404(db.session, source_id, current_user)
     link = sources.signup_link(current_app.config["PUBLIC_BASE_URL"], source)
     return render_template(

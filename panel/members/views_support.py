@@ -28,10 +28,12 @@ def sign_member_in(member: Member) -> None:
 
 
 def place_choices() -> list[tuple[int, str]]:
+    """Every place as (id, name), by name."""
     return [(p.id, p.name) for p in db.session.scalars(sa.select(Place).order_by(Place.name))]
 
 
 def neighbourhood_choices(place_id: int | None) -> list[tuple[int, str]]:
+    """Neighbourhoods as (id, name), of one place if given, by name."""
     query = sa.select(Neighbourhood).order_by(Neighbourhood.name)
     if place_id:
         query = query.where(Neighbourhood.place_id == place_id)

@@ -13,26 +13,31 @@ blueprint = Blueprint("pages", __name__)
 
 @blueprint.get("/")
 def home():
+    """The public home page."""
     return render_template("pages/home.html")
 
 
 @blueprint.get("/privacy")
 def privacy():
+    """The privacy notice."""
     return render_template("pages/privacy.html")
 
 
 @blueprint.get("/accessibility")
 def accessibility():
+    """The accessibility statement."""
     return render_template("pages/accessibility.html")
 
 
 @blueprint.get("/cookies")
 def cookies():
+    """The cookie page."""
     return render_template("pages/cookies.html")
 
 
 @blueprint.get("/assets/<path:filename>")
 def assets(filename: str):
+    """The NHS.UK frontend's fonts and images."""
     # The NHS.UK stylesheet refers to /assets/...; the files are copied from npm at setup.
     return send_from_directory(
         current_app.static_folder + "/vendor/nhsuk/assets", filename, max_age=86400
@@ -41,6 +46,7 @@ def assets(filename: str):
 
 @blueprint.get("/healthz")
 def healthz():
+    """Health check for the load balancer: 200 when the database answers, 503 otherwise."""
     try:
         db.session.execute(sa.text("SELECT 1"))
     except SQLAlchemyError:

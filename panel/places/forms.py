@@ -9,6 +9,8 @@ from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
 
 
 class PlaceNameForm(PanelForm):
+    """Rename a place."""
+
     name = StringField(
         "Place name",
         filters=[strip_whitespace],
@@ -20,6 +22,8 @@ class PlaceNameForm(PanelForm):
 
 
 class PostcodeDistrictForm(PanelForm):
+    """Which places and neighbourhoods a postcode district covers."""
+
     # Whether the answers fit together is decided by services.update_postcode_district.
     place_ids = MultiCheckboxField(
         "Places this postcode district covers",

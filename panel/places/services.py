@@ -96,6 +96,7 @@ def load_population_figures(session: Session, places: dict[str, Place]) -> None:
 
 
 def all_places(session: Session) -> list[Place]:
+    """Every place, by name."""
     return list(session.scalars(sa.select(Place).order_by(Place.name)))
 
 

@@ -20,6 +20,7 @@ blueprint = Blueprint("places", __name__, url_prefix="/staff/places")
 @blueprint.get("/")
 @staff_required(Role.COMMS)
 def index():
+    """Places and postcode districts."""
     codes = db.session.scalars(sa.select(PostcodeDistrict)).all()
     codes = sorted(codes, key=lambda c: services.outward_sort_key(c.outward_code))
     return render_template(
@@ -30,6 +31,7 @@ def index():
 @blueprint.route("/<int:place_id>", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def edit(place_id: int):
+    """Rename a place."""
     place = db.session.get(Place, place_id) or abort(404)
     form = PlaceNameForm(obj=place)
     if form.validate_on_submit():
@@ -52,6 +54,7 @@ def edit(place_id: int):
 @blueprint.route("/postcodes/<code>", methods=["GET", "POST"])
 @staff_required(Role.COMMS)
 def edit_postcode(code: str):
+    """Change which places and neighbourhoods a postcode district covers."""
     row = db.session.get(PostcodeDistrict, code.upper()) or abort(404)
     form = PostcodeDistrictForm(obj=row)
     places = [(place.id, place.name) for place in services.all_places(db.session)]

@@ -34,6 +34,8 @@ class SegmentDefinitionError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
+    """A field a segment condition can test, with its label and kind."""
+
     key: str
     label: str
     kind: str  # choice, topics, joined, engagement
@@ -126,6 +128,7 @@ def field_options(session: Session, key: str, user: StaffUser) -> list[tuple[str
 
 
 def empty_definition() -> dict:
+    """A segment definition that matches everyone: an empty "all of" group."""
     return {"type": "group", "op": "and", "negate": False, "items": []}
 
 

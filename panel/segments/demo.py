@@ -12,6 +12,7 @@ from panel.segments.models import Segment
 
 
 def create_demo_segments(session: Session, now: datetime) -> None:
+    """Add example segments for the demo site, once."""
     if session.scalar(sa.select(Segment.id).limit(1)) is not None:
         return
     blackpool = session.scalar(sa.select(Place).where(Place.code == "blackpool"))

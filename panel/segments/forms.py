@@ -23,6 +23,8 @@ from panel.segments.targets import target_share_problem
 
 
 class SegmentForm(PanelForm):
+    """A segment's name and owner."""
+
     name = StringField(
         "Segment name",
         filters=[strip_whitespace],
@@ -40,6 +42,8 @@ class SegmentForm(PanelForm):
 
 
 class ChooseFieldForm(PanelForm):
+    """Choose the field of a new condition."""
+
     field = SelectField(
         "Add a condition on",
         choices=[],
@@ -64,6 +68,8 @@ class ConditionForm(PanelForm):
 
 
 class ContactRulesForm(PanelForm):
+    """The contact rules: how many invitations a member may get in how many days."""
+
     max_invitations = IntegerField(
         "Most survey invitations a member may get",
         validators=[
@@ -177,6 +183,7 @@ class SelectionForm(PanelForm):
 
 
 def share_field_name(key: str, index: int) -> str:
+    """The form field name of a target share for one value of a characteristic."""
     return f"share-{key}-{index}"
 
 

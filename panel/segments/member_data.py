@@ -10,6 +10,7 @@ from panel.segments.models import MemberContact
 
 @member_data_section("member_contacts")
 def contact_history_section(session, member):
+    """The contacts recorded for a member, for their copy of their data."""
     rows = session.scalars(
         sa.select(MemberContact)
         .where(MemberContact.member_id == member.id)
@@ -20,5 +21,6 @@ def contact_history_section(session, member):
 
 @erasure_step("member_contacts")
 def erase_contact_history(session, member, now) -> None:
+    """Delete the member's contact history."""
     # Counts of invitations per survey live on the survey side; the link to the person goes.
     session.execute(sa.delete(MemberContact).where(MemberContact.member_id == member.id))

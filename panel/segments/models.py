@@ -37,6 +37,8 @@ class Segment(Base):
 
 
 class ContactKind(StrEnum):
+    """What kind of contact with a member was recorded."""
+
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_RESPONSE = "survey_response"
     BULLETIN_OPEN = "bulletin_open"

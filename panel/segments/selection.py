@@ -33,6 +33,8 @@ class Quota:
 
 @dataclass
 class QuotaOutcome:
+    """Whether a quota of a fair selection was met, with its bounds and the number chosen."""
+
     feature: str
     value: str
     minimum: int
@@ -43,6 +45,8 @@ class QuotaOutcome:
 
 @dataclass
 class SelectionResult:
+    """The members a fair selection chose and how each quota came out."""
+
     selected_ids: list[str]
     outcomes: list[QuotaOutcome]
     all_met: bool

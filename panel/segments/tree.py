@@ -16,6 +16,7 @@ def _parse(path: str) -> list[int]:
 
 
 def node_at(tree: dict, path: str) -> dict:
+    """The node at the path in a definition tree; raises SegmentDefinitionError if none."""
     node = tree
     for index in _parse(path):
         items = node.get("items") if isinstance(node, dict) else None
@@ -33,16 +34,19 @@ def _group_at(tree: dict, path: str) -> dict:
 
 
 def add_item(tree: dict, group_path: str, item: dict) -> dict:
+    """A copy of the tree with the item added to the group at the path."""
     new = copy.deepcopy(tree)
     _group_at(new, group_path)["items"].append(item)
     return new
 
 
 def add_group(tree: dict, group_path: str) -> dict:
+    """A copy of the tree with an empty "any of" group added to the group at the path."""
     return add_item(tree, group_path, {"type": "group", "op": "or", "negate": False, "items": []})
 
 
 def remove(tree: dict, path: str) -> dict:
+    """A copy of the tree without the node at the path (never the top group)."""
     parts = _parse(path)
     if not parts:
         raise SegmentDefinitionError("The top group cannot be removed")
@@ -54,6 +58,7 @@ def remove(tree: dict, path: str) -> dict:
 
 
 def set_op(tree: dict, group_path: str, op: str) -> dict:
+    """A copy of the tree with the group's "all"/"any" set."""
     if op not in ("and", "or"):
         raise SegmentDefinitionError("Choose all or any")
     new = copy.deepcopy(tree)
@@ -62,6 +67,7 @@ def set_op(tree: dict, group_path: str, op: str) -> dict:
 
 
 def toggle_negate(tree: dict, path: str) -> dict:
+    """A copy of the tree with the node's "not" flipped."""
     new = copy.deepcopy(tree)
     node = node_at(new, path)
     node["negate"] = not node.get("negate", False)

@@ -57,6 +57,7 @@ def _owner_choices():
 @blueprint.route("/", methods=["GET", "POST"])
 @staff_required()
 def index():
+    """The user's segments; POST creates one."""
     form = SegmentForm()
     form.place_id.choices = _owner_choices()
     if request.method == "POST":
@@ -95,6 +96,7 @@ def _figures(segment):
 @blueprint.get("/<int:segment_id>")
 @staff_required()
 def builder(segment_id: int):
+    """The segment builder: its conditions and figures."""
     segment = segments.get_segment_or_404(db.session, segment_id, current_user)
     choose = ChooseFieldForm()
     choose.field.choices = usable_choices(
@@ -141,6 +143,7 @@ def change(segment_id: int):
 @blueprint.route("/<int:segment_id>/add", methods=["GET", "POST"])
 @staff_required(*EDITORS)
 def add_condition(segment_id: int):
+    """Add a condition to a segment."""
     segment = segments.get_segment_or_404(db.session, segment_id, current_user)
     path = request.values.get("path", "")
     field = definitions.FIELDS.get(request.values.get("field", ""))
@@ -186,6 +189,7 @@ def add_condition(segment_id: int):
 @blueprint.get("/representativeness")
 @staff_required()
 def dashboard():
+    """How representative the panel is, area by area."""
     areas = representativeness(db.session, current_user)
     return render_template(
         "panel/segments/representativeness.html", areas=areas, threshold=UNDER_REPRESENTED_BELOW
@@ -195,6 +199,7 @@ def dashboard():
 @blueprint.route("/contact-rules", methods=["GET", "POST"])
 @staff_required()
 def contact_rules():
+    """The contact rules; POST changes them."""
     rules = fatigue.contact_rules(db.session)
     form = ContactRulesForm(obj=rules)
     if request.method == "POST":
@@ -281,6 +286,7 @@ def _selection_or_404(segment_id: int, selection_id: int) -> FairSelection:
 @blueprint.get("/<int:segment_id>/selections/<int:selection_id>")
 @staff_required(*EDITORS)
 def selection(segment_id: int, selection_id: int):
+    """A fair selection's result, unless it must be withheld."""
     chosen = _selection_or_404(segment_id, selection_id)
     withheld = fair_selection.selection_withheld(db.session, current_user, chosen, utcnow())
     db.session.commit()  # the equality-data rule's audit rows
@@ -296,6 +302,7 @@ def selection(segment_id: int, selection_id: int):
 @blueprint.post("/<int:segment_id>/selections/<int:selection_id>/export.csv")
 @staff_required(*EDITORS)
 def export_selection(segment_id: int, selection_id: int):
+    """The members a fair selection chose, as CSV (audited)."""
     chosen = _selection_or_404(segment_id, selection_id)
     try:
         content = fair_selection.export_selection_csv(db.session, current_user, chosen, utcnow())

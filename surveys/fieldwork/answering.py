@@ -42,6 +42,8 @@ class SurveyClosed(Exception):
 
 @dataclass
 class PageResult:
+    """What saving a page of answers gave: errors by question, and the page that comes next."""
+
     errors: dict[str, str] = field(default_factory=dict)
     next_page: int | None = None  # None: the check-your-answers page comes next
 
@@ -54,15 +56,18 @@ def _value_matches(value, wanted: list) -> bool:
 
 
 def is_shown(item: dict, answers: dict) -> bool:
+    """Whether a page or question shows, given its show_if condition and the answers so far."""
     condition = item.get("show_if")
     return not condition or _value_matches(answers.get(condition["question"]), condition["equals"])
 
 
 def visible_pages(survey: Survey, answers: dict) -> list[int]:
+    """Indexes of the pages shown for these answers."""
     return [i for i, page in enumerate(survey.pages) if is_shown(page, answers)]
 
 
 def visible_questions(page: dict, answers: dict) -> list[dict]:
+    """The questions of the page shown for these answers."""
     return [q for q in page["questions"] if is_shown(q, answers)]
 
 
@@ -113,6 +118,7 @@ def _rows(db: Session | Connection) -> Connection:
 
 
 def answers_of(db: Session | Connection, response: SurveyResponse | ResponseFacts) -> dict:
+    """The response's answers by question key."""
     return dict(_rows(db).execute(_ANSWERS, {"response_id": response.id}).all())
 
 
@@ -209,6 +215,7 @@ def start_open(session: Session, survey: Survey, link: OpenLink, now: datetime):
 
 
 def open_response_for(session: Session, token: str) -> SurveyResponse | None:
+    """The unsubmitted open-link response the token resumes, or None."""
     return session.scalar(
         sa.select(SurveyResponse).where(SurveyResponse.token_hash == hash_token(token))
     )
@@ -353,6 +360,7 @@ def resume_page(session: Session, survey: Survey, response: SurveyResponse) -> i
 
 
 def first_unanswered_page(session: Session, survey: Survey, response: SurveyResponse) -> int:
+    """The first shown page with a required question left unanswered (or the last page)."""
     answers = answers_of(session, response)
     pages = visible_pages(survey, answers)
     for index in pages:

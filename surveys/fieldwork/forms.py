@@ -9,6 +9,8 @@ from panel.forms_common import PanelForm, strip_whitespace
 
 
 class OpenLinkForm(PanelForm):
+    """Make an open link: where it will be shared."""
+
     source = StringField(
         "Where will this link be shared",
         description="For example: Healthwatch Lancashire, or Blackburn community event.",
@@ -18,6 +20,8 @@ class OpenLinkForm(PanelForm):
 
 
 class ResumeLinkForm(PanelForm):
+    """An open-link respondent asks for a link to come back to their answers."""
+
     email = EmailField(
         "Email address",
         description="We use it only to send you the link.",

@@ -37,6 +37,8 @@ class InvitationError(ValueError):
 
 @dataclass
 class InviteResult:
+    """How many members the invitation matched, skipped under the contact rules, and invited."""
+
     matched: int
     skipped: int
     invited: int
@@ -113,6 +115,7 @@ def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> 
 
 
 def personal_url(links: PersonalLinks, survey_id: int, member_id: int) -> str:
+    """The member's personal address for the survey."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/s/{links.make(survey_id, member_id)}"
 
 
@@ -215,6 +218,7 @@ def close_due_surveys(session: Session, now: datetime) -> int:
 
 
 def close_survey(session: Session, survey: Survey, user: StaffUser | None, now: datetime):
+    """Close the survey; an anonymous survey's answers lose their link to the invitations."""
     lifecycle.close(session, survey, user, now)
     if survey.anonymous:
         session.execute(
@@ -227,6 +231,7 @@ def close_survey(session: Session, survey: Survey, user: StaffUser | None, now: 
 def create_open_link(
     session: Session, survey: Survey, user: StaffUser, source: str, now: datetime
 ) -> OpenLink:
+    """Make an open link for the survey, named after where it will be shared (audited)."""
     source = source.strip()
     if not source:
         raise InvitationError("Say where this link will be shared, for example a partner's name")
@@ -240,6 +245,7 @@ def create_open_link(
 
 
 def open_links(session: Session, survey: Survey) -> list[OpenLink]:
+    """The survey's open links, oldest first."""
     return list(
         session.scalars(
             sa.select(OpenLink).where(OpenLink.survey_id == survey.id).order_by(OpenLink.id)

@@ -10,6 +10,7 @@ from surveys.fieldwork.invitations import close_due_surveys, send_invitation_ema
 
 
 def survey_fieldwork_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: close surveys past their closing time and email due invitations."""
     return (
         close_due_surveys(session, now)
         + send_invitation_emails(session, now)

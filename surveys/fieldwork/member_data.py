@@ -16,6 +16,7 @@ from surveys.models import Survey
 
 @member_data_section("survey_invitations", "survey_responses", "survey_answers")
 def surveys_section(session, member):
+    """The surveys a member was invited to or answered, for their copy of their data."""
     rows = session.execute(
         sa.select(
             Survey.title,
@@ -59,6 +60,7 @@ def surveys_section(session, member):
 
 @equality_withdrawal_step
 def forget_equality_on_responses(session, member) -> None:
+    """Remove the equality answers copied onto the member's responses (consent withdrawn)."""
     # Copied when each response was sent, so results by sex or ethnicity could be shown; the
     # consent they rested on is gone, so the copies go too (the answers themselves stay).
     invitation_ids = sa.select(Invitation.id).where(Invitation.member_id == member.id)
@@ -71,6 +73,7 @@ def forget_equality_on_responses(session, member) -> None:
 
 @erasure_step("survey_invitations")
 def erase_survey_links(session, member, now) -> None:
+    """Unlink the member from their invitations and responses (the answers stay, anonymous)."""
     # Answers stay, for the results, but nothing leads from them to the person any more.
     invitation_ids = sa.select(Invitation.id).where(Invitation.member_id == member.id)
     session.execute(

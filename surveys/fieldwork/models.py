@@ -58,6 +58,8 @@ class OpenLink(Base):
 
 
 class ResponseStatus(StrEnum):
+    """Whether a response is still being filled in or was sent."""
+
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
 

@@ -43,6 +43,7 @@ def _in_use(kind: str, token: str, now):
 @blueprint.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["POST"])
 def personal_start(token: str):
+    """A member's personal survey link: the welcome page, or where they left off."""
     found = respondent.personal(db.session, current_app, token)
     if found is None:
         abort(404)
@@ -71,6 +72,7 @@ def personal_start(token: str):
 @blueprint.route("/o/<code>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def open_start(code: str):
+    """An open survey link: the welcome page; POST starts a response."""
     link, survey = respondent.open_link(db.session, code)
     if link is None:
         abort(404)
@@ -92,6 +94,7 @@ def open_start(code: str):
 @blueprint.route("/<any(s, r):kind>/<token>/page/<int:number>", methods=["GET", "POST"])
 @limiter.limit("300 per minute", methods=["POST"])
 def page(kind: str, token: str, number: int):
+    """One page of the survey; POST saves its answers and moves on."""
     now = utcnow()
     errors, typed = {}, None
     if request.method == "POST":
@@ -130,6 +133,7 @@ def page(kind: str, token: str, number: int):
 @blueprint.route("/<any(s, r):kind>/<token>/check", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["POST"])
 def check(kind: str, token: str):
+    """Check your answers; POST sends them."""
     now = utcnow()
     found, instead = _in_use(kind, token, now)
     if instead is not None:
@@ -155,6 +159,7 @@ def check(kind: str, token: str):
 
 @blueprint.get("/<any(s, r):kind>/<token>/done")
 def done(kind: str, token: str):
+    """The thank-you page after the answers are sent."""
     found = respondent.resolve(db.session, current_app, kind, token)
     if found is None:
         abort(404)
@@ -175,6 +180,7 @@ def done(kind: str, token: str):
 @blueprint.post("/r/<token>/resume-link")
 @limiter.limit("5 per hour")
 def resume_link(token: str):
+    """Email an open-link respondent a link to come back to their answers."""
     found, instead = _in_use("r", token, utcnow())
     if instead is not None:
         return instead

@@ -31,6 +31,7 @@ def _public_survey(session: Session, survey_id: int) -> Survey | None:
 
 
 def personal(session: Session, app: Flask, token: str) -> tuple[Survey, int] | None:
+    """The survey and member a personal link names, or None if the link is not genuine."""
     ids = PersonalLinks(app.config["SECRET_KEY"]).read(token)
     if ids is None:
         return None
@@ -39,6 +40,7 @@ def personal(session: Session, app: Flask, token: str) -> tuple[Survey, int] | N
 
 
 def existing_personal_response(session: Session, survey: Survey, member_id: int):
+    """The member's response to the survey through their invitation, or None."""
     return session.scalar(
         sa.select(SurveyResponse)
         .join(Invitation, Invitation.id == SurveyResponse.invitation_id)
@@ -47,6 +49,7 @@ def existing_personal_response(session: Session, survey: Survey, member_id: int)
 
 
 def open_link(session: Session, code: str) -> tuple[OpenLink | None, Survey | None]:
+    """The open link with that code and its survey, or (None, None)."""
     found = session.execute(_OPEN_LINK, {"code": code[:32]}).first()
     return (found[0], found[1]) if found else (None, None)
 
@@ -198,6 +201,8 @@ _PERSONAL_FACTS = (
 
 @dataclass
 class QuestionView:
+    """One question on the check-your-answers page, with the answer given."""
+
     question: dict
     value: object
     other: str
@@ -247,6 +252,7 @@ def page_context(
 
 
 def check_context(session: Session, survey: Survey, response: SurveyResponse) -> dict:
+    """What the check-your-answers page shows."""
     answers = answering.answers_of(session, response)
     extras = answering.extras_of(session, response)
     rows = []

@@ -29,6 +29,7 @@ def _to_fieldwork(survey: Survey):
 @blueprint.get("/<int:survey_id>/fieldwork")
 @staff_required(*ALL_STAFF)
 def overview(survey_id: int, link_form: OpenLinkForm | None = None):
+    """Fieldwork: who will be invited, open links and response rates."""
     survey = _survey(survey_id)
     targeting, targeting_problem = None, ""
     if current_user.role in MEMBER_DATA_ROLES and survey.audience.value != "public":
@@ -58,6 +59,7 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
 @blueprint.post("/<int:survey_id>/invite")
 @staff_required(*MEMBER_DATA_ROLES)
 def invite(survey_id: int):
+    """Invite the survey's audience."""
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form had expired: try again", "error")
@@ -80,6 +82,7 @@ def invite(survey_id: int):
 @blueprint.post("/<int:survey_id>/open-links")
 @staff_required(*MEMBER_DATA_ROLES)
 def add_open_link(survey_id: int):
+    """Add an open link to the survey."""
     survey = _survey(survey_id)
     form = OpenLinkForm()
     if form.validate_on_submit():

@@ -17,6 +17,8 @@ SUBMITTED = ResponseStatus.SUBMITTED
 
 @dataclass
 class RateRow:
+    """Invited, started and submitted for one place or source."""
+
     name: str
     invited: int | None
     started: int
@@ -29,6 +31,8 @@ class RateRow:
 
 @dataclass
 class Fieldwork:
+    """A survey's fieldwork figures: invited, emailed, started, submitted and rates."""
+
     invited: int
     emailed: int
     started: int
@@ -51,6 +55,7 @@ class Fieldwork:
 
 
 def fieldwork(session: Session, survey: Survey) -> Fieldwork:
+    """The survey's fieldwork figures."""
     is_submitted = sa.case((SurveyResponse.status == SUBMITTED, 1), else_=0)
     invited, emailed = session.execute(
         sa.select(sa.func.count(Invitation.id), sa.func.count(Invitation.emailed_at)).where(

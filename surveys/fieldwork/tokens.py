@@ -19,6 +19,8 @@ _NONCE = 12
 
 
 class PersonalLinks:
+    """Encrypted personal survey links naming a survey and member."""
+
     def __init__(self, secret: str):
         self._aead = AESGCM(hashlib.sha256(b"survey-personal-link:" + secret.encode()).digest())
 
@@ -46,4 +48,5 @@ def new_resume_token() -> tuple[str, str]:
 
 
 def hash_token(token: str) -> str:
+    """The sha256 of a resume token, as stored."""
     return hashlib.sha256(token.encode()).hexdigest()

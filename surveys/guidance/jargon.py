@@ -24,6 +24,8 @@ JARGON_CSV = Path(__file__).with_name("jargon.csv")
 
 @dataclass(frozen=True)
 class JargonTerm:
+    """A jargon term and the plain words to use instead."""
+
     term: str
     plain_alternative: str
     note: str

@@ -44,10 +44,12 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 def words(text: str) -> list[str]:
+    """The words of the text."""
     return _WORD.findall(text)
 
 
 def sentences(text: str) -> list[str]:
+    """The sentences of the text (those with at least one word)."""
     return [s for s in _SENTENCE_END.split(text.strip()) if words(s)]
 
 

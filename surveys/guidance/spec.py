@@ -24,6 +24,8 @@ FORMAT_VERSION = 1
 
 @dataclass
 class QuestionSpec:
+    """One question of a survey as the guidance checker reads it."""
+
     key: str
     type: str
     text: str
@@ -44,6 +46,8 @@ class QuestionSpec:
 
 @dataclass
 class PageSpec:
+    """One page of a survey as the guidance checker reads it."""
+
     title: str
     questions: list[QuestionSpec] = field(default_factory=list)
     show_if: dict | None = None
@@ -51,6 +55,8 @@ class PageSpec:
 
 @dataclass
 class SurveySpec:
+    """A whole survey as the guidance checker reads it."""
+
     title: str
     pages: list[PageSpec] = field(default_factory=list)
     # Naive values are local Europe/London wall-clock time.
@@ -68,6 +74,8 @@ class SurveySpec:
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the guidance checker found: the rule, how serious, the message and where."""
+
     rule: str
     severity: str
     message: str

@@ -201,6 +201,7 @@ def leading_wording(text: str) -> tuple[str, str] | None:
 
 
 def too_long_findings(text: str, where: str, key: str | None, line: int | None) -> list[Finding]:
+    """Findings for text too hard to read (long sentences, low reading ease)."""
     problems = readability_problems(text)
     if not problems:
         return []
@@ -209,6 +210,7 @@ def too_long_findings(text: str, where: str, key: str | None, line: int | None) 
 
 
 def jargon_findings(texts: list[str], key: str | None, line: int | None) -> list[Finding]:
+    """Findings for jargon in the texts, each term once."""
     findings, seen = [], set()
     for text in texts:
         for term in find_jargon(text):

@@ -19,6 +19,8 @@ PAGE_SIZE = 50
 
 @dataclass
 class Comment:
+    """A free-text answer or comment, with its question."""
+
     answer_id: int
     question_key: str
     question_text: str

@@ -126,6 +126,7 @@ def _answer(session, survey, members, rng, opened, closed) -> None:
 
 
 def create_demo_results(session: Session, now: datetime) -> None:
+    """Add example results, decisions and quotes for the demo site, once."""
     staff = {
         user.role: user
         for user in session.scalars(sa.select(StaffUser).where(StaffUser.email.like("%@demo.%")))

@@ -40,6 +40,7 @@ def _snapshots(session: Session, survey: Survey) -> list[SurveySnapshot]:
 
 
 def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str, bytes]:
+    """The evidence pack's files by name: snapshots, results, decisions and a manifest."""
     files: dict[str, bytes] = {}
     hashes = []
     for snapshot in _snapshots(session, survey):
@@ -132,11 +133,13 @@ def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str,
 
 
 def manifest(files: dict[str, bytes]) -> bytes:
+    """The sha256 manifest of the files (sha256sum format)."""
     lines = [f"{hashlib.sha256(body).hexdigest()}  {name}" for name, body in sorted(files.items())]
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
 def evidence_zip(session: Session, survey: Survey, now: datetime) -> bytes:
+    """The evidence pack as a zip."""
     files = evidence_files(session, survey, now)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

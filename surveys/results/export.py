@@ -80,6 +80,7 @@ def _csv(rows) -> bytes:
 
 
 def response_rows(session: Session, survey: Survey, filters: ResultFilters):
+    """The responses as rows, header first, read in batches."""
     columns = _columns(survey)
     yield [name for name, *_ in columns]
     found = dimensions(session)
@@ -151,6 +152,7 @@ def _text_cell(sheet, value):
 
 
 def export_zip(session: Session, survey: Survey, filters: ResultFilters) -> bytes:
+    """The responses zip: responses and codebook as CSV, and both as sheets of a workbook."""
     codebook = [["column", "what it holds"], *[[n, t] for n, t, *_ in _columns(survey)]]
     rows = list(response_rows(session, survey, filters))
     buffer = io.BytesIO()

@@ -41,6 +41,7 @@ class Dimension:
 
 
 def dimensions(session: Session) -> dict[str, Dimension]:
+    """The dimensions results can be broken down by, with their labels."""
     places = [
         (str(i), name)
         for i, name in session.execute(sa.select(Place.id, Place.name).order_by(Place.name))
@@ -77,6 +78,7 @@ def _short_label(question: str) -> str:
 
 
 def sources(session: Session, survey: Survey) -> list[str]:
+    """The distinct sources of the survey's responses."""
     return list(
         session.scalars(
             sa.select(SurveyResponse.source)
@@ -89,6 +91,8 @@ def sources(session: Session, survey: Survey) -> list[str]:
 
 @dataclass
 class OptionCount:
+    """One option of a question: its label, count and share."""
+
     label: str
     count: int
     share: float | None  # of the people who answered the question
@@ -96,6 +100,8 @@ class OptionCount:
 
 @dataclass
 class QuestionResult:
+    """A question's figures: how many answered and the count of each option."""
+
     question: dict
     answered: int
     options: list[OptionCount] = field(default_factory=list)
@@ -124,6 +130,7 @@ def _label(value: str) -> str:
 
 
 def respondents(session: Session, survey: Survey, filters: ResultFilters) -> int:
+    """How many submitted responses match the filters."""
     return (
         session.scalar(
             sa.select(sa.func.count(SurveyResponse.id)).where(*submitted_responses(survey, filters))
@@ -187,6 +194,8 @@ def cross_tabs(
 
 @dataclass
 class PageFigures:
+    """What the results page shows: respondents, question figures and cross-tabs."""
+
     respondents: int
     results: list[QuestionResult]
     cross_tabs: list[CrossTab]
@@ -232,4 +241,5 @@ def page_figures(
 
 
 def equality_fields() -> list[str]:
+    """The equality fields results may be broken down by."""
     return list(EQUALITY_FIELDS)

@@ -17,6 +17,8 @@ from surveys.results.models import Decision, ResultsPage
 
 @dataclass
 class FollowThrough:
+    """A closed survey and whether it came back to people: results, decisions, bulletin."""
+
     survey: Survey
     days_since_close: int
     results_published: bool

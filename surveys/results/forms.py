@@ -70,6 +70,7 @@ def filter_form(
     survey=None,
     equality_allowed: set[str] | None = None,
 ) -> FilterForm:
+    """The results filter form read from the query string, with its choices."""
     form_class = type(
         "BoundFilterForm",
         (FilterForm,),
@@ -115,6 +116,8 @@ def filters_from(form: FilterForm, valid: bool) -> ResultFilters:
 
 
 class ResultsPageForm(PanelForm):
+    """The public results page's text."""
+
     why_we_asked = TextAreaField(
         "What we asked and why", filters=[strip_whitespace], validators=[Length(max=LONG)]
     )
@@ -138,6 +141,8 @@ class ResultsPageForm(PanelForm):
 
 
 class DecisionForm(PanelForm):
+    """A decision: what people said, what was done, and when."""
+
     you_said = TextAreaField(
         "You said",
         filters=[strip_whitespace],
@@ -157,6 +162,8 @@ class DecisionForm(PanelForm):
 
 
 class QuoteForm(PanelForm):
+    """Choose a comment as a quote for the results page."""
+
     answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
@@ -166,6 +173,8 @@ def _printable(value):
 
 
 class SearchForm(QueryForm):
+    """Search the comments."""
+
     q = StringField(
         "Search the comments", filters=[strip_whitespace, _printable], validators=[Length(max=200)]
     )

@@ -45,6 +45,8 @@ class ResultsPage(Base):
 
 
 class Outcome(StrEnum):
+    """What became of what people said: did, doing, or did not."""
+
     DID = "did"
     DOING = "doing"
     DID_NOT = "did_not"

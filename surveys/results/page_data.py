@@ -18,6 +18,7 @@ from surveys.results import figures
 
 
 def filter_choices(session: Session, survey: Survey):
+    """The place and neighbourhood choices for the results filter, within the user's places."""
     place_ids = visible_place_ids(current_user)
     places = sa.select(Place).order_by(Place.name)
     neighbourhoods = sa.select(Neighbourhood).order_by(Neighbourhood.name)

@@ -17,6 +17,8 @@ from surveys.results.figures import Dimension, ResultFilters, dimensions, submit
 
 @dataclass
 class ProfileRow:
+    """One group in the profile of respondents: respondents, their share and the panel's share."""
+
     label: str
     respondents: int
     respondent_share: float | None
@@ -25,6 +27,8 @@ class ProfileRow:
 
 @dataclass
 class ProfileTable:
+    """One characteristic of the respondents' profile."""
+
     label: str
     rows: list[ProfileRow]
 

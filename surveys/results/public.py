@@ -24,6 +24,8 @@ from surveys.results.published import (
 
 @dataclass
 class IndexFilters:
+    """The public results list's filters: place, topic and year."""
+
     place_id: int | None = None
     topic: str = ""
     year: int | None = None
@@ -52,6 +54,7 @@ def open_opportunities(session: Session, now: datetime) -> list[tuple[Survey, st
 
 
 def published_results(session: Session, filters: IndexFilters) -> list[tuple[Survey, ResultsPage]]:
+    """Published results pages with their surveys, matching the filters, newest first."""
     query = (
         sa.select(Survey, ResultsPage)
         .join(ResultsPage, ResultsPage.survey_id == Survey.id)
@@ -70,6 +73,7 @@ def published_results(session: Session, filters: IndexFilters) -> list[tuple[Sur
 
 
 def years(session: Session) -> list[int]:
+    """The years in which surveys with published results closed, newest first."""
     closed = session.scalars(
         sa.select(Survey.closed_at)
         .join(ResultsPage, ResultsPage.survey_id == Survey.id)
@@ -79,11 +83,14 @@ def years(session: Session) -> list[int]:
 
 
 def places(session: Session) -> list[Place]:
+    """Every place, by name."""
     return list(session.scalars(sa.select(Place).order_by(Place.name)))
 
 
 @dataclass
 class PublicFigures:
+    """The figures a public results page shows, small numbers hidden."""
+
     respondents: int | str
     by_place: list[dict]  # {"name", "n"}
     questions: list[PublishedQuestion]

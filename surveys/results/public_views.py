@@ -17,6 +17,8 @@ blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
 
 
 class IndexFilterForm(QueryForm):
+    """The public results list's filters."""
+
     place = SelectField("Place", validate_choice=True)
     topic = SelectField("Topic", choices=[("", "Any topic"), *TOPICS], validate_choice=True)
     year = SelectField("Year", validate_choice=True)
@@ -24,6 +26,7 @@ class IndexFilterForm(QueryForm):
 
 @blueprint.get("/")
 def index():
+    """ "You said, we did": the published results."""
     form = IndexFilterForm(request.args)
     form.place.choices = [
         ("", "Anywhere"),
@@ -51,6 +54,7 @@ def index():
 
 @blueprint.get("/<int:survey_id>")
 def results(survey_id: int):
+    """One survey's published results."""
     survey = db.session.get(Survey, survey_id)
     page = publishing.results_page(db.session, survey) if survey else None
     if page is None or page.published_at is None:

@@ -23,15 +23,19 @@ HIDDEN_NOTE = (
 
 
 def small_number_max() -> int:
+    """The largest count that is hidden (the small-number rule)."""
     return current_app.config.get("SMALL_NUMBER_MAX", 7)
 
 
 def hidden_note() -> str:
+    """The note explaining hidden small numbers."""
     return HIDDEN_NOTE.format(limit=small_number_max())
 
 
 @dataclass
 class PublishedQuestion:
+    """A question's figures as published, small numbers hidden."""
+
     key: str
     text: str
     answered: int | str
@@ -59,6 +63,8 @@ def published_question(result: QuestionResult) -> PublishedQuestion:
 
 @dataclass
 class PublishedCrossTab:
+    """A cross-tab as published, small numbers hidden."""
+
     question: dict
     rows: list[str]
     columns: list[str]
@@ -90,6 +96,7 @@ def as_counted(result: QuestionResult) -> PublishedQuestion:
 
 
 def as_counted_crosstab(table: CrossTab) -> PublishedCrossTab:
+    """The cross-tab with every count shown and shares worked out (for staff)."""
     shares = [
         [table.share(r, c) for c in range(len(table.columns))] for r in range(len(table.rows))
     ]
@@ -122,4 +129,5 @@ def published_rows(rows: list[dict], key: str = "n") -> list[dict]:
 
 
 def published_total(total: int) -> int | str:
+    """The total, or the hidden mark if it is a small number."""
     return HIDDEN if 1 <= total <= small_number_max() else total

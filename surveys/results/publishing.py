@@ -36,6 +36,7 @@ class PublishingError(ValueError):
 
 
 def results_page(session: Session, survey: Survey) -> ResultsPage | None:
+    """The survey's results page, or None if none was started."""
     return session.scalar(sa.select(ResultsPage).where(ResultsPage.survey_id == survey.id))
 
 
@@ -96,6 +97,7 @@ def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) ->
 
 
 def unpublish(session: Session, survey: Survey, user: StaffUser, now: datetime) -> None:
+    """Take the results page off the public site (audited)."""
     page = results_page(session, survey)
     if page is not None and page.published_at is not None:
         page.published_at = None
@@ -113,6 +115,7 @@ def _decisions(session: Session, survey: Survey) -> list[Decision]:
 
 
 def decisions(session: Session, survey: Survey) -> list[Decision]:
+    """The survey's decisions."""
     return _decisions(session, survey)
 
 
@@ -160,6 +163,7 @@ def add_decision(
 def choose_quote(
     session: Session, survey: Survey, user: StaffUser, answer_id: int, now: datetime
 ) -> Quote:
+    """Quote a comment on the results page (redacted); raises PublishingError if not allowed."""
     text = comments.comment_text(session, survey, answer_id)
     if text is None:
         raise PublishingError("That comment is not part of this survey's answers")
@@ -182,6 +186,7 @@ def choose_quote(
 
 
 def remove_quote(session: Session, survey: Survey, user: StaffUser, quote_id: int, now) -> None:
+    """Remove a quote from the results page (audited)."""
     quote = session.get(Quote, quote_id)
     if quote is not None and quote.survey_id == survey.id:
         session.delete(quote)
@@ -189,6 +194,7 @@ def remove_quote(session: Session, survey: Survey, user: StaffUser, quote_id: in
 
 
 def quotes(session: Session, survey: Survey) -> list[Quote]:
+    """The survey's quotes, in the order they were chosen."""
     return list(
         session.scalars(sa.select(Quote).where(Quote.survey_id == survey.id).order_by(Quote.id))
     )

@@ -16,6 +16,7 @@ NHS_MARK = "[NHS number removed]"
 
 
 def redact(text: str) -> str:
+    """The text with email addresses, NHS numbers and phone numbers blanked out."""
     text = _EMAIL.sub(EMAIL_MARK, text)
     text = _NHS_NUMBER.sub(NHS_MARK, text)
     return _PHONE.sub(PHONE_MARK, text)

@@ -30,6 +30,8 @@ SECTIONS = (
 
 @dataclass
 class ReportData:
+    """Everything the engagement report shows."""
+
     survey: Survey
     page: object
     fieldwork: stats.Fieldwork
@@ -44,6 +46,7 @@ class ReportData:
 
 
 def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
+    """Gather the engagement report's figures, profile, themes and decisions."""
     tables = []
     for table in profile.respondent_profile(session, survey, ResultFilters()):
         rows = [
@@ -74,6 +77,7 @@ def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
 
 
 def report_html(data: ReportData) -> str:
+    """The engagement report as an HTML document."""
     return render_template("surveys/results/report_document.html", report=data)
 
 
@@ -81,6 +85,7 @@ STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "report.css"
 
 
 def report_pdf(data: ReportData) -> bytes:
+    """The engagement report as a PDF."""
     from weasyprint import CSS, HTML  # noqa: PLC0415  heavy (Pango, cairo); only PDFs need it
 
     # No base_url and no links to fetch: the document and its stylesheet are local files.

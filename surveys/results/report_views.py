@@ -24,6 +24,7 @@ def _survey(survey_id: int) -> Survey:
 @blueprint.get("/<int:survey_id>/results/report")
 @staff_required(*ALL_STAFF)
 def report(survey_id: int):
+    """The engagement report as a page."""
     survey = _survey(survey_id)
     data = engagement_report.report_data(db.session, survey, utcnow())
     return render_template("surveys/results/report.html", survey=survey, report=data)
@@ -32,6 +33,7 @@ def report(survey_id: int):
 @blueprint.get("/<int:survey_id>/results/report.pdf")
 @staff_required(*ALL_STAFF)
 def report_pdf(survey_id: int):
+    """The engagement report as a PDF download."""
     survey = _survey(survey_id)
     pdf = engagement_report.report_pdf(engagement_report.report_data(db.session, survey, utcnow()))
     return attachment(pdf, f"engagement-report-{survey.id}.pdf")
@@ -40,6 +42,7 @@ def report_pdf(survey_id: int):
 @blueprint.get("/<int:survey_id>/results/evidence.zip")
 @staff_required(*MEMBER_DATA_ROLES)
 def evidence_pack(survey_id: int):
+    """The evidence pack as a zip download (audited)."""
     survey = _survey(survey_id)
     now = utcnow()
     # The pack is made before it is recorded: a pack that could not be made is not audited.

@@ -69,6 +69,7 @@ def _filters(survey: Survey):
 @blueprint.get("/<int:survey_id>/results")
 @staff_required(*ALL_STAFF)
 def overview(survey_id: int):
+    """The survey's results, filtered, with a cross-tab by a chosen dimension."""
     survey = _survey(survey_id)
     form, filters, found = _filters(survey)
     dimension = found.get(form.by.data) or found["place"]
@@ -111,6 +112,7 @@ def overview(survey_id: int):
 @blueprint.get("/<int:survey_id>/results/comments")
 @staff_required(*MEMBER_DATA_ROLES)
 def comment_list(survey_id: int):
+    """The comments, filtered and searchable."""
     survey = _survey(survey_id)
     form, filters, _found = _filters(survey)
     search = SearchForm(request.args)
@@ -141,6 +143,7 @@ def comment_list(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/quotes")
 @staff_required(*MEMBER_DATA_ROLES)
 def add_quote(survey_id: int):
+    """Choose a comment as a quote."""
     survey = _survey(survey_id)
     form = QuoteForm()
     if form.validate_on_submit():
@@ -159,6 +162,7 @@ def add_quote(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/quotes/<int:quote_id>/remove")
 @staff_required(*MEMBER_DATA_ROLES)
 def remove_quote(survey_id: int, quote_id: int):
+    """Remove a quote."""
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         publishing.remove_quote(db.session, survey, current_user, quote_id, utcnow())
@@ -169,6 +173,7 @@ def remove_quote(survey_id: int, quote_id: int):
 @blueprint.get("/<int:survey_id>/results/export.zip")
 @staff_required(*MEMBER_DATA_ROLES)
 def export_responses(survey_id: int):
+    """The responses as a zip download (audited)."""
     survey = _survey(survey_id)
     _form, filters, _found = _filters(survey)
     # Made before it is recorded: an export that could not be made is not audited.
@@ -198,6 +203,7 @@ def _page_form(survey: Survey, page) -> ResultsPageForm:
 @blueprint.route("/<int:survey_id>/results/page", methods=["GET", "POST"])
 @staff_required(*MEMBER_DATA_ROLES)
 def edit_page(survey_id: int):
+    """Edit the public results page's text."""
     survey = _survey(survey_id)
     page = publishing.page_for_editing(db.session, survey)
     form = _page_form(survey, page)
@@ -234,6 +240,7 @@ def _editor(survey: Survey, page, form: ResultsPageForm, decision_form: Decision
 @blueprint.post("/<int:survey_id>/results/publish")
 @staff_required(*MEMBER_DATA_ROLES)
 def publish(survey_id: int):
+    """Publish the results page."""
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form had expired: try again", "error")
@@ -254,6 +261,7 @@ def publish(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/unpublish")
 @staff_required(*MEMBER_DATA_ROLES)
 def unpublish(survey_id: int):
+    """Take the results page off the public site."""
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         publishing.unpublish(db.session, survey, current_user, utcnow())
@@ -265,6 +273,7 @@ def unpublish(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/decisions")
 @staff_required(*MEMBER_DATA_ROLES)
 def add_decision(survey_id: int):
+    """Add a decision."""
     survey = _survey(survey_id)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -293,6 +302,7 @@ def add_decision(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/bulletin-item")
 @staff_required(*MEMBER_DATA_ROLES)
 def offer_to_bulletin(survey_id: int):
+    """Offer the published results as a bulletin item."""
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -314,6 +324,7 @@ def offer_to_bulletin(survey_id: int):
 @blueprint.get("/<int:survey_id>/results/crosstabs.csv")
 @staff_required(*ALL_STAFF)
 def crosstab_download(survey_id: int):
+    """The cross-tabs as CSV, small numbers hidden."""
     survey = _survey(survey_id)
     form, filters, found = _filters(survey)
     dimension = found.get(form.by.data) or found["place"]

@@ -20,6 +20,8 @@ blueprint = Blueprint("themes", __name__, url_prefix="/staff/surveys")
 
 
 class ThemeNameForm(PanelForm):
+    """A theme's name."""
+
     name = StringField(
         "Theme name",
         filters=[strip_whitespace],
@@ -29,10 +31,14 @@ class ThemeNameForm(PanelForm):
 
 
 class MergeForm(PanelForm):
+    """Merge a theme into another."""
+
     target = SelectField("Merge into", coerce=int, validate_choice=True)
 
 
 class CodeForm(PanelForm):
+    """Code a comment to a theme."""
+
     answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     part = HiddenField(validators=[InputRequired()])
     theme_id = SelectField("Theme", coerce=int, validate_choice=True)
@@ -49,6 +55,7 @@ def _back(survey: Survey):
 @blueprint.get("/<int:survey_id>/results/themes")
 @staff_required(*MEMBER_DATA_ROLES)
 def index(survey_id: int, new_form: ThemeNameForm | None = None):
+    """The survey's themes and their comments."""
     survey = _survey(survey_id)
     found = themes.summaries(db.session, survey)
     choices = [(s.theme.id, s.theme.name) for s in found]
@@ -67,6 +74,7 @@ def index(survey_id: int, new_form: ThemeNameForm | None = None):
 @blueprint.post("/<int:survey_id>/results/themes/suggest")
 @staff_required(*MEMBER_DATA_ROLES)
 def suggest(survey_id: int):
+    """Suggest themes from the comments."""
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -82,6 +90,7 @@ def suggest(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/themes/new")
 @staff_required(*MEMBER_DATA_ROLES)
 def create(survey_id: int):
+    """Add a theme."""
     survey = _survey(survey_id)
     form = ThemeNameForm(prefix="new")
     if form.validate_on_submit():
@@ -98,6 +107,7 @@ def create(survey_id: int):
 @blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>")
 @staff_required(*MEMBER_DATA_ROLES)
 def rename(survey_id: int, theme_id: int):
+    """Rename a theme."""
     survey = _survey(survey_id)
     form = ThemeNameForm()
     if not form.validate_on_submit():
@@ -115,6 +125,7 @@ def rename(survey_id: int, theme_id: int):
 @blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>/merge")
 @staff_required(*MEMBER_DATA_ROLES)
 def merge(survey_id: int, theme_id: int):
+    """Merge a theme into another."""
     survey = _survey(survey_id)
     form = MergeForm()
     form.target.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]
@@ -133,6 +144,7 @@ def merge(survey_id: int, theme_id: int):
 @blueprint.post("/<int:survey_id>/results/themes/<int:theme_id>/delete")
 @staff_required(*MEMBER_DATA_ROLES)
 def delete(survey_id: int, theme_id: int):
+    """Delete a theme."""
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -147,6 +159,7 @@ def delete(survey_id: int, theme_id: int):
 @blueprint.post("/<int:survey_id>/results/themes/code")
 @staff_required(*MEMBER_DATA_ROLES)
 def code(survey_id: int):
+    """Code a comment to a theme, or take it off one."""
     survey = _survey(survey_id)
     form = CodeForm()
     form.theme_id.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]

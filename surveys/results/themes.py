@@ -92,12 +92,14 @@ def suggest(session: Session, survey: Survey, user, now: datetime, count: int | 
 
 
 def themes(session: Session, survey: Survey) -> list[Theme]:
+    """The survey's themes, oldest first."""
     return list(
         session.scalars(sa.select(Theme).where(Theme.survey_id == survey.id).order_by(Theme.id))
     )
 
 
 def theme_of(session: Session, survey: Survey, theme_id: int) -> Theme:
+    """The survey's theme with that id; raises ThemeError if it is not the survey's."""
     theme = session.get(Theme, theme_id)
     if theme is None or theme.survey_id != survey.id:
         raise ThemeError("That theme is no longer there")
@@ -105,6 +107,7 @@ def theme_of(session: Session, survey: Survey, theme_id: int) -> Theme:
 
 
 def rename(session: Session, survey: Survey, theme_id: int, name: str, confirm: bool, now):
+    """Rename a theme (confirming it, if asked); raises ThemeError for an empty name."""
     theme = theme_of(session, survey, theme_id)
     if not name.strip():
         raise ThemeError("Give the theme a name")
@@ -115,6 +118,7 @@ def rename(session: Session, survey: Survey, theme_id: int, name: str, confirm: 
 
 
 def create(session: Session, survey: Survey, name: str, now: datetime) -> Theme:
+    """Add a theme; raises ThemeError for an empty name."""
     if not name.strip():
         raise ThemeError("Give the theme a name")
     theme = Theme(survey_id=survey.id, name=name.strip()[:120], confirmed_at=now, created_at=now)
@@ -146,6 +150,7 @@ def merge(session: Session, survey: Survey, source_id: int, target_id: int) -> T
 
 
 def delete(session: Session, survey: Survey, theme_id: int) -> None:
+    """Delete a theme."""
     session.delete(theme_of(session, survey, theme_id))
 
 
@@ -169,6 +174,8 @@ def code(session: Session, survey: Survey, answer_id: int, part: str, theme_id: 
 
 @dataclass
 class ThemeSummary:
+    """A theme with its number of comments, by place, and examples."""
+
     theme: Theme
     comments: int
     by_place: list[tuple[str, int]]
@@ -176,6 +183,7 @@ class ThemeSummary:
 
 
 def summaries(session: Session, survey: Survey) -> list[ThemeSummary]:
+    """Each theme of the survey: its comments counted, by place, and three redacted examples."""
     place = dimensions(session)["place"]
     found = []
     text_of = {(i, p): t for i, p, t in texts(session, survey)}

@@ -62,6 +62,8 @@ def _refused(
 
 @dataclass
 class Plan:
+    """What the plan form gives, as plain values."""
+
     title: str
     purpose: str
     decision: str
@@ -198,22 +200,27 @@ def save_question(survey: Survey, page_index: int, question: dict, now: datetime
 
 
 def new_question_key(survey: Survey) -> str:
+    """A question key not yet used in the survey."""
     return doc.new_key(survey.content or doc.empty())
 
 
 def move_question(survey: Survey, key: str, direction: int, now: datetime) -> None:
+    """Move a question one place up (-1) or down (+1); past a page's edge, onto the next page."""
     _set_content(survey, lambda c: doc.move_question(c, key, direction), now)
 
 
 def duplicate_question(survey: Survey, key: str, now: datetime) -> str:
+    """Copy a question after itself; returns the copy's key."""
     return _set_content(survey, lambda c: doc.duplicate_question(c, key), now)
 
 
 def delete_question(survey: Survey, key: str, now: datetime) -> None:
+    """Delete a question."""
     _set_content(survey, lambda c: doc.delete_question(c, key), now)
 
 
 def add_page(survey: Survey, title: str, now: datetime) -> None:
+    """Add an empty page at the end."""
     _set_content(survey, lambda c: doc.add_page(c, title), now)
 
 
@@ -228,10 +235,12 @@ def change_page(
 
 
 def delete_page(survey: Survey, page_index: int, now: datetime) -> None:
+    """Delete a page; raises ContentError while it holds questions."""
     _set_content(survey, lambda c: doc.delete_page(c, page_index), now)
 
 
 def add_equality_block(survey: Survey, now: datetime) -> None:
+    """Add the standard equality questions on a page of their own."""
     _set_content(survey, doc.add_equality_block, now)
 
 

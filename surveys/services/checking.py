@@ -20,6 +20,8 @@ NOT_OVERRIDABLE = {"sign_off", "no_questions", "duplicate_key", "branching"}
 
 @dataclass
 class CheckedFinding:
+    """A guidance finding and the override that answers it, if any."""
+
     finding: Finding
     override: GuidanceOverride | None
 
@@ -34,6 +36,8 @@ class CheckedFinding:
 
 @dataclass
 class CheckReport:
+    """The guidance checker's findings by question and survey-wide, and minutes to complete."""
+
     by_question: dict[str, list[CheckedFinding]]
     survey_wide: list[CheckedFinding]
     minutes: float

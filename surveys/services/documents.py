@@ -61,6 +61,7 @@ def canonical_text(document: dict) -> str:
 
 
 def sha256_of(text: str) -> str:
+    """The sha256 of the text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -189,6 +190,7 @@ def _plan(raw: Any) -> tuple[dict, list[Problem]]:
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive local (Europe/London) datetime as aware UTC; aware ones unchanged."""
     if value is None:
         return None
     return value.replace(tzinfo=ZONE).astimezone(UTC) if value.tzinfo is None else value

@@ -17,16 +17,19 @@ class ElectionDateError(ValueError):
 
 
 def election_dates(session: Session) -> list[ElectionDate]:
+    """Every election date, earliest first."""
     return list(session.scalars(sa.select(ElectionDate).order_by(ElectionDate.poll_date)))
 
 
 def polling_days(session: Session) -> list[date]:
+    """Every polling day, earliest first."""
     return list(session.scalars(sa.select(ElectionDate.poll_date).order_by(ElectionDate.poll_date)))
 
 
 def add_election_date(
     session: Session, user: StaffUser, poll_date: date, description: str, now: datetime
 ) -> ElectionDate:
+    """Add a polling day (audited); raises ElectionDateError if it is already there."""
     if session.scalar(sa.select(ElectionDate.id).where(ElectionDate.poll_date == poll_date)):
         raise ElectionDateError("That polling day is already on the list")
     election = ElectionDate(
@@ -47,6 +50,7 @@ def add_election_date(
 
 
 def remove_election_date(session: Session, user: StaffUser, election_id: int, now: datetime):
+    """Remove a polling day (audited); raises ElectionDateError if it is gone."""
     election = session.get(ElectionDate, election_id)
     if election is None:
         raise ElectionDateError("That polling day is no longer on the list")

@@ -46,6 +46,7 @@ def _move(survey: Survey, status: SurveyStatus) -> None:
 
 
 def submit_for_review(session: Session, survey: Survey, user: StaffUser, now: datetime) -> None:
+    """Send a draft for review; raises LifecycleError without questions or if not allowed."""
     if not doc.questions(survey.content or {}):
         raise LifecycleError("Add at least one question before asking for a review")
     _move(survey, SurveyStatus.IN_REVIEW)
@@ -54,6 +55,7 @@ def submit_for_review(session: Session, survey: Survey, user: StaffUser, now: da
 
 
 def return_to_draft(session: Session, survey: Survey, user: StaffUser, now: datetime) -> None:
+    """Send a survey in review back to draft (audited)."""
     _move(survey, SurveyStatus.DRAFT)
     survey.updated_at = now
     record_audit(session, user, "survey.return_to_draft", "survey", [survey.id], now=now)
@@ -201,6 +203,7 @@ def correct_typo(
 
 
 def close(session: Session, survey: Survey, user: StaffUser | None, now: datetime) -> None:
+    """Close a live survey (audited)."""
     _move(survey, SurveyStatus.CLOSED)
     survey.closed_at = now
     record_audit(session, user, "survey.close", "survey", [survey.id], now=now)
@@ -242,6 +245,7 @@ def add_comment(
 
 
 def comments_by_question(session: Session, survey: Survey) -> dict[str, list[ReviewComment]]:
+    """The survey's review comments by question key ("" for the survey as a whole)."""
     grouped: dict[str, list[ReviewComment]] = {}
     for comment in session.scalars(
         sa.select(ReviewComment)
@@ -253,6 +257,7 @@ def comments_by_question(session: Session, survey: Survey) -> dict[str, list[Rev
 
 
 def snapshots(session: Session, survey: Survey) -> list[SurveySnapshot]:
+    """The survey's snapshots, by version."""
     return list(
         session.scalars(
             sa.select(SurveySnapshot)

@@ -18,12 +18,16 @@ MIN_SIMILARITY = 0.2
 
 @dataclass
 class SimilarSurvey:
+    """An earlier survey like this one, and how alike."""
+
     survey: Survey
     score: float
 
 
 @dataclass
 class SimilarQuestion:
+    """A question of an earlier survey like this one, and how alike."""
+
     survey: Survey
     text: str
     score: float
@@ -56,6 +60,7 @@ def _rank(query: str, corpus: list[str], limit: int) -> list[tuple[int, float]]:
 
 
 def similar_surveys(session: Session, survey: Survey, limit: int = 5) -> list[SimilarSurvey]:
+    """Earlier surveys most like this one by title, purpose and decision."""
     others = _others(session, survey)
     query = f"{survey.title} {survey.purpose} {survey.decision}"
     ranked = _rank(query, [_survey_text(other) for other in others], limit)
@@ -65,6 +70,7 @@ def similar_surveys(session: Session, survey: Survey, limit: int = 5) -> list[Si
 def similar_questions(
     session: Session, survey: Survey, text: str, limit: int = 5
 ) -> list[SimilarQuestion]:
+    """Questions of earlier surveys most like the text."""
     pairs = [
         (other, question["text"])
         for other in _others(session, survey)

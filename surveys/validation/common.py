@@ -83,6 +83,8 @@ class Problem:
 
 @dataclass
 class Report:
+    """The problems found in a survey document, with a count of those not listed."""
+
     problems: list[Problem] = field(default_factory=list)
     untold: int = 0
 

@@ -191,6 +191,7 @@ def move_item(bulletin: Bulletin, item: BulletinItem, step: int) -> None:
 
 
 def remove_item(session: Session, bulletin: Bulletin, item: BulletinItem) -> None:
+    """Take an item out of an editable bulletin; a contribution goes back to the approved pile."""
     _editable(bulletin)
     if item.contribution_status is not None:
         # A contribution goes back to the approved pile rather than disappearing.

@@ -48,6 +48,7 @@ def submit_contribution(
 
 
 def my_contributions(session: Session, user: StaffUser) -> list[BulletinItem]:
+    """The items the user contributed, newest first."""
     return list(
         session.scalars(
             sa.select(BulletinItem)

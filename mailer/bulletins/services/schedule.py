@@ -136,6 +136,7 @@ def claim_bulletin(session: Session, bulletin_id: int, worker: str, now: datetim
 
 
 def due_bulletin_ids(session: Session, now: datetime) -> list[int]:
+    """Ids of scheduled bulletins whose send time has come."""
     return list(
         session.scalars(
             sa.select(Bulletin.id)

@@ -52,6 +52,8 @@ _HTML_TAGS = {rendering.FIRST_NAME: "-first_name_html-", rendering.PLACE: "-plac
 
 @dataclass
 class SendReport:
+    """What one run of the sender did: batches and recipients by outcome."""
+
     batches: int = 0
     accepted: int = 0
     failed: int = 0
@@ -61,6 +63,7 @@ class SendReport:
 
 
 def new_worker_name() -> str:
+    """A name for this sending process (host, pid and a random part) to claim batches with."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 

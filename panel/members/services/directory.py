@@ -99,6 +99,7 @@ def list_members(
     per_page: int = 50,
     zone: str = "Europe/London",
 ) -> tuple[list[Member], int]:
+    """One page of the members the user may see with the filters applied, and the total."""
     query = members_query(user, filters, zone)
     total = session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
     members = session.scalars(
@@ -110,6 +111,7 @@ def list_members(
 
 
 def contact_history(session: Session, member: Member) -> list[OutboundEmail]:
+    """The last hundred emails queued for the member, newest first."""
     return list(
         session.scalars(
             sa.select(OutboundEmail)

@@ -43,6 +43,8 @@ class ImportFileError(ValueError):
 
 @dataclass
 class ImportRow:
+    """One row of an import file, its values and what is wrong with it."""
+
     line: int
     values: dict
     errors: list[str] = field(default_factory=list)
@@ -53,6 +55,8 @@ class ImportRow:
 
 @dataclass
 class ImportPreview:
+    """An import file read and checked, before anything is added."""
+
     rows: list[ImportRow]
 
     @property
@@ -196,6 +200,7 @@ def _mark_existing(session: Session, rows: list[ImportRow]) -> None:
 def stage_import(
     session: Session, actor, filename: str, content: str, source_id: int | None, now: datetime
 ) -> MemberImport:
+    """Keep an uploaded file for the staff user to preview and confirm."""
     staged = MemberImport(
         staff_user_id=actor.id,
         filename=filename[:200],

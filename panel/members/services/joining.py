@@ -42,6 +42,7 @@ def _hash(token: str) -> str:
 
 
 def load_draft(session: Session, token: str | None) -> JoinDraft | None:
+    """The join draft the token belongs to, or None."""
     if not token:
         return None
     return session.scalar(sa.select(JoinDraft).where(JoinDraft.token_hash == _hash(token)))
@@ -259,4 +260,5 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
 
 
 def purge_unconfirmed_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: delete signups never confirmed; returns how many."""
     return purge_unconfirmed(session, now)

@@ -30,6 +30,7 @@ def update_details(
     preferred_format: str,
     language: str,
 ) -> None:
+    """Set the details a member may change themselves: name, postcode, place, profile answers."""
     member.first_name = first_name
     member.last_name = last_name
     member.postcode = postcode
@@ -42,6 +43,7 @@ def update_details(
 
 
 def set_tracking_consent(member: Member, consent: bool, now: datetime) -> None:
+    """Record the member's answer to the tracking question when it changes."""
     if member.tracking_consent != consent:
         member.tracking_consent = consent
         _record_consent(
@@ -79,6 +81,7 @@ def unsubscribe(
 
 
 def resubscribe(session: Session, member: Member, now: datetime) -> None:
+    """Subscribe the member again: consent recorded, their unsubscribe suppression lifted."""
     if member.unsubscribed_at is not None:
         member.unsubscribed_at = None
         _record_consent(member, ConsentKind.MEMBERSHIP, True, "emails-2026-11", "member area", now)

@@ -59,11 +59,14 @@ def get_source_or_404(session: Session, source_id: int, user: StaffUser) -> Recr
 
 
 def signup_link(base_url: str, source: RecruitmentSource) -> str:
+    """The joining address that credits the recruitment source."""
     return f"{base_url}/join?source={source.code}"
 
 
 @dataclass
 class RecruitmentDashboard:
+    """Joiners by recruitment source and by place, for the recruitment dashboard."""
+
     by_source: list[tuple[str, int]]
     by_place: list[tuple[str, int, int]]
     total: int

@@ -26,6 +26,7 @@ def contact_rules(session: Session) -> ContactRules:
 def update_contact_rules(
     rules: ContactRules, max_invitations: int, window_days: int, now: datetime
 ) -> None:
+    """Change the contact rules; raises ValueError outside 1-20 invitations in 1-365 days."""
     if not 1 <= max_invitations <= 20 or not 1 <= window_days <= 365:
         raise ValueError("Caps must be 1 to 20 invitations in 1 to 365 days")
     rules.max_invitations = max_invitations
@@ -57,6 +58,8 @@ def contactable(query, rules: ContactRules, now: datetime):
 
 @dataclass(frozen=True)
 class TargetCounts:
+    """Members a send would reach and those the contact rules skip."""
+
     matched: int
     skipped: int
 

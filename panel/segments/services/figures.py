@@ -16,6 +16,8 @@ from panel.segments.services.special_category import SpecialCategoryRefused
 
 @dataclass(frozen=True)
 class SegmentFigures:
+    """A segment's counts for its page, or why they are withheld."""
+
     #: matched, skipped and will receive; None when withheld.
     counts: TargetCounts | None
     #: why the counts are not shown (the equality-data rule), or "".

@@ -61,6 +61,8 @@ class Characteristic:
 
 @dataclass
 class CategoryPlan:
+    """One category of a characteristic in a quota plan, with its share and bounds."""
+
     code: str
     label: str
     #: percentage of the population (or the user's share), to one decimal place.
@@ -79,6 +81,8 @@ class CategoryPlan:
 
 @dataclass
 class CharacteristicPlan:
+    """One characteristic of a quota plan and its categories."""
+
     key: str
     label: str
     #: "Census 2021: <population>" or "your targets".

@@ -79,6 +79,8 @@ PROTECTED_DIMENSIONS = [key for key in DIMENSIONS if key in SPECIAL_CATEGORY_FIE
 
 @dataclass
 class GroupRow:
+    """One group of a characteristic: members, share and the population's share."""
+
     category: str
     label: str
     #: None when hidden (with every figure worked out from it).
@@ -96,6 +98,8 @@ class GroupRow:
 
 @dataclass
 class DimensionReport:
+    """One characteristic compared with the population."""
+
     key: str
     label: str
     rows: list[GroupRow]
@@ -106,6 +110,8 @@ class DimensionReport:
 
 @dataclass
 class AreaReport:
+    """How the members of an area compare with its population, characteristic by characteristic."""
+
     name: str
     place_id: int | None
     members: int

@@ -165,4 +165,5 @@ def members_matching(
 
 
 def count_members(session: Session, query) -> int:
+    """How many members the query matches."""
     return session.scalar(query.with_only_columns(sa.func.count(Member.id)).order_by(None)) or 0
