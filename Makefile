@@ -49,6 +49,7 @@ system-deps:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Two workers, one a core; worksteal evens out the long tests (crash runs, browser journeys).
 XDIST := -n 2 --dist worksteal

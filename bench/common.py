@@ -15,7 +15,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "benchmark-secret-key")
 
-from panel import create_app  # noqa: E402
+from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
 
 BASE_CONFIG = {

@@ -18,7 +18,7 @@ from flask import g
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
-from panel import create_app  # noqa: E402
+from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -15,9 +15,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from panel import create_app
+from app import create_app
+from app.demo import create_demo_data
+from panel.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from panel.database import utcnow
-from panel.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_data
 from panel.extensions import db
 from tests.conftest import ARTIFACTS, BASE_CONFIG, IN_CI, ON_POSTGRES, TEST_DATABASE_URL
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from panel.auth.demo import DEMO_ACCOUNTS
 from panel.auth.models import Role
-from panel.demo import DEMO_ACCOUNTS
 from tests.browser.conftest import sign_in
 
 PAGES_BY_ROLE = {

@@ -17,7 +17,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
 def _app(db_url: str, fake_url: str):
-    from panel import create_app
+    from app import create_app
     from tests.conftest import BASE_CONFIG
 
     return create_app(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.demo import create_demo_data
 from mailer.bulletins.models import Bulletin
 from mailer.tracking.models import TrackingHit
 from panel.database import utcnow
-from panel.demo import create_demo_data
 from panel.members.models import Member
 from panel.segments.models import Segment
 from surveys.models import Survey

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pyotp
 import sqlalchemy as sa
 
-from panel import create_app
+from app import create_app
 from panel.auth import services
 from panel.auth.models import Role
 from panel.database import utcnow

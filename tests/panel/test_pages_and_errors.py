@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from panel import create_app
+from app import create_app
 from tests.conftest import BASE_CONFIG
 
 

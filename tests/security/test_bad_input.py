@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.demo import create_demo_data
 from panel.auth.models import Role, StaffUser
-from panel.demo import create_demo_data
 from panel.extensions import db
 from tests.factories import sign_in_test_client
 from tests.security.forms import PageForm, page_forms

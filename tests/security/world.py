@@ -340,7 +340,7 @@ def sign_in_staff(app: Flask, user: StaffUser, *, like_a_server: bool = False):
 def build_world(app: Flask, session: Session, *, poisoned: bool) -> StaffUser:
     """The demo data, hostile text in every user-written column if ``poisoned``, and what the
     demo lacks; returns the comms user who made it."""
-    from panel.demo import create_demo_data
+    from app.demo import create_demo_data
 
     create_demo_data(session, datetime.now(UTC))
     session.commit()

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from app.demo import create_demo_data
 from panel.auth.models import Role
-from panel.demo import create_demo_data
 from surveys.models import Survey
 from surveys.results import weighting
 from surveys.results.figures import ResultFilters, question_results

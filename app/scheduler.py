@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from importlib import import_module
 
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from panel.database import utcnow
@@ -43,6 +44,7 @@ JOBS: list[JobSpec] = [
 
 
 def resolve(target: str):
+    """The function a JobSpec target ``module:function`` names."""
     module_name, _, attribute = target.partition(":")
     return getattr(import_module(module_name), attribute)
 
@@ -62,8 +64,6 @@ def run_job(app: Flask, spec: JobSpec) -> None:
 
 def run_scheduler(app: Flask) -> None:
     """Block forever running JOBS."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     # A job late by up to a minute (busy machine, slow previous run) still runs, once.
     scheduler = BlockingScheduler(
         timezone="UTC",

@@ -1,4 +1,4 @@
-"""Demo data so a new user sees a living system; safe to run again (nothing is duplicated)."""
+"""The demo staff accounts, one a role, with fixed sign-in secrets (refused in production)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from panel.auth.models import Role, StaffUser
 from panel.auth.passwords import hash_password
 from panel.places.models import Place
-from panel.places.services import load_reference_places
 
-DEMO_PASSWORD = "demo-panel-password"  # noqa: S105 (demo accounts only)  # noqa: S105 (demo accounts only; refused in production)
+DEMO_PASSWORD = "demo-panel-password"  # noqa: S105 (demo accounts only; refused in production)
 
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A demo staff account as the README and the browser tests know it."""
+
     email: str
     name: str
     role: Role
@@ -73,23 +74,3 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
         )
     session.flush()
     return list(DEMO_ACCOUNTS)
-
-
-def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
-    """Everything the demo needs; later capabilities add their own steps here."""
-    from mailer.bulletins.demo import create_demo_bulletins
-    from mailer.tracking.demo import create_demo_tracking
-    from panel.members.demo import create_demo_members
-    from panel.segments.demo import create_demo_segments
-    from surveys.demo import create_demo_surveys
-    from surveys.results.demo import create_demo_results
-
-    load_reference_places(session)
-    accounts = create_demo_staff(session, now)
-    create_demo_members(session, now)
-    create_demo_segments(session, now)
-    create_demo_surveys(session, now)
-    create_demo_bulletins(session, now)
-    create_demo_tracking(session, now)
-    create_demo_results(session, now)
-    return accounts

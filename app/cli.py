@@ -1,4 +1,4 @@
-"""Command-line commands: `flask --app wsgi <command>`."""
+"""The app-wide command-line commands: `flask --app wsgi <command>`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ import click
 import pyotp
 from flask import Flask, current_app
 
+from app.demo import create_demo_data
+from app.scheduler import run_scheduler
+from panel.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from panel.auth.models import Role
+from panel.auth.services import AuthError, StaffDetails, invite_staff, invite_token
 from panel.database import utcnow
 from panel.extensions import db
+from panel.places.services import load_reference_places
 
 
 def init_app(app: Flask) -> None:
+    """Add the app-wide commands (each package's own are added by app.blueprints)."""
     for command in (demo_data, scheduler, load_places, create_staff, demo_code):
         app.cli.add_command(command)
 
@@ -23,8 +30,6 @@ def _refuse_in_production() -> None:
 @click.command("demo-data")
 def demo_data():
     """Create demo staff, members and content (safe to run again)."""
-    from panel.demo import DEMO_PASSWORD, create_demo_data
-
     _refuse_in_production()
     accounts = create_demo_data(db.session, utcnow())
     db.session.commit()
@@ -41,8 +46,6 @@ def demo_data():
 @click.argument("email")
 def demo_code(email: str):
     """Print the current authenticator code of a demo account."""
-    from panel.demo import DEMO_ACCOUNTS
-
     _refuse_in_production()
     for account in DEMO_ACCOUNTS:
         if account.email == email.strip().lower():
@@ -54,8 +57,6 @@ def demo_code(email: str):
 @click.command("load-places")
 def load_places():
     """Load places, districts, neighbourhoods and postcode districts that are missing."""
-    from panel.places.services import load_reference_places
-
     load_reference_places(db.session)
     db.session.commit()
     click.echo("Places loaded.")
@@ -67,9 +68,6 @@ def load_places():
 @click.option("--role", type=click.Choice(["comms", "place", "observer"]), default="comms")
 def create_staff(email: str, name: str, role: str):
     """Create a staff account and print its invitation link (for the first administrator)."""
-    from panel.auth.models import Role
-    from panel.auth.services import AuthError, StaffDetails, invite_staff, invite_token
-
     if role == "place":
         raise click.ClickException("create place team accounts from the staff admin page")
     try:
@@ -83,6 +81,4 @@ def create_staff(email: str, name: str, role: str):
 @click.command("scheduler")
 def scheduler():
     """Run the periodic jobs (one process only; never inside a web worker)."""
-    from panel.scheduler import run_scheduler
-
     run_scheduler(current_app._get_current_object())

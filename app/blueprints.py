@@ -1,0 +1,84 @@
+"""Every package's pages, commands and listeners, put together: the one place that knows them all.
+
+panel, surveys and mailer each offer blueprints (and the staff home sections, CLI commands and
+listeners that go with them); only this module imports them, so no package imports another's
+views.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import staff_home
+from mailer.bulletins.views import blueprint as bulletins_blueprint
+from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
+from mailer.events.views import blueprint as webhooks_blueprint
+from mailer.tracking import member_data as _tracking_member_data  # noqa: F401 (registers)
+from mailer.tracking.cli import fold_tracking
+from mailer.tracking.services import register_listeners as register_tracking_listeners
+from mailer.tracking.views import blueprint as tracking_blueprint
+from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
+from mailer.views import blueprint as mailer_blueprint
+from panel.audit.views import blueprint as audit_blueprint
+from panel.auth.admin_views import blueprint as staff_admin_blueprint
+from panel.auth.views import blueprint as auth_blueprint
+from panel.members.member_views import blueprint as member_area_blueprint
+from panel.members.public_views import blueprint as join_blueprint
+from panel.members.staff_views import blueprint as members_blueprint
+from panel.pages.views import blueprint as pages_blueprint
+from panel.places.views import blueprint as places_blueprint
+from panel.segments.views import blueprint as segments_blueprint
+from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.fieldwork import bulletin_links as _survey_links  # noqa: F401 (registers)
+from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
+from surveys.fieldwork.cli import recount_answers
+from surveys.fieldwork.public_views import blueprint as take_part_blueprint
+from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
+from surveys.guidance.command import survey_check
+from surveys.results.public_views import blueprint as engagement_blueprint
+from surveys.results.report_views import blueprint as reports_blueprint
+from surveys.results.staff_home import follow_through_section
+from surveys.results.staff_views import blueprint as results_blueprint
+from surveys.results.theme_views import blueprint as themes_blueprint
+from surveys.views import blueprint as surveys_blueprint
+
+#: The sections of the staff home page below the role's links, in page order.
+STAFF_HOME_SECTIONS: tuple[StaffHomeSectionSource, ...] = (follow_through_section,)
+
+#: Every blueprint, in the order their routes were always registered.
+BLUEPRINTS = (
+    pages_blueprint,
+    auth_blueprint,
+    staff_admin_blueprint,
+    staff_home.blueprint,
+    places_blueprint,
+    audit_blueprint,
+    mailer_blueprint,
+    join_blueprint,
+    member_area_blueprint,
+    members_blueprint,
+    segments_blueprint,
+    webhooks_blueprint,
+    bulletins_blueprint,
+    bulletin_view_blueprint,
+    tracking_blueprint,
+    bulletin_stats_blueprint,
+    surveys_blueprint,
+    fieldwork_blueprint,
+    take_part_blueprint,
+    results_blueprint,
+    engagement_blueprint,
+    themes_blueprint,
+    reports_blueprint,
+)
+
+
+def register(app: Flask) -> None:
+    """Register every blueprint, the staff home sections, the listeners and the CLI commands."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    staff_home.use_sections(app, STAFF_HOME_SECTIONS)
+    register_tracking_listeners()
+    app.cli.add_command(fold_tracking)
+    app.cli.add_command(survey_check)
+    app.cli.add_command(recount_answers)

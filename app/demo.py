@@ -1,0 +1,33 @@
+"""Demo data so a new user sees a living system; safe to run again (nothing is duplicated).
+
+It crosses every package (staff, members, segments, surveys, bulletins, tracking, results), so it
+lives in the composition root; each package keeps its own demo step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mailer.bulletins.demo import create_demo_bulletins
+from mailer.tracking.demo import create_demo_tracking
+from panel.auth.demo import DemoAccount, create_demo_staff
+from panel.members.demo import create_demo_members
+from panel.places.services import load_reference_places
+from panel.segments.demo import create_demo_segments
+from surveys.demo import create_demo_surveys
+from surveys.results.demo import create_demo_results
+
+
+def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
+    """Everything the demo needs; later capabilities add their own steps here."""
+    load_reference_places(session)
+    accounts = create_demo_staff(session, now)
+    create_demo_members(session, now)
+    create_demo_segments(session, now)
+    create_demo_surveys(session, now)
+    create_demo_bulletins(session, now)
+    create_demo_tracking(session, now)
+    create_demo_results(session, now)
+    return accounts
