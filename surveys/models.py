@@ -242,3 +242,35 @@ class ElectionDate(Base):
 
     def __repr__(self) -> str:
         return f"<ElectionDate {self.poll_date}>"
+
+
+class ResultsPage(Base):
+    """What the public results page says beyond the figures; public once published."""
+
+    __tablename__ = "survey_results_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), unique=True
+    )
+    #: what we asked and why, in plain words for the public.
+    why_we_asked: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the key findings in words; the figures come from the data.
+    what_you_said: Mapped[str] = mapped_column(sa.Text, default="")
+    #: for the engagement report (staff write these; the public page shows next steps).
+    recommendations: Mapped[str] = mapped_column(sa.Text, default="")
+    next_steps: Mapped[str] = mapped_column(sa.Text, default="")
+    #: one of panel.members.reference.TOPICS, for the public index's filter.
+    topic: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: the closed questions whose figures the public page shows.
+    featured_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey = relationship("Survey")
+
+    def __repr__(self) -> str:
+        return f"<ResultsPage survey={self.survey_id}>"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from panel.extensions import db
-from surveys.fieldwork.answering import refresh_answer_codes
+from surveys.fieldwork.answers import refresh_answer_codes
 from surveys.fieldwork.models import ResponseStatus, SurveyResponse
 from surveys.models import Survey
 

@@ -137,7 +137,8 @@ def _queue(session, survey, member, template, key, links, now) -> None:
 
 
 def send_invitation_emails(session: Session, now: datetime) -> int:
-    """The job: queue the invitation email of up to EMAIL_BATCH invitations. Idempotent."""
+    """Queue the invitation email of up to EMAIL_BATCH invitations (the fieldwork job's step; it
+    commits). Idempotent."""
     links = PersonalLinks(current_app.config["SECRET_KEY"])
     rows = session.execute(
         sa.select(Invitation, Survey, Member)
@@ -159,13 +160,12 @@ def send_invitation_emails(session: Session, now: datetime) -> int:
                 now,
             )
         invitation.emailed_at = now
-    session.commit()
     return len(rows)
 
 
 def send_reminders(session: Session, now: datetime) -> int:
-    """The job: one reminder, reminder_days before closing, to invited people who have not
-    submitted. Idempotent (reminded_at)."""
+    """One reminder, reminder_days before closing, to invited people who have not submitted
+    (a step of the fieldwork job, which commits). Idempotent (reminded_at)."""
     links = PersonalLinks(current_app.config["SECRET_KEY"])
     submitted = sa.select(SurveyResponse.invitation_id).where(
         SurveyResponse.status == ResponseStatus.SUBMITTED,
@@ -201,19 +201,18 @@ def send_reminders(session: Session, now: datetime) -> int:
             )
             sent += 1
         invitation.reminded_at = now
-    session.commit()
     return sent
 
 
 def close_due_surveys(session: Session, now: datetime) -> int:
-    """The job: close live surveys whose closing time has passed; anonymous surveys lose the
-    link from each response to the person's invitation. Idempotent."""
+    """Close live surveys whose closing time has passed (a step of the fieldwork job, which
+    commits); anonymous surveys lose the link from each response to the person's invitation.
+    Idempotent."""
     due = session.scalars(
         sa.select(Survey).where(Survey.status == SurveyStatus.LIVE, Survey.closes_at <= now)
     ).all()
     for survey in due:
         close_survey(session, survey, None, now)
-    session.commit()
     return len(due)
 
 

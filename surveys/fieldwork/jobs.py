@@ -10,9 +10,13 @@ from surveys.fieldwork.invitations import close_due_surveys, send_invitation_ema
 
 
 def survey_fieldwork_job(session: Session, now: datetime) -> int:
-    """The scheduler's job: close surveys past their closing time and email due invitations."""
-    return (
-        close_due_surveys(session, now)
-        + send_invitation_emails(session, now)
-        + send_reminders(session, now)
-    )
+    """Close surveys that are due, then queue invitations and reminders; returns the work done.
+
+    Each step is committed on its own, as a checkpoint: a survey closed on time stays closed,
+    and a batch of queued emails stays queued with its invitations marked, even if a later step
+    fails (each step is idempotent, so the next run carries on where this one stopped)."""
+    done = 0
+    for step in (close_due_surveys, send_invitation_emails, send_reminders):
+        done += step(session, now)
+        session.commit()
+    return done

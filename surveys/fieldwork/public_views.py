@@ -8,17 +8,16 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
-from surveys.fieldwork import answering, respondent
+from surveys.fieldwork import answering, branching, respondent
+from surveys.fieldwork.answers import answers_of
 from surveys.fieldwork.forms import ResumeLinkForm
 from surveys.fieldwork.models import ResponseStatus
-from surveys.results.publishing import results_page
 
 blueprint = Blueprint("take_part", __name__)
 
 
 def _closed(survey):
-    page = results_page(db.session, survey)
-    published = page is not None and page.published_at is not None
+    published = respondent.results_are_public(db.session, survey)
     return render_template(
         "surveys/take_part/closed.html", survey=survey, now=utcnow(), results_published=published
     ), 410
@@ -114,7 +113,7 @@ def page(kind: str, token: str, number: int):
         return instead
     survey, response = found
     index = number - 1
-    if index not in answering.visible_pages(survey, answering.answers_of(db.session, response)):
+    if index not in branching.visible_pages(survey, answers_of(db.session, response)):
         # A page that does not apply (branching) or does not exist: back to where they were.
         target = answering.first_unanswered_page(db.session, survey, response)
         return redirect(url_for("take_part.page", kind=kind, token=token, number=target + 1))

@@ -16,13 +16,21 @@ from sqlalchemy.orm import Session
 
 from mailer.queue import queue_email
 from panel.database import utcnow
-from surveys.fieldwork import answering
+from surveys.answer_codes import OTHER
+from surveys.fieldwork import branching
+from surveys.fieldwork.answers import PageResult, answers_of, extras_of, lock_response, save_page
 from surveys.fieldwork.models import Invitation, OpenLink, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks, hash_token
-from surveys.models import Survey, SurveyStatus
+from surveys.models import ResultsPage, Survey, SurveyStatus
 from surveys.models import is_open as survey_is_open
 
 PUBLIC_STATUSES = (SurveyStatus.LIVE, SurveyStatus.CLOSED)
+
+
+def results_are_public(session: Session, survey: Survey) -> bool:
+    """Whether the survey's results page is published (the closed page links to it)."""
+    published = sa.select(ResultsPage.published_at).where(ResultsPage.survey_id == survey.id)
+    return session.scalar(published) is not None
 
 
 def _public_survey(session: Session, survey_id: int) -> Survey | None:
@@ -88,7 +96,7 @@ _OPEN_RESPONSE = (
 
 @dataclass(frozen=True)
 class SurveyFacts:
-    """What saving a page needs of the survey: answering.save_page takes this or a Survey."""
+    """What saving a page needs of the survey: save_page takes this or a Survey."""
 
     id: int
     status: SurveyStatus
@@ -106,7 +114,7 @@ class SurveyFacts:
 
 @dataclass
 class ResponseFacts:
-    """What saving a page needs of the response: answering.save_page takes this or a
+    """What saving a page needs of the response: save_page takes this or a
     SurveyResponse."""
 
     id: int
@@ -115,7 +123,7 @@ class ResponseFacts:
 
 def save_answered_page(
     engine: Engine, app: Flask, kind: str, token: str, index: int, typed: dict, now: datetime
-) -> answering.PageResult | None:
+) -> PageResult | None:
     """Check and keep one answered page from a personal ("s") or open ("r") link, committed.
     None when the page view must answer instead: an unknown link, a closed survey, or a page
     that does not apply.
@@ -131,12 +139,12 @@ def save_answered_page(
                     return None
                 survey, response = found
                 # Before reading the answers, so that another tab's save is in them.
-                answering.lock_response(connection, response)
-                answers = answering.answers_of(connection, response)
-                if index not in answering.visible_pages(survey, answers):
+                lock_response(connection, response)
+                answers = answers_of(connection, response)
+                if index not in branching.visible_pages(survey, answers):
                     return None
                 # With errors nothing has been written, so leaving the block commits nothing.
-                return answering.save_page(
+                return save_page(
                     connection, survey, response, index, typed, now, answers, locked=True
                 )
         except OperationalError:
@@ -220,11 +228,11 @@ def page_context(
     session: Session, survey: Survey, response: SurveyResponse, index: int, typed: dict | None
 ) -> dict:
     """The page's questions with what the person typed (after an error) or saved before."""
-    answers = answering.answers_of(session, response)
-    extras = answering.extras_of(session, response)
+    answers = answers_of(session, response)
+    extras = extras_of(session, response)
     page = survey.pages[index]
     views = []
-    for question in answering.visible_questions(page, answers):
+    for question in branching.visible_questions(page, answers):
         key = question["key"]
         if typed is not None:
             raw = typed.get(key, [])
@@ -235,7 +243,7 @@ def page_context(
             value = answers.get(key)
             other, comment = extras.get(key, ("", ""))
         views.append(QuestionView(question, value, other, comment))
-    shown = answering.visible_pages(survey, answers)
+    shown = branching.visible_pages(survey, answers)
     position = shown.index(index) + 1 if index in shown else 1
     previous = [i for i in shown if i < index]
     return {
@@ -247,21 +255,21 @@ def page_context(
         "total": len(shown),
         "questions": views,
         "previous_number": previous[-1] + 1 if previous else None,
-        "other_value": answering.OTHER,
+        "other_value": OTHER,
     }
 
 
 def check_context(session: Session, survey: Survey, response: SurveyResponse) -> dict:
     """What the check-your-answers page shows."""
-    answers = answering.answers_of(session, response)
-    extras = answering.extras_of(session, response)
+    answers = answers_of(session, response)
+    extras = extras_of(session, response)
     rows = []
-    for index in answering.visible_pages(survey, answers):
-        for question in answering.visible_questions(survey.pages[index], answers):
+    for index in branching.visible_pages(survey, answers):
+        for question in branching.visible_questions(survey.pages[index], answers):
             value = answers.get(question["key"])
             other, comment = extras.get(question["key"], ("", ""))
             shown = value if isinstance(value, list) else ([value] if value is not None else [])
-            text = ", ".join(other or "Other" if v == answering.OTHER else str(v) for v in shown)
+            text = ", ".join(other or "Other" if v == OTHER else str(v) for v in shown)
             rows.append((index + 1, question, text or "Not answered", comment))
     return {"survey": survey, "response": response, "rows": rows}
 

@@ -15,7 +15,7 @@ from panel.members.reference import EQUALITY_FIELDS
 from panel.segments.models import ContactKind, MemberContact
 from surveys import content as doc
 from surveys.demo import _plan
-from surveys.fieldwork.answering import refresh_answer_codes
+from surveys.fieldwork.answers import refresh_answer_codes
 from surveys.fieldwork.models import Answer, ResponseStatus, SurveyResponse
 from surveys.guidance.standard_scales import SCALES
 from surveys.models import Survey

@@ -7,41 +7,13 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from panel.database import Base, enum_type, utcnow
 
-
-class ResultsPage(Base):
-    """What the public results page says beyond the figures; public once published."""
-
-    __tablename__ = "survey_results_pages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("surveys.id", ondelete="CASCADE"), unique=True
-    )
-    #: what we asked and why, in plain words for the public.
-    why_we_asked: Mapped[str] = mapped_column(sa.Text, default="")
-    #: the key findings in words; the figures come from the data.
-    what_you_said: Mapped[str] = mapped_column(sa.Text, default="")
-    #: for the engagement report (staff write these; the public page shows next steps).
-    recommendations: Mapped[str] = mapped_column(sa.Text, default="")
-    next_steps: Mapped[str] = mapped_column(sa.Text, default="")
-    #: one of panel.members.reference.TOPICS, for the public index's filter.
-    topic: Mapped[str] = mapped_column(sa.String(40), default="")
-    #: the closed questions whose figures the public page shows.
-    featured_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
-    published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
-    )
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    survey = relationship("Survey")
-
-    def __repr__(self) -> str:
-        return f"<ResultsPage survey={self.survey_id}>"
+# The results page lives with the survey (surveys.models) so that fieldwork can ask whether a
+# survey's results are public without importing results; it is known here too.
+from surveys.models import ResultsPage as ResultsPage
 
 
 class Outcome(StrEnum):

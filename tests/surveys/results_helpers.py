@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from panel.segments.models import ContactKind, MemberContact
 from surveys.fieldwork import invitations
-from surveys.fieldwork.answering import refresh_answer_codes
+from surveys.fieldwork.answers import refresh_answer_codes
 from surveys.fieldwork.models import Answer, Invitation, ResponseStatus, SurveyResponse
 from tests.factories import make_member, place
 from tests.surveys.fieldwork_helpers import live_survey

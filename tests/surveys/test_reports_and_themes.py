@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.auth.models import Role
-from surveys.fieldwork.answering import refresh_answer_codes
+from surveys.fieldwork.answers import refresh_answer_codes
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.results import evidence, report, themes
 from surveys.results.models import ThemeCoding

@@ -375,6 +375,7 @@ def test_figures_from_real_submissions_match_a_recount_from_the_answers(app, ses
     """Answers sent through the answering service, then changed after sending: the figures,
     whole and filtered, equal a recount of the answer rows by hand."""
     from surveys.fieldwork import answering
+    from surveys.fieldwork.answers import save_page
     from surveys.fieldwork.models import OpenLink, SurveyResponse
     from tests.surveys.fieldwork_helpers import live_survey
     from tests.surveys.recount import recount, shown
@@ -393,7 +394,7 @@ def test_figures_from_real_submissions_match_a_recount_from_the_answers(app, ses
         response, _token = answering.start_open(session, survey, link, now)
         index = 0
         while index is not None:  # save_page keeps only the fields on the page it is given
-            result = answering.save_page(session, survey, response, index, form, now)
+            result = save_page(session, survey, response, index, form, now)
             assert not result.errors, result.errors
             index = result.next_page
         assert answering.submit(session, survey, response, now)
@@ -403,7 +404,7 @@ def test_figures_from_real_submissions_match_a_recount_from_the_answers(app, ses
     assert shown(everyone) == recount(session, survey)
     assert _counts(_by_key(everyone)["q1"]) == {"Car": 1, "Bus": 2, "Walking": 0, OTHER_LABEL: 0}
     # The second person changes their mind after sending: Car now, so no bus stops.
-    answering.save_page(session, survey, sent[1], 0, {"q1": ["Car"], "q2": ["Difficult"]}, now)
+    save_page(session, survey, sent[1], 0, {"q1": ["Car"], "q2": ["Difficult"]}, now)
     session.commit()
     after = _by_key(figures.question_results(session, survey, ResultFilters()))
     assert _counts(after["q1"])["Car"] == 2 and shown(after.values()) == recount(session, survey)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from panel.auth.models import Role
 from panel.members.models import MemberStatus
 from surveys.fieldwork import answering, invitations
+from surveys.fieldwork.answers import save_page
 from surveys.fieldwork.models import Answer, Invitation, OpenLink, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import SurveyStatus
@@ -198,7 +199,7 @@ def test_many_tabs_submitting_at_once_make_exactly_one_response(app, session, re
                 own = db.session.get(type(survey), survey_id)
                 response = answering.start_personal(db.session, own, member_id, real_now)
                 db.session.commit()
-                answering.save_page(db.session, own, response, 0, {"q1": ["Walking"]}, real_now)
+                save_page(db.session, own, response, 0, {"q1": ["Walking"]}, real_now)
                 db.session.commit()
                 results.append(answering.submit(db.session, own, response, real_now))
                 db.session.commit()

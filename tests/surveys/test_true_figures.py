@@ -17,7 +17,8 @@ from panel.members.models import EqualityProfile, MemberStatus
 from panel.members.services.member_area import erase_member, withdraw_equality
 from surveys import content as doc
 from surveys.answer_codes import OTHER
-from surveys.fieldwork import answering
+from surveys.fieldwork import answering, branching
+from surveys.fieldwork.answers import answers_of, save_page
 from surveys.results import figures
 from surveys.results.figures import ResultFilters
 from tests.factories import make_member, place
@@ -47,13 +48,11 @@ def _form_for(page: dict, rng: random.Random) -> dict[str, list[str]]:
 
 
 def _answer_some(session, survey, response, now, rng, *, everything: bool) -> None:
-    answers = answering.answers_of(session, response)
-    pages = answering.visible_pages(survey, answers)
+    answers = answers_of(session, response)
+    pages = branching.visible_pages(survey, answers)
     for index in pages if everything else pages[: rng.randint(1, len(pages))]:
-        if index in answering.visible_pages(survey, answering.answers_of(session, response)):
-            answering.save_page(
-                session, survey, response, index, _form_for(survey.pages[index], rng), now
-            )
+        if index in branching.visible_pages(survey, answers_of(session, response)):
+            save_page(session, survey, response, index, _form_for(survey.pages[index], rng), now)
 
 
 def _check_every_figure(session, survey) -> None:
