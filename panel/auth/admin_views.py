@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.auth import services
 from panel.auth.access import staff_required
 from panel.auth.forms import InviteStaffForm, StaffDetailsForm

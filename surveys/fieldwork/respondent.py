@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.database import utcnow
 from surveys.fieldwork import answering
 from surveys.fieldwork.models import Invitation, OpenLink, SurveyResponse

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.members.models import Member, MemberStatus

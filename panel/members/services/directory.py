@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import OutboundEmail
+from mailer.transport import MemberEmail, emails_for_member
 from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
@@ -109,15 +109,9 @@ def list_members(
     return list(members), total
 
 
-def contact_history(session: Session, member: Member) -> list[OutboundEmail]:
-    return list(
-        session.scalars(
-            sa.select(OutboundEmail)
-            .where(OutboundEmail.member_id == member.id)
-            .order_by(OutboundEmail.id.desc())
-            .limit(100)
-        )
-    )
+def contact_history(session: Session, member: Member) -> list[MemberEmail]:
+    """The latest hundred emails queued for the member, newest first."""
+    return emails_for_member(session, member.id, newest_first=True, limit=100)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

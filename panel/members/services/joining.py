@@ -9,9 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import SuppressionReason
-from mailer.queue import queue_email
-from mailer.suppression import lift_suppression
+from mailer.transport import SuppressionReason, forget_member_emails, lift_suppression, queue_email
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -246,13 +244,7 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
     ).all()
     for chunk_start in range(0, len(stale), 500):
         chunk = stale[chunk_start : chunk_start + 500]
-        from mailer.models import OutboundEmail
-
-        session.execute(
-            sa.update(OutboundEmail)
-            .where(OutboundEmail.member_id.in_(chunk))
-            .values(member_id=None, to_email="(removed)", text_body="", html_body="")
-        )
+        forget_member_emails(session, chunk)
         session.execute(sa.delete(EqualityProfile).where(EqualityProfile.member_id.in_(chunk)))
         session.execute(sa.delete(ConsentRecord).where(ConsentRecord.member_id.in_(chunk)))
         session.execute(sa.delete(Member).where(Member.id.in_(chunk)))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
