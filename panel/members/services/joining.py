@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.transport import SuppressionReason, forget_member_emails, lift_suppression, queue_email
+from mailer.transport import SuppressionReason, forget_member_emails, lift_suppression
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -27,7 +27,11 @@ from panel.members.models import (
     MemberStatus,
     RecruitmentSource,
 )
-from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_url
+from panel.members.services.links import (
+    confirm_token,
+    magic_link_token,
+    queue_member_email,
+)
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -127,15 +131,13 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
     email = answers["email"].strip().lower()
     member = session.scalar(sa.select(Member).where(Member.email == email))
     if member is not None and member.status is MemberStatus.ACTIVE:
-        queue_email(
+        queue_member_email(
             session,
-            to_email=email,
+            member,
             template="member_already_joined",
             context={"first_name": member.first_name, "magic_link": magic_link_token(member)},
             idempotency_key=f"already:{member.id}:{secrets.token_hex(8)}",
             now=now,
-            unsubscribe_url=unsubscribe_url(member),
-            member_id=member.id,
         )
         return
     # Joining again is a fresh, explicit request: it lifts a suppression the person set
@@ -172,15 +174,13 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
         "join form",
     )
     session.flush()
-    queue_email(
+    queue_member_email(
         session,
-        to_email=email,
+        member,
         template="member_confirm",
         context={"first_name": member.first_name, "token": confirm_token(member)},
         idempotency_key=f"confirm:{member.id}:{secrets.token_hex(8)}",
         now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
     )
 
 
@@ -211,8 +211,9 @@ class AlreadyConfirmed(Exception):
     """The link was followed before: the member is already on the panel."""
 
 
-def confirm_membership(session: Session, token: str, now: datetime) -> Member:
-    """Follow the emailed link: membership starts now. Raises InvalidToken or AlreadyConfirmed."""
+def member_to_confirm(session: Session, token: str) -> Member:
+    """The pending member an emailed confirm link names, changing nothing (its page shows a
+    button; link scanners follow links). Raises InvalidToken or AlreadyConfirmed."""
     member_id, member_token = read_token(TokenPurpose.CONFIRM_SIGNUP, token, CONFIRM_MAX_AGE)
     member = session.get(Member, member_id)
     if member is None or member.status is MemberStatus.LEFT:
@@ -221,6 +222,13 @@ def confirm_membership(session: Session, token: str, now: datetime) -> Member:
         raise AlreadyConfirmed()
     if member.session_token != member_token:
         raise InvalidToken()
+    return member
+
+
+def confirm_membership(session: Session, token: str, now: datetime) -> Member:
+    """Confirm from the emailed link: membership starts now. Raises InvalidToken or
+    AlreadyConfirmed."""
+    member = member_to_confirm(session, token)
     member.status = MemberStatus.ACTIVE
     member.joined_at = now
     member.session_token = secrets.token_urlsafe(24)
