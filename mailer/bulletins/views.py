@@ -26,7 +26,7 @@ from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, s
 from panel.auth.models import Role
 from panel.database import utcnow
 from panel.extensions import db
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, show_field_error
 from panel.segments.services.special_category import SpecialCategoryRefused
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
@@ -65,7 +65,7 @@ def index():
                 db.session, current_user, form.title.data, form.place_id.data or None, utcnow()
             )
         except compose.ComposeError as error:
-            form.place_id.errors.append(str(error))
+            show_field_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id))
@@ -95,7 +95,7 @@ def edit(bulletin_id: int):
         try:
             compose.update_bulletin(bulletin, form.title.data, form.intro.data or "", utcnow())
         except compose.ComposeError as error:
-            getattr(form, error.field).errors.append(str(error))
+            show_field_error(form, error)
         except IllegalTransition as error:
             flash(str(error), "error")
         else:
@@ -129,7 +129,7 @@ def _save_item(bulletin: Bulletin, item: BulletinItem | None):
                 survey_id=form.survey_id.data or None,
             )
         except compose.ComposeError as error:
-            getattr(form, error.field).errors.append(str(error))
+            show_field_error(form, error)
         except IllegalTransition as error:
             flash(str(error), "error")
         else:
@@ -285,7 +285,7 @@ def contribute():
                 now=utcnow(),
             )
         except compose.ComposeError as error:
-            getattr(form, error.field).errors.append(str(error))
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash("Thank you: the communications team will review your item", "info")
@@ -316,7 +316,7 @@ def review(item_id: int):
         if error is None:
             db.session.commit()
             return redirect(url_for("bulletins.review_list"))
-        getattr(form, error.field).errors.append(str(error))
+        show_field_error(form, error)
     return render_template("mailer/bulletins/review.html", form=form, item=item)
 
 

@@ -15,7 +15,7 @@ from mailer.backends import verify_sendgrid_signature
 from mailer.events.models import EmailEvent
 from mailer.models import SuppressionReason
 from mailer.suppression import email_hash, suppress
-from panel.members.models import Member
+from mailer.transport import notify_opt_out
 
 KNOWN_EVENTS = {
     "processed",
@@ -179,13 +179,5 @@ def _apply_effects(session: Session, item: dict, now: datetime) -> int:
         return 0
     suppress(session, address, reason, now)
     if reason in (SuppressionReason.COMPLAINED, SuppressionReason.UNSUBSCRIBED):
-        _mark_member_unsubscribed(session, address, now)
+        notify_opt_out(session, address, now)
     return 1
-
-
-def _mark_member_unsubscribed(session: Session, address: str, now: datetime) -> None:
-    session.execute(
-        sa.update(Member)
-        .where(Member.email == address.strip().lower(), Member.unsubscribed_at.is_(None))
-        .values(unsubscribed_at=now)
-    )

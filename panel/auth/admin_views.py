@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from mailer.queue import queue_email
 from panel.auth import services
 from panel.auth.access import staff_required
 from panel.auth.forms import InviteStaffForm, StaffDetailsForm
 from panel.auth.models import Role, StaffUser
 from panel.database import utcnow
 from panel.extensions import db
+from panel.forms_common import show_field_error
 from panel.places.services import all_places
 
 blueprint = Blueprint("staff_admin", __name__, url_prefix="/staff/admin/staff")
@@ -44,28 +44,13 @@ def invite():
     """Invite a new staff user by email."""
     form = _with_place_choices(InviteStaffForm())
     if form.validate_on_submit():
-        now = utcnow()
         try:
-            user = services.invite_staff(
-                db.session, current_user, form.email.data, _details(form), now
+            user = services.invite_staff_by_email(
+                db.session, current_user, form.email.data, _details(form), utcnow()
             )
         except services.AuthError as error:
-            target = form.email if "email" in str(error).lower() else form.places
-            target.errors.append(str(error))
+            show_field_error(form, error, fallback="places")
         else:
-            queue_email(
-                db.session,
-                to_email=user.email,
-                template="staff_invitation",
-                context={
-                    "name": user.name,
-                    "inviter": current_user.name,
-                    "role": user.role.label,
-                    "token": services.invite_token(user),
-                },
-                idempotency_key=f"invite:{user.id}:{user.session_token}",
-                now=now,
-            )
             db.session.commit()
             flash(f"Invitation sent to {user.name}", "info")
             return redirect(url_for("staff_admin.index"))

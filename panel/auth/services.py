@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.audit.services import record_audit
 from panel.auth import throttle
 from panel.auth.models import RecoveryCode, Role, StaffUser, new_session_token
@@ -26,6 +26,7 @@ from panel.email_requests import (
     email_request_handler,
     record_email_request,
 )
+from panel.field_errors import FieldError
 from panel.login_sessions import end_all_sessions, start_login_session
 from panel.places.models import Place
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
@@ -35,8 +36,8 @@ RESET_TOKEN_MAX_AGE = 60 * 60
 INVITE_TOKEN_MAX_AGE = 7 * 24 * 60 * 60
 
 
-class AuthError(Exception):
-    """A sign-in or account step failed; the message is safe to show."""
+class AuthError(FieldError):
+    """A sign-in or account step failed; the message is safe to show, next to ``field``."""
 
 
 class TooManyAttempts(AuthError):
@@ -287,7 +288,7 @@ class StaffDetails:
 
 def _apply_details(session: Session, user: StaffUser, details: StaffDetails) -> None:
     if details.role is Role.PLACE and not details.place_ids:
-        raise AuthError("Choose at least one place for a place team member")
+        raise AuthError("Choose at least one place for a place team member", field="places")
     user.name = " ".join(details.name.split())
     user.role = details.role
     user.is_enabled = details.is_enabled
@@ -302,7 +303,7 @@ def invite_staff(
     Raises AuthError when the email is already used."""
     email = normalise_email(email)
     if find_staff_by_email(session, email):
-        raise AuthError("A staff account with this email address already exists")
+        raise AuthError("A staff account with this email address already exists", field="email")
     user = StaffUser(email=email, name=details.name, role=details.role, created_at=now)
     session.add(user)
     _apply_details(session, user, details)
@@ -319,13 +320,35 @@ def invite_staff(
     return user
 
 
+def invite_staff_by_email(
+    session: Session, actor: StaffUser, email: str, details: StaffDetails, now: datetime
+) -> StaffUser:
+    """Invite a member of staff and queue their invitation email (the caller commits).
+    Raises AuthError as ``invite_staff`` does."""
+    user = invite_staff(session, actor, email, details, now)
+    queue_email(
+        session,
+        to_email=user.email,
+        template="staff_invitation",
+        context={
+            "name": user.name,
+            "inviter": actor.name,
+            "role": user.role.label,
+            "token": invite_token(user),
+        },
+        idempotency_key=f"invite:{user.id}:{user.session_token}",
+        now=now,
+    )
+    return user
+
+
 def update_staff(
     session: Session, actor: StaffUser, user: StaffUser, details: StaffDetails, now: datetime
 ) -> None:
     """Change role, places or whether the account may sign in; any such change ends every
     session of the user, so what they may see changes at once. Raises AuthError."""
     if user.id == actor.id and (details.role is not Role.COMMS or not details.is_enabled):
-        raise AuthError("You cannot remove your own administrator access")
+        raise AuthError("You cannot remove your own administrator access", field="role")
     before = (user.role, user.place_ids, user.is_enabled)
     _apply_details(session, user, details)
     if (user.role, user.place_ids, user.is_enabled) != before:

@@ -80,10 +80,15 @@ def sign_in():
     return render_template("panel/member_area/sign_in.html", form=form)
 
 
-@blueprint.get("/link/<token>")
+@blueprint.route("/link/<token>", methods=["GET", "POST"])
 def use_link(token: str):
-    """Follow an emailed sign-in link: start the member's session."""
+    """The emailed link opens a page with one button; only its POST signs in and uses the link
+    up (mail scanners follow GETs, and a GET never writes)."""
+    form = ConfirmForm()
     try:
+        if not form.validate_on_submit():
+            signing_in.member_for_magic_link(db.session, token)
+            return render_template("panel/member_area/use_link.html", form=form)
         member = signing_in.use_magic_link(db.session, token)
     except InvalidToken as error:
         return render_template(

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from panel.database import utcnow
 from panel.extensions import csrf, db, limiter
+from panel.forms_common import ConfirmForm
 from panel.limits import hit_limit
 from panel.members import reference
 from panel.members.forms import (
@@ -268,10 +269,15 @@ def check_email():
     return render_template("panel/join/check_email.html", email=session.get("join_done_email"))
 
 
-@blueprint.get("/join/confirm/<token>")
+@blueprint.route("/join/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """Follow the confirmation link: membership starts."""
+    """The emailed link opens a page with one button; only its POST confirms (mail scanners
+    follow GETs, and a GET never writes)."""
+    form = ConfirmForm()
     try:
+        if not form.validate_on_submit():
+            joining.member_to_confirm(db.session, token)
+            return render_template("panel/join/confirm.html", form=form)
         member = joining.confirm_membership(db.session, token, utcnow())
     except joining.AlreadyConfirmed:
         return render_template("panel/join/confirmed.html", already=True)

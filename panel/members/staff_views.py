@@ -22,7 +22,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import streamed_attachment
 from panel.extensions import db
-from panel.forms_common import ConfirmForm, requested_page
+from panel.forms_common import ConfirmForm, requested_page, show_field_error
 from panel.input_cleaning import single_line, text_from_upload
 from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
@@ -202,7 +202,7 @@ def sources_index():
                 db.session, current_user, form.name.data, form.place_id.data or None, utcnow()
             )
         except sources.SourceError as error:
-            getattr(form, error.field).errors.append(str(error))
+            show_field_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("members.source_detail", source_id=source.id))

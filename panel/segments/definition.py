@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.auth.models import StaffUser
+from panel.field_errors import FieldError
 from panel.members import reference
 from panel.members.models import EqualityProfile, Member
 from panel.members.services.sources import visible_sources
@@ -28,8 +29,39 @@ MAX_DEPTH = 4
 MAX_NODES = 60
 
 
-class SegmentDefinitionError(ValueError):
+class SegmentDefinitionError(FieldError):
     """The definition is malformed or names an unknown field or value; the message says which."""
+
+
+#: the input of the add-condition form that a problem with each kind of condition belongs to.
+CONDITION_INPUTS = {
+    "choice": "values",
+    "topics": "values",
+    "joined": "after",
+    "engagement": "months",
+}
+
+
+def build_condition(
+    field: Field,
+    *,
+    negate: bool,
+    values: list[str] | None = None,
+    after: date | None = None,
+    before: date | None = None,
+    months: int | None = None,
+) -> dict:
+    """One condition node for ``field`` from the add-condition form's inputs (validated later,
+    when the definition is saved)."""
+    condition: dict = {"type": "condition", "field": field.key, "negate": negate}
+    if field.kind in ("choice", "topics"):
+        condition["values"] = values or []
+    elif field.kind == "joined":
+        condition["after"] = after.isoformat() if after else None
+        condition["before"] = before.isoformat() if before else None
+    else:
+        condition["months"] = months
+    return condition
 
 
 @dataclass(frozen=True)

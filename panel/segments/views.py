@@ -20,7 +20,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import attachment
 from panel.extensions import db
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, show_field_error
 from panel.members.views_support import place_choices
 from panel.segments import definition as definitions
 from panel.segments import member_data  # noqa: F401  (registers export and erasure steps)
@@ -74,7 +74,7 @@ def index():
                     utcnow(),
                 )
             except segments.SegmentError as error:
-                form.place_id.errors.append(str(error))
+                show_field_error(form, error)
             else:
                 db.session.commit()
                 return redirect(url_for("segments.builder", segment_id=segment.id))
@@ -153,14 +153,14 @@ def add_condition(segment_id: int):
     if field.kind in ("choice", "topics"):
         form.values.choices = definitions.field_options(db.session, field.key, current_user)
     if form.validate_on_submit():
-        condition = {"type": "condition", "field": field.key, "negate": form.negate.data == "y"}
-        if field.kind in ("choice", "topics"):
-            condition["values"] = form.values.data or []
-        elif field.kind == "joined":
-            condition["after"] = form.after.data.isoformat() if form.after.data else None
-            condition["before"] = form.before.data.isoformat() if form.before.data else None
-        else:
-            condition["months"] = form.months.data
+        condition = definitions.build_condition(
+            field,
+            negate=form.negate.data == "y",
+            values=form.values.data,
+            after=form.after.data,
+            before=form.before.data,
+            months=form.months.data,
+        )
         try:
             segments.save_definition(
                 db.session,
@@ -170,13 +170,7 @@ def add_condition(segment_id: int):
                 utcnow(),
             )
         except definitions.SegmentDefinitionError as error:
-            target = {
-                "choice": form.values,
-                "topics": form.values,
-                "joined": form.after,
-                "engagement": form.months,
-            }[field.kind]
-            target.errors = [*target.errors, str(error)]
+            show_field_error(form, error, fallback=definitions.CONDITION_INPUTS[field.kind])
             db.session.commit()  # only the audit of a refused special category condition
         else:
             db.session.commit()

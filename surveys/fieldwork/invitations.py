@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.members.models import Member, MemberStatus
-from panel.members.services.links import unsubscribe_url
+from panel.members.services.links import queue_member_email
 from panel.segments.definition import empty_definition
 from panel.segments.models import ContactKind, MemberContact
 from panel.segments.services.fatigue import contact_rules, contactable
@@ -120,9 +119,9 @@ def personal_url(links: PersonalLinks, survey_id: int, member_id: int) -> str:
 
 
 def _queue(session, survey, member, template, key, links, now) -> None:
-    queue_email(
+    queue_member_email(
         session,
-        to_email=member.email,
+        member,
         template=template,
         context={
             "first_name": member.first_name,
@@ -131,8 +130,6 @@ def _queue(session, survey, member, template, key, links, now) -> None:
         },
         idempotency_key=key,
         now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
+from mailer.transport import queue_email
 from panel.database import utcnow
 from surveys.answer_codes import OTHER
 from surveys.fieldwork import branching

@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import ItemKind
 from mailer.bulletins.services.contributions import submit_contribution
-from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.members.models import Member, MemberStatus
 from panel.members.reference import TOPICS
-from panel.members.services.links import unsubscribe_url
+from panel.members.services.links import queue_member_email
 from panel.segments.models import ContactKind, MemberContact
 from surveys import content as doc
 from surveys.guidance.spec import CHOICE_TYPES
@@ -225,9 +224,9 @@ def tell_participants(
     page = results_page(session, survey)
     queued = 0
     for member in session.scalars(participants(session, survey).order_by(Member.id)):
-        email = queue_email(
+        email = queue_member_email(
             session,
-            to_email=member.email,
+            member,
             template="survey_feedback",
             context={
                 "first_name": member.first_name,
@@ -238,8 +237,6 @@ def tell_participants(
             },
             idempotency_key=f"survey-feedback:{survey.id}:{tag}:{member.id}",
             now=now,
-            unsubscribe_url=unsubscribe_url(member),
-            member_id=member.id,
         )
         queued += email is not None
     return queued

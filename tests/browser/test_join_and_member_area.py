@@ -60,6 +60,8 @@ def test_resident_joins_confirms_and_manages_membership_on_a_phone(phone, live_s
     assert "Check your email" in page.inner_text("h1")
 
     checker.goto(_latest_email_link(live_server, r"http://panel\.test(/join/confirm/\S+)"))
+    page.click("button:has-text('Confirm I want to join')")
+    checker.check()
     assert "Welcome to the citizens' panel" in page.inner_text("main")
     for path in [
         "/my-panel/",
@@ -98,6 +100,8 @@ def test_member_signs_in_by_magic_link_and_leaves_by_keyboard(phone, live_server
             "http://panel.test", ""
         )
     )
+    page.click("button:has-text('Go to your member area')")
+    checker.check()
     assert "Your member area" in page.inner_text("h1")
     checker.goto("/my-panel/leave")
     page.focus("#leave")  # "Yes, leave the panel"

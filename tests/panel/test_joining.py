@@ -87,7 +87,7 @@ def test_join_then_confirm_makes_a_member_in_the_suggested_place(client, session
     [message] = outbox()
     assert message.to_email == "ann@example.com"
     assert "List-Unsubscribe" in message.headers and "/unsubscribe/" in message.text_body
-    confirmed = client.get(_confirm_link(message))
+    confirmed = client.post(_confirm_link(message))
     assert confirmed.status_code == 200 and "Welcome to the citizens' panel" in confirmed.text
     session.expire_all()
     member = session.get(Member, member.id)
@@ -98,13 +98,13 @@ def test_join_then_confirm_makes_a_member_in_the_suggested_place(client, session
         ConsentKind.TRACKING,
         ConsentKind.MEMBERSHIP,
     ]
-    assert client.get(_confirm_link(message)).status_code == 200  # second click: already on
+    assert client.post(_confirm_link(message)).status_code == 200  # second click: already on
 
 
 def test_joining_twice_never_makes_a_second_member_or_reveals_membership(client, session, outbox):
     join(client)
     first_page = client.get("/join/check-your-email").text
-    client.get(_confirm_link(outbox()[0]))
+    client.post(_confirm_link(outbox()[0]))
     other = client.application.test_client()
     response = join(other)
     assert response.location.endswith("/join/check-your-email")
@@ -222,7 +222,7 @@ def test_tampered_and_expired_confirmation_links_are_refused(
         "get_timestamp",
         lambda self: real_now(self) + 8 * 24 * 3600,
     )
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 400 and "This link has expired" in response.text
 
 
@@ -316,6 +316,6 @@ def test_names_are_escaped_in_emails_and_pages(client, outbox):
     [message] = outbox()
     assert "<script>alert(1)" not in message.html_body
     assert "&lt;script&gt;" in message.html_body
-    client.get(_confirm_link(message))
+    client.post(_confirm_link(message))
     page = client.get("/my-panel/")
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text

@@ -22,7 +22,7 @@ def test_a_join_and_a_failed_delivery_log_no_personal_data(client, session, capl
     caplog.set_level(logging.DEBUG)
     join(client, equality={"religion": "sikh", "consent": "y"})
     link = re.search(r"(/join/confirm/\S+)", outbox()[0].text_body).group(1)
-    client.get(link)
+    client.post(link)
     client.post("/my-panel/sign-in", data={"email": "ann@example.com"})
     run_email_requests()
     deliver_queued_emails(session, RefusingBackend(), datetime.now(UTC))

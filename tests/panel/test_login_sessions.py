@@ -203,7 +203,7 @@ def test_signing_out_through_one_web_server_ends_the_session_on_another(
 def _member_signs_in(client, member, outbox):
     client.post("/my-panel/sign-in", data={"email": member.email})
     link = re.search(r"http://panel\.test(/my-panel/link/\S+)", outbox()[-1].text_body).group(1)
-    assert client.get(link).status_code == 302
+    assert client.post(link).status_code == 302
     assert client.get("/my-panel/").status_code == 200
 
 

@@ -253,7 +253,7 @@ def test_a_member_downloads_their_own_data_and_nobody_else_can(app, session, wor
     comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
     assert sign_in_staff(app, comms, like_a_server=True).get(url).status_code == 302
     client = server_like_client(app)
-    client.get(f"/my-panel/link/{magic_link_token(member)}")
+    client.post(f"/my-panel/link/{magic_link_token(member)}")
     response = client.get(url)
     assert response.status_code == 200 and _file_problems(url, response) == []
     read_file(url, response.get_data())

@@ -261,7 +261,7 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
         found = _check_response(url, client.get(url, follow_redirects=True))
         if found:
             problems[url] = found[:3]
-    signed_in = client.get(f"/my-panel/link/{magic_link_token(member)}", follow_redirects=True)
+    signed_in = client.post(f"/my-panel/link/{magic_link_token(member)}", follow_redirects=True)
     assert signed_in.status_code == 200
     for url in [
         "/my-panel/",

@@ -22,6 +22,7 @@ from mailer.queue import queue_email
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, visible_place_ids
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from panel.segments.services.special_category import (
     Use,
     check_special_category,
@@ -30,12 +31,11 @@ from panel.segments.services.special_category import (
 from panel.web_links import is_web_link
 
 
-class ComposeError(ValueError):
+class ComposeError(FieldError):
     """Content that cannot be accepted; ``field`` names the form field it belongs to."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 #: f(session, user) -> [(survey id, title)]: the surveys ``user`` may invite people to, from the

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import OutboundEmail
+from mailer.transport import MemberEmail, emails_for_member
 from panel import csv_export
 from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
@@ -110,16 +110,9 @@ def list_members(
     return list(members), total
 
 
-def contact_history(session: Session, member: Member) -> list[OutboundEmail]:
-    """The last hundred emails queued for the member, newest first."""
-    return list(
-        session.scalars(
-            sa.select(OutboundEmail)
-            .where(OutboundEmail.member_id == member.id)
-            .order_by(OutboundEmail.id.desc())
-            .limit(100)
-        )
-    )
+def contact_history(session: Session, member: Member) -> list[MemberEmail]:
+    """The latest hundred emails queued for the member, newest first."""
+    return emails_for_member(session, member.id, newest_first=True, limit=100)
 
 
 EXPORT_COLUMNS = [

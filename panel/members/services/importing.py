@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
-from mailer.suppression import is_suppressed
+from mailer.transport import is_suppressed
 from panel.audit.services import record_audit
 from panel.members import reference
 from panel.members.models import (

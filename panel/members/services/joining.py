@@ -9,9 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import OutboundEmail, SuppressionReason
-from mailer.queue import queue_email
-from mailer.suppression import lift_suppression
+from mailer.transport import SuppressionReason, forget_member_emails, lift_suppression
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -29,7 +27,11 @@ from panel.members.models import (
     MemberStatus,
     RecruitmentSource,
 )
-from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_url
+from panel.members.services.links import (
+    confirm_token,
+    magic_link_token,
+    queue_member_email,
+)
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -130,15 +132,13 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
     email = answers["email"].strip().lower()
     member = session.scalar(sa.select(Member).where(Member.email == email))
     if member is not None and member.status is MemberStatus.ACTIVE:
-        queue_email(
+        queue_member_email(
             session,
-            to_email=email,
+            member,
             template="member_already_joined",
             context={"first_name": member.first_name, "magic_link": magic_link_token(member)},
             idempotency_key=f"already:{member.id}:{secrets.token_hex(8)}",
             now=now,
-            unsubscribe_url=unsubscribe_url(member),
-            member_id=member.id,
         )
         return
     # Joining again is a fresh, explicit request: it lifts a suppression the person set
@@ -175,15 +175,13 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
         "join form",
     )
     session.flush()
-    queue_email(
+    queue_member_email(
         session,
-        to_email=email,
+        member,
         template="member_confirm",
         context={"first_name": member.first_name, "token": confirm_token(member)},
         idempotency_key=f"confirm:{member.id}:{secrets.token_hex(8)}",
         now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
     )
 
 
@@ -214,8 +212,9 @@ class AlreadyConfirmed(Exception):
     """The link was followed before: the member is already on the panel."""
 
 
-def confirm_membership(session: Session, token: str, now: datetime) -> Member:
-    """Follow the emailed link: membership starts now. Raises InvalidToken or AlreadyConfirmed."""
+def member_to_confirm(session: Session, token: str) -> Member:
+    """The pending member an emailed confirm link names, changing nothing (its page shows a
+    button; link scanners follow links). Raises InvalidToken or AlreadyConfirmed."""
     member_id, member_token = read_token(TokenPurpose.CONFIRM_SIGNUP, token, CONFIRM_MAX_AGE)
     member = session.get(Member, member_id)
     if member is None or member.status is MemberStatus.LEFT:
@@ -224,6 +223,13 @@ def confirm_membership(session: Session, token: str, now: datetime) -> Member:
         raise AlreadyConfirmed()
     if member.session_token != member_token:
         raise InvalidToken()
+    return member
+
+
+def confirm_membership(session: Session, token: str, now: datetime) -> Member:
+    """Confirm from the emailed link: membership starts now. Raises InvalidToken or
+    AlreadyConfirmed."""
+    member = member_to_confirm(session, token)
     member.move_to(MemberStatus.ACTIVE)
     member.joined_at = now
     member.session_token = secrets.token_urlsafe(24)
@@ -247,11 +253,7 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
     ).all()
     for chunk_start in range(0, len(stale), 500):
         chunk = stale[chunk_start : chunk_start + 500]
-        session.execute(
-            sa.update(OutboundEmail)
-            .where(OutboundEmail.member_id.in_(chunk))
-            .values(member_id=None, to_email="(removed)", text_body="", html_body="")
-        )
+        forget_member_emails(session, chunk)
         session.execute(sa.delete(EqualityProfile).where(EqualityProfile.member_id.in_(chunk)))
         session.execute(sa.delete(ConsentRecord).where(ConsentRecord.member_id.in_(chunk)))
         session.execute(sa.delete(Member).where(Member.id.in_(chunk)))

@@ -1,9 +1,14 @@
-"""Signed links in members' emails: confirm, magic sign-in, unsubscribe."""
+"""Members' emails: the signed links in them (confirm, magic sign-in, unsubscribe) and the one
+way to queue an email to a member."""
 
 from __future__ import annotations
 
-from flask import current_app
+from datetime import datetime
 
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from mailer.transport import queue_email
 from panel.members.models import Member
 from panel.tokens import TokenPurpose, make_token
 
@@ -27,3 +32,27 @@ def unsubscribe_token(member: Member) -> str:
 def unsubscribe_url(member: Member) -> str:
     """The member's unsubscribe address."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/unsubscribe/{unsubscribe_token(member)}"
+
+
+def queue_member_email(
+    session: Session,
+    member: Member,
+    *,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    now: datetime,
+):
+    """Queue ``template`` to the member with their unsubscribe link, linked to them for their
+    contact history and erasure. Returns the queued email, or None when nothing was queued
+    (a repeated key or a suppressed address). The caller commits."""
+    return queue_email(
+        session,
+        to_email=member.email,
+        template=template,
+        context=context,
+        idempotency_key=idempotency_key,
+        now=now,
+        unsubscribe_url=unsubscribe_url(member),
+        member_id=member.id,
+    )

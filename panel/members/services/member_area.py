@@ -10,8 +10,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import OutboundEmail, SuppressionReason
-from mailer.suppression import lift_suppression, suppress
+from mailer.transport import (
+    OPT_OUT_LISTENERS,
+    SuppressionReason,
+    emails_for_member,
+    forget_member_emails,
+    lift_suppression,
+    suppress,
+)
 from panel.members import reference
 from panel.members.models import ConsentKind, ConsentRecord, Member, MemberStatus
 from panel.members.services.joining import _record_consent, apply_equality
@@ -78,6 +84,20 @@ def unsubscribe(
     if source:
         for listener in UNSUBSCRIBE_LISTENERS:
             listener(session, member, source, now)
+
+
+def record_provider_opt_out(session: Session, address: str, now: datetime) -> None:
+    """The mail provider says this address unsubscribed or complained: stop the member's
+    panel emails too (the transport has already suppressed the address)."""
+    session.execute(
+        sa.update(Member)
+        .where(Member.email == address.strip().lower(), Member.unsubscribed_at.is_(None))
+        .values(unsubscribed_at=now)
+    )
+
+
+if record_provider_opt_out not in OPT_OUT_LISTENERS:
+    OPT_OUT_LISTENERS.append(record_provider_opt_out)
 
 
 def resubscribe(session: Session, member: Member, now: datetime) -> None:
@@ -160,11 +180,7 @@ def _consent_section(session: Session, member: Member):
 
 @member_data_section("outbound_emails")
 def _emails_section(session: Session, member: Member):
-    emails = session.scalars(
-        sa.select(OutboundEmail)
-        .where(OutboundEmail.member_id == member.id)
-        .order_by(OutboundEmail.id)
-    ).all()
+    emails = emails_for_member(session, member.id)
     return "emails_sent_to_you", [
         {
             "subject": e.subject,
@@ -200,11 +216,7 @@ def erasure_step(*tables: str):
 
 @erasure_step("outbound_emails")
 def _erase_emails(session: Session, member: Member, now: datetime) -> None:
-    session.execute(
-        sa.update(OutboundEmail)
-        .where(OutboundEmail.member_id == member.id)
-        .values(member_id=None, to_email="(removed)", text_body="", html_body="")
-    )
+    forget_member_emails(session, [member.id])
 
 
 #: steps that remove copies of a member's equality answers when they withdraw their consent

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.queue import queue_email
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -28,7 +27,7 @@ from panel.login_sessions import (
     start_login_session,
 )
 from panel.members.models import Member, MemberStatus
-from panel.members.services.links import magic_link_token, unsubscribe_url
+from panel.members.services.links import magic_link_token, queue_member_email
 from panel.members.services.member_area import erasure_step, member_data_section
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
@@ -48,20 +47,19 @@ def send_magic_link(session: Session, request: EmailRequest, now: datetime) -> N
     )
     if member is None:
         return
-    queue_email(
+    queue_member_email(
         session,
-        to_email=member.email,
+        member,
         template="member_magic_link",
         context={"first_name": member.first_name, "token": magic_link_token(member)},
         idempotency_key=f"magic:{member.id}:{secrets.token_hex(8)}",
         now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
     )
 
 
-def use_magic_link(session: Session, token: str) -> Member:
-    """The member an emailed link signs in; each link works once. Raises InvalidToken."""
+def member_for_magic_link(session: Session, token: str) -> Member:
+    """The member an emailed link would sign in, changing nothing (its page shows a button;
+    link scanners follow links). Raises InvalidToken."""
     member_id, member_token = read_token(TokenPurpose.MAGIC_LINK, token, MAGIC_LINK_MAX_AGE)
     member = session.get(Member, member_id)
     if (
@@ -70,6 +68,12 @@ def use_magic_link(session: Session, token: str) -> Member:
         or member.session_token != member_token
     ):
         raise InvalidToken()
+    return member
+
+
+def use_magic_link(session: Session, token: str) -> Member:
+    """The member an emailed link signs in; each link works once. Raises InvalidToken."""
+    member = member_for_magic_link(session, token)
     member.session_token = secrets.token_urlsafe(24)
     return member
 

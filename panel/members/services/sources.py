@@ -10,18 +10,17 @@ from sqlalchemy.orm import Session
 
 from panel.auth.access import can_see_place, get_scoped_or_404, scope_to_places
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus, RecruitmentSource
 from panel.places.models import Place
 
 PANEL_TARGET = 4000
 
 
-class SourceError(ValueError):
+class SourceError(FieldError):
     """The source cannot be created as asked; the message says why, ``field`` which field."""
 
-    def __init__(self, message: str, field: str = "name"):
-        super().__init__(message)
-        self.field = field
+    field = "name"
 
 
 def create_source(
@@ -31,11 +30,11 @@ def create_source(
     Raises SourceError."""
     name = " ".join(name.split())
     if place_id is None and actor.role is not Role.COMMS:
-        raise SourceError("Choose one of your places", "place_id")
+        raise SourceError("Choose one of your places", field="place_id")
     if place_id is not None and (
         not can_see_place(actor, place_id) or session.get(Place, place_id) is None
     ):
-        raise SourceError("Choose one of your places", "place_id")
+        raise SourceError("Choose one of your places", field="place_id")
     if session.scalar(
         sa.select(RecruitmentSource.id).where(sa.func.lower(RecruitmentSource.name) == name.lower())
     ):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places, visible_place_ids
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from panel.members.models import EqualityProfile, Member, MemberStatus
 from panel.segments import definition as definitions
 from panel.segments.models import Segment
@@ -23,8 +24,10 @@ from panel.segments.services.special_category import (
 )
 
 
-class SegmentError(ValueError):
-    """The segment cannot be saved as asked; the message says why."""
+class SegmentError(FieldError):
+    """The segment cannot be saved as asked; the message says why (next to its place)."""
+
+    field = "place_id"
 
 
 def visible_segments(session: Session, user: StaffUser) -> list[Segment]:

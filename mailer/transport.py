@@ -1,0 +1,88 @@
+"""The mail transport's public face: the one module panel and surveys import from mailer.
+
+Queueing, the suppression list, a member's emails (for their history, data export and
+erasure) and the hook for opt-outs reported by the mail provider all go through here, so the
+queue, its models and the suppression table can change without touching a caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mailer.models import EmailStatus, OutboundEmail, SuppressionReason
+from mailer.queue import one_click_unsubscribe_headers, queue_email
+from mailer.suppression import is_suppressed, lift_suppression, suppress
+
+__all__ = [
+    "OPT_OUT_LISTENERS",
+    "EmailStatus",
+    "MemberEmail",
+    "SuppressionReason",
+    "emails_for_member",
+    "forget_member_emails",
+    "is_suppressed",
+    "lift_suppression",
+    "notify_opt_out",
+    "one_click_unsubscribe_headers",
+    "queue_email",
+    "suppress",
+]
+
+#: Called as f(session, address, now) when the mail provider reports that the person at
+#: ``address`` unsubscribed or complained; the panel registers one that records it on the
+#: member, so the transport never needs to know what a member is.
+OPT_OUT_LISTENERS: list[Callable[[Session, str, datetime], None]] = []
+
+
+def notify_opt_out(session: Session, address: str, now: datetime) -> None:
+    """Tell every registered listener that ``address`` opted out at the provider."""
+    for listener in OPT_OUT_LISTENERS:
+        listener(session, address, now)
+
+
+@dataclass(frozen=True)
+class MemberEmail:
+    """What a member's contact history and data export show of one email sent to them."""
+
+    subject: str
+    kind: str
+    status: EmailStatus
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def emails_for_member(
+    session: Session, member_id: int, *, newest_first: bool = False, limit: int | None = None
+) -> list[MemberEmail]:
+    """The emails queued for one member, oldest first unless ``newest_first``."""
+    order = OutboundEmail.id.desc() if newest_first else OutboundEmail.id
+    query = sa.select(OutboundEmail).where(OutboundEmail.member_id == member_id).order_by(order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        MemberEmail(
+            subject=email.subject,
+            kind=email.kind,
+            status=email.status,
+            created_at=email.created_at,
+            sent_at=email.sent_at,
+        )
+        for email in session.scalars(query)
+    ]
+
+
+def forget_member_emails(session: Session, member_ids: Iterable[int]) -> None:
+    """Unlink the members' emails and blank their address and bodies (erasure and purging)."""
+    ids = list(member_ids)
+    if not ids:
+        return
+    session.execute(
+        sa.update(OutboundEmail)
+        .where(OutboundEmail.member_id.in_(ids))
+        .values(member_id=None, to_email="(removed)", text_body="", html_body="")
+    )
