@@ -62,14 +62,18 @@ class MemberContact(Base):
         return f"<MemberContact {self.kind} member={self.member_id}>"
 
 
+#: the caps until the comms team first saves its own: at most 2 survey invitations in any 30 days.
+DEFAULT_MAX_INVITATIONS, DEFAULT_WINDOW_DAYS = 2, 30
+
+
 class ContactRules(Base):
     """The contact caps, one row, editable by the comms team."""
 
     __tablename__ = "contact_rules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    max_invitations: Mapped[int] = mapped_column(default=2)
-    window_days: Mapped[int] = mapped_column(default=30)
+    max_invitations: Mapped[int] = mapped_column(default=DEFAULT_MAX_INVITATIONS)
+    window_days: Mapped[int] = mapped_column(default=DEFAULT_WINDOW_DAYS)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

@@ -201,7 +201,7 @@ def contact_rules():
             abort(403)
         if form.validate_on_submit():
             fatigue.update_contact_rules(
-                rules, form.max_invitations.data, form.window_days.data, utcnow()
+                db.session, rules, form.max_invitations.data, form.window_days.data, utcnow()
             )
             record_audit(
                 db.session,
@@ -214,7 +214,6 @@ def contact_rules():
             db.session.commit()
             flash("Contact caps saved", "info")
             return redirect(url_for("segments.contact_rules"))
-    db.session.commit()
     return render_template("panel/segments/contact_rules.html", form=form, rules=rules)
 
 

@@ -222,7 +222,7 @@ def test_caps_and_pauses_are_counted_as_skipped(session, people, comms):
     )  # Ann capped, Eve paused
     eligible = session.scalars(fatigue.contactable(young, rules, NOW)).all()
     assert [m.first_name for m in eligible] == ["Cat"]
-    rules.max_invitations = 3
+    fatigue.update_contact_rules(session, rules, 3, rules.window_days, NOW)
     assert fatigue.target_counts(session, young, NOW).skipped == 1
 
 

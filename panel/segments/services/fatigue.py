@@ -9,26 +9,38 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.members.models import Member
-from panel.segments.models import ContactKind, ContactRules, MemberContact
+from panel.segments.models import (
+    DEFAULT_MAX_INVITATIONS,
+    DEFAULT_WINDOW_DAYS,
+    ContactKind,
+    ContactRules,
+    MemberContact,
+)
 from panel.segments.services.segments import count_members
 
 
 def contact_rules(session: Session) -> ContactRules:
-    """The single rules row (default: at most 2 survey invitations in any 30 days)."""
-    rules = session.get(ContactRules, 1)
-    if rules is None:
-        rules = ContactRules(id=1)
-        session.add(rules)
-        session.flush()
-    return rules
+    """The saved rules row, or the default caps until comms first saves them.
+
+    The defaults are an unsaved object, never added to the session: reading the rules (any
+    targeting page, a GET) must not write the row; update_contact_rules saves it.
+    """
+    saved = session.get(ContactRules, 1)
+    if saved is not None:
+        return saved
+    return ContactRules(
+        id=1, max_invitations=DEFAULT_MAX_INVITATIONS, window_days=DEFAULT_WINDOW_DAYS
+    )
 
 
 def update_contact_rules(
-    rules: ContactRules, max_invitations: int, window_days: int, now: datetime
+    session: Session, rules: ContactRules, max_invitations: int, window_days: int, now: datetime
 ) -> None:
-    """Change the contact rules; raises ValueError outside 1-20 invitations in 1-365 days."""
+    """Change the contact rules (saving the row the first time); raises ValueError outside 1-20
+    invitations in 1-365 days."""
     if not 1 <= max_invitations <= 20 or not 1 <= window_days <= 365:
         raise ValueError("Caps must be 1 to 20 invitations in 1 to 365 days")
+    session.add(rules)
     rules.max_invitations = max_invitations
     rules.window_days = window_days
     rules.updated_at = now
