@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app import staff_home
+from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
 from mailer.bulletins.views import blueprint as bulletins_blueprint
 from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
 from mailer.events.views import blueprint as webhooks_blueprint
@@ -29,7 +30,6 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
-from surveys.fieldwork import bulletin_links as _survey_links  # noqa: F401 (registers)
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
