@@ -145,14 +145,15 @@ def requested_page() -> int:
 
 
 def show_field_error(form, error, fallback: str | None = None) -> bool:
-    """Put a service's error next to the field it names (error.field, else `fallback`).
+    """Put a service's error next to the field it names (error.field), or next to `fallback`
+    when it names none or one this form does not have.
 
-    Returns False when the form has no such field, so the caller can show the message at the
-    top of the page instead; the message is never inspected to choose a field.
+    Returns False when neither is on the form, so the caller can show the message at the top
+    of the page instead; the message is never inspected to choose a field.
     """
-    name = getattr(error, "field", None) or fallback
-    field = getattr(form, name, None) if name else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, str(error)]
-    return True
+    for name in (getattr(error, "field", None), fallback):
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, str(error)]
+            return True
+    return False

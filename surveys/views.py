@@ -19,7 +19,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import attachment
 from panel.extensions import db
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, show_field_error
 from panel.json_text import dumps
 from surveys import content as doc
 from surveys import page_data
@@ -78,7 +78,7 @@ def new():
         try:
             survey = authoring.create_survey(db.session, current_user, plan, utcnow())
         except authoring.AuthoringError as error:
-            getattr(form, error.field or "title").errors.append(str(error))
+            show_field_error(form, error, fallback="title")
             db.session.commit()  # nothing but the audit of a refused segment, if that was it
         else:
             db.session.commit()
@@ -109,7 +109,7 @@ def plan(survey_id: int):
         try:
             authoring.update_plan(db.session, survey, current_user, plan, utcnow())
         except authoring.AuthoringError as error:
-            getattr(form, error.field or "title").errors.append(str(error))
+            show_field_error(form, error, fallback="title")
             db.session.commit()  # nothing but the audit of a refused segment, if that was it
         else:
             db.session.commit()
@@ -374,7 +374,7 @@ def correct_typo(survey_id: int, key: str):
                 utcnow(),
             )
         except lifecycle.LifecycleError as error:
-            getattr(form, error.field or "text").errors.append(str(error))
+            show_field_error(form, error, fallback="text")
         else:
             db.session.commit()
             return _to_survey(survey, f"question-{key}")

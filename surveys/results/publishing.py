@@ -13,6 +13,7 @@ from mailer.bulletins.models import ItemKind
 from mailer.bulletins.services.contributions import submit_contribution
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus
 from panel.members.reference import TOPICS
 from panel.members.services.links import queue_member_email
@@ -26,12 +27,8 @@ from surveys.results.models import Decision, Outcome, Quote, ResultsPage
 MAX_QUOTES = 12
 
 
-class PublishingError(ValueError):
+class PublishingError(FieldError):
     """The change cannot be made; the message says why (shown next to the field)."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 def results_page(session: Session, survey: Survey) -> ResultsPage | None:

@@ -20,7 +20,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import attachment
 from panel.extensions import db
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, show_field_error
 from panel.members.reference import TOPICS
 from surveys import content as doc
 from surveys.guidance.spec import CHOICE_TYPES
@@ -212,7 +212,8 @@ def edit_page(survey_id: int):
         try:
             publishing.save_page(db.session, survey, current_user, form.data, utcnow())
         except publishing.PublishingError as error:
-            (form[error.field].errors if error.field else form.form_errors).append(str(error))
+            if not show_field_error(form, error):
+                form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash("Results page saved", "success")
@@ -289,7 +290,8 @@ def add_decision(survey_id: int):
                 utcnow(),
             )
         except publishing.PublishingError as error:
-            (form[error.field].errors if error.field else form.form_errors).append(str(error))
+            if not show_field_error(form, error):
+                form.form_errors.append(str(error))
         else:
             db.session.commit()
             told = f" {queued:,} people who took part are being told." if queued else ""

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.audit.services import record_audit
+from panel.field_errors import FieldError
 from surveys import content as doc
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.guidance.spec import FREE_TEXT_TYPES
@@ -24,7 +25,7 @@ MAX_THEMES = 8
 PARTS = ("answer", "other", "comment")
 
 
-class ThemeError(ValueError):
+class ThemeError(FieldError):
     """The change cannot be made; the message says why."""
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from panel.segments.services.segments import visible_segments
 from panel.segments.services.special_category import (
     SpecialCategoryRefused,
@@ -27,7 +28,7 @@ from surveys.models import AudienceKind, InvolvementLevel, Survey, SurveyStatus
 from surveys.services.documents import read_document
 
 
-class AuthoringError(ValueError):
+class AuthoringError(FieldError):
     """The change cannot be made; ``field`` names the form field it concerns, if any, and
     ``problems`` holds every (field, message) when there is more than one thing to say."""
 
@@ -37,8 +38,7 @@ class AuthoringError(ValueError):
         field: str | None = None,
         problems: list[tuple[str | None, str]] | None = None,
     ):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
         self.problems = problems or [(field, message)]
 
 

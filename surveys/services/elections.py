@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.field_errors import FieldError
 from surveys.models import ElectionDate
 
 
-class ElectionDateError(ValueError):
+class ElectionDateError(FieldError):
     """The date cannot be added; the message says why."""
 
 

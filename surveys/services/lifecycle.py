@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from panel.audit.services import record_audit
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from surveys import content as doc
 from surveys import validation
 from surveys.models import (
@@ -30,12 +31,8 @@ MAX_COMMENT = 2000
 TYPO_SIMILARITY = 0.85
 
 
-class LifecycleError(ValueError):
+class LifecycleError(FieldError):
     """The step is not allowed now; the message says why (``field`` for form errors)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _move(survey: Survey, status: SurveyStatus) -> None:
