@@ -90,10 +90,11 @@ def check_password(
         throttle.record_failure(session, key, now)
         raise AuthError(SIGN_IN_REFUSED)
     throttle.clear_failures(session, key)
-    step = (
-        PasswordStep.NEEDS_SECOND_FACTOR if user.has_second_factor else PasswordStep.NEEDS_ENROLMENT
-    )
-    return user, step
+    if user.has_second_factor:
+        return user, PasswordStep.NEEDS_SECOND_FACTOR
+    # The secret is made here, on the password POST, so that the set-up page (a GET) only reads.
+    start_totp_enrolment(user)
+    return user, PasswordStep.NEEDS_ENROLMENT
 
 
 def _code_key(user: StaffUser, address: str) -> str:

@@ -130,10 +130,9 @@ def second_factor():
 def enrol():
     """Set up an authenticator app at first sign-in."""
     user = _pending_user()
-    if user is None or session[PENDING_KEY]["step"] != "enrol":
+    if user is None or session[PENDING_KEY]["step"] != "enrol" or not user.totp_secret:
         return redirect(url_for("auth.login"))
-    secret = services.start_totp_enrolment(user)
-    db.session.commit()
+    secret = user.totp_secret  # made at the password step: this page only reads
     form = EnrolForm()
     qr = segno.make(services.totp_uri(user), error="m")
     qr_data_uri = (

@@ -26,6 +26,7 @@ from panel.members.services.links import confirm_token, magic_link_token, unsubs
 from surveys.fieldwork.models import OpenLink
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey
+from tests.factories import STAFF_PASSWORD, make_staff
 from tests.security.world import build_world, sign_in_staff, staff_urls
 
 #: The one write a read may make: staff access to personal data is audited, and committed.
@@ -162,3 +163,14 @@ def test_no_get_request_writes_to_the_database(app, session, writes_by_endpoint)
     assert unexpected == {}, "\n".join(f"{e}: {', '.join(w)}" for e, w in unexpected.items())
     assert sorted(PENDING_READS_THAT_WRITE - set(writers)) == [], "reads only now: unlist them"
     assert crawled > 150, crawled
+
+
+def test_the_authenticator_set_up_page_only_reads(client, session, writes_by_endpoint):
+    """The one staff page the crawl cannot reach (its staff have authenticators already): the
+    secret is made by the password step's POST, and showing it writes nothing."""
+    user = make_staff(session, enrolled=False)
+    session.commit()
+    client.post("/staff/sign-in", data={"email": user.email, "password": STAFF_PASSWORD})
+    page = client.get("/staff/sign-in/set-up-authenticator")
+    assert page.status_code == 200 and 'class="app-code"' in page.text
+    assert _reads_that_write(writes_by_endpoint) == {}
