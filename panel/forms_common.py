@@ -49,11 +49,25 @@ class PanelForm(FlaskForm):
 
 
 class QueryForm(Form):
-    """The base of forms sent by GET (filters, searches): no CSRF token, the same bounds."""
+    """The base of forms sent by GET (filters, searches): no CSRF token, the same bounds, and
+    nothing to check (so no error to show) until the query string carries one of its fields."""
 
     class Meta(DefaultMeta):
         def bind_field(self, form, unbound_field, options):
             return _bound(super().bind_field(form, unbound_field, options))
+
+    submitted = False
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Read the query string, noting whether it sent any of this form's fields."""
+        self.submitted = formdata is not None and any(field.name in formdata for field in self)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields sent; a page's first load (none of them sent) has nothing to check."""
+        if not self.submitted:
+            return True
+        return super().validate(extra_validators)
 
 
 def _bound(field):

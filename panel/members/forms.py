@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from panel.forms_common import MultiCheckboxField, PanelForm, strip_whitespace
+from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_whitespace
 from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
 
@@ -238,11 +238,8 @@ class LeaveForm(PanelForm):
     )
 
 
-class DirectoryFilterForm(PanelForm):
+class DirectoryFilterForm(QueryForm):
     """The member directory's filters (read from the query string, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(
         "Name or email",

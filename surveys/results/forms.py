@@ -176,5 +176,7 @@ class SearchForm(QueryForm):
     """Search the comments."""
 
     q = StringField(
-        "Search the comments", filters=[strip_whitespace, _printable], validators=[Length(max=200)]
+        "Search the comments",
+        filters=[strip_whitespace, _printable],
+        validators=[Length(max=200, message="Enter 200 characters or fewer")],
     )
