@@ -56,18 +56,30 @@ class QueryForm(Form):
         def bind_field(self, form, unbound_field, options):
             return _bound(super().bind_field(form, unbound_field, options))
 
-    submitted = False
+    #: the names of this form's fields that the query string carried.
+    sent: frozenset[str] = frozenset()
+
+    @property
+    def submitted(self) -> bool:
+        """Whether the query string carried any of this form's fields."""
+        return bool(self.sent)
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
-        """Read the query string, noting whether it sent any of this form's fields."""
-        self.submitted = formdata is not None and any(field.name in formdata for field in self)
+        """Read the query string, noting which of this form's fields it sent."""
+        names = {field.name for field in self}
+        self.sent = frozenset(names & set(formdata or ()))
         super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
-        """Check the fields sent; a page's first load (none of them sent) has nothing to check."""
+        """Check the fields sent: one left out of the query string (a link that sets only some
+        filters, or a page's first load) is empty, not wrong."""
         if not self.submitted:
             return True
-        return super().validate(extra_validators)
+        super().validate(extra_validators)
+        for field in self:
+            if field.name not in self.sent:
+                field.errors = []
+        return not any(field.errors for field in self)
 
 
 def _bound(field):

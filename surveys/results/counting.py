@@ -47,6 +47,8 @@ class ResultFilters:
     submitted_to: date | None = None
     #: (question key, value) pairs: people who chose that value for that question.
     answers: tuple[tuple[str, str], ...] = ()
+    #: only respondents of these places (a place team reading an ICB-wide survey); None: all.
+    within_places: tuple[int, ...] | None = None
 
     @property
     def any(self) -> bool:
@@ -60,6 +62,7 @@ class ResultFilters:
                 self.submitted_from,
                 self.submitted_to,
                 self.answers,
+                self.within_places is not None,
             )
         )
 
@@ -75,6 +78,9 @@ def submitted_responses(survey: Survey, filters: ResultFilters) -> list:
         SurveyResponse.survey_id == survey.id,
         SurveyResponse.status == ResponseStatus.SUBMITTED,
     ]
+    if filters.within_places is not None:
+        # Respondents with no place are nobody's: they stay out of a place team's figures.
+        clauses.append(SurveyResponse.place_id.in_(filters.within_places))
     if filters.place_id is not None:
         clauses.append(SurveyResponse.place_id == filters.place_id)
     if filters.neighbourhood_id is not None:

@@ -33,22 +33,24 @@ class ProfileTable:
     rows: list[ProfileRow]
 
 
-def _population(session: Session, key: str, place_id: int | None) -> dict[str, int]:
+def _population(session: Session, key: str, place_ids: tuple[int, ...] | None) -> dict[str, int]:
     if key == "place":
         query = sa.select(Place.id, Place.population).where(Place.population.is_not(None))
+        if place_ids is not None:
+            query = query.where(Place.id.in_(place_ids))
         return {str(i): n for i, n in session.execute(query)}
     query = (
         sa.select(PopulationFigure.category, sa.func.sum(PopulationFigure.population))
         .where(PopulationFigure.dimension == key)
         .group_by(PopulationFigure.category)
     )
-    if place_id is not None:
-        query = query.where(PopulationFigure.place_id == place_id)
+    if place_ids is not None:
+        query = query.where(PopulationFigure.place_id.in_(place_ids))
     return {category: int(n) for category, n in session.execute(query)}
 
 
-def _table(session, counts: dict[str, int], dimension: Dimension, place_id) -> ProfileTable:
-    population = _population(session, dimension.key, place_id)
+def _table(session, counts: dict[str, int], dimension: Dimension, place_ids) -> ProfileTable:
+    population = _population(session, dimension.key, place_ids)
     known = sum(n for value, n in counts.items() if value in population)
     people = sum(population.values())
     rows = [
@@ -70,10 +72,14 @@ def _table(session, counts: dict[str, int], dimension: Dimension, place_id) -> P
 def respondent_profile(
     session: Session, survey: Survey, filters: ResultFilters
 ) -> list[ProfileTable]:
-    """Place (unless the survey is for one place), age band and sex, against the population
-    of the survey's place (or the whole area): one grouped count of the respondents."""
+    """Place (unless the survey or the reader is for one place), age band and sex, against the
+    population of the survey's place, the reader's places or the whole area: one grouped count
+    of the respondents."""
     found = dimensions(session)
-    keys = ["age_band", "sex"] if survey.place_id else ["place", "age_band", "sex"]
+    place_ids = (survey.place_id,) if survey.place_id else filters.within_places
+    keys = (
+        ["age_band", "sex"] if place_ids and len(place_ids) == 1 else ["place", "age_band", "sex"]
+    )
     expressions = [found[key].expression for key in keys]
     counts: dict[str, dict[str, int]] = {key: defaultdict(int) for key in keys}
     for row in session.execute(
@@ -83,4 +89,4 @@ def respondent_profile(
     ):
         for key, value in zip(keys, row[:-1], strict=True):
             counts[key]["" if value is None else str(value)] += row[-1]
-    return [_table(session, counts[key], found[key], survey.place_id) for key in keys]
+    return [_table(session, counts[key], found[key], place_ids) for key in keys]

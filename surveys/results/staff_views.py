@@ -3,8 +3,11 @@ and quotes, the export, and writing and publishing the public results page and d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -25,7 +28,16 @@ from panel.members.reference import TOPICS
 from surveys import content as doc
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey, SurveyStatus
-from surveys.results import comments, export, figures, profile, published, publishing, themes
+from surveys.results import (
+    comments,
+    export,
+    figures,
+    profile,
+    published,
+    publishing,
+    scope,
+    themes,
+)
 from surveys.results import weighting as weights
 from surveys.results.forms import (
     DecisionForm,
@@ -57,20 +69,32 @@ def _survey(survey_id: int) -> Survey:
     return get_scoped_or_404(db.session, Survey, survey_id, current_user)
 
 
+def _readable_survey(survey_id: int) -> Survey:
+    """A survey whose figures the user may read: a place team also reads ICB-wide surveys,
+    limited to its places by ``_filters``."""
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or not scope.may_read_results(survey, current_user):
+        abort(404)
+    return survey
+
+
 def _filters(survey: Survey):
     places, neighbourhoods, sources, found = filter_choices(db.session, survey)
     form = filter_form(
         request.args, places, neighbourhoods, sources, found, survey, equality_allowed=set(found)
     )
     valid = form.validate()
-    return form, filters_from(form, valid), found
+    filters = replace(
+        filters_from(form, valid), within_places=scope.places_limit(survey, current_user)
+    )
+    return form, filters, found
 
 
 @blueprint.get("/<int:survey_id>/results")
 @staff_required(*ALL_STAFF)
 def overview(survey_id: int):
     """The survey's results, filtered, with a cross-tab by a chosen dimension."""
-    survey = _survey(survey_id)
+    survey = _readable_survey(survey_id)
     form, filters, found = _filters(survey)
     dimension = found.get(form.by.data) or found["place"]
     weighting = weighted = None
@@ -104,6 +128,7 @@ def overview(survey_id: int):
         dimension=dimension,
         profile=profile.respondent_profile(db.session, survey, filters),
         query=request.query_string.decode(),
+        limited=scope.is_limited_to_places(survey, current_user),
         weighting=weighting,
         weighted=weighted,
     )
@@ -327,7 +352,7 @@ def offer_to_bulletin(survey_id: int):
 @staff_required(*ALL_STAFF)
 def crosstab_download(survey_id: int):
     """The cross-tabs as CSV, small numbers hidden."""
-    survey = _survey(survey_id)
+    survey = _readable_survey(survey_id)
     form, filters, found = _filters(survey)
     dimension = found.get(form.by.data) or found["place"]
     tables = figures.cross_tabs(db.session, survey, dimension, filters)

@@ -25,6 +25,7 @@ from surveys.forms import (
     QuestionForm,
 )
 from surveys.models import Survey
+from surveys.results import scope
 from surveys.services import authoring, lifecycle, similar
 from surveys.views.common import AUTHORS, blueprint, local_zone, redirect_to_survey, scoped_survey
 
@@ -34,7 +35,8 @@ from surveys.views.common import AUTHORS, blueprint, local_zone, redirect_to_sur
 def index():
     """The surveys the user may see."""
     surveys = authoring.visible_surveys(db.session, current_user)
-    return render_template("surveys/index.html", surveys=surveys)
+    icb_wide = scope.icb_wide_surveys_with_results(db.session, current_user)
+    return render_template("surveys/index.html", surveys=surveys, icb_wide=icb_wide)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

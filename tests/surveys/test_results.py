@@ -290,9 +290,12 @@ def test_a_place_team_sees_results_only_for_its_surveys(client, login_as, sessio
     blackpool_survey, _ = closed_survey(session, now, place_id=place(session, "blackpool").id)
     icb_survey = closed_survey(session, now, members=False)[0]
     login_as(make_staff(session, Role.PLACE, ["lancashire"]))
-    for survey in (blackpool_survey, icb_survey):
-        for path in ("results", "results/comments", "results/export.zip", "results/page"):
-            assert client.get(f"/staff/surveys/{survey.id}/{path}").status_code == 404
+    for path in ("results", "results/comments", "results/export.zip", "results/page"):
+        assert client.get(f"/staff/surveys/{blackpool_survey.id}/{path}").status_code == 404
+    # An ICB-wide survey: the figures for its own places (test_place_results_of_icb_surveys).
+    for path in ("results/comments", "results/export.zip", "results/page"):
+        assert client.get(f"/staff/surveys/{icb_survey.id}/{path}").status_code == 404
+    assert client.get(f"/staff/surveys/{icb_survey.id}/results").status_code == 200
     login_as(make_staff(session, Role.PLACE, ["blackpool"]))
     assert client.get(f"/staff/surveys/{blackpool_survey.id}/results").status_code == 200
 
