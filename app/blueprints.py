@@ -35,6 +35,7 @@ from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check
+from surveys.results.decision_views import blueprint as decisions_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
 from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
@@ -70,6 +71,7 @@ BLUEPRINTS = (
     engagement_blueprint,
     themes_blueprint,
     reports_blueprint,
+    decisions_blueprint,
 )
 
 

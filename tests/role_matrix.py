@@ -83,6 +83,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "results.publish": MEMBER_DATA,
     "results.unpublish": MEMBER_DATA,
     "results.add_decision": MEMBER_DATA,
+    "decisions.change": MEMBER_DATA,
     "results.offer_to_bulletin": MEMBER_DATA,
     "themes.index": MEMBER_DATA,
     "themes.suggest": MEMBER_DATA,

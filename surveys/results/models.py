@@ -50,9 +50,34 @@ class Decision(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: when the participants were emailed about it (None until the results page is public).
     announced_at: Mapped[datetime | None]
+    #: when it was last changed after being written (its earlier wording: DecisionChange).
+    updated_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<Decision {self.id} {self.outcome}>"
+
+
+class DecisionChange(Base):
+    """A decision as it read before one change: the history shown under "updated on"."""
+
+    __tablename__ = "survey_decision_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_decisions.id", ondelete="CASCADE"), index=True
+    )
+    #: the wording before the change.
+    you_said: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome))
+    action: Mapped[str] = mapped_column(sa.Text)
+    decided_on: Mapped[date] = mapped_column(sa.Date)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<DecisionChange {self.id} of decision {self.decision_id}>"
 
 
 class Quote(Base):

@@ -11,7 +11,7 @@ from panel.extensions import db
 from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
 from surveys.models import Survey
-from surveys.results import public, publishing
+from surveys.results import decision_changes, public, publishing
 
 blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
 
@@ -65,6 +65,7 @@ def results(survey_id: int):
         page=page,
         figures=public.public_figures(db.session, survey, page),
         decisions=publishing.decisions(db.session, survey),
+        changes=decision_changes.changes(db.session, survey),
         quotes=publishing.quotes(db.session, survey),
         topics=dict(TOPICS),
     )

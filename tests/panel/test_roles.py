@@ -26,6 +26,7 @@ SAMPLE_ARGS = {
     "key": "q1",
     "version": 1,
     "election_id": 999999,
+    "decision_id": 999999,
 }
 
 

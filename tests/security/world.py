@@ -51,6 +51,8 @@ USER_TEXT = {
     "surveys.results_note",
     "survey_decisions.you_said",
     "survey_decisions.action",
+    "survey_decision_changes.you_said",
+    "survey_decision_changes.action",
     "survey_guidance_overrides.reason",
     "survey_open_links.source",
     "survey_responses.source",
@@ -208,6 +210,7 @@ def poison(session: Session) -> None:
     from panel.json_text import dumps
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
+    from surveys.results.models import Decision
 
     nul_ok = session.get_bind().dialect.name != "postgresql"
     tables = {table.name: table for table in db.metadata.sorted_tables}
@@ -284,6 +287,7 @@ def staff_urls(
         ("survey_id", "version"): _ids(
             session, sa.select(SurveySnapshot.survey_id, SurveySnapshot.version)
         ),
+        ("decision_id", "survey_id"): _ids(session, sa.select(Decision.id, Decision.survey_id)),
         ("bulletin_id",): _ids(session, sa.select(Bulletin.id)),
         ("bulletin_id", "item_id"): _ids(
             session,
