@@ -210,7 +210,6 @@ def poison(session: Session) -> None:
     from panel.json_text import dumps
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
-    from surveys.results.models import Decision
 
     nul_ok = session.get_bind().dialect.name != "postgresql"
     tables = {table.name: table for table in db.metadata.sorted_tables}
@@ -274,6 +273,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.models import Survey, SurveySnapshot
+    from surveys.results.models import Decision
 
     surveys = [row[0] for row in _ids(session, sa.select(Survey.id).order_by(Survey.id))]
     survey_keys = []
