@@ -92,6 +92,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "themes.merge": MEMBER_DATA,
     "themes.delete": MEMBER_DATA,
     "themes.code": MEMBER_DATA,
+    "themes.coding_index": MEMBER_DATA,
+    "themes.code_many": MEMBER_DATA,
     # the engagement report is for everyone reading results; the evidence pack holds responses
     "reports.report": ALL,
     "reports.report_pdf": ALL,

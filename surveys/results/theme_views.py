@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from panel.audit.services import record_audit
 from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.database import utcnow
 from panel.extensions import db
-from panel.forms_common import ConfirmForm, PanelForm, strip_whitespace
+from panel.forms_common import (
+    ConfirmForm,
+    PanelForm,
+    QueryForm,
+    requested_page,
+    show_field_error,
+    strip_whitespace,
+)
 from panel.redirects import referrer_path
 from surveys.models import Survey
-from surveys.results import themes
+from surveys.results import coding, themes
 
 blueprint = Blueprint("themes", __name__, url_prefix="/staff/surveys")
 
@@ -42,6 +57,33 @@ class CodeForm(PanelForm):
     answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     part = HiddenField(validators=[InputRequired()])
     theme_id = SelectField("Theme", coerce=int, validate_choice=True)
+
+
+class CodingSearchForm(QueryForm):
+    """Which comments the coding page lists."""
+
+    q = StringField(
+        "Search the comments",
+        filters=[strip_whitespace],
+        validators=[Length(max=200, message="Enter 200 characters or fewer")],
+    )
+    show = SelectField(
+        "Show",
+        choices=[("", "All comments"), ("uncoded", "Only comments not coded yet")],
+        validate_choice=True,
+    )
+
+
+class BulkCodeForm(PanelForm):
+    """One theme applied to the comments ticked."""
+
+    comments = SelectMultipleField("Comments", validate_choice=False)
+    theme_id = SelectField(
+        "Theme to apply to the comments you chose",
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired("Choose a theme")],
+    )
 
 
 def _survey(survey_id: int) -> Survey:
@@ -174,3 +216,58 @@ def code(survey_id: int):
     else:
         flash("Choose a theme for the comment", "error")
     return redirect(referrer_path(url_for("results.comment_list", survey_id=survey.id)))
+
+
+def _coding_page(survey: Survey, form: BulkCodeForm):
+    search = CodingSearchForm(request.args)
+    search.validate()
+    text = "" if search.q.errors else search.q.data or ""
+    uncoded_only = search.show.data == "uncoded" and not search.show.errors
+    found = coding.coding_page(db.session, survey, text, uncoded_only, requested_page())
+    record_audit(
+        db.session, current_user, "results.coding", "survey", [survey.id], f"page {found.page}"
+    )
+    db.session.commit()
+    args = {k: v for k, v in request.args.items() if k in ("q", "show")}
+    return render_template(
+        "surveys/results/coding.html",
+        survey=survey,
+        search=search,
+        found=found,
+        form=form,
+        ticked=set(form.comments.data or []),
+        args=args,
+    )
+
+
+def _bulk_form(survey: Survey) -> BulkCodeForm:
+    form = BulkCodeForm()
+    form.theme_id.choices = [(t.id, t.name) for t in themes.themes(db.session, survey)]
+    return form
+
+
+@blueprint.get("/<int:survey_id>/results/coding")
+@staff_required(*MEMBER_DATA_ROLES)
+def coding_index(survey_id: int):
+    """Code comments to themes: a page at a time, searchable, with how many are uncoded."""
+    survey = _survey(survey_id)
+    return _coding_page(survey, _bulk_form(survey))
+
+
+@blueprint.post("/<int:survey_id>/results/coding")
+@staff_required(*MEMBER_DATA_ROLES)
+def code_many(survey_id: int):
+    """Apply one theme to every comment ticked."""
+    survey = _survey(survey_id)
+    form = _bulk_form(survey)
+    if form.validate_on_submit():
+        try:
+            chosen = coding.parse_keys(form.comments.data or [])
+            added = coding.code_many(db.session, survey, form.theme_id.data, chosen)
+        except themes.ThemeError as error:
+            show_field_error(form, error, fallback="theme_id")
+        else:
+            db.session.commit()
+            flash(f"{len(chosen):,} comments coded ({added:,} newly)", "success")
+            return redirect(url_for("themes.coding_index", survey_id=survey.id, **request.args))
+    return _coding_page(survey, form), 400
