@@ -89,4 +89,8 @@ def report_pdf(data: ReportData) -> bytes:
     from weasyprint import CSS, HTML  # noqa: PLC0415  heavy (Pango, cairo); only PDFs need it
 
     # No base_url and no links to fetch: the document and its stylesheet are local files.
-    return HTML(string=report_html(data)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    # PDF/UA-1: tagged (headings, tables with header cells, reading order), with the document's
+    # language and its title shown as the window title, for screen readers and reflow.
+    return HTML(string=report_html(data)).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))], pdf_variant="pdf/ua-1"
+    )
