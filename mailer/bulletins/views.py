@@ -20,7 +20,7 @@ from mailer.bulletins.forms import (
     ReviewForm,
     ScheduleForm,
 )
-from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition, ItemKind
+from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition
 from mailer.bulletins.services import compose, contributions, results_items, schedule, send
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
@@ -122,12 +122,7 @@ def _save_item(bulletin: Bulletin, item: BulletinItem | None):
                 current_user,
                 bulletin,
                 item,
-                kind=ItemKind(form.kind.data),
-                title=form.title.data,
-                body=form.body.data or "",
-                link_url=form.link_url.data or "",
-                link_text=form.link_text.data or "",
-                survey_id=form.survey_id.data or None,
+                **page_data.item_values(form),
             )
         except compose.ComposeError as error:
             show_field_error(form, error)
@@ -277,12 +272,7 @@ def contribute():
             contributions.submit_contribution(
                 db.session,
                 current_user,
-                kind=ItemKind(form.kind.data),
-                title=form.title.data,
-                body=form.body.data or "",
-                link_url=form.link_url.data or "",
-                link_text=form.link_text.data or "",
-                survey_id=form.survey_id.data or None,
+                **page_data.item_values(form),
                 now=utcnow(),
             )
         except compose.ComposeError as error:
