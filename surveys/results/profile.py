@@ -13,6 +13,7 @@ from panel.places.models import Place, PopulationFigure
 from surveys.fieldwork.models import SurveyResponse
 from surveys.models import Survey
 from surveys.results.figures import Dimension, ResultFilters, dimensions, submitted_responses
+from surveys.results.published import published_rows
 
 
 @dataclass
@@ -90,3 +91,26 @@ def respondent_profile(
         for key, value in zip(keys, row[:-1], strict=True):
             counts[key]["" if value is None else str(value)] += row[-1]
     return [_table(session, counts[key], found[key], place_ids) for key in keys]
+
+
+def published_profile(tables: list[ProfileTable]) -> list[ProfileTable]:
+    """The profile as it may be shared: counts from 1 to 7 (and the ones that would reveal
+    them) hidden, with their shares."""
+    shown = []
+    for table in tables:
+        rows = published_rows(
+            [
+                {"label": r.label, "n": r.respondents, "share": r.respondent_share, "p": r}
+                for r in table.rows
+            ]
+        )
+        shown.append(
+            ProfileTable(
+                table.label,
+                [
+                    ProfileRow(row["label"], row["n"], row["share"], row["p"].population_share)
+                    for row in rows
+                ],
+            )
+        )
+    return shown

@@ -104,6 +104,9 @@ def overview(survey_id: int):
     # would be shared (surveys.results.published), as on the public page and in the report.
     shared = current_user.role is not Role.COMMS
     counted = figures.page_figures(db.session, survey, dimension, filters)
+    # A place team reading an ICB-wide survey for its places reads its profile as published.
+    limited = scope.is_limited_to_places(survey, current_user)
+    found_profile = profile.respondent_profile(db.session, survey, filters)
     results, tables = counted.results, counted.cross_tabs
     return render_template(
         "surveys/results/overview.html",
@@ -125,9 +128,9 @@ def overview(survey_id: int):
         shared=shared,
         hidden_note=published.hidden_note(),
         dimension=dimension,
-        profile=profile.respondent_profile(db.session, survey, filters),
+        profile=profile.published_profile(found_profile) if limited else found_profile,
         query=request.query_string.decode(),
-        limited=scope.is_limited_to_places(survey, current_user),
+        limited=limited,
         weighting=weighting,
         weighted=weighted,
     )

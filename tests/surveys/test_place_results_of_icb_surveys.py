@@ -58,6 +58,9 @@ def test_a_place_lead_reads_an_icb_wide_survey_for_their_place(client, login_as,
     assert page.status_code == 200
     assert "10 people sent answers in your places" in html
     assert ">Blackpool<" in html and ">Lancashire<" not in html  # in cross-tabs and filters
+    # The profile too is as published: Blackpool's 5 and 5 by age band are hidden.
+    profile = html.split("Who answered", 1)[1].split("<h2>Answers</h2>", 1)[0]
+    assert ">hidden<" in profile and ">5<" not in profile
     # Only the figures: comments, the export, the report and the editor stay with the ICB team.
     for path in ("results/comments", "results/export.zip", "results/page", "results/report"):
         assert client.get(f"/staff/surveys/{icb_survey.id}/{path}").status_code == 404, path
