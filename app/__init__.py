@@ -68,6 +68,7 @@ MODEL_MODULES = (
     "panel.auth.models",
     "panel.auth.throttle",
     "panel.login_sessions",
+    "panel.job_runs",
     "panel.email_requests",
     "panel.audit.models",
     "panel.members.models",

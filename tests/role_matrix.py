@@ -111,6 +111,7 @@ PUBLIC_ROUTES = {
     "pages.cookies",
     "pages.assets",
     "pages.healthz",
+    "pages.healthz_web",
     "auth.login",
     "auth.second_factor",
     "auth.enrol",
