@@ -6,7 +6,6 @@ tests and the benchmarks call create_app, and nothing inside panel, surveys or m
 
 from __future__ import annotations
 
-import logging
 from importlib import import_module
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import blueprints, cli
 from mailer.backends import backend_from_config
-from panel import errors, security, templating
+from panel import errors, log_format, security, templating
 from panel.auth.loader import load_staff_user
 from panel.config import load_config
 from panel.database_setup import configure_engine, engine_options
@@ -38,8 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    log_format.init_app(app)
 
     app.request_class = PanelRequest
     app.url_map.converters["int"] = DatabaseIntegerConverter
