@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import blueprints, cli
+from app import blueprints, cli, metrics
 from mailer.backends import backend_from_config
 from panel import errors, log_format, security, templating
 from panel.auth.loader import load_staff_user
@@ -45,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     blueprints.register(app)
+    metrics.init_app(app)
 
     templating.init_app(app)
     security.init_app(app)

@@ -29,6 +29,7 @@ __all__ = [
     "lift_suppression",
     "notify_opt_out",
     "queue_depth",
+    "sent_count",
     "one_click_unsubscribe_headers",
     "queue_email",
     "suppress",
@@ -98,3 +99,10 @@ def queue_depth(session: Session) -> tuple[int, datetime | None]:
         )
     ).one()
     return count, oldest
+
+
+def sent_count(session: Session) -> int:
+    """How many queued emails the provider has accepted, ever (a counter for metrics)."""
+    return session.scalar(
+        sa.select(sa.func.count(OutboundEmail.id)).where(OutboundEmail.status == EmailStatus.SENT)
+    )

@@ -200,6 +200,10 @@ def pytest_configure(config):
     log_scan.configure(config)
 
 
+def pytest_configure_node(node):
+    log_scan.configure_node(node)
+
+
 def pytest_sessionfinish(session, exitstatus):
     log_scan.finish(session)
 

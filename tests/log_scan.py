@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -75,19 +76,29 @@ def scan_logs(directory: Path) -> list[str]:
 
 
 def configure(config) -> None:
-    """Write every log record of this process to a JSON lines file, as the app formats it."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    database = "postgresql" if os.environ.get("TEST_DATABASE_URL", "") else "sqlite"
-    if not hasattr(config, "workerinput"):
-        shutil.rmtree(LOGS / database, ignore_errors=True)
-    (LOGS / database).mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(LOGS / database / f"{worker}.jsonl", encoding="utf-8")
+    """Write every log record of this process to a JSON lines file, as the app formats it. The
+    run's folder is made by the controller and handed to each xdist worker, so that two runs at
+    once (SQLite and PostgreSQL, two checkouts) never share or wipe each other's files."""
+    if hasattr(config, "workerinput"):
+        directory = Path(config.workerinput["panel_log_dir"])
+        worker = config.workerinput["workerid"]
+    else:
+        database = "postgresql" if os.environ.get("TEST_DATABASE_URL", "") else "sqlite"
+        directory = LOGS / f"{database}-{os.getpid()}-{int(time.time())}"
+        worker = "main"
+    directory.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(directory / f"{worker}.jsonl", encoding="utf-8")
     handler.setFormatter(JsonFormatter())
     handler.setLevel(logging.DEBUG)
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
-    config._panel_log_dir = LOGS / database
+    config._panel_log_dir = directory
+
+
+def configure_node(node) -> None:
+    """Tell an xdist worker which folder this run writes to."""
+    node.workerinput["panel_log_dir"] = str(node.config._panel_log_dir)
 
 
 def finish(session) -> None:
@@ -96,10 +107,13 @@ def finish(session) -> None:
         return
     for handler in logging.getLogger().handlers:
         handler.flush()
-    found = scan_logs(session.config._panel_log_dir)
+    directory = session.config._panel_log_dir
+    found = scan_logs(directory)
     if found:
         session.config._panel_log_hits = found
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        shutil.rmtree(directory, ignore_errors=True)  # kept only when there is something to see
 
 
 def report(terminalreporter) -> None:
@@ -107,9 +121,10 @@ def report(terminalreporter) -> None:
     found = getattr(terminalreporter.config, "_panel_log_hits", None)
     if found is None:
         directory = getattr(terminalreporter.config, "_panel_log_dir", LOGS)
-        terminalreporter.write_line(f"log scan: no personal data in {directory}")
+        terminalreporter.write_line(f"log scan: no personal data in the logs ({directory.name})")
         return
     terminalreporter.section("personal data in the logs (quality bar 19)", red=True)
+    terminalreporter.write_line(f"in {terminalreporter.config._panel_log_dir}")
     for line in found[:50]:
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"{len(found)} lines in all")

@@ -112,6 +112,8 @@ PUBLIC_ROUTES = {
     "pages.assets",
     "pages.healthz",
     "pages.healthz_web",
+    # for the monitoring system: loopback only, or with METRICS_TOKEN as a bearer token
+    "metrics.metrics",
     "auth.login",
     "auth.second_factor",
     "auth.enrol",
