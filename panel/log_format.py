@@ -92,7 +92,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     if not any(getattr(handler, "panel_json", False) for handler in root.handlers):
         root.addHandler(json_handler())
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Chatty libraries: their progress lines are not what an operator reads logs for.
+    for name in ("alembic.runtime.plugins", "weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _start_request() -> None:
