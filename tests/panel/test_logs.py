@@ -107,3 +107,12 @@ def test_the_suite_scan_finds_what_scrubbing_cannot_know(tmp_path):
         "main.jsonl:2: an equality answer (Bisexual)",
         "main.jsonl:4: an email address",
     ]
+
+
+def test_running_the_migrations_keeps_the_json_logs(tmp_path):
+    from tests.conftest import build_schema
+
+    build_schema(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    root = logging.getLogger()
+    assert any(getattr(handler, "panel_json", False) for handler in root.handlers)
+    assert root.level <= logging.INFO
