@@ -24,8 +24,11 @@ from flask import Flask, g, has_request_context, request
 REQUEST_ID_HEADER = "X-Request-Id"
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
-#: an address as RFC 5322 allows its local part (not only the common letters and dots).
-EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+#: an address with any local part RFC 5322 allows (but "/ ? = &", so that in a URL only the
+#: address goes), also as it appears in a query string (%40).
+EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%'*+^_`{|}~-]*(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE
+)
 #: secrets.token_urlsafe, signed itsdangerous tokens, hex digests: long runs of URL-safe
 #: characters, possibly in dotted parts (a run that reads as words, such as a job id or a
 #: class name, stays readable).

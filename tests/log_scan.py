@@ -26,7 +26,7 @@ LOGS = Path(__file__).resolve().parent.parent / "test-artifacts" / "logs"
 _KEY = "panel_log_scan_failures"
 
 #: anything then @ then a dotted domain: wider than the scrubber's pattern on purpose.
-EMAIL = re.compile(r"[^\s\"<>()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+EMAIL = re.compile(r"[^\s\"<>()\[\]]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE)
 
 #: signed tokens and random tokens as the app makes them (a long mixed run of URL-safe
 #: characters); the request id and job ids are not messages and are not scanned.
