@@ -41,7 +41,7 @@ def normalise(text: str) -> str:
 
 
 def split_for(text: str) -> str:
-    """"test" for one question in TEST_SHARE, chosen by a hash of its text; otherwise "train"."""
+    """ "test" for one question in TEST_SHARE, chosen by a hash of its text; otherwise "train"."""
     digest = hashlib.sha256(normalise(text).encode("utf-8")).digest()
     return "test" if digest[0] % TEST_SHARE == 0 else "train"
 
