@@ -64,7 +64,7 @@ _LOADED_WORDS = re.compile(
     r"|\b(?:mis|ab)us(?:e|ing)\b|\boverstretched\b|\bpostcode\s+lottery\b|\bred\s+tape\b"
     r"|\bfinally\b|\bdeserve\b|\btaxpayers?\b|\bempty\s+beds\b|\bsave\s+lives\b"
     r"|\bputting\s+patients\s+first\b|\bresponsible\s+(?:parent|resident|citizen)\b"
-    r"|\btransform\b|\bfar\s+too\b|\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
+    r"|\btransform\b|\bfar\s+too\b|(?<!how\s)\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
     r"|\bprotect\s+(?:patients|frontline|services|the\s+nhs)\b"
     r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect)\b",
     _I,

@@ -6,8 +6,9 @@ A word is judged by its shape and by how common it is (wordfreq's Zipf scale: ab
   (S106, 2WW), or a capital after lower-case letters inside a word (SystmOne, eConsult);
 - a rare word: a lower-case word of five letters or more whose Zipf frequency is below
   RARE_ZIPF ("domiciliary" 1.9, "polypharmacy" 1.6, "reablement" 0).
-Words with a capital only at the start are names of people, places and services (Kendal,
-Morecambe) unless they open the sentence, where the lower-case word is judged instead.
+Words with a capital only at the start are left alone: names of people, places and services
+(Kendal, Ormskirk) look rare, and an answer option ("Ormskirk Hospital") or a sentence often
+opens with one, so a rare word that opens a sentence is missed rather than a name flagged.
 Words residents know are allowed: the "allow" rows of jargon.csv and ALLOWED below.
 Jargon built from everyday words ("pathway", "virtual ward") has common words, so only the
 maintained list in jargon.csv catches it.
@@ -42,7 +43,6 @@ _PREFIXES = ("over", "under", "re", "un", "non", "co", "pre", "inter", "out", "s
 _COMMON_ZIPF = 3.0
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+'’-]*[A-Za-z0-9+]|[A-Za-z]")
-_SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)$")
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,8 @@ def find_unusual_words(text: str) -> list[UnusualWord]:
                 continue  # "I", "A" or a code such as "Q3"
             found[word] = UnusualWord(word, "abbreviation", _zipf(bare))
             continue
-        opens_sentence = bool(_SENTENCE_START.search(text[: match.start()]))
-        if word[:1].isupper() and not opens_sentence:
-            continue  # a name
+        if word[:1].isupper():
+            continue  # a name, or a sentence's or an answer option's first word
         lower = word.lower()
         if len(lower) < MIN_RARE_LENGTH or any(c.isdigit() for c in lower):
             continue

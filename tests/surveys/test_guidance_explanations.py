@@ -64,6 +64,15 @@ def test_every_rule_says_why_with_the_words_and_how_to_fix(rule, text, quoted):
 def test_everyday_words_names_and_known_abbreviations_are_not_jargon():
     text = "Did your GP in Morecambe send you to A&E or the NHS App after your MRI at PR1?"
     assert find_unusual_words(text) == []
+    # Place names look rare but are names, also as an answer option's first word.
+    assert find_unusual_words("Ormskirk and Skelmersdale") == []
+
+
+def test_asking_how_clearly_something_was_explained_is_not_leading():
+    assert check_text_lines("How clearly did the physio explain your exercises?") == []
+    assert {f.rule for f in check_text_lines("The plan is clearly right. Do you agree?")} == {
+        "leading"
+    }
 
 
 def test_the_model_explains_itself_in_words_not_letter_groups():
