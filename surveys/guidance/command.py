@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .cli import run_cli
-from .corpus import LABELS, add_examples, read_examples
+from .corpus import CORPUS_DIR, LABELS, add_examples, read_examples
 
 
 @click.command("survey-check")
@@ -23,7 +23,13 @@ def survey_check(path: str):
 
 @click.command("survey-corpus-add")
 @click.argument("path", type=click.Path(dir_okay=False, exists=True))
-def survey_corpus_add(path: str):
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, exists=True),
+    default=str(CORPUS_DIR),
+    help="The corpus folder (holding train.csv and test.csv).",
+)
+def survey_corpus_add(path: str, into: str):
     """Add the questions of a CSV file (label, type, text, as the findings-marked-as-wrong
     download gives) to the checker's corpus; each goes to the part its text's hash chooses.
     Retrain the model afterwards with tools/train_guidance_model.py."""
@@ -36,5 +42,5 @@ def survey_corpus_add(path: str):
     if bad:
         click.echo(f"Unknown labels {', '.join(bad)}; use one of {', '.join(LABELS)}.", err=True)
         sys.exit(2)
-    added = add_examples(examples)
+    added = add_examples(examples, Path(into))
     click.echo(f"Added {added} of {len(examples)} questions (the rest were already there).")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from surveys import content as doc
-from surveys.guidance.corpus import COLUMNS
+from surveys.guidance.corpus import COLUMNS, Example, load, write_examples
 from surveys.models import FindingMark
 from surveys.services import authoring, checking
 from tests.factories import make_staff, place
@@ -148,3 +148,23 @@ def test_the_comms_team_lists_the_marks_and_downloads_them_as_corpus_rows(
     assert tuple(rows[0][:3]) == COLUMNS
     assert rows[1][:4] == ["plain", "single_choice", LEADING, "leading"]
     assert rows[1][4].startswith("'=")  # neutralised for spreadsheets
+
+
+def test_the_marks_download_can_be_added_to_a_corpus_by_the_command(app, tmp_path):
+    write_examples(tmp_path / "train.csv", [])
+    write_examples(tmp_path / "test.csv", [])
+    download = tmp_path / "marks.csv"
+    download.write_text(
+        "label,type,text,flagged_rule,reason\n"
+        f"plain,single_choice,{LEADING},leading,We are asking for support.\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["survey-corpus-add", str(download), "--into", str(tmp_path)])
+    assert result.exit_code == 0 and "Added 1 of 1" in result.output
+    assert load("train", tmp_path) + load("test", tmp_path) == [
+        Example("plain", "single_choice", LEADING)
+    ]
+    download.write_text("label,type,text\nmaybe,short_text,What now?\n", encoding="utf-8")
+    result = runner.invoke(args=["survey-corpus-add", str(download), "--into", str(tmp_path)])
+    assert result.exit_code == 2 and "Unknown labels maybe" in result.output
