@@ -30,6 +30,9 @@ _CLOSED_OPENING = re.compile(
     _I,
 )
 _OPEN_SECOND = re.compile(r"^\s*(?:why|what|where|when|who|tell|please|if)\b", _I)
+# In a closed question "and what/where/when/who ..." asks a second, open question; only
+# "and why" or "and tell us" asks for a reason for the same answer.
+_REASON_SECOND = re.compile(r"^\s*(?:why|tell|please|if)\b", _I)
 _NEW_QUESTION = re.compile(
     r"^\s*(?:did|do|does|was|were|is|are|would|will|could|can|has|have|had|should)\s+"
     r"(?:you|they|he|she|it|we|the|your|staff|this|that|there|anyone)\b"
@@ -76,7 +79,7 @@ def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] 
             continue
         if left[-1][:1].isupper() and right[0][:1].isupper() and right[0] not in ("I",):
             continue  # names of places or services
-        if _OPEN_SECOND.match(after) and not _NEW_QUESTION.match(after):
+        if _REASON_SECOND.match(after) and not _NEW_QUESTION.match(after):
             continue
         if m.group(1).lower() == "or" and (
             _OR_SAME_QUESTION.match(after)

@@ -50,7 +50,7 @@ _PRESUMING = re.compile(
     r"|\bour\s+(?:[a-z-]+\s+)?(?:great|friendly|caring|committed|compassionate)\b"
     r"|\bimproved\s+new\b|\bnew\s+and\s+improved\b"
     r"|\bhow\s+much\s+(?:better|worse|more|easier|safer)\b"
-    r"|\bhow\s+much\s+(?:has|have|did|does|do|will|would)\b[^?]{0,60}\b(?:improved?|helped?)\b"
+    r"|\bhow\s+much\s+(?:has|have|did|does|do|will|would)\b[^?]{0,60}\b(?:improved?|helped?|easier|better|simpler|safer)\b"
     r"|\bso\s+(?:poor|bad|popular|good|successful|unpopular|awful|important)\b",
     _I,
 )

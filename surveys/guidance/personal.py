@@ -39,9 +39,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("a postcode", re.compile(r"\bpost\s?code\b", _I)),
     (
-        "the name of their GP or GP practice",
+        "the name of their GP practice or of someone who looks after them",
         re.compile(
-            r"\bname\s+of\s+(?:your|their)\s+(?:GP|doctor|consultant|practice|surgery)"
+            r"\bname\s+of\s+(?:your|their)\s+(?:GP|doctor|consultant|practice|surgery|social"
+            r"\s+worker|key\s+worker|care\s+worker|nurse|midwife|health\s+visitor|therapist)"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
             r"|\b(?:which|what)\s+(?:GP\s+practice|GP\s+surgery|GP|surgery|doctor)\s+"
             r"(?:are|is|do|did|were|have)\b"
