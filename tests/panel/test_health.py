@@ -86,7 +86,7 @@ def test_a_silent_scheduler_makes_the_service_unhealthy(app, client, session):
 
 def test_a_schema_behind_the_code_is_unhealthy_on_both_checks(app, client, session):
     run_job(app, COUNTING)
-    session.execute(sa.text("UPDATE alembic_version SET version_num = '0017_quotas'"))
+    session.execute(sa.text("UPDATE alembic_version SET version_num = '0001_foundation'"))
     session.commit()
     for path in ("/healthz", "/healthz/web"):
         response = client.get(path)

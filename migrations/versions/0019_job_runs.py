@@ -1,7 +1,7 @@
 """the scheduler records each job's last run: its heartbeat, failures and late runs
 
-Revision ID: 0018_job_runs
-Revises: 0017_quotas
+Revision ID: 0019_job_runs
+Revises: 0018_finding_marks
 Create Date: 2026-12-06 21:10:00.000000
 """
 from alembic import op
@@ -11,8 +11,8 @@ from panel.database import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_job_runs'
-down_revision = '0017_quotas'
+revision = '0019_job_runs'
+down_revision = '0018_finding_marks'
 branch_labels = None
 depends_on = None
 
