@@ -1,7 +1,7 @@
 """decisions can be changed after publishing: each change keeps the earlier wording
 
-Revision ID: 0018_decision_changes
-Revises: 0017_quotas
+Revision ID: 0020_decision_changes
+Revises: 0019_job_runs
 Create Date: 2026-12-06 21:10:00.000000
 
 Decisions made before this revision have no changes and no updated_at.
@@ -12,8 +12,8 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_decision_changes'
-down_revision = '0017_quotas'
+revision = '0020_decision_changes'
+down_revision = '0019_job_runs'
 branch_labels = None
 depends_on = None
 
