@@ -59,6 +59,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.snapshot": ALL,
     "surveys.new": MEMBER_DATA,
     "surveys.plan": MEMBER_DATA,
+    "surveys.check": MEMBER_DATA,
     "surveys.new_question": MEMBER_DATA,
     "surveys.edit_question": MEMBER_DATA,
     "surveys.arrange_question": MEMBER_DATA,
