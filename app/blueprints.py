@@ -40,10 +40,14 @@ from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
 from surveys.results.staff_views import blueprint as results_blueprint
 from surveys.results.theme_views import blueprint as themes_blueprint
+from surveys.staff_home import sign_off_section
 from surveys.views import blueprint as surveys_blueprint
 
 #: The sections of the staff home page below the role's links, in page order.
-STAFF_HOME_SECTIONS: tuple[StaffHomeSectionSource, ...] = (follow_through_section,)
+STAFF_HOME_SECTIONS: tuple[StaffHomeSectionSource, ...] = (
+    sign_off_section,
+    follow_through_section,
+)
 
 #: Every blueprint, in the order their routes were always registered.
 BLUEPRINTS = (
