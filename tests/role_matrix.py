@@ -60,6 +60,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.new": MEMBER_DATA,
     "surveys.plan": MEMBER_DATA,
     "surveys.check": MEMBER_DATA,
+    "surveys.bank": MEMBER_DATA,
+    "surveys.add_from_bank": MEMBER_DATA,
     "surveys.new_question": MEMBER_DATA,
     "surveys.edit_question": MEMBER_DATA,
     "surveys.arrange_question": MEMBER_DATA,

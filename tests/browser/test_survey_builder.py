@@ -13,6 +13,9 @@ import sqlalchemy as sa
 from panel.auth.models import Role, StaffUser
 from panel.database import utcnow
 from panel.extensions import db
+from surveys import content as doc
+from surveys.models import SurveyStatus
+from surveys.services import authoring
 from tests.surveys.helpers import write_good_survey
 
 SHOTS = Path("/work/notes/shots")
@@ -67,4 +70,60 @@ def test_change_links_on_the_check_step_come_back_to_it(staff_page, live_server,
     page.wait_for_url(re.compile(rf".*/staff/surveys/{survey_id}/check#plan$"))
     checker.check()
     assert "travel to their hospital appointments" in page.inner_text("main")
+    page.close()
+
+
+def _earlier_closed(live_server, question_text: str) -> int:
+    """A closed survey with one distinctive question, for the bank to find."""
+    with live_server.app_context():
+        author = db.session.scalar(
+            sa.select(StaffUser).where(StaffUser.email == "browser-comms@example.nhs.uk")
+        )
+        survey = write_good_survey(db.session, author, utcnow(), title="Earlier pharmacy survey")
+        authoring.save_question(
+            survey,
+            0,
+            doc.question(
+                "q9",
+                "single_choice",
+                question_text,
+                why_we_ask="To plan opening hours.",
+                options=["Weekday evenings", "Saturdays", "Sundays"],
+            ),
+            utcnow(),
+        )
+        survey.status = SurveyStatus.CLOSED
+        db.session.commit()
+        survey_id = survey.id
+        db.session.remove()
+    return survey_id
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_question_bank_search_and_add(staff_page, live_server, width):
+    checker = staff_page(Role.COMMS, f"builder-bank-{width}")
+    page = checker.page
+    page.set_viewport_size(WIDTHS[width])
+    wording = f"When do you most need a pharmacy open ({width})?"
+    earlier_id = _earlier_closed(live_server, wording)
+    survey_id = _draft(live_server, f"Pharmacy hours ({width})")
+    checker.goto(f"/staff/surveys/{survey_id}")
+    page.click("a:has-text('reuse one from an earlier survey'):has-text('on page 1')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    page.fill("#q", f"pharmacy open {width}")
+    page.select_option("#type", "single_choice")
+    page.click("button:has-text('Search the question bank')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    if width == "phone":
+        keep_shot(page, "question-bank")
+    card = page.locator(".app-question", has_text=wording)
+    assert card.count() == 1
+    results = card.locator("a:has-text('Past results for this question')")
+    assert results.get_attribute("href") == f"/staff/surveys/{earlier_id}/results#question-q9"
+    card.locator("button:has-text('Add to page 1')").click()
+    page.wait_for_url(re.compile(rf".*/staff/surveys/{survey_id}#question-q4$"))
+    checker.check()
+    assert wording in page.inner_text("#question-q4")
     page.close()
