@@ -14,9 +14,13 @@ from panel.auth.models import Role, StaffUser
 from panel.database import utcnow
 from panel.extensions import db
 from surveys import content as doc
+from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import SurveyStatus
 from surveys.services import authoring
+from tests.browser.conftest import PageChecker
+from tests.factories import make_member
 from tests.surveys.helpers import write_good_survey
+from tests.surveys.test_grid_and_ranking import live_compound_survey
 
 SHOTS = Path("/work/notes/shots")
 WIDTHS = {"phone": {"width": 320, "height": 800}, "desktop": {"width": 1280, "height": 900}}
@@ -127,3 +131,70 @@ def test_question_bank_search_and_add(staff_page, live_server, width):
     checker.check()
     assert wording in page.inner_text("#question-q4")
     page.close()
+
+
+def _personal_link(live_server, width: str) -> str:
+    """A live survey with a grid and a ranking, and a member's personal link to it."""
+    with live_server.app_context():
+        survey = live_compound_survey(db.session, utcnow())
+        member = make_member(db.session, email=f"grid-{width}@example.com")
+        db.session.commit()
+        token = PersonalLinks(live_server.config["SECRET_KEY"]).make(survey.id, member.id)
+        db.session.remove()
+    return f"/s/{token}"
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_answering_a_grid_and_a_ranking(browser, live_server, width):
+    # The fields are plain radios and selects checked by the server; JavaScript stays on only
+    # because axe-core runs in the page.
+    context = browser.new_context(viewport=WIDTHS[width], is_mobile=width == "phone")
+    checker = PageChecker(context.new_page(), live_server.config["LIVE_URL"], f"grid-{width}")
+    page = checker.page
+    checker.goto(_personal_link(live_server, width))
+    page.click("button:has-text('Start now')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    for row, answer in zip(("q1.1", "q1.2", "q1.3"), ("Good", "Poor", "Good"), strict=True):
+        page.check(f"input[name='{row}'][value='{answer}']")
+    for field, rank in zip(("q2.1", "q2.2", "q2.3", "q2.4"), "1132", strict=True):
+        page.select_option(f"select[name='{field}']", rank)
+    page.click("button:has-text('Save and continue')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    if width == "phone":
+        keep_shot(page, "ranking-error")
+    error = page.inner_text("#q-q2-error")
+    assert "Give each answer a different rank: 1 is used more than once" in error
+    assert page.is_checked("input[name='q1.2'][value='Poor']")  # nothing chosen is lost
+    assert page.input_value("select[name='q2.4']") == "2"
+    page.select_option("select[name='q2.2']", "4")
+    page.click("button:has-text('Save and continue')")
+    checker.check()
+    page.click("button:has-text('Save and continue')")  # the optional grid, left blank
+    page.wait_for_url(re.compile(r".*/check$"))
+    checker.check()
+    checker.no_horizontal_scroll()
+    if width == "phone":
+        keep_shot(page, "grid-ranking-check-answers")
+    text = page.inner_text("main")
+    assert "Parking: Good; Signs: Poor; Waiting room: Good" in text
+    assert "1. Shorter waits; 2. Free parking; 3. Closer to home; 4. Evening clinics" in text
+    context.close()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_grid_and_ranking_pages_fit_a_phone(browser, live_server, width):
+    """The first page of the survey, as drawn for a phone, before anything is chosen."""
+    context = browser.new_context(viewport=WIDTHS[width], is_mobile=width == "phone")
+    checker = PageChecker(context.new_page(), live_server.config["LIVE_URL"], f"gridp-{width}")
+    page = checker.page
+    checker.goto(_personal_link(live_server, f"first-{width}"))
+    page.click("button:has-text('Start now')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    if width == "phone":
+        keep_shot(page, "grid-and-ranking")
+    assert page.locator("#q-q1 fieldset").count() == 3
+    assert page.locator("select[name^='q2.']").count() == 4
+    context.close()
