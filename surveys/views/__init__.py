@@ -5,6 +5,7 @@ from surveys.views import (  # noqa: F401 (registers the routes)
     authoring_pages,
     bank_pages,
     lifecycle_pages,
+    marks_pages,
 )
 from surveys.views.common import blueprint
 

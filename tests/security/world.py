@@ -52,6 +52,7 @@ USER_TEXT = {
     "survey_decisions.you_said",
     "survey_decisions.action",
     "survey_guidance_overrides.reason",
+    "survey_finding_marks.reason",
     "survey_open_links.source",
     "survey_responses.source",
     "survey_results_pages.why_we_asked",
@@ -136,6 +137,11 @@ NOT_USER_TEXT = {
     "outbound_emails.html_body",
     "survey_guidance_overrides.rule",
     "survey_guidance_overrides.question_key",
+    "survey_finding_marks.rule",
+    "survey_finding_marks.question_key",
+    "survey_finding_marks.question_type",
+    "survey_finding_marks.question_text",
+    "survey_finding_marks.message",
     "survey_invitations.channel",
     "survey_open_links.code",
     "survey_results_pages.topic",
@@ -150,6 +156,8 @@ NOT_USER_TEXT = {
     "login_sessions.token_hash",
     "email_requests.email",
     "sign_in_throttles.key_hash",
+    "job_runs.job_id",
+    "job_runs.last_error",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
