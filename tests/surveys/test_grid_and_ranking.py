@@ -302,3 +302,31 @@ def test_the_guidance_checker_reads_grids_and_rankings(session, now):
     report = checking.check(session, survey)
     assert report.question_count == 2
     assert export_document(survey)["pages"][0]["questions"][0]["rows"] == ROWS
+
+
+def test_authoring_a_grid_and_a_ranking_through_the_builder(session, client, login_as, now):
+    author = make_staff(session, Role.COMMS)
+    survey = authoring.create_survey(session, author, plan(), now)
+    session.commit()
+    login_as(author)
+    url = f"/staff/surveys/{survey.id}/pages/0/questions/new"
+    form = {"text": "How good were these at the clinic?", "why_we_ask": WHY, "show_if_key": ""}
+    refused = client.post(url, data={**form, "type": "grid", "options": "\n".join(SCALE)})
+    assert refused.status_code == 200
+    assert "Give at least two rows, one per line" in refused.text
+    assert "Neither good nor poor" in refused.text  # what was typed is kept
+    saved = client.post(
+        url,
+        data={**form, "type": "grid", "options": "\n".join(SCALE), "rows": "\n".join(ROWS)},
+    )
+    assert saved.status_code == 302
+    ranked = {**form, "text": "Put these in order", "type": "ranking"}
+    assert client.post(url, data={**ranked, "options": "\n".join(RANKED)}).status_code == 302
+    session.expire_all()
+    questions = doc.questions(session.get(type(survey), survey.id).content)
+    assert [(q["type"], q.get("rows"), q["options"]) for q in questions] == [
+        ("grid", ROWS, SCALE),
+        ("ranking", None, RANKED),
+    ]
+    edit = client.get(f"/staff/surveys/{survey.id}/questions/q1")
+    assert "Waiting room" in edit.text
