@@ -189,6 +189,7 @@ def test_the_answering_page_asks_each_row_and_keeps_a_refused_ranking(session, c
     assert refused.status_code == 400
     assert "Give each answer a different rank: 1 is used more than once" in refused.text
     assert 'id="q-q2-error"' in refused.text
+    assert 'aria-describedby="q-q2-hint q-q2-error"' in refused.text  # read with each select
     assert '<option value="3" selected' in refused.text  # what was chosen is kept
 
 
