@@ -77,6 +77,9 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.election_dates": COMMS,
     "fieldwork.overview": ALL,
     "fieldwork.invite": MEMBER_DATA,
+    "fieldwork.invite_confirm": MEMBER_DATA,
+    "fieldwork.invite_email_html": MEMBER_DATA,
+    "fieldwork.invite_test": MEMBER_DATA,
     "fieldwork.add_open_link": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,
