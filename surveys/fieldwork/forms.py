@@ -24,7 +24,8 @@ class ResumeLinkForm(PanelForm):
 
     email = EmailField(
         "Email address",
-        description="We use it only to send you the link.",
+        description="We use it only to send you the link, and delete it from our records 30 "
+        "days after sending. It does not link your answers to you or add you to the panel.",
         filters=[strip_whitespace],
         validators=[
             InputRequired("Enter your email address"),
