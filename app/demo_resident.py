@@ -1,5 +1,6 @@
 """The demo resident: one named member whose "My surveys" shows a survey part done, one finished
-with its results published, and one finished whose results are still to come (demo only)."""
+with its results published, and one finished whose results are still to come; and an open link
+to the live survey (demo only)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from panel.places.models import Place
 from panel.segments.models import ContactKind, MemberContact
 from surveys.fieldwork.answering import start_personal
 from surveys.fieldwork.answers import refresh_answer_codes, save_page
+from surveys.fieldwork.invitations import create_open_link
 from surveys.fieldwork.models import Answer, Invitation, ResponseStatus, SurveyResponse
 from surveys.models import Survey, SurveyStatus
 
 #: sign in as this member: ask for a link at /my-panel/sign-in (it lands in the outbox), or run
 #: `flask --app wsgi demo-member-link`.
 DEMO_RESIDENT_EMAIL = f"resident@{DEMO_DOMAIN}"
+#: where the demo's open survey link is "shared"; the staff fieldwork page lists its address.
+DEMO_OPEN_LINK_SOURCE = "Healthwatch Blackpool poster"
 
 
 def create_demo_resident(session: Session, now: datetime) -> Member | None:
@@ -62,10 +66,14 @@ def create_demo_resident(session: Session, now: datetime) -> Member | None:
     session.flush()
     # Part done: the first page of the live survey answered through the member's own link.
     response = start_personal(session, live, member.id, now - timedelta(days=1))
-    first = live.pages[0]["questions"][0]
-    save_page(session, live, response, 0, {first["key"]: [first["options"][1]]}, now)
+    typed = {q["key"]: q["options"][1:2] for q in live.pages[0]["questions"] if q.get("options")}
+    result = save_page(session, live, response, 0, typed, now)
+    if result.errors:
+        raise ValueError(f"demo answers do not fit the live survey: {result.errors}")
     for survey in (published, waiting):
         _finished(session, survey, member)
+    # An open (anonymous) link to the live survey, as a partner would print it on a poster.
+    create_open_link(session, live, live.author, DEMO_OPEN_LINK_SOURCE, now)
     return member
 
 
