@@ -49,6 +49,22 @@ def test_home_page_says_what_the_panel_is_and_leads_to_joining(checker):
     page.wait_for_url(re.compile(r".*/join$"))
     checker.check()
     assert "Join the citizens' panel" in page.inner_text("h1")
+    page.click("text=Start now")
+    checker.check()
+    page.fill("#first_name", "Alex")
+    page.fill("#last_name", "Morgan")
+    page.fill("#email", "alex.morgan@example.com")
+    page.fill("#postcode", "FY1 1AA")
+    page.click("button:has-text('Continue')")
+    checker.check()
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(re.compile(r".*/join/about-you$"))
+    checker.check()
+    checker.no_horizontal_scroll()
+    # Easy read and language are not asked until something uses the answers (issue 23).
+    about = page.inner_text("main")
+    assert "How old are you?" in about
+    assert "language" not in about.lower() and "receive information" not in about
 
 
 def _sign_in_as_demo_resident(checker, live_server) -> None:
@@ -87,6 +103,10 @@ def test_signed_in_resident_resumes_a_survey_and_pauses_only_invitations(checker
     assert "Pharmacy opening hours" in page.inner_text("h1")
     page.go_back()
 
+    checker.goto("/my-panel/details")
+    checker.no_horizontal_scroll()
+    assert "language" not in page.inner_text("main").lower()
+    checker.goto("/my-panel/surveys/")
     page.click("button:has-text('Carry on')")
     page.wait_for_url(re.compile(r".*/s/[^/]+/page/2$"))  # where the resident left off
     checker.check()
@@ -128,7 +148,7 @@ def test_open_link_survey_says_answers_are_not_linked_to_a_membership(checker, l
     checker.goto(f"/o/{code}")
     checker.no_horizontal_scroll()
     line = re.sub(r"\s+", " ", page.inner_text("#privacy-line"))
-    assert "not linked to a panel membership, your name or your email address" in line
+    assert "not linked to a panel membership or to your name" in line
     assert DEMO_OPEN_LINK_SOURCE in line
     page.click("button:has-text('Start now')")
     page.wait_for_url(re.compile(r".*/r/[^/]+/page/1$"))

@@ -66,10 +66,12 @@ def test_a_resume_email_address_is_deleted_when_the_line_says(app, session, clie
     link = invitations.create_open_link(session, survey, author, "Library", real_now)
     session.commit()
     line = _privacy_line(client.get(f"/o/{link.code}").text)
-    days = int(re.search(r"(\d+) days after sending", line).group(1))
+    days = int(re.search(r"for (\d+) days after sending it, then delete both", line).group(1))
     assert days == SENT_BODY_RETENTION.days
 
     token = client.post(f"/o/{link.code}").location.split("/")[2]
+    hint = client.get(f"/r/{token}/page/1").text  # the resume form's hint says the same
+    assert f"We keep that email for {days} days after sending" in hint
     client.post(f"/r/{token}/resume-link", data={"email": "resident@example.com"})
     backend = app.extensions["mail_backend"]
     deliver_queued_emails(session, backend, real_now)
