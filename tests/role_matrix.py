@@ -83,7 +83,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "results.publish": MEMBER_DATA,
     "results.unpublish": MEMBER_DATA,
     "results.add_decision": MEMBER_DATA,
-    "results.offer_to_bulletin": MEMBER_DATA,
+    "bulletins.offer_results": MEMBER_DATA,
     "themes.index": MEMBER_DATA,
     "themes.suggest": MEMBER_DATA,
     "themes.create": MEMBER_DATA,

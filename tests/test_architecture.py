@@ -100,3 +100,14 @@ def test_import_contracts_hold():
         [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_contract_exempts_an_import():
+    """An upward import is straightened, not excused: no contract carries ignore_imports."""
+    config = _contracts()
+    exempted = {
+        section: _lines(config[section]["ignore_imports"])
+        for section in config.sections()
+        if section.startswith("importlinter:contract:") and "ignore_imports" in config[section]
+    }
+    assert exempted == {}

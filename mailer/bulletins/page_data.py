@@ -156,6 +156,19 @@ def resolve_schedule_form(form, zone: str, now: datetime) -> datetime | None:
     return when
 
 
+def item_values(form) -> dict:
+    """An item form's fields as the keyword arguments the compose and contribution services
+    take (empty optional fields as the services expect them)."""
+    return {
+        "kind": ItemKind(form.kind.data),
+        "title": form.title.data,
+        "body": form.body.data or "",
+        "link_url": form.link_url.data or "",
+        "link_text": form.link_text.data or "",
+        "survey_id": form.survey_id.data or None,
+    }
+
+
 def open_bulletin_choices(session: Session, user: StaffUser) -> list[tuple[int, str]]:
     """Bulletins the user may still add an item to, for a choice list."""
     return [(0, "Choose a bulletin")] + [
@@ -171,12 +184,7 @@ def apply_review(session: Session, user: StaffUser, item, form, now: datetime):
             user,
             None,
             item,
-            kind=ItemKind(form.kind.data),
-            title=form.title.data,
-            body=form.body.data or "",
-            link_url=form.link_url.data or "",
-            link_text=form.link_text.data or "",
-            survey_id=form.survey_id.data or None,
+            **item_values(form),
         )
         bulletin = session.get(Bulletin, form.bulletin_id.data) if form.bulletin_id.data else None
         contributions.review_contribution(

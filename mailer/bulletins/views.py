@@ -20,8 +20,8 @@ from mailer.bulletins.forms import (
     ReviewForm,
     ScheduleForm,
 )
-from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition, ItemKind
-from mailer.bulletins.services import compose, contributions, schedule, send
+from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition
+from mailer.bulletins.services import compose, contributions, results_items, schedule, send
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
@@ -29,6 +29,7 @@ from panel.extensions import db
 from panel.forms_common import ConfirmForm, show_field_error
 from panel.segments.services.special_category import SpecialCategoryRefused
 from panel.tokens import InvalidToken, TokenPurpose, read_token
+from surveys.models import Survey
 
 blueprint = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
 public_blueprint = Blueprint("bulletin_view", __name__, url_prefix="/bulletins")
@@ -121,12 +122,7 @@ def _save_item(bulletin: Bulletin, item: BulletinItem | None):
                 current_user,
                 bulletin,
                 item,
-                kind=ItemKind(form.kind.data),
-                title=form.title.data,
-                body=form.body.data or "",
-                link_url=form.link_url.data or "",
-                link_text=form.link_text.data or "",
-                survey_id=form.survey_id.data or None,
+                **page_data.item_values(form),
             )
         except compose.ComposeError as error:
             show_field_error(form, error)
@@ -276,12 +272,7 @@ def contribute():
             contributions.submit_contribution(
                 db.session,
                 current_user,
-                kind=ItemKind(form.kind.data),
-                title=form.title.data,
-                body=form.body.data or "",
-                link_url=form.link_url.data or "",
-                link_text=form.link_text.data or "",
-                survey_id=form.survey_id.data or None,
+                **page_data.item_values(form),
                 now=utcnow(),
             )
         except compose.ComposeError as error:
@@ -292,6 +283,26 @@ def contribute():
             return redirect(url_for("bulletins.contribute"))
     mine = contributions.my_contributions(db.session, current_user)
     return render_template("mailer/bulletins/contributions.html", form=form, items=mine)
+
+
+@blueprint.post("/results/<int:survey_id>")
+@staff_required(*MEMBER_DATA_ROLES)
+def offer_results(survey_id: int):
+    """Offer a survey's published results as a bulletin item, from its results editor."""
+    survey = get_scoped_or_404(db.session, Survey, survey_id, current_user)
+    if ConfirmForm().validate_on_submit():
+        try:
+            results_items.offer_results(db.session, survey, current_user, utcnow())
+        except compose.ComposeError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                "A 'You said, we did' item is waiting for the communications team to place in "
+                "a bulletin.",
+                "success",
+            )
+    return redirect(url_for("results.edit_page", survey_id=survey.id))
 
 
 @blueprint.get("/contributions/review")

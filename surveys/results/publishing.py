@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.bulletins.models import ItemKind
-from mailer.bulletins.services.contributions import submit_contribution
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.field_errors import FieldError
@@ -252,22 +250,3 @@ def bulletin_item_body(session: Session, survey: Survey) -> str:
     if page is not None and page.next_steps:
         lines.append(f"**Next steps:** {page.next_steps.strip()}")
     return "\n\n".join(lines)
-
-
-def offer_to_bulletin(session: Session, survey: Survey, user: StaffUser, now: datetime):
-    """A "You said, we did" item for the communications team to place in a bulletin, linking
-    to the public results page."""
-    page = results_page(session, survey)
-    if page is None or page.published_at is None:
-        raise PublishingError("Publish the results page before offering it to the bulletin")
-    url = f"{current_app.config['PUBLIC_BASE_URL']}/engagement/{survey.id}"
-    return submit_contribution(
-        session,
-        user,
-        kind=ItemKind.RESULT,
-        title=f"You said, we did: {survey.title}"[:150],
-        body=bulletin_item_body(session, survey),
-        link_url=url,
-        link_text="See what people told us and what we did",
-        now=now,
-    )

@@ -13,7 +13,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from mailer.bulletins.services.compose import ComposeError
 from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
@@ -299,28 +298,6 @@ def add_decision(survey_id: int):
             return redirect(url_for("results.edit_page", survey_id=survey.id))
     page = publishing.page_for_editing(db.session, survey)
     return _editor(survey, page, _page_form(survey, page), form), 400
-
-
-@blueprint.post("/<int:survey_id>/results/bulletin-item")
-@staff_required(*MEMBER_DATA_ROLES)
-def offer_to_bulletin(survey_id: int):
-    """Offer the published results as a bulletin item."""
-    survey = _survey(survey_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            publishing.offer_to_bulletin(db.session, survey, current_user, utcnow())
-        except publishing.PublishingError as error:
-            flash(str(error), "error")
-        except ComposeError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(
-                "A 'You said, we did' item is waiting for the communications team to place in "
-                "a bulletin.",
-                "success",
-            )
-    return redirect(url_for("results.edit_page", survey_id=survey.id))
 
 
 @blueprint.get("/<int:survey_id>/results/crosstabs.csv")

@@ -454,12 +454,14 @@ def test_weights_rake_each_place_to_its_census_age_and_sex_make_up(session, surv
 
 def test_a_you_said_we_did_bulletin_item_carries_the_same_summary(app, session, survey, now):
     from mailer.bulletins.models import ContributionStatus, ItemKind
+    from mailer.bulletins.services.compose import ComposeError
+    from mailer.bulletins.services.results_items import offer_results
 
     user = make_staff(session, Role.COMMS)
     _ready(session, survey, user, now)
     with app.test_request_context():
-        with pytest.raises(publishing.PublishingError):
-            publishing.offer_to_bulletin(session, survey, user, now)  # not public yet
+        with pytest.raises(ComposeError, match="Publish the results page"):
+            offer_results(session, survey, user, now)  # not public yet
         publishing.publish(session, survey, user, now)
         publishing.add_decision(
             session,
@@ -471,11 +473,32 @@ def test_a_you_said_we_did_bulletin_item_carries_the_same_summary(app, session, 
             date(2027, 1, 5),
             now,
         )
-        item = publishing.offer_to_bulletin(session, survey, user, now)
+        item = offer_results(session, survey, user, now)
     assert item.kind is ItemKind.RESULT
     assert item.contribution_status is ContributionStatus.SUBMITTED
     assert "Most came by bus." in item.body and "Two more buses an hour" in item.body
     assert item.link_url.endswith(f"/engagement/{survey.id}")
+
+
+def test_offering_results_to_the_bulletin_from_the_editor_waits_for_publishing(
+    client, login_as, session, survey, now
+):
+    from mailer.bulletins.models import BulletinItem, ItemKind
+
+    user = make_staff(session, Role.COMMS)
+    _ready(session, survey, user, now)
+    session.commit()
+    login_as(user)
+    offer = f"/staff/bulletins/results/{survey.id}"
+    refused = client.post(offer, follow_redirects=True)
+    assert "Publish the results page before offering it" in refused.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count(BulletinItem.id))) == 0
+    publishing.publish(session, survey, user, now)
+    session.commit()
+    offered = client.post(offer, follow_redirects=True)
+    assert offered.request.path == f"/staff/surveys/{survey.id}/results/page"
+    items = session.scalars(sa.select(BulletinItem)).all()
+    assert [item.kind for item in items] == [ItemKind.RESULT]
 
 
 def test_shared_cross_tabs_hide_small_numbers(client, login_as, session, survey):
