@@ -35,7 +35,7 @@ from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
-from surveys.guidance.command import survey_check
+from surveys.guidance.command import survey_check, survey_corpus_add
 from surveys.results.public_views import blueprint as engagement_blueprint
 from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
@@ -83,4 +83,5 @@ def register(app: Flask) -> None:
     register_tracking_listeners()
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
+    app.cli.add_command(survey_corpus_add)
     app.cli.add_command(recount_answers)

@@ -11,7 +11,7 @@ from panel.auth.models import Role, StaffUser
 from panel.places.models import Place
 from surveys import content as doc
 from surveys.models import AudienceKind, InvolvementLevel, Survey
-from surveys.services import authoring, lifecycle
+from surveys.services import authoring, checking, lifecycle, marks
 
 WHY_MATERNITY = "To decide how antenatal classes are offered from next spring."
 WHY_TRANSPORT = "To decide where the hospital shuttle bus should stop."
@@ -147,6 +147,20 @@ def create_demo_surveys(session: Session, now: datetime) -> None:
         "q2",
         None,
         now - timedelta(hours=20),
+    )
+    # An author who thinks the checker is wrong (the comms team's page lists it).
+    (leading,) = [
+        c
+        for c in checking.check(session, transport).by_question["q2"]
+        if c.finding.rule == "leading"
+    ]
+    marks.mark_finding_wrong(
+        session,
+        transport,
+        place_team,
+        leading.mark_id,
+        "People here have asked for this bus for years; we want to know if they still do.",
+        now - timedelta(hours=19),
     )
 
     draft = authoring.create_survey(

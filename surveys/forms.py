@@ -299,3 +299,12 @@ class ElectionDateForm(PanelForm):
         filters=[strip_whitespace],
         validators=[InputRequired("Say which elections"), Length(max=200)],
     )
+
+
+class MarkFindingForm(PanelForm):
+    """Say that one of the guidance checker's findings is wrong, and why."""
+
+    finding = StringField(validators=[InputRequired(), Length(max=40)])
+    reason = TextAreaField(
+        "Why this finding is wrong", filters=[strip_whitespace], validators=[Length(max=1000)]
+    )

@@ -274,3 +274,34 @@ class ResultsPage(Base):
 
     def __repr__(self) -> str:
         return f"<ResultsPage survey={self.survey_id}>"
+
+
+class FindingMark(Base):
+    """An author's note that one of the guidance checker's findings is wrong, and why.
+
+    The question's wording and the finding are copied, so the comms team can judge the mark and
+    add it to the checker's corpus even after the question is edited or the survey deleted."""
+
+    __tablename__ = "survey_finding_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="SET NULL"), index=True
+    )
+    rule: Mapped[str] = mapped_column(sa.String(40))
+    #: empty for findings about the whole survey.
+    question_key: Mapped[str] = mapped_column(sa.String(60), default="")
+    #: the question type and wording when it was marked.
+    question_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    question_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the finding's message as the author saw it.
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey = relationship("Survey")
+    by = relationship("StaffUser")
+
+    def __repr__(self) -> str:
+        return f"<FindingMark {self.rule} {self.question_key}>"

@@ -26,25 +26,37 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
-    ("an email address", re.compile(r"\be-?mail\s+address|\bwhat\s+is\s+your\s+e-?mail\b", _I)),
+    (
+        "an identifying number",
+        re.compile(
+            r"\b(?:national\s+insurance|patient|NI|case|reference|room)\s+(?:number|no\b)", _I
+        ),
+    ),
+    ("an email address", re.compile(r"\be-?mail\s+address|\byour\s+e-?mail\b", _I)),
     (
         "a phone number",
         re.compile(r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)", _I),
     ),
     ("a postcode", re.compile(r"\bpost\s?code\b", _I)),
     (
-        "the name of their GP or GP practice",
+        "the name of their GP practice or of someone who looks after them",
         re.compile(
-            r"\bname\s+of\s+(?:your|their)\s+(?:GP|doctor|consultant|practice|surgery)"
+            r"\bname\s+of\s+(?:your|their)\s+(?:GP|doctor|consultant|practice|surgery|social"
+            r"\s+worker|key\s+worker|care\s+worker|nurse|midwife|health\s+visitor|therapist)"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
             r"|\b(?:which|what)\s+(?:GP\s+practice|GP\s+surgery|GP|surgery|doctor)\s+"
-            r"(?:are|is|do|did|were|have)\b",
+            r"(?:are|is|do|did|were|have)\b"
+            r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b",
             _I,
         ),
     ),
     (
         "a home address",
-        re.compile(r"\b(?:your|home|postal|full|street|house)\s+address\b", _I),
+        re.compile(
+            r"\b(?:your|home|postal|full|street|house)\s+address\b|\baddress\s+where\s+you\b"
+            r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b",
+            _I,
+        ),
     ),
     (
         "a name",
@@ -80,6 +92,8 @@ def _is_request(what: str, text: str, match: re.Match[str]) -> bool:
     if _NEGATED_BEFORE.search(before):
         return False
     outward_only = _OUTWARD_CODE.search(before) or _POSTCODE_AREA_AFTER.match(after)
+    if what == "a postcode" and re.match(r"\s+lottery\b", after, _I):
+        return False  # "the postcode lottery": a phrase, not a request
     return not (what == "a postcode" and outward_only)
 
 

@@ -81,9 +81,20 @@ class Finding:
     message: str
     question_key: str | None = None
     line: int | None = None
+    #: why it was flagged (the words or pattern), and how to fix it, in plain English; the
+    #: message says both, for readers that show one text.
+    why: str = ""
+    fix: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding as the export and command line show it (rule, severity, message, where)."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "question_key": self.question_key,
+            "line": self.line,
+        }
 
 
 class SurveyFormatError(ValueError):

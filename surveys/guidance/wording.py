@@ -1,7 +1,8 @@
 """Wording rules for one piece of question text: too_long, jargon, double_barrelled, leading,
 personal_data.
 
-double_barrelled heuristic, tuned for few false alarms (it is advice, not an error):
+double_barrelled heuristic (joined.py adds the less obvious shapes), tuned for few false alarms
+(it is advice, not an error):
 1. Two evaluative adjectives or -ly adverbs joined by "and" ("friendly and helpful", "quickly
    and safely"). Joined by "or" only when both lean the same way ("rude or unhelpful"):
    "easy or difficult" is a balanced choice, "by car or bus" an either/or.
@@ -18,9 +19,18 @@ from __future__ import annotations
 
 import re
 
-from .jargon import find_jargon
-from .personal import ALTERNATIVES, personal_data_asked
-from .readability import readability_problems
+from .explain import (
+    double_barrelled_finding,
+    jargon_findings,
+    leading_finding,
+    model_finding,
+    personal_data_finding,
+    too_long_findings,
+)
+from .joined import has_free_joiner, joined_pair
+from .leading import leading
+from .model import MODEL_RULES, model_flags
+from .personal import personal_data_asked
 from .spec import Finding
 
 _I = re.IGNORECASE
@@ -89,37 +99,6 @@ _CLAUSE_STARTERS = _wordset(
 _MAX_SIDE_WORDS = 6
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[,?.!;:()]")
 
-_LOADED = (
-    r"^\s*(?:don't|do\s+not|wouldn't|would\s+not|shouldn't|isn't|aren't|didn't|won't|can't"
-    r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our)\b",
-    r"\bsurely\b",
-    r"\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b",
-    r"\bwouldn't\s+it\s+be\b",
-    r"\bwould(?:n't|\s+not)\s+you\s+agree\b",
-    r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't"
-    r"|can't|couldn't|hasn't|haven't)\s+(?:it|you|they|we|he|she|there|that|this)\s*\?\s*$",
-)
-_PRAISE_WORDS = (
-    r"excellent|wonderful|amazing|fantastic|brilliant|outstanding|superb|great|friendly"
-    r"|dedicated|caring|compassionate|hard-?working|award-winning|world-class|first-class"
-    r"|committed|fabulous|exciting|innovative|state-of-the-art|much-needed|long-awaited"
-)
-_PRESUMING = (
-    r"\bhow\s+(?:excellent|great|wonderful|amazing|fantastic|brilliant|outstanding|superb)\b",
-    r"\bhow\s+(?:bad|terrible|awful|poor|disappointing|dreadful)\b",
-    r"\bhow\s+much\s+(?:did|do|would)\s+you\s+(?:enjoy|like|love|value|appreciate)\b",
-    rf"\bour\s+(?:[a-z-]+\s+)?(?:{_PRAISE_WORDS})\b",
-    rf"\b(?:{_PRAISE_WORDS}|improved)\s+new\b",
-    r"\bnew\s+and\s+improved\b",
-)
-_LOADED_RE = re.compile("|".join(_LOADED), _I)
-_PRESUMING_RE = re.compile("|".join(_PRESUMING), _I)
-_AGREE = re.compile(
-    r"\b(?:do|would|did)\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+agree\b"
-    r"|\bto\s+what\s+extent\s+do\s+you\s+agree\b",
-    _I,
-)
-
 
 def _is_adjective(word: str) -> bool:
     word = word.lower()
@@ -176,80 +155,43 @@ def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
 
 def double_barrelled(text: str) -> tuple[str, str] | None:
     """The two things a question asks about at once, or None."""
-    return _adjective_pair(text) or _noun_phrase_pair(text)
+    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    return _adjective_pair(text) or _noun_phrase_pair(text) or joined_pair(text, fixed)
 
 
-def leading_wording(text: str) -> tuple[str, str] | None:
-    """(severity, message) when the wording pushes people towards an answer, else None."""
-    text = text.replace("’", "'")
-    if _LOADED_RE.search(text):
-        return "error", (
-            "This question is leading: its wording suggests the answer we want. Ask it neutrally,"
-            " for example 'How would you rate...' or 'What do you think of...'."
-        )
-    if _PRESUMING_RE.search(text):
-        return "error", (
-            "This question is leading: it praises the service or assumes how people feel. Remove"
-            " the praise (or blame) and ask neutrally, for example 'How would you rate...'."
-        )
-    if _AGREE.search(text) and not re.search(r"\bdisagree\b", text, _I):
-        return "advice", (
-            "Agree statements nudge people to agree. Ask 'To what extent do you agree or disagree"
-            "...' with a balanced scale, or ask the question directly."
-        )
-    return None
-
-
-def too_long_findings(text: str, where: str, key: str | None, line: int | None) -> list[Finding]:
-    """Findings for text too hard to read (long sentences, low reading ease)."""
-    problems = readability_problems(text)
-    if not problems:
-        return []
-    message = f"The {where} may be hard to read. " + " ".join(problems)
-    return [Finding("too_long", "advice", message, key, line)]
-
-
-def jargon_findings(texts: list[str], key: str | None, line: int | None) -> list[Finding]:
-    """Findings for jargon in the texts, each term once."""
-    findings, seen = [], set()
-    for text in texts:
-        for term in find_jargon(text):
-            if term.term in seen:
-                continue
-            seen.add(term.term)
-            why = f": {term.note}" if term.note else ""
-            message = (
-                f"'{term.term}' is NHS jargon{why}. Many people will not know it: use plain "
-                f"words such as '{term.plain_alternative}'."
-            )
-            findings.append(Finding("jargon", "advice", message, key, line))
-    return findings
+def model_rules_for(text: str) -> tuple[str, ...]:
+    """The rules the model is asked about for `text`: double_barrelled only when "and" or "or"
+    joins something other than a fixed pair, a name or an open "and why", so wording alone
+    ("How would you rate...") cannot look double-barrelled."""
+    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    if has_free_joiner(text, fixed):
+        return MODEL_RULES
+    return tuple(rule for rule in MODEL_RULES if rule != "double_barrelled")
 
 
 def check_wording(
-    text: str, *, key: str | None = None, line: int | None = None, ig_justification: str = ""
+    text: str,
+    *,
+    key: str | None = None,
+    line: int | None = None,
+    ig_justification: str = "",
+    use_model: bool = True,
 ) -> list[Finding]:
-    """Every wording rule for one question text."""
+    """Every wording rule for one question text; `use_model` False gives the rules alone."""
     findings = too_long_findings(text, "question", key, line)
     findings += jargon_findings([text], key, line)
     pair = double_barrelled(text)
     if pair:
-        message = (
-            f"This question may ask about two things at once ('{pair[0]}' and '{pair[1]}'). "
-            "People may feel differently about each: ask a separate question for each."
-        )
-        findings.append(Finding("double_barrelled", "advice", message, key, line))
-    leading = leading_wording(text)
-    if leading:
-        findings.append(Finding("leading", leading[0], leading[1], key, line))
+        findings.append(double_barrelled_finding(pair, key, line))
+    found = leading(text)
+    if found:
+        findings.append(leading_finding(found, key, line))
+    if use_model:
+        flagged = {f.rule for f in findings}
+        for rule, words in model_flags(text, model_rules_for(text)).items():
+            if rule not in flagged:
+                findings.append(model_finding(rule, words, key, line))
     asked = personal_data_asked(text)
     if asked and not ig_justification.strip():
-        message = (
-            f"This question asks people for {asked}, which is personal identifiable "
-            "information. Only ask for it if you need it: check with Information Governance and "
-            "record their justification, or remove the question."
-        )
-        if asked in ALTERNATIVES:
-            message += " " + ALTERNATIVES[asked]
-        findings.append(Finding("personal_data", "error", message, key, line))
+        findings.append(personal_data_finding(asked, key, line))
     return findings

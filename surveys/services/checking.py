@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,6 +19,12 @@ from surveys.services.elections import polling_days
 NOT_OVERRIDABLE = {"sign_off", "no_questions", "duplicate_key", "branching"}
 
 
+def finding_id(finding: Finding) -> str:
+    """A short stable name for one finding of a survey (its rule, question and message)."""
+    text = f"{finding.rule}|{finding.question_key or ''}|{finding.message}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class CheckedFinding:
     """A guidance finding and the override that answers it, if any."""
@@ -28,6 +35,11 @@ class CheckedFinding:
     @property
     def blocking(self) -> bool:
         return self.finding.severity == "error" and self.override is None
+
+    @property
+    def mark_id(self) -> str:
+        """The name a "this finding is wrong" form gives the finding (see finding_id)."""
+        return finding_id(self.finding)
 
     @property
     def overridable(self) -> bool:
