@@ -6,16 +6,15 @@ tests and the benchmarks call create_app, and nothing inside panel, surveys or m
 
 from __future__ import annotations
 
-import logging
 from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import blueprints, cli
+from app import blueprints, cli, metrics
 from mailer.backends import backend_from_config
-from panel import errors, security, templating
+from panel import errors, log_format, security, templating
 from panel.auth.loader import load_staff_user
 from panel.config import load_config
 from panel.database_setup import configure_engine, engine_options
@@ -38,8 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    log_format.init_app(app)
 
     app.request_class = PanelRequest
     app.url_map.converters["int"] = DatabaseIntegerConverter
@@ -47,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     blueprints.register(app)
+    metrics.init_app(app)
 
     templating.init_app(app)
     security.init_app(app)
@@ -68,6 +67,7 @@ MODEL_MODULES = (
     "panel.auth.models",
     "panel.auth.throttle",
     "panel.login_sessions",
+    "panel.job_runs",
     "panel.email_requests",
     "panel.audit.models",
     "panel.members.models",

@@ -6,6 +6,7 @@ Never started by create_app: every web worker would run its own copy of each job
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -14,6 +15,8 @@ from flask import Flask
 
 from panel.database import utcnow
 from panel.extensions import db
+from panel.job_runs import record_job_run
+from panel.log_format import current_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +53,36 @@ def resolve(target: str):
 
 
 def run_job(app: Flask, spec: JobSpec) -> None:
-    """Run one job in its own app context and transaction; a failure is logged, not fatal."""
+    """Run one job in its own app context and transaction, then record the run (the scheduler's
+    heartbeat) in a second one; a failure is logged and recorded, never fatal, so the scheduler
+    outlives a database restart and runs the job again on its next turn."""
+    run_id = current_run_id.set(f"job-{spec.id}-{uuid.uuid4().hex[:12]}")
+    try:
+        _run_and_record(app, spec)
+    finally:
+        current_run_id.reset(run_id)
+
+
+def _run_and_record(app: Flask, spec: JobSpec) -> None:
     with app.app_context():
+        started = utcnow()
+        error: Exception | None = None
         try:
-            resolve(spec.target)(db.session, utcnow())
+            resolve(spec.target)(db.session, started)
             db.session.commit()
+        except Exception as failure:
+            db.session.rollback()
+            error = failure
+            logger.exception("job %s failed", spec.id)
+        try:
+            run = record_job_run(db.session, spec.id, spec.seconds, started, utcnow(), error)
+            db.session.commit()
+            if run.late_seconds:
+                # Missed while the scheduler or the database was down: it ran once on return.
+                logger.warning("job %s ran %s s late", spec.id, run.late_seconds)
         except Exception:
             db.session.rollback()
-            logger.exception("job %s failed", spec.id)
+            logger.exception("could not record a run of job %s", spec.id)
         finally:
             db.session.remove()
 

@@ -28,6 +28,8 @@ __all__ = [
     "is_suppressed",
     "lift_suppression",
     "notify_opt_out",
+    "queue_depth",
+    "sent_count",
     "one_click_unsubscribe_headers",
     "queue_email",
     "suppress",
@@ -85,4 +87,22 @@ def forget_member_emails(session: Session, member_ids: Iterable[int]) -> None:
         sa.update(OutboundEmail)
         .where(OutboundEmail.member_id.in_(ids))
         .values(member_id=None, to_email="(removed)", text_body="", html_body="")
+    )
+
+
+def queue_depth(session: Session) -> tuple[int, datetime | None]:
+    """How many emails wait to be sent, and when the oldest of them was queued (for health
+    checks and metrics: figures only)."""
+    count, oldest = session.execute(
+        sa.select(sa.func.count(OutboundEmail.id), sa.func.min(OutboundEmail.created_at)).where(
+            OutboundEmail.status == EmailStatus.QUEUED
+        )
+    ).one()
+    return count, oldest
+
+
+def sent_count(session: Session) -> int:
+    """How many queued emails the provider has accepted, ever (a counter for metrics)."""
+    return session.scalar(
+        sa.select(sa.func.count(OutboundEmail.id)).where(OutboundEmail.status == EmailStatus.SENT)
     )

@@ -10,7 +10,10 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Only when the app has not set up its JSON logs already (flask db upgrade builds the app first):
+# fileConfig would replace the process's handlers, and the logs after it would lose their shape.
+if not any(getattr(handler, "panel_json", False) for handler in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

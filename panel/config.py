@@ -81,4 +81,9 @@ def load_config(instance_path: Path) -> dict:
         "SMALL_NUMBER_MAX": int(env.get("SMALL_NUMBER_MAX", "7")),
         # Closed surveys without public results and a "we did" entry after this are flagged.
         "FOLLOW_THROUGH_WEEKS": int(env.get("FOLLOW_THROUGH_WEEKS", "12")),
+        # /healthz calls the service unhealthy when no scheduled job has finished for this long
+        # (the busiest job runs every few seconds).
+        # /metrics needs "Authorization: Bearer <this>"; empty: it answers on loopback only.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "HEALTH_SCHEDULER_MAX_AGE_SECONDS": int(env.get("HEALTH_SCHEDULER_MAX_AGE_SECONDS", "300")),
     }

@@ -20,6 +20,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
+from tests import log_scan  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -193,6 +194,22 @@ def _loopback_only(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded(real_connect))
     monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
+
+
+def pytest_configure(config):
+    log_scan.configure(config)
+
+
+def pytest_configure_node(node):
+    log_scan.configure_node(node)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    log_scan.finish(session)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    log_scan.report(terminalreporter)
 
 
 def pytest_report_header(config):

@@ -114,6 +114,9 @@ PUBLIC_ROUTES = {
     "pages.cookies",
     "pages.assets",
     "pages.healthz",
+    "pages.healthz_web",
+    # for the monitoring system: loopback only, or with METRICS_TOKEN as a bearer token
+    "metrics.metrics",
     "auth.login",
     "auth.second_factor",
     "auth.enrol",

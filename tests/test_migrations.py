@@ -130,11 +130,11 @@ def test_postcode_districts_stored_before_0015_gain_the_places_they_cover(app):
     assert rows["LA14"] == (place_id["south-cumbria"], False)
 
 
-def test_0019_keeps_every_invitation_pause_and_pauses_no_bulletin(app):
+def test_0020_keeps_every_invitation_pause_and_pauses_no_bulletin(app):
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
 
-    downgrade(revision="0018_finding_marks")
+    downgrade(revision="0019_job_runs")
     paused = "2030-01-01 00:00:00.000000"
     with db.engine.begin() as connection:
         for email, until, format_, language in (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, send_from_directory
-from sqlalchemy.exc import SQLAlchemyError
+from datetime import timedelta
 
+from flask import Blueprint, current_app, render_template, send_from_directory
+
+from panel.database import utcnow
 from panel.extensions import db
+from panel.health import service_health, web_health
 
 blueprint = Blueprint("pages", __name__)
 
@@ -46,10 +48,19 @@ def assets(filename: str):
 
 @blueprint.get("/healthz")
 def healthz():
-    """Health check for the load balancer: 200 when the database answers, 503 otherwise."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+    """Health for monitoring: the database, the schema, the scheduler's heartbeat and the email
+    queue as JSON figures; 503 when any of the first three is not right."""
+    report, healthy = service_health(
+        db.session,
+        current_app.extensions["migrate"].directory,
+        utcnow(),
+        timedelta(seconds=current_app.config["HEALTH_SCHEDULER_MAX_AGE_SECONDS"]),
+    )
+    return report, 200 if healthy else 503
+
+
+@blueprint.get("/healthz/web")
+def healthz_web():
+    """Health for the load balancer: whether this web server can serve (database and schema)."""
+    report, healthy = web_health(db.session, current_app.extensions["migrate"].directory)
+    return report, 200 if healthy else 503

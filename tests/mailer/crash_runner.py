@@ -85,5 +85,23 @@ def main(argv: list[str]) -> None:
                 )
 
 
+def fold(argv: list[str]) -> None:
+    """Fold the tracking spool at SPOOL_DIR into DB_URL: `fold DB_URL SPOOL_DIR`. The scheduler's
+    fold needs only a session, so no app is built: the kill lands in the fold, not in start-up."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from mailer.tracking.spool import fold_spool
+    from panel.database import utcnow
+    from panel.database_setup import configure_engine, engine_options
+
+    db_url, spool_dir = argv
+    engine = sa.create_engine(db_url, **engine_options(db_url, {}))
+    configure_engine(engine)
+    with Session(engine) as session:
+        fold_spool(session, spool_dir, utcnow())
+    engine.dispose()
+
+
 if __name__ == "__main__":
     main(sys.argv[1:])

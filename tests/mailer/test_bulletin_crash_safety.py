@@ -17,10 +17,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, _with_database, build_schema
+from tests.crash_zygote import Zygote
+from tests.fakes.fake_sendgrid import FakeSendGrid
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 300
-RUNS = 24
 
 
 def _run(*args, timeout=60):
@@ -73,32 +74,6 @@ def _copy_sqlite(template: Path, folder: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def _start_fake(tmp_path: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    ready = tmp_path / "ready"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakes.fake_sendgrid",
-            "--port",
-            "0",
-            "--log",
-            str(log),
-            "--ready-file",
-            str(ready),
-            "--delay",
-            "0.005",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 15
-    while not ready.exists():
-        assert time.time() < deadline, "fake SendGrid did not start"
-        time.sleep(0.02)
-    return process, ready.read_text().strip()
-
-
 def _ledger(url: str) -> dict[int, str]:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
@@ -108,53 +83,90 @@ def _ledger(url: str) -> dict[int, str]:
 
 
 HAZARDS = ["marked", "answered", "recorded"]
+RUNNER = "tests.mailer.crash_runner:main"
+#: 50 kills at random moments (quality bar 9) in two halves that xdist can run side by side.
+RANDOM_RUNS = 50
+#: every named hazard point, at an early, a middle and a late batch of the 15.
+HAZARD_POINTS = [f"{hazard}:{nth}" for hazard in HAZARDS for nth in (1, 7, 13)]
 
 
-def test_killing_the_sender_never_duplicates_or_silently_skips(template_db, tmp_path):
-    rng = random.Random(20261123)
-    for run in range(RUNS):
-        folder = tmp_path / f"run{run}"
-        folder.mkdir()
-        url = template_db(folder)
-        log = folder / "fake.jsonl"
-        fake, fake_url = _start_fake(folder, log)
-        try:
-            if run % 2:
-                # A named hazard point, at a random batch.
-                point = f"{HAZARDS[run // 2 % 3]}:{rng.randint(1, 12)}"
-                first = _run("send", url, fake_url, point)
-                assert first.returncode in (0, -signal.SIGKILL), first.stderr[-2000:]
-            else:
-                # A random moment: import, claim, ledger, mid-request or between batches.
-                sender = subprocess.Popen(
-                    [sys.executable, "-m", "tests.mailer.crash_runner", "send", url, fake_url],
-                    cwd=ROOT,
-                    stderr=subprocess.DEVNULL,
-                )
-                time.sleep(rng.uniform(0.3, 2.5))
-                sender.send_signal(signal.SIGKILL)
-                sender.wait()
-            second = _run("recover", url, fake_url)
-            assert second.returncode == 0, second.stderr[-2000:]
-        finally:
-            fake.send_signal(signal.SIGTERM)
-            fake.wait(10)
-        accepted = (
-            [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-        )
-        recipient_ids = [int(entry["custom_args"]["recipient_id"]) for entry in accepted]
-        assert len(recipient_ids) == len(set(recipient_ids)), f"run {run}: a duplicate"
-        ledger = _ledger(url)
-        # Killed before the claim committed or not, the restart fixed the whole list.
-        assert len(ledger) == MEMBERS, run
-        sent = set(recipient_ids)
-        for recipient_id, state in ledger.items():
-            if recipient_id in sent:
-                assert state in ("accepted", "unknown"), (run, recipient_id, state)
-            else:
-                # Never handed over: it can only be an unknown or failed batch, listed to resend.
-                assert state in ("unknown", "failed"), (run, recipient_id, state)
-            if state == "accepted":
-                assert recipient_id in sent, (run, recipient_id)
-        unaccounted = [r for r, s in ledger.items() if s not in ("accepted", "unknown", "failed")]
-        assert unaccounted == []
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory):
+    """One process with the app imported, forking each sender: a run costs a fork, not a
+    Python start, so 60 runs per database fit in `make test`."""
+    zygote = Zygote(
+        ["app", "tests.conftest", "tests.mailer.crash_runner", "mailer.bulletins.services.send"],
+        tmp_path_factory.mktemp("zygote") / "stderr.log",
+    )
+    yield zygote
+    zygote.close()
+
+
+@pytest.fixture(scope="module")
+def send_seconds(zygote, template_db, tmp_path_factory):
+    """How long one uninterrupted send takes here, so random kills spread over all of it."""
+    folder = tmp_path_factory.mktemp("calibrate")
+    url = template_db(folder)
+    with FakeSendGrid(log_path=folder / "fake.jsonl", delay_seconds=0.005) as fake:
+        started = time.monotonic()
+        assert zygote.run(RUNNER, "send", url, fake.url) == 0
+        return time.monotonic() - started
+
+
+def _check(run, log: Path, url: str) -> None:
+    """From the fake's own log: no one got two copies, no one was silently skipped."""
+    accepted = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    recipient_ids = [int(entry["custom_args"]["recipient_id"]) for entry in accepted]
+    assert len(recipient_ids) == len(set(recipient_ids)), f"run {run}: a duplicate"
+    ledger = _ledger(url)
+    # Killed before the claim committed or not, the restart fixed the whole list.
+    assert len(ledger) == MEMBERS, run
+    sent = set(recipient_ids)
+    for recipient_id, state in ledger.items():
+        if recipient_id in sent:
+            assert state in ("accepted", "unknown"), (run, recipient_id, state)
+        else:
+            # Never handed over: it can only be an unknown or failed batch, listed to resend.
+            assert state in ("unknown", "failed"), (run, recipient_id, state)
+        if state == "accepted":
+            assert recipient_id in sent, (run, recipient_id)
+    unaccounted = [r for r, s in ledger.items() if s not in ("accepted", "unknown", "failed")]
+    assert unaccounted == []
+
+
+def _kill_and_recover(zygote, template_db, folder: Path, kill) -> tuple[Path, str]:
+    """One run: a sender killed at a hazard point (a str) or after some seconds (a float),
+    then a scheduler an hour later sending what is left."""
+    folder.mkdir()
+    url = template_db(folder)
+    log = folder / "fake.jsonl"
+    with FakeSendGrid(log_path=log, delay_seconds=0.005) as fake:
+        if isinstance(kill, str):
+            status = zygote.run(RUNNER, "send", url, fake.url, kill)
+            assert status in (0, -signal.SIGKILL), (kill, status)
+        else:
+            sender = zygote.start(RUNNER, "send", url, fake.url)
+            time.sleep(kill)
+            assert zygote.kill(sender) in (0, -signal.SIGKILL)
+        assert zygote.run(RUNNER, "recover", url, fake.url) == 0, kill
+    return log, url
+
+
+@pytest.mark.parametrize("half", [0, 1])
+def test_killing_the_sender_at_random_moments_never_duplicates_or_silently_skips(
+    zygote, template_db, send_seconds, tmp_path, half
+):
+    rng = random.Random(20261123 + half)
+    for run in range(RANDOM_RUNS // 2):
+        # From the app starting (claim, ledger) through every batch to just after the end.
+        moment = rng.uniform(0, send_seconds * 1.1)
+        log, url = _kill_and_recover(zygote, template_db, tmp_path / f"run{run}", moment)
+        _check((half, run, round(moment, 3)), log, url)
+
+
+def test_killing_the_sender_at_each_hazard_point_never_duplicates_or_silently_skips(
+    zygote, template_db, tmp_path
+):
+    for run, point in enumerate(HAZARD_POINTS):
+        log, url = _kill_and_recover(zygote, template_db, tmp_path / f"run{run}", point)
+        _check(point, log, url)

@@ -20,7 +20,7 @@ def test_public_pages_render_in_the_nhs_layout(client, path):
 
 
 def test_health_check_answers_200_with_the_database(client):
-    response = client.get("/healthz")
+    response = client.get("/healthz/web")
     assert response.status_code == 200 and response.json["database"] == "ok"
 
 
@@ -31,8 +31,9 @@ def test_health_check_answers_503_without_the_database(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing-dir/nothing.sqlite3",
         }
     )
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503 and response.json["database"] == "unreachable"
+    for path in ("/healthz", "/healthz/web"):
+        response = app.test_client().get(path)
+        assert response.status_code == 503 and response.json["database"] == "unreachable"
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -156,6 +156,8 @@ NOT_USER_TEXT = {
     "login_sessions.token_hash",
     "email_requests.email",
     "sign_in_throttles.key_hash",
+    "job_runs.job_id",
+    "job_runs.last_error",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))

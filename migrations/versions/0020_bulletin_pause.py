@@ -1,8 +1,8 @@
 """members pause the bulletin separately from survey invitations; format and language may be
 unanswered
 
-Revision ID: 0019_bulletin_pause
-Revises: 0018_finding_marks
+Revision ID: 0020_bulletin_pause
+Revises: 0019_job_runs
 Create Date: 2026-12-06 21:00:00.000000
 
 Existing data keeps its meaning. ``paused_until`` was only ever set from the member's "Pause
@@ -19,8 +19,8 @@ import panel.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_bulletin_pause'
-down_revision = '0018_finding_marks'
+revision = '0020_bulletin_pause'
+down_revision = '0019_job_runs'
 branch_labels = None
 depends_on = None
 
