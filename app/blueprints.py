@@ -32,6 +32,7 @@ from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
+from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
@@ -70,6 +71,7 @@ BLUEPRINTS = (
     surveys_blueprint,
     fieldwork_blueprint,
     take_part_blueprint,
+    my_surveys_blueprint,
     results_blueprint,
     engagement_blueprint,
     themes_blueprint,

@@ -152,6 +152,7 @@ PUBLIC_ROUTES = {
     "member_area.your_data_json",
     "member_area.leave",
     "member_area.sign_out",
+    "my_surveys.index",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
