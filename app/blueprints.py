@@ -32,6 +32,7 @@ from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
+from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
@@ -41,10 +42,14 @@ from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
 from surveys.results.staff_views import blueprint as results_blueprint
 from surveys.results.theme_views import blueprint as themes_blueprint
+from surveys.staff_home import sign_off_section
 from surveys.views import blueprint as surveys_blueprint
 
 #: The sections of the staff home page below the role's links, in page order.
-STAFF_HOME_SECTIONS: tuple[StaffHomeSectionSource, ...] = (follow_through_section,)
+STAFF_HOME_SECTIONS: tuple[StaffHomeSectionSource, ...] = (
+    sign_off_section,
+    follow_through_section,
+)
 
 #: Every blueprint, in the order their routes were always registered.
 BLUEPRINTS = (
@@ -67,6 +72,7 @@ BLUEPRINTS = (
     surveys_blueprint,
     fieldwork_blueprint,
     take_part_blueprint,
+    my_surveys_blueprint,
     results_blueprint,
     engagement_blueprint,
     themes_blueprint,

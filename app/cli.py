@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 import pyotp
+import sqlalchemy as sa
 from flask import Flask, current_app
 
 from app.demo import create_demo_data
+from app.demo_resident import DEMO_RESIDENT_EMAIL
 from app.scheduler import run_scheduler
 from panel.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from panel.auth.models import Role
@@ -16,12 +18,23 @@ from panel.auth.services import AuthError, StaffDetails, invite_staff, invite_to
 from panel.backup import BackupError, make_backup, prune_backups, read_backup, restore_backup
 from panel.database import utcnow
 from panel.extensions import db
+from panel.members.models import Member
+from panel.members.services.links import magic_link_token
 from panel.places.services import load_reference_places
 
 
 def init_app(app: Flask) -> None:
     """Add the app-wide commands (each package's own are added by app.blueprints)."""
-    for command in (demo_data, scheduler, load_places, create_staff, demo_code, backup, restore):
+    for command in (
+        demo_data,
+        scheduler,
+        load_places,
+        create_staff,
+        demo_code,
+        demo_member_link,
+        backup,
+        restore,
+    ):
         app.cli.add_command(command)
 
 
@@ -43,6 +56,22 @@ def demo_data():
             f"{account.totp_secret}"
         )
     click.echo("Current sign-in code for a demo account: flask --app wsgi demo-code EMAIL")
+    click.echo(
+        f"Demo panel member: {DEMO_RESIDENT_EMAIL} (no password: ask for a sign-in link at "
+        "/my-panel/sign-in and open it from the staff Outbox page, or run "
+        "flask --app wsgi demo-member-link)"
+    )
+
+
+@click.command("demo-member-link")
+def demo_member_link():
+    """Print a sign-in link for the demo panel member (valid for an hour, works once)."""
+    _refuse_in_production()
+    member = db.session.scalar(sa.select(Member).where(Member.email == DEMO_RESIDENT_EMAIL))
+    if member is None:
+        raise click.ClickException("no demo member: run flask --app wsgi demo-data first")
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo(f"{base}/my-panel/link/{magic_link_token(member)}")
 
 
 @click.command("demo-code")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.demo_resident import create_demo_resident
 from mailer.bulletins.demo import create_demo_bulletins
 from mailer.tracking.demo import create_demo_tracking
 from panel.auth.demo import DemoAccount, create_demo_staff
@@ -30,4 +31,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_bulletins(session, now)
     create_demo_tracking(session, now)
     create_demo_results(session, now)
+    create_demo_resident(session, now)
     return accounts

@@ -27,6 +27,18 @@ def plain_text(escaped: str) -> str:
     return escaped.replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
 
 
+def _without_subject(template, context: dict) -> str:
+    """The text template's body: the subject block is the subject line, not the first words of
+    the message (rendered in place, it ran into the greeting: "...experienceHello Sam,")."""
+    rendered = template.render(context)
+    block = template.blocks.get("subject")
+    if block is not None:
+        subject = "".join(block(template.new_context(context)))
+        if rendered.startswith(subject):
+            rendered = rendered[len(subject) :]
+    return rendered
+
+
 def _subject(template, context: dict) -> str:
     block = template.blocks.get("subject")
     if block is None:
@@ -40,7 +52,7 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     context = {"public_base_url": current_app.config["PUBLIC_BASE_URL"], **context}
     text_template = env.get_template(f"emails/{name}.txt")
     html_template = env.get_template(f"emails/{name}.html")
-    text_body = plain_text(text_template.render(context)).strip() + "\n"
+    text_body = plain_text(_without_subject(text_template, context)).strip() + "\n"
     html_body = inline_css(html_template.render(context))
     return RenderedEmail(_subject(text_template, context), text_body, html_body)
 

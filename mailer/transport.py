@@ -14,13 +14,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mailer.models import EmailStatus, OutboundEmail, SuppressionReason
+from mailer.models import EmailStatus, EmailSuppression, OutboundEmail, SuppressionReason
 from mailer.queue import one_click_unsubscribe_headers, queue_email
-from mailer.suppression import is_suppressed, lift_suppression, suppress
+from mailer.rendering import RenderedEmail, render_email
+from mailer.suppression import email_hash, is_suppressed, lift_suppression, suppress
 
 __all__ = [
     "OPT_OUT_LISTENERS",
     "EmailStatus",
+    "RenderedEmail",
     "MemberEmail",
     "SuppressionReason",
     "emails_for_member",
@@ -28,11 +30,13 @@ __all__ = [
     "is_suppressed",
     "lift_suppression",
     "notify_opt_out",
+    "preview_email",
     "queue_depth",
     "sent_count",
     "one_click_unsubscribe_headers",
     "queue_email",
     "suppress",
+    "unsuppressed",
 ]
 
 #: Called as f(session, address, now) when the mail provider reports that the person at
@@ -106,3 +110,24 @@ def sent_count(session: Session) -> int:
     return session.scalar(
         sa.select(sa.func.count(OutboundEmail.id)).where(OutboundEmail.status == EmailStatus.SENT)
     )
+
+
+def preview_email(template: str, context: dict, unsubscribe_url: str | None) -> RenderedEmail:
+    """The email exactly as queue_email would render it for this context (nothing queued)."""
+    return render_email(template, {**context, "unsubscribe_url": unsubscribe_url})
+
+
+def unsuppressed(session: Session, addresses: Iterable[str]) -> set[str]:
+    """The addresses that are not on the suppression list (looked up in chunks)."""
+    by_hash = {email_hash(address): address for address in addresses}
+    hashes = list(by_hash)
+    blocked = set()
+    for start in range(0, len(hashes), 500):
+        blocked.update(
+            session.scalars(
+                sa.select(EmailSuppression.email_hash).where(
+                    EmailSuppression.email_hash.in_(hashes[start : start + 500])
+                )
+            )
+        )
+    return {address for key, address in by_hash.items() if key not in blocked}

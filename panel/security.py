@@ -21,18 +21,20 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         nonce = csp_nonce()
-        response.headers["Content-Security-Policy"] = (
+        # A view may set a stricter policy of its own (an email shown in a sandboxed frame).
+        response.headers.setdefault(
+            "Content-Security-Policy",
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
             "style-src 'self'; "
             "img-src 'self' data:; "
             # The Frutiger web font comes from assets.nhs.uk; offline it falls back to Arial.
             "font-src 'self' https://assets.nhs.uk; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config["APP_ENV"] == "production":
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # Pages with personal data must not sit in shared caches or the back-forward cache.

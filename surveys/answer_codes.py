@@ -10,7 +10,8 @@ survey order:
   longer among them;
 - several answers (multiple choice): a bitmask, bit k for the k-th value, and one more bit for
   "answered" (so an answer whose values are all unknown is still counted as answered);
-- anything else (text, number): 1 byte, 1 when answered.
+- anything else (text, number): 1 byte, 1 when answered;
+- a grid or a ranking: one "one answer" slot per part (surveys.compound), keyed "q4.1", ...
 
 Positions, not texts, are stored: a typo corrected in an option after publishing keeps its
 answers. Stored as hex text, which SQLite and PostgreSQL both concatenate in a grouped query."""
@@ -23,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from surveys.compound import part_value, parts
 from surveys.guidance.spec import CHOICE_TYPES
 
 #: the stored value of an "other" answer (the words go in other_text).
@@ -48,6 +50,10 @@ class Slot:
     offset: int
     width: int
     values: tuple[str, ...]
+    #: for a part of a grid or ranking: the question's key, its type, and the row or option.
+    source: str = ""
+    compound: str = ""
+    member: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,15 @@ def _layout_of_text(content_text: str) -> Layout:
     slots, offset = [], 0
     for page in content.get("pages", []):
         for question in page.get("questions", []):
-            kind = _kind(question)
-            values = tuple(option_values(question)) if kind != "text" else ()
-            if len(values) > MAX_VALUES:
-                raise ValueError(f"{question['key']} has more than {MAX_VALUES} answers to count")
-            width = (len(values) + 1 + 7) // 8 if kind == "many" else 1
-            slots.append(Slot(question["key"], kind, offset, width, values))
-            offset += width
+            for part in parts(question):
+                kind = _kind(part)
+                values = tuple(option_values(part)) if kind != "text" else ()
+                if len(values) > MAX_VALUES:
+                    raise ValueError(f"{part['key']} has more than {MAX_VALUES} answers to count")
+                width = (len(values) + 1 + 7) // 8 if kind == "many" else 1
+                where = (part.get("part_of", ""), part.get("compound", ""), part.get("member", ""))
+                slots.append(Slot(part["key"], kind, offset, width, values, *where))
+                offset += width
     return Layout(tuple(slots), offset)
 
 
@@ -97,7 +105,10 @@ def encode(layout: Layout, answers: dict) -> str:
     """The codes of one response's answers ({question key: stored value}) as hex text."""
     codes = bytearray(layout.width)
     for slot in layout.slots:
-        value = answers.get(slot.key)
+        if slot.compound:
+            value = part_value(slot.compound, slot.member, answers.get(slot.source))
+        else:
+            value = answers.get(slot.key)
         if not _answered(value):
             continue
         if slot.kind == "text":

@@ -8,6 +8,7 @@ import copy
 import re
 
 from panel.members.reference import EQUALITY_QUESTIONS
+from surveys.compound import GRID, RANKING
 from surveys.guidance.questions import EQUALITY_BLOCK
 from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
 from surveys.guidance.standard_scales import DEFAULT_SCALE_NAME, SCALES, suggest_scale
@@ -22,6 +23,8 @@ TYPE_LABELS = {
     "short_text": "Short text",
     "long_text": "Long text (comments)",
     "number": "Number",
+    GRID: "Grid: several rows answered on one scale",
+    RANKING: "Ranking: put the answers in order",
 }
 assert set(TYPE_LABELS) == set(QUESTION_TYPES)
 
@@ -75,17 +78,20 @@ def question(
     show_if: dict | None = None,
     ig_justification: str = "",
     block: str | None = None,
+    rows: list[str] | None = None,
 ) -> dict:
     """One question in the export format; a rating scale given no options gets the standard
     scale its wording asks for (quality when it asks for none)."""
     options = [o for o in (options or []) if o.strip()]
     if qtype == "rating_scale" and not options:
         options = list(suggest_scale(text).scale.options)
-    if qtype not in CHOICE_TYPES:
+    if qtype in (GRID, RANKING):
+        allow_other, dont_know, comment_box = False, False, False
+    elif qtype not in CHOICE_TYPES:
         options, allow_other, dont_know = [], False, False
     if dont_know and DONT_KNOW not in options:
         options = [*options, DONT_KNOW]
-    return {
+    made = {
         "key": key,
         "type": qtype,
         "text": text.strip(),
@@ -101,6 +107,10 @@ def question(
         "ig_justification": ig_justification.strip(),
         "block": block,
     }
+    if qtype == GRID:
+        # Only grids carry rows, so every other question's document is as it always was.
+        made["rows"] = [row.strip() for row in (rows or []) if row.strip()]
+    return made
 
 
 def add_page(content: dict, title: str) -> dict:

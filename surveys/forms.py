@@ -170,7 +170,13 @@ class QuestionForm(PanelForm):
     )
     options = TextAreaField(
         "Answers to choose from (one per line)",
-        description="For a rating scale, choose “Custom” above to use the answers typed here.",
+        description="For a rating scale, choose “Custom” above to use the answers typed here. "
+        "For a grid, the scale every row is answered on; for a ranking, what is put in order.",
+        validators=[Length(max=5000)],
+    )
+    rows = TextAreaField(
+        "Rows of the grid (one per line; grid questions only)",
+        description="Each row is answered on the scale above, for example: Parking, Signs.",
         validators=[Length(max=5000)],
     )
     allow_other = BooleanField('Add "Other, please specify"')

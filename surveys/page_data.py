@@ -163,6 +163,7 @@ def fill_question_form(form: QuestionForm, question: dict) -> None:
     form.options.data = "\n".join(options)
     if question["type"] == "rating_scale":
         form.scale.data = standard_scale_of(options) or CUSTOM
+    form.rows.data = "\n".join(question.get("rows") or [])
     form.allow_other.data = question["allow_other"]
     form.dont_know.data = question["dont_know"]
     form.comment_box.data = question["comment_box"]
@@ -199,6 +200,7 @@ def question_from_form(form: QuestionForm, key: str, block: str | None) -> dict:
         show_if=show_if,
         ig_justification=form.ig_justification.data or "",
         block=block,
+        rows=[line.strip() for line in (form.rows.data or "").splitlines() if line.strip()],
     )
 
 

@@ -59,6 +59,9 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.snapshot": ALL,
     "surveys.new": MEMBER_DATA,
     "surveys.plan": MEMBER_DATA,
+    "surveys.check": MEMBER_DATA,
+    "surveys.bank": MEMBER_DATA,
+    "surveys.add_from_bank": MEMBER_DATA,
     "surveys.new_question": MEMBER_DATA,
     "surveys.edit_question": MEMBER_DATA,
     "surveys.arrange_question": MEMBER_DATA,
@@ -74,6 +77,9 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.election_dates": COMMS,
     "fieldwork.overview": ALL,
     "fieldwork.invite": MEMBER_DATA,
+    "fieldwork.invite_confirm": MEMBER_DATA,
+    "fieldwork.invite_email_html": MEMBER_DATA,
+    "fieldwork.invite_test": MEMBER_DATA,
     "fieldwork.add_open_link": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,
@@ -149,6 +155,7 @@ PUBLIC_ROUTES = {
     "member_area.your_data_json",
     "member_area.leave",
     "member_area.sign_out",
+    "my_surveys.index",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token

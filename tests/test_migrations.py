@@ -128,3 +128,48 @@ def test_postcode_districts_stored_before_0015_gain_the_places_they_cover(app):
     assert "LA18" not in covered and rows["LA18"] == (None, True)
     assert covered["LA14"] == {"south-cumbria"}
     assert rows["LA14"] == (place_id["south-cumbria"], False)
+
+
+def test_0020_keeps_every_invitation_pause_and_pauses_no_bulletin(app):
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="0019_job_runs")
+    paused = "2030-01-01 00:00:00.000000"
+    with db.engine.begin() as connection:
+        for email, until, format_, language in (
+            ("paused@example.com", paused, "easy_read", "pl"),
+            ("free@example.com", None, "standard", "en"),
+        ):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO members (email, topics, preferred_format, language, status,"
+                    " consent_basis, tracking_consent, created_at, paused_until, session_token)"
+                    " VALUES (:email, '[]', :format, :language, 'active', 'signup', :no,"
+                    " '2026-01-01 00:00:00.000000', :until, :email)"
+                ),
+                {
+                    "email": email,
+                    "format": format_,
+                    "language": language,
+                    "until": until,
+                    "no": False,
+                },
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = {
+            email: (until is not None, bulletin, format_, language)
+            for email, until, bulletin, format_, language in connection.execute(
+                sa.text(
+                    "SELECT email, paused_until, bulletin_paused_until, preferred_format,"
+                    " language FROM members"
+                )
+            )
+        }
+    # The invitations pause is kept as it was; nobody's bulletin is paused by the migration;
+    # the format and language members gave are kept.
+    assert rows == {
+        "paused@example.com": (True, None, "easy_read", "pl"),
+        "free@example.com": (False, None, "standard", "en"),
+    }

@@ -106,7 +106,8 @@ class WhereYouLiveForm(PanelForm):
 
 
 class AboutYouForm(PanelForm):
-    """Joining: age band, topics, preferred format and language."""
+    """Joining: age band, topics and how they heard of the panel. (Easy read and language are
+    not asked until something uses the answers: issue 23.)"""
 
     age_band = RadioField(
         "How old are you?",
@@ -114,15 +115,6 @@ class AboutYouForm(PanelForm):
         validators=[InputRequired("Choose your age group")],
     )
     topics = MultiCheckboxField("Which topics interest you? (optional)", choices=reference.TOPICS)
-    preferred_format = RadioField(
-        "How would you like to receive information?",
-        choices=reference.FORMATS,
-        default="standard",
-        validators=[InputRequired("Choose a format")],
-    )
-    language = SelectField(
-        "Which language do you prefer?", choices=reference.LANGUAGES, default="en"
-    )
     heard_from = RadioField(
         "How did you hear about the panel? (optional)",
         choices=reference.HEARD_FROM,
@@ -201,22 +193,30 @@ class MemberDetailsForm(PanelForm):
     neighbourhood_id = WhereYouLiveForm.neighbourhood_id
     age_band = AboutYouForm.age_band
     topics = AboutYouForm.topics
-    preferred_format = AboutYouForm.preferred_format
-    language = AboutYouForm.language
+
+
+#: "keep" leaves a pause as it is; "0" ends it now; a number pauses for that many months.
+PAUSE_LENGTHS = [
+    ("1", "Pause for 1 month"),
+    ("3", "Pause for 3 months"),
+    ("6", "Pause for 6 months"),
+]
 
 
 class PauseForm(PanelForm):
-    """Pause survey invitations for some months."""
+    """Pause survey invitations and the bulletin, each on its own, for some months."""
 
     months = RadioField(
-        "Pause survey invitations for",
-        choices=[
-            ("1", "1 month"),
-            ("3", "3 months"),
-            ("6", "6 months"),
-            ("0", "Resume invitations now"),
-        ],
-        validators=[InputRequired("Choose how long to pause for")],
+        "Survey invitations",
+        choices=[("keep", "No change"), ("0", "Send them to me"), *PAUSE_LENGTHS],
+        default="keep",
+        validators=[InputRequired("Choose what to do with survey invitations")],
+    )
+    bulletin_months = RadioField(
+        "The panel bulletin",
+        choices=[("keep", "No change"), ("0", "Send it to me"), *PAUSE_LENGTHS],
+        default="keep",
+        validators=[InputRequired("Choose what to do with the bulletin")],
     )
 
 

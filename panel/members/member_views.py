@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from functools import wraps
-
 from flask import (
     Blueprint,
     flash,
@@ -36,6 +33,7 @@ from panel.members.forms import (
 from panel.members.services import joining, member_area, signing_in
 from panel.members.views_support import (
     MEMBER_SESSION_KEY,
+    member_required,
     offer_places,
     postcode_places_or_none,
     sign_member_in,
@@ -50,21 +48,6 @@ from panel.places.services import (
 from panel.tokens import InvalidToken
 
 blueprint = Blueprint("member_area", __name__, url_prefix="/my-panel")
-
-
-def member_required(view):
-    """View decorator: the signed-in member in g.member, or a redirect to the member sign-in."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        g.member = signing_in.member_for_session(
-            db.session, session.get(MEMBER_SESSION_KEY), utcnow()
-        )
-        if g.member is None:
-            return redirect(url_for("member_area.sign_in"))
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
@@ -140,8 +123,6 @@ def details():
                 neighbourhood_id=choice.neighbourhood.id if choice.neighbourhood else None,
                 age_band=form.age_band.data,
                 topics=form.topics.data or [],
-                preferred_format=form.preferred_format.data,
-                language=form.language.data,
             )
             db.session.commit()
             flash("Your details have been saved", "info")
@@ -213,18 +194,20 @@ def equality():
 @blueprint.route("/pause", methods=["GET", "POST"])
 @member_required
 def pause():
-    """A member pauses survey invitations."""
+    """A member pauses survey invitations and the bulletin, each as they choose."""
     form = PauseForm()
     if form.validate_on_submit():
-        months = int(form.months.data)
-        until = utcnow() + timedelta(days=30 * months) if months else None
-        member_area.pause_invitations(g.member, until)
-        db.session.commit()
-        flash(
-            "Survey invitations are paused" if until else "Survey invitations are back on", "info"
+        member_area.choose_pauses(
+            g.member, _months(form.months.data), _months(form.bulletin_months.data), utcnow()
         )
+        db.session.commit()
+        flash("Your choices about survey invitations and the bulletin have been saved", "info")
         return redirect(url_for("member_area.home"))
-    return render_template("panel/member_area/pause.html", form=form)
+    return render_template("panel/member_area/pause.html", form=form, member=g.member, now=utcnow())
+
+
+def _months(choice: str) -> int | None:
+    return None if choice == "keep" else int(choice)
 
 
 @blueprint.route("/emails", methods=["GET", "POST"])

@@ -65,8 +65,11 @@ class Member(Base):
     age_band: Mapped[str | None] = mapped_column(sa.String(8))
     #: topic codes from panel.members.reference.TOPICS.
     topics: Mapped[list] = mapped_column(sa.JSON, default=list)
-    preferred_format: Mapped[str] = mapped_column(sa.String(20), default="standard")
-    language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    #: "standard", "easy_read" or "large_print"; null when never asked. The join form stopped
+    #: asking (issue 19) until something sends information in that format (issue 23).
+    preferred_format: Mapped[str | None] = mapped_column(sa.String(20))
+    #: a code from reference.LANGUAGES; null when never asked (see preferred_format).
+    language: Mapped[str | None] = mapped_column(sa.String(10))
     heard_from: Mapped[str | None] = mapped_column(sa.String(30))
     recruitment_source_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("recruitment_sources.id"), index=True
@@ -82,8 +85,10 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     joined_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
-    #: no survey invitations until then (bulletins still come unless unsubscribed).
+    #: no survey invitations until then (bulletins still come: see bulletin_paused_until).
     paused_until: Mapped[datetime | None]
+    #: no bulletins until then; chosen separately from the invitations pause.
+    bulletin_paused_until: Mapped[datetime | None]
     #: no panel emails at all from then on, until the member resubscribes.
     unsubscribed_at: Mapped[datetime | None]
     #: binds emailed confirm and sign-in links, so each works once: rotated whenever one is
@@ -107,7 +112,12 @@ class Member(Base):
         return " ".join(p for p in (self.first_name, self.last_name) if p) or "Former member"
 
     def is_paused(self, now: datetime) -> bool:
+        """Whether survey invitations are paused at ``now`` (the bulletin is another choice)."""
         return self.paused_until is not None and self.paused_until > now
+
+    def is_bulletin_paused(self, now: datetime) -> bool:
+        """Whether the bulletin is paused at ``now``."""
+        return self.bulletin_paused_until is not None and self.bulletin_paused_until > now
 
     @property
     def can_be_emailed(self) -> bool:

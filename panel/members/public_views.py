@@ -182,7 +182,7 @@ def _earlier_place_disagreeing(postcode_places, place_id: int | None) -> Place |
 
 @blueprint.route("/join/about-you", methods=["GET", "POST"])
 def about_you():
-    """Joining: age band, topics, format and language."""
+    """Joining: age band, topics and how they heard of the panel."""
     draft, redirect_to = _require_draft("email", "place_id")
     if redirect_to:
         return redirect_to
@@ -190,10 +190,7 @@ def about_you():
     if form.validate_on_submit():
         joining.save_answers(
             draft,
-            {
-                k: getattr(form, k).data
-                for k in ("age_band", "topics", "preferred_format", "language", "heard_from")
-            },
+            {k: getattr(form, k).data for k in ("age_band", "topics", "heard_from")},
             utcnow(),
         )
         db.session.commit()

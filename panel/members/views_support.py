@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 import sqlalchemy as sa
-from flask import session
+from flask import g, redirect, session, url_for
 
 from panel.database import utcnow
 from panel.extensions import db
@@ -20,6 +22,21 @@ from panel.places.services import (
 
 #: where the browser's cookie keeps the token of the member's server-side session.
 MEMBER_SESSION_KEY = "member_session"
+
+
+def member_required(view):
+    """View decorator: the signed-in member in g.member, or a redirect to the member sign-in."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.member = signing_in.member_for_session(
+            db.session, session.get(MEMBER_SESSION_KEY), utcnow()
+        )
+        if g.member is None:
+            return redirect(url_for("member_area.sign_in"))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def sign_member_in(member: Member) -> None:
@@ -96,13 +113,8 @@ def join_summary(answers: dict) -> list[tuple[str, str, str]]:
         ),
         ("Topics", ", ".join(topics) or "None chosen", "join.about_you"),
         (
-            "Format",
-            reference.label_for(reference.FORMATS, answers.get("preferred_format")),
-            "join.about_you",
-        ),
-        (
-            "Language",
-            reference.label_for(reference.LANGUAGES, answers.get("language")),
+            "Heard about the panel from",
+            reference.label_for(reference.HEARD_FROM, answers.get("heard_from")) or "Not given",
             "join.about_you",
         ),
         (

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from surveys import compound
 from surveys.answer_codes import OTHER, encode, layout_of
 from surveys.fieldwork.branching import require_open, visible_pages, visible_questions
 from surveys.fieldwork.models import Answer, ResponseStatus, SurveyResponse
@@ -27,6 +28,15 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 COMMENT_MAX = 2000
 _NUMBER = re.compile(r"^-?\d{1,9}([.,]\d{1,3})?$")
+
+
+_REQUIRED = {
+    "single_choice": "Choose an answer",
+    "rating_scale": "Choose an answer",
+    "multiple_choice": "Choose an answer",
+    compound.GRID: "Choose an answer for each row",
+    compound.RANKING: "Give every answer a rank",
+}
 
 
 @dataclass
@@ -164,13 +174,12 @@ def save_page(
         key = question["key"]
         other = (form.get(f"{key}-other") or [""])[0][: SHORT_TEXT_MAX + 1]
         comment = (form.get(f"{key}-comment") or [""])[0]
-        value, error = _clean(question, form.get(key, []), other, comment)
+        if compound.is_compound(question):
+            value, error = compound.read_answer(question, form)
+        else:
+            value, error = _clean(question, form.get(key, []), other, comment)
         if error is None and value is None and question["required"]:
-            error = (
-                "Answer this question"
-                if question["type"] not in ("single_choice", "rating_scale", "multiple_choice")
-                else "Choose an answer"
-            )
+            error = _REQUIRED.get(question["type"], "Answer this question")
         if error is None and len(other) > SHORT_TEXT_MAX:
             error = f"Keep your other answer to {SHORT_TEXT_MAX} characters or fewer"
         if error is None and len(comment) > COMMENT_MAX:

@@ -24,7 +24,8 @@ class ResumeLinkForm(PanelForm):
 
     email = EmailField(
         "Email address",
-        description="We use it only to send you the link.",
+        description="We use it only to send you the link. We keep that email for 30 days after "
+        "sending, then delete your address and the link. It does not add you to the panel.",
         filters=[strip_whitespace],
         validators=[
             InputRequired("Enter your email address"),

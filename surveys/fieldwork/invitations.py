@@ -62,6 +62,22 @@ def audience_query(session: Session, survey: Survey, user: StaffUser, now: datet
     return query
 
 
+def already_invited(survey: Survey):
+    """The members invited to the survey before (a subquery of member ids)."""
+    return sa.select(Invitation.member_id).where(
+        Invitation.survey_id == survey.id, Invitation.member_id.is_not(None)
+    )
+
+
+def eligible_members(session: Session, survey: Survey, user: StaffUser, now: datetime):
+    """Members an invitation would go to now: the audience, less those the contact rules skip
+    and those invited before. Raises InvitationError."""
+    query = audience_query(session, survey, user, now).order_by(None)
+    return contactable(query, contact_rules(session), now).where(
+        Member.id.not_in(already_invited(survey))
+    )
+
+
 def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> InviteResult:
     """Invite everyone in the audience who may be contacted now and was not invited before;
     the emails go out from the invitation job. Raises InvitationError."""
@@ -74,10 +90,8 @@ def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> 
     def count(statement) -> int:
         return session.scalar(statement.with_only_columns(sa.func.count(Member.id))) or 0
 
-    already = sa.select(Invitation.member_id).where(
-        Invitation.survey_id == survey.id, Invitation.member_id.is_not(None)
-    )
-    eligible = contactable(query, contact_rules(session), now).where(Member.id.not_in(already))
+    already = already_invited(survey)
+    eligible = eligible_members(session, survey, user, now)
     matched, before = count(query), count(query.where(Member.id.in_(already)))
     invited = count(eligible)
     session.execute(

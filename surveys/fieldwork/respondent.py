@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
 from panel.database import utcnow
+from surveys import compound
 from surveys.answer_codes import OTHER
 from surveys.fieldwork import branching
 from surveys.fieldwork.answers import PageResult, answers_of, extras_of, lock_response, save_page
@@ -234,6 +235,14 @@ def page_context(
     views = []
     for question in branching.visible_questions(page, answers):
         key = question["key"]
+        if compound.is_compound(question):
+            chosen = (
+                compound.typed_values(question, typed)
+                if typed is not None
+                else compound.form_values(question, answers.get(key))
+            )
+            views.append(QuestionView(question, chosen, "", ""))
+            continue
         if typed is not None:
             raw = typed.get(key, [])
             value = raw if question["type"] == "multiple_choice" else (raw[0] if raw else None)
@@ -270,6 +279,8 @@ def check_context(session: Session, survey: Survey, response: SurveyResponse) ->
             other, comment = extras.get(question["key"], ("", ""))
             shown = value if isinstance(value, list) else ([value] if value is not None else [])
             text = ", ".join(other or "Other" if v == OTHER else str(v) for v in shown)
+            if compound.is_compound(question):
+                text = compound.describe(question, value)
             rows.append((index + 1, question, text or "Not answered", comment))
     return {"survey": survey, "response": response, "rows": rows}
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
@@ -11,11 +19,17 @@ from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
-from surveys.fieldwork import invitations, stats
+from surveys.fieldwork import invitation_preview, invitations, stats
 from surveys.fieldwork.forms import OpenLinkForm
 from surveys.models import Survey
 
 blueprint = Blueprint("fieldwork", __name__, url_prefix="/staff/surveys")
+
+#: an email's HTML shown in a frame: its inline styles and images, no scripts, no requests out.
+EMAIL_PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
+    "frame-ancestors 'self'; sandbox"
+)
 
 
 def _survey(survey_id: int) -> Survey:
@@ -56,10 +70,53 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
     )
 
 
+@blueprint.get("/<int:survey_id>/invite")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_confirm(survey_id: int):
+    """Before anyone is emailed: how many people, where, and the email as it will arrive."""
+    survey = _survey(survey_id)
+    try:
+        preview = invitation_preview.preview_invitation(db.session, survey, current_user, utcnow())
+    except invitations.InvitationError as error:
+        flash(str(error), "error")
+        db.session.commit()  # nothing but the audit of a refused segment, if that was it
+        return _to_fieldwork(survey)
+    db.session.commit()  # the equality-data rule's audit of the count, if the segment uses it
+    return render_template(
+        "surveys/fieldwork/invite_confirm.html", survey=survey, preview=preview, form=ConfirmForm()
+    )
+
+
+@blueprint.get("/<int:survey_id>/invite/email.html")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_email_html(survey_id: int):
+    """The example invitation's HTML, for the frame on the check page: its own inline styles
+    are allowed, nothing else (no scripts, no requests), and only this site may frame it."""
+    survey = _survey(survey_id)
+    response = make_response(invitation_preview.example_email(survey).html_body)
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@blueprint.post("/<int:survey_id>/invite/test")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_test(survey_id: int):
+    """Send the example invitation to the signed-in user."""
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        invitation_preview.send_test_invitation(db.session, survey, current_user, utcnow())
+        db.session.commit()
+        flash(f"A test invitation is on its way to {current_user.email}", "success")
+    else:
+        flash("The form had expired: try again", "error")
+    return redirect(url_for("fieldwork.invite_confirm", survey_id=survey.id))
+
+
 @blueprint.post("/<int:survey_id>/invite")
 @staff_required(*MEMBER_DATA_ROLES)
 def invite(survey_id: int):
-    """Invite the survey's audience."""
+    """Invite the survey's audience (the second click, from the check page)."""
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form had expired: try again", "error")

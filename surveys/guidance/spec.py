@@ -13,6 +13,8 @@ QUESTION_TYPES = (
     "short_text",
     "long_text",
     "number",
+    "grid",
+    "ranking",
 )
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "rating_scale"})
 FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.csv_export import csv_text
+from surveys import compound
 from surveys import content as doc
 from surveys.fieldwork.models import Answer, SurveyResponse
 from surveys.guidance.questions import EQUALITY_BLOCK
@@ -31,7 +32,13 @@ PROFILE_COLUMNS = [
 
 
 def _questions(survey: Survey) -> list[dict]:
-    return [q for q in doc.questions(survey.content or {}) if q.get("block") != EQUALITY_BLOCK]
+    # Grids and rankings have a column per row or ranked answer (surveys.compound).
+    return [
+        part
+        for q in doc.questions(survey.content or {})
+        if q.get("block") != EQUALITY_BLOCK
+        for part in compound.parts(q)
+    ]
 
 
 def _columns(survey: Survey) -> list[tuple[str, str, dict | None, str]]:
@@ -45,7 +52,7 @@ def _columns(survey: Survey) -> list[tuple[str, str, dict | None, str]]:
         columns.append(
             (
                 q["key"],
-                f"{q['text']} ({q['type'].replace('_', ' ')}).{options}{several}",
+                f"{q['text']} ({_kind(q)}).{options}{several}",
                 q,
                 "value",
             )
@@ -59,9 +66,19 @@ def _columns(survey: Survey) -> list[tuple[str, str, dict | None, str]]:
     return columns
 
 
-def _cell(answer: Answer | None, part: str) -> str:
+def _kind(q: dict) -> str:
+    if q.get("compound") == compound.GRID:
+        return "a row of a grid question"
+    if q.get("compound") == compound.RANKING:
+        return "the rank given to this answer in a ranking question"
+    return q["type"].replace("_", " ")
+
+
+def _cell(answer: Answer | None, part: str, q: dict | None = None) -> str:
     if answer is None:
         return ""
+    if q and q.get("compound") and part == "value":
+        return compound.part_value(q["compound"], q["member"], answer.value) or ""
     if part == "other":
         return answer.other_text
     if part == "comment":
@@ -114,7 +131,9 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
             ]
             given = answers[response.id]
             yield profile + [
-                _cell(given.get(q["key"]), part) for _name, _text, q, part in columns if q
+                _cell(given.get(q.get("part_of") or q["key"]), part, q)
+                for _name, _text, q, part in columns
+                if q
             ]
 
     for response in responses:

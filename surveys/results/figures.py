@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from panel.members.reference import AGE_BANDS, EQUALITY_FIELDS, EQUALITY_QUESTIONS
 from panel.places.models import Neighbourhood, Place
-from surveys import content as doc
+from surveys import compound
 from surveys.answer_codes import OTHER, option_values
 from surveys.fieldwork.models import SurveyResponse
 from surveys.guidance.spec import CHOICE_TYPES
@@ -142,7 +142,8 @@ def respondents(session: Session, survey: Survey, filters: ResultFilters) -> int
 def results_from_tally(survey: Survey, tally: counting.Tally) -> list[QuestionResult]:
     """Every question's figures from a count (plain or weighted), in survey order."""
     results = []
-    for question in doc.questions(survey.content or {}):
+    # Grids and rankings are counted by their parts (surveys.compound), each a closed question.
+    for question in compound.counted_questions(survey.content):
         key = question["key"]
         total = tally.answered.get(key, 0)
         result = QuestionResult(question, total)
@@ -218,7 +219,7 @@ def page_figures(
     columns = [value for value, _name in dimension.categories if value in groups]
     columns += sorted(set(groups) - set(columns))
     tables = []
-    for question in doc.questions(survey.content or {}):
+    for question in compound.counted_questions(survey.content):
         if question["type"] not in CHOICE_TYPES or (keys and question["key"] not in keys):
             continue
         key = question["key"]

@@ -23,7 +23,7 @@ from surveys.models import (
     SurveySnapshot,
     SurveyStatus,
 )
-from surveys.services import checking
+from surveys.services import checking, sign_off
 from surveys.services.documents import canonical_text, export_document, sha256_of
 
 MAX_COMMENT = 2000
@@ -43,12 +43,14 @@ def _move(survey: Survey, status: SurveyStatus) -> None:
 
 
 def submit_for_review(session: Session, survey: Survey, user: StaffUser, now: datetime) -> None:
-    """Send a draft for review; raises LifecycleError without questions or if not allowed."""
+    """Send a draft for review and tell each eligible reviewer (email and staff home); raises
+    LifecycleError without questions or if not allowed."""
     if not doc.questions(survey.content or {}):
         raise LifecycleError("Add at least one question before asking for a review")
     _move(survey, SurveyStatus.IN_REVIEW)
     survey.updated_at = now
     record_audit(session, user, "survey.submit", "survey", [survey.id], now=now)
+    sign_off.notify_reviewers(session, survey, now)
 
 
 def return_to_draft(session: Session, survey: Survey, user: StaffUser, now: datetime) -> None:

@@ -59,6 +59,11 @@ def _rank(query: str, corpus: list[str], limit: int) -> list[tuple[int, float]]:
     return [(index, float(score)) for index, score in ranked if score >= MIN_SIMILARITY]
 
 
+def rank_texts(query: str, corpus: list[str], limit: int) -> list[tuple[int, float]]:
+    """(index into ``corpus``, similarity) of the texts most like ``query``, best first."""
+    return _rank(query, corpus, limit)
+
+
 def similar_surveys(session: Session, survey: Survey, limit: int = 5) -> list[SimilarSurvey]:
     """Earlier surveys most like this one by title, purpose and decision."""
     others = _others(session, survey)

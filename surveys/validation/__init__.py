@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from surveys.compound import COMPOUND_TYPES, GRID, RANKED_MAX, RANKING, ROWS_MAX, ROWS_MIN
 from surveys.guidance.questions import EQUALITY_BLOCK
 from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
 from surveys.validation.branching import check_conditions, read_condition
@@ -200,6 +201,8 @@ def _question(report, raw: Any, where: str, label: str, order: dict, p: int) -> 
         "ig_justification": _text(report, raw, "ig_justification", NOTE_MAX, where, label, key),
         "block": get("block", (str,), None),
     }
+    if question["type"] == GRID:
+        question["rows"] = _rows(report, raw, where, label, key)
     _by_type(report, question, where, label)
     if question["block"] is not None and question["block"] != EQUALITY_BLOCK:
         block = quoted(question["block"], 40)
@@ -248,9 +251,74 @@ def _options(report, raw, where, label, key) -> list[str]:
     return options
 
 
+def _rows(report, raw, where, label, key) -> list[str]:
+    """A grid's rows: each one line of text, none twice, at least two and at most ROWS_MAX."""
+    values = get_value(report, raw, "rows", (list,), [], where, label, key)
+    rows: list[str] = []
+    for j, row in enumerate(values):
+        place = f"{where}.rows[{j}]"
+        if not isinstance(row, str):
+            report.add(place, f"Expected text, got {type_name(row)}", label, key, "rows")
+            continue
+        row = row.strip()
+        problem = (
+            "A row cannot be empty"
+            if not row
+            else text_problem(row, OPTION_MAX, one_line=True, what="row")
+        )
+        if problem is None and row in rows:
+            problem = f"“{quoted(row)}” is given twice"
+        if problem:
+            report.add(place, problem, label, key, "rows")
+        else:
+            rows.append(row)
+    if len(rows) < ROWS_MIN and len(values) == len(rows):
+        report.add(f"{where}.rows", "Give at least two rows, one per line", label, key, "rows")
+    elif len(rows) > ROWS_MAX:
+        report.add(
+            f"{where}.rows",
+            f"Give no more than {ROWS_MAX} rows (there are {len(rows)})",
+            label,
+            key,
+            "rows",
+        )
+    return rows
+
+
+def _compound(report: Report, q: dict, where: str, label: str) -> None:
+    """A grid needs its scale and a ranking its answers (at most RANKED_MAX); neither has
+    "other", "don't know", a comment box or a longest answer."""
+    key = q["key"] or None
+    if len(q["options"]) < OPTIONS_MIN:
+        report.add(
+            f"{where}.options", "Give at least two answers, one per line", label, key, "options"
+        )
+    limit = RANKED_MAX if q["type"] == RANKING else OPTIONS_MAX
+    if len(q["options"]) > limit:
+        report.add(
+            f"{where}.options",
+            f"Give no more than {limit} answers (there are {len(q['options'])})",
+            label,
+            key,
+            "options",
+        )
+    for name in ("allow_other", "dont_know", "comment_box", "max_length"):
+        if q[name] is not None and q[name] is not False:
+            report.add(
+                f"{where}.{name}",
+                f"Grid and ranking questions cannot have {name.replace('_', ' ')}",
+                label,
+                key,
+                name,
+            )
+
+
 def _by_type(report: Report, q: dict, where: str, label: str) -> None:
     """Options for choices, a longest answer for text and numbers, nothing else."""
     key = q["key"] or None
+    if q["type"] in COMPOUND_TYPES:
+        _compound(report, q, where, label)
+        return
     if q["type"] in CHOICE_TYPES:
         own = [o for o in q["options"] if not (q["dont_know"] and o == DONT_KNOW)]
         if len(own) < OPTIONS_MIN:

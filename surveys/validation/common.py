@@ -44,6 +44,7 @@ _FORM_FIELDS = {
     "why_we_ask": "why_we_ask",
     "required": "required",
     "options": "options",
+    "rows": "rows",
     "allow_other": "allow_other",
     "dont_know": "dont_know",
     "max_length": "max_length",

@@ -3,6 +3,7 @@ pages split by concept (authoring, lifecycle)."""
 
 from surveys.views import (  # noqa: F401 (registers the routes)
     authoring_pages,
+    bank_pages,
     lifecycle_pages,
     marks_pages,
 )

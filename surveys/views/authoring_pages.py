@@ -26,8 +26,16 @@ from surveys.forms import (
 )
 from surveys.models import Survey
 from surveys.results import scope
-from surveys.services import authoring, lifecycle, similar
-from surveys.views.common import AUTHORS, blueprint, local_zone, redirect_to_survey, scoped_survey
+from surveys.services import authoring, checking, lifecycle, similar
+from surveys.views.common import (
+    AUTHORS,
+    blueprint,
+    local_zone,
+    redirect_after_change,
+    redirect_to_survey,
+    return_url,
+    scoped_survey,
+)
 
 
 @blueprint.get("/")
@@ -69,6 +77,23 @@ def detail(survey_id: int):
     )
 
 
+@blueprint.get("/<int:survey_id>/check")
+@staff_required(*AUTHORS)
+def check(survey_id: int):
+    """Check the plan and every question before asking for a review: each has a "Change" link
+    that comes back here after saving."""
+    survey = scoped_survey(survey_id)
+    if not survey.is_editable:
+        return redirect_to_survey(survey)
+    return render_template(
+        "surveys/check.html",
+        survey=survey,
+        report=checking.check(db.session, survey),
+        type_labels=doc.TYPE_LABELS,
+        form=ConfirmForm(),
+    )
+
+
 @blueprint.route("/<int:survey_id>/plan", methods=["GET", "POST"])
 @staff_required(*AUTHORS)
 def plan(survey_id: int):
@@ -85,8 +110,10 @@ def plan(survey_id: int):
             db.session.commit()  # nothing but the audit of a refused segment, if that was it
         else:
             db.session.commit()
-            return redirect_to_survey(survey)
-    return render_template("surveys/plan.html", form=form, survey=survey)
+            return redirect_after_change(survey, "plan")
+    return render_template(
+        "surveys/plan.html", form=form, survey=survey, back_url=return_url(survey, "plan")
+    )
 
 
 def _question_page(survey: Survey, page_index: int, key: str | None, question: dict | None):
@@ -106,7 +133,7 @@ def _question_page(survey: Survey, page_index: int, key: str | None, question: d
                 getattr(form, field or "text").errors.append(message)
         else:
             db.session.commit()
-            return redirect_to_survey(survey, f"question-{new_key}")
+            return redirect_after_change(survey, f"question-{new_key}")
     text = form.text.data or (question or {}).get("text", "")
     return render_template(
         "surveys/question.html",
@@ -116,6 +143,7 @@ def _question_page(survey: Survey, page_index: int, key: str | None, question: d
         page_index=page_index,
         similar_questions=similar.similar_questions(db.session, survey, text) if text else [],
         scale_hint=page_data.scale_hint(text),
+        back_url=return_url(survey, f"question-{key}" if key else "questions"),
     )
 
 

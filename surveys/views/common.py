@@ -3,7 +3,7 @@ survey a page is about."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404
@@ -12,6 +12,9 @@ from surveys.models import Survey
 
 blueprint = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
 AUTHORS = tuple(MEMBER_DATA_ROLES)
+#: where a "Change" link may send the author back to after saving: a name, never a URL, so a
+#: crafted ``return_to`` can only pick one of these pages of the same survey (no open redirect).
+RETURN_PAGES = {"check": ("surveys.check", "Back to checking the survey")}
 
 
 def scoped_survey(survey_id: int) -> Survey:
@@ -30,3 +33,23 @@ def redirect_to_survey(survey: Survey, anchor: str = ""):
 def local_zone() -> str:
     """The time zone dates are typed in."""
     return current_app.config["TIMEZONE"]
+
+
+def return_to() -> str | None:
+    """The allowed ``return_to`` of this request (query string), or None for anything else."""
+    name = request.args.get("return_to", "")
+    return name if name in RETURN_PAGES else None
+
+
+def return_url(survey: Survey, anchor: str = "") -> str | None:
+    """Where the page a "Change" link came from is, if the request names an allowed one."""
+    name = return_to()
+    if name is None:
+        return None
+    return url_for(RETURN_PAGES[name][0], survey_id=survey.id) + (f"#{anchor}" if anchor else "")
+
+
+def redirect_after_change(survey: Survey, anchor: str = ""):
+    """Back to the page the "Change" link came from (check answers), else the survey page."""
+    target = return_url(survey, anchor)
+    return redirect(target) if target else redirect_to_survey(survey, anchor)

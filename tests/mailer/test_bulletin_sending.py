@@ -63,7 +63,11 @@ def test_recipient_list_leaves_out_everyone_who_must_not_be_emailed(session, now
     pending = make_member(session, status=MemberStatus.PENDING)
     left = make_member(session, status=MemberStatus.LEFT, email=None)
     unsubscribed = make_member(session, unsubscribed_at=now)
-    paused = make_member(session, paused_until=now + timedelta(days=30))
+    paused = make_member(session, bulletin_paused_until=now + timedelta(days=30))
+    # Pausing survey invitations never stops the bulletin (issue 19): this member gets it.
+    invitations_paused = make_member(session, paused_until=now + timedelta(days=30))
+    # A bulletin pause that has ended no longer keeps anyone out.
+    pause_over = make_member(session, bulletin_paused_until=now - timedelta(days=1))
     bounced = make_member(session)
     complained = make_member(session)
     suppress(session, bounced.email, SuppressionReason.BOUNCED, now)
@@ -74,8 +78,8 @@ def test_recipient_list_leaves_out_everyone_who_must_not_be_emailed(session, now
     assert claim_bulletin(session, bulletin.id, "w1", now)
 
     ledger = _ledger(session, bulletin.id)
-    assert set(ledger) == {m.id for m in included}
-    assert bulletin.audience_count == 9 and bulletin.recipient_count == 3
+    assert set(ledger) == {m.id for m in included} | {invitations_paused.id, pause_over.id}
+    assert bulletin.audience_count == 11 and bulletin.recipient_count == 5
     assert bulletin.exclusions == {
         "pending": 1,
         "left": 1,

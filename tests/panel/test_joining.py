@@ -92,7 +92,9 @@ def test_join_then_confirm_makes_a_member_in_the_suggested_place(client, session
     session.expire_all()
     member = session.get(Member, member.id)
     assert member.status is MemberStatus.ACTIVE and member.joined_at is not None
-    assert member.topics == ["gp", "maternity"] and member.preferred_format == "easy_read"
+    assert member.topics == ["gp", "maternity"]
+    # Not asked any more (issue 19): a format posted anyway is not stored, and null says so.
+    assert member.preferred_format is None and member.language is None
     assert member.tracking_consent is True
     assert [c.kind for c in member.consents if c.given] == [
         ConsentKind.TRACKING,

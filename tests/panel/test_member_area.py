@@ -67,7 +67,7 @@ def test_member_edits_details_and_pauses_invitations(client, session, outbox):
         },
     )
     assert response.status_code == 302
-    client.post("/my-panel/pause", data={"months": "3"})
+    client.post("/my-panel/pause", data={"months": "3", "bulletin_months": "keep"})
     session.expire_all()
     member = session.get(Member, member.id)
     assert (member.first_name, member.postcode, member.place_id) == (
@@ -76,7 +76,7 @@ def test_member_edits_details_and_pauses_invitations(client, session, outbox):
         lancashire.id,
     )
     assert member.paused_until is not None
-    client.post("/my-panel/pause", data={"months": "0"})
+    client.post("/my-panel/pause", data={"months": "0", "bulletin_months": "keep"})
     session.expire_all()
     assert session.get(Member, member.id).paused_until is None
 
@@ -216,3 +216,40 @@ def test_member_resubscribes_from_the_member_area(client, session, outbox):
     session.expire_all()
     assert session.get(Member, member.id).unsubscribed_at is None
     assert session.get(EmailSuppression, email_hash(member.email)) is None
+
+
+def test_invitations_and_bulletin_are_paused_separately(client, session, outbox, now):
+    member = make_member(session)
+    session.commit()
+    _sign_in(client, member, outbox)
+    page = client.get("/my-panel/pause").text
+    assert "Survey invitations" in page and "The panel bulletin" in page
+
+    client.post("/my-panel/pause", data={"months": "3", "bulletin_months": "keep"})
+    session.expire_all()
+    member = session.get(Member, member.id)
+    assert member.paused_until is not None and member.bulletin_paused_until is None
+    invitations_until = member.paused_until
+
+    client.post("/my-panel/pause", data={"months": "keep", "bulletin_months": "1"})
+    session.expire_all()
+    member = session.get(Member, member.id)
+    assert member.paused_until == invitations_until  # "No change" left it alone
+    assert member.bulletin_paused_until is not None
+
+    client.post("/my-panel/pause", data={"months": "keep", "bulletin_months": "0"})
+    session.expire_all()
+    member = session.get(Member, member.id)
+    assert member.bulletin_paused_until is None and member.paused_until == invitations_until
+
+
+def test_a_pause_choice_left_out_is_asked_for_and_nothing_changes(client, session, outbox):
+    member = make_member(session)
+    session.commit()
+    _sign_in(client, member, outbox)
+    response = client.post("/my-panel/pause", data={"months": "3"})
+    assert response.status_code == 200
+    assert "Choose what to do with the bulletin" in response.text
+    assert 'value="3" checked' in response.text  # what was chosen is kept
+    session.expire_all()
+    assert session.get(Member, member.id).paused_until is None

@@ -53,7 +53,16 @@ class _Finder(HTMLParser):
         names = {name.lower(): (value or "") for name, value in attrs}
         if MARKER in tag.lower() or any(MARKER in name for name in names):
             self._flag("injected tag or attribute")
-        if tag in _DANGEROUS_TAGS:
+        # Our one frame: an email preview from this site, fully sandboxed (an empty sandbox
+        # attribute: no scripts, no forms, no navigation, a unique origin).
+        own_sandboxed_frame = (
+            tag == "iframe"
+            and names.get("sandbox") == ""
+            and "srcdoc" not in names
+            and self._own(names.get("src", ""))
+            and names.get("src", "")
+        )
+        if tag in _DANGEROUS_TAGS and not own_sandboxed_frame:
             self._flag(f"<{tag}>")
         if any(name.startswith("on") for name in names):
             self._flag("event handler attribute")

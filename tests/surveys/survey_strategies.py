@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from hypothesis import strategies as st
 
 from surveys import content as doc
+from surveys.compound import COMPOUND_TYPES
 from surveys.guidance.spec import CHOICE_TYPES, QUESTION_TYPES
 from surveys.validation import (
     ANSWER_LIMIT_MAX,
@@ -82,7 +83,8 @@ def _condition(draw, earlier: list[dict]) -> dict | None:
 def _question(draw, key: str, earlier: list[dict]) -> dict:
     qtype = draw(st.sampled_from(QUESTION_TYPES))
     options: list[str] = []
-    if qtype in CHOICE_TYPES:
+    rows = None
+    if qtype in CHOICE_TYPES or qtype in COMPOUND_TYPES:
         fewest = 0 if qtype == "rating_scale" else 2  # an empty scale gets the default one
         answers = one_line(30, OPTION_MAX).filter(lambda o: o != doc.DONT_KNOW)
         options = draw(
@@ -90,6 +92,8 @@ def _question(draw, key: str, earlier: list[dict]) -> dict:
                 lambda o: len(o) != 1
             )
         )
+    if qtype == "grid":
+        rows = draw(st.lists(one_line(30, OPTION_MAX), min_size=2, max_size=5, unique=True))
     return doc.question(
         key,
         qtype,
@@ -103,6 +107,7 @@ def _question(draw, key: str, earlier: list[dict]) -> dict:
         max_length=draw(st.one_of(st.none(), st.integers(1, ANSWER_LIMIT_MAX))),
         comment_box=draw(st.booleans()),
         show_if=_condition(draw, earlier),
+        rows=rows,
     )
 
 

@@ -18,7 +18,8 @@ from panel.segments.services.segments import segment_member_query
 from panel.segments.services.special_category import SpecialCategoryRefused, Use
 
 INCLUDED = "included"
-#: reasons in the order they are tested (a member is counted under the first that applies).
+#: reasons in the order they are tested (a member is counted under the first that applies);
+#: "paused" is the member's bulletin pause, not their survey invitations pause.
 EXCLUSION_REASONS = (
     "pending",
     "left",
@@ -58,7 +59,11 @@ def _reason(now: datetime):
         (Member.status == MemberStatus.PENDING, "pending"),
         (sa.or_(Member.status != MemberStatus.ACTIVE, Member.email.is_(None)), "left"),
         (Member.unsubscribed_at.is_not(None), "unsubscribed"),
-        (sa.and_(Member.paused_until.is_not(None), Member.paused_until > now), "paused"),
+        # The member's bulletin pause only: pausing survey invitations never stops the bulletin.
+        (
+            sa.and_(Member.bulletin_paused_until.is_not(None), Member.bulletin_paused_until > now),
+            "paused",
+        ),
         (EmailSuppression.reason.in_(["bounced", "complained"]), EmailSuppression.reason),
         (EmailSuppression.email_hash.is_not(None), "suppressed"),
         else_=INCLUDED,

@@ -228,8 +228,9 @@ def confirm_import(session: Session, actor, staged: MemberImport, now: datetime)
             postcode=values["postcode"],
             place=row.place,
             age_band=values.get("age_band") or None,
-            preferred_format=values.get("preferred_format") or "standard",
-            language=values.get("language") or "en",
+            # Not in the file: not known (null), rather than a default nobody chose.
+            preferred_format=values.get("preferred_format") or None,
+            language=values.get("language") or None,
             status=MemberStatus.ACTIVE,
             consent_basis=ConsentBasis.IMPORTED,
             joined_at=now,

@@ -118,8 +118,6 @@ def _apply_profile(member: Member, answers: dict) -> None:
     member.neighbourhood_id = answers.get("neighbourhood_id") or None
     member.age_band = answers.get("age_band") or None
     member.topics = list(answers.get("topics") or [])
-    member.preferred_format = answers.get("preferred_format") or "standard"
-    member.language = answers.get("language") or "en"
     member.heard_from = answers.get("heard_from") or None
 
 

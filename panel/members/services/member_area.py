@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,8 +33,6 @@ def update_details(
     neighbourhood_id: int | None,
     age_band: str | None,
     topics: list[str],
-    preferred_format: str,
-    language: str,
 ) -> None:
     """Set the details a member may change themselves: name, postcode, place, profile answers."""
     member.first_name = first_name
@@ -44,8 +42,6 @@ def update_details(
     member.neighbourhood_id = neighbourhood_id
     member.age_band = age_band
     member.topics = list(topics)
-    member.preferred_format = preferred_format
-    member.language = language
 
 
 def set_tracking_consent(member: Member, consent: bool, now: datetime) -> None:
@@ -63,8 +59,24 @@ def set_tracking_consent(member: Member, consent: bool, now: datetime) -> None:
 
 
 def pause_invitations(member: Member, until: datetime | None) -> None:
-    """Pause survey invitations until ``until`` (None resumes them)."""
+    """Pause survey invitations until ``until`` (None resumes them); the bulletin still comes."""
     member.paused_until = until
+
+
+def pause_bulletin(member: Member, until: datetime | None) -> None:
+    """Pause the bulletin until ``until`` (None resumes it); survey invitations are unchanged."""
+    member.bulletin_paused_until = until
+
+
+def choose_pauses(
+    member: Member, invitation_months: int | None, bulletin_months: int | None, now: datetime
+) -> None:
+    """Apply the member's two separate choices: None leaves that pause as it is, 0 ends it, a
+    number of months pauses from ``now`` for that long (30 days a month)."""
+    choices = ((invitation_months, pause_invitations), (bulletin_months, pause_bulletin))
+    for months, pause in choices:
+        if months is not None:
+            pause(member, now + timedelta(days=30 * months) if months else None)
 
 
 #: Called as f(session, member, source, now) after an unsubscribe that names where the link
@@ -140,8 +152,8 @@ def _profile_section(session: Session, member: Member):
         "neighbourhood": member.neighbourhood.name if member.neighbourhood else None,
         "age_band": reference.label_for(reference.AGE_BANDS, member.age_band) or None,
         "topics": [reference.label_for(reference.TOPICS, t) for t in member.topics or []],
-        "preferred_format": reference.label_for(reference.FORMATS, member.preferred_format),
-        "language": reference.label_for(reference.LANGUAGES, member.language),
+        "preferred_format": reference.label_for(reference.FORMATS, member.preferred_format) or None,
+        "language": reference.label_for(reference.LANGUAGES, member.language) or None,
         "heard_about_the_panel_from": reference.label_for(reference.HEARD_FROM, member.heard_from)
         or None,
         "recruited_through": member.recruitment_source.name if member.recruitment_source else None,
@@ -149,6 +161,7 @@ def _profile_section(session: Session, member: Member):
         "joined_at": _iso(member.joined_at),
         "signed_up_at": _iso(member.created_at),
         "invitations_paused_until": _iso(member.paused_until),
+        "bulletin_paused_until": _iso(member.bulletin_paused_until),
         "unsubscribed_at": _iso(member.unsubscribed_at),
         "email_tracking_consent": member.tracking_consent,
     }
@@ -255,6 +268,8 @@ def erase_member(session: Session, member: Member, now: datetime, method: str) -
     member.neighbourhood_id = None
     member.age_band = None
     member.topics = []
+    member.preferred_format = None
+    member.language = None
     member.heard_from = None
     member.move_to(MemberStatus.LEFT)
     member.left_at = now

@@ -1,7 +1,7 @@
 """decisions can be changed after publishing: each change keeps the earlier wording
 
-Revision ID: 0020_decision_changes
-Revises: 0019_job_runs
+Revision ID: 0021_decision_changes
+Revises: 0020_bulletin_pause
 Create Date: 2026-12-06 21:10:00.000000
 
 Decisions made before this revision have no changes and no updated_at.
@@ -12,8 +12,8 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_decision_changes'
-down_revision = '0019_job_runs'
+revision = '0021_decision_changes'
+down_revision = '0020_bulletin_pause'
 branch_labels = None
 depends_on = None
 
