@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import g
+from hypothesis import settings
 
 # Never let the test app write a real secret under instance/.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -21,6 +22,11 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
 from tests import log_scan  # noqa: E402
+
+# No test is timed (speed belongs in bench/): Hypothesis's per-example deadline would fail a
+# correct test on a busy machine, so it is off for the whole suite.
+settings.register_profile("panel", deadline=None)
+settings.load_profile("panel")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from panel.csv_export import csv_text
+
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "surveys" / "guidance_corpus"
 TRAIN_FILE = "train.csv"
 TEST_FILE = "test.csv"
@@ -64,10 +66,9 @@ def load(part: str, directory: Path = CORPUS_DIR) -> list[Example]:
 def write_examples(path: Path, examples: Iterable[Example]) -> None:
     """Write examples to a corpus file (header first), sorted by label then text."""
     ordered = sorted(examples, key=lambda e: (LABELS.index(e.label), normalise(e.text)))
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows((e.label, e.type, e.text) for e in ordered)
+    # Through the one CSV writer, as every file a person may open in a spreadsheet.
+    text = csv_text(COLUMNS, ((e.label, e.type, e.text) for e in ordered))
+    path.write_text(text.replace("\r\n", "\n"), encoding="utf-8")
 
 
 def add_examples(examples: Iterable[Example], directory: Path = CORPUS_DIR) -> int:
