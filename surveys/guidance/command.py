@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from surveys.services.guidance_corpus import add_examples
+
 from .cli import run_cli
-from .corpus import CORPUS_DIR, LABELS, add_examples, read_examples
+from .corpus import CORPUS_DIR, LABELS, read_examples
 
 
 @click.command("survey-check")

@@ -103,6 +103,14 @@ def injection_problems(
     return finder.problems
 
 
+def response_problems(response) -> list[str]:
+    """injection_problems for an HTML response. An email shown in a frame (served with its own
+    sandboxing policy) is checked as emails are: its inline styles are the email's own, and
+    nothing a user wrote may become markup in it."""
+    is_email = "sandbox" in response.headers.get("Content-Security-Policy", "")
+    return injection_problems(response.get_data(as_text=True), allow_styles=is_email)
+
+
 def plain_text_problems(text: str) -> list[str]:
     """A plain-text part or subject may carry the words of a payload, never a tag."""
     return [match.group(0) for match in re.finditer(r"<\s*/?\s*[a-zA-Z!][^<>]*>?", text)]

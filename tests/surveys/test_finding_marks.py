@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from surveys import content as doc
-from surveys.guidance.corpus import COLUMNS, Example, load, write_examples
+from surveys.guidance.corpus import COLUMNS, Example, load
 from surveys.models import FindingMark, Survey
 from surveys.services import authoring, checking
+from surveys.services.guidance_corpus import write_examples
 from tests.factories import make_staff, place
 from tests.surveys.helpers import write_good_survey
 

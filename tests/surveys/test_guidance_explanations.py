@@ -16,16 +16,15 @@ from surveys.guidance.corpus import (
     LABELS,
     PLAIN,
     Example,
-    add_examples,
     load,
     normalise,
     split_for,
-    write_examples,
 )
 from surveys.guidance.explain import model_finding
 from surveys.guidance.model import MODEL_FILE, load_models
 from surveys.guidance.spec import QUESTION_TYPES
 from surveys.guidance.unusual_words import find_unusual_words
+from surveys.services.guidance_corpus import add_examples, write_examples
 
 # One question per shape each rule knows, with the words its explanation must quote.
 SHAPES = [

@@ -115,7 +115,9 @@ def test_nothing_is_sent_from_the_first_click_and_a_test_goes_only_to_the_sender
 
     session.expire_all()
     assert session.scalar(sa.select(sa.func.count(Invitation.id))) == 1
-    queued = session.scalars(sa.select(OutboundEmail.to_email)).all()
+    queued = session.scalars(
+        sa.select(OutboundEmail.to_email).where(OutboundEmail.kind == "survey_invitation")
+    ).all()
     assert queued == [author.email]
     audited = session.scalars(sa.select(AuditEvent.action)).all()
     assert "survey.invite_test" in audited
