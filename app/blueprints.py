@@ -11,6 +11,7 @@ from flask import Flask
 
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
+from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
 from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
 from mailer.events.views import blueprint as webhooks_blueprint
@@ -33,6 +34,7 @@ from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
+from surveys.fieldwork.my_surveys import OFFERED_SURVEY_SOURCES
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
@@ -87,6 +89,9 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     staff_home.use_sections(app, STAFF_HOME_SECTIONS)
     register_tracking_listeners()
+    if surveys_offered_to not in OFFERED_SURVEY_SOURCES:
+        # A bulletin's survey item counts as an offer in the member's "My surveys".
+        OFFERED_SURVEY_SOURCES.append(surveys_offered_to)
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
     app.cli.add_command(survey_corpus_add)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mailer.bulletins.models import Bulletin, BulletinRecipient
+from mailer.bulletins.models import (
+    Bulletin,
+    BulletinItem,
+    BulletinRecipient,
+    ItemKind,
+    RecipientState,
+)
 from panel.members.services.member_area import erasure_step, member_data_section
 
 
@@ -35,4 +41,21 @@ def erase_bulletin_history(session, member, now) -> None:
         sa.update(BulletinRecipient)
         .where(BulletinRecipient.member_id == member.id)
         .values(member_id=None)
+    )
+
+
+def surveys_offered_to(session, member_id: int) -> set[int]:
+    """The surveys whose items were in bulletins the provider accepted for the member (for the
+    member's "My surveys", registered by the composition root)."""
+    return set(
+        session.scalars(
+            sa.select(BulletinItem.survey_id)
+            .join(BulletinRecipient, BulletinRecipient.bulletin_id == BulletinItem.bulletin_id)
+            .where(
+                BulletinRecipient.member_id == member_id,
+                BulletinRecipient.state == RecipientState.ACCEPTED,
+                BulletinItem.kind == ItemKind.SURVEY,
+                BulletinItem.survey_id.is_not(None),
+            )
+        )
     )

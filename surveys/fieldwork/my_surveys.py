@@ -3,6 +3,7 @@ and whether what was done with the results has been published. Reads only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,19 @@ from surveys.fieldwork.branching import visible_pages
 from surveys.fieldwork.models import Invitation, ResponseStatus, SurveyResponse
 from surveys.fieldwork.respondent import PUBLIC_STATUSES
 from surveys.models import ResultsPage, Survey
+
+#: Where else a member may have been offered a survey than an invitation: each is called as
+#: f(session, member_id) -> survey ids. The composition root registers the bulletin's (a survey
+#: item in a bulletin the member was sent), so that surveys need not know bulletins.
+OFFERED_SURVEY_SOURCES: list[Callable[[Session, int], set[int]]] = []
+
+
+def offered_survey_ids(session: Session, member_id: int) -> set[int]:
+    """Surveys offered to the member by every registered source."""
+    offered: set[int] = set()
+    for source in OFFERED_SURVEY_SOURCES:
+        offered |= source(session, member_id)
+    return offered
 
 
 @dataclass(frozen=True)
@@ -52,8 +66,8 @@ class MySurveys:
 
 
 def my_surveys(session: Session, member: Member, now: datetime) -> MySurveys:
-    """The member's surveys: open ones they were invited to (by email or from a bulletin link)
-    and have not sent, and every one they sent answers to, newest first.
+    """The member's surveys: open ones they were invited to (by email or from a bulletin link,
+    used or not) and have not sent, and every one they sent answers to, newest first.
 
     A sent answer is known from the member's contact record (kept even after an anonymous
     survey's answers are cut from the invitation at close), so a closed anonymous survey is
@@ -80,6 +94,16 @@ def my_surveys(session: Session, member: Member, now: datetime) -> MySurveys:
             finished_at.setdefault(survey.id, response.submitted_at)
         elif survey.is_open(now) and survey.id not in finished_at:
             open_surveys.append(_open_survey(session, survey, response))
+    # Offered elsewhere (a bulletin's survey item) and not opened yet: no invitation exists
+    # until the member first uses the link, so these are listed as not started.
+    seen = {survey.id for survey, _response in invited} | set(finished_at)
+    offered = offered_survey_ids(session, member.id) - seen
+    if offered:
+        for survey in session.scalars(
+            sa.select(Survey).where(Survey.id.in_(offered), Survey.status.in_(PUBLIC_STATUSES))
+        ):
+            if survey.is_open(now):
+                open_surveys.append(_open_survey(session, survey, None))
     open_surveys.sort(key=lambda item: (not item.started, item.survey.closes_at))
     return MySurveys(open_surveys, _finished(session, finished_at, now))
 

@@ -126,3 +126,50 @@ def test_my_surveys_links_to_published_results(client, session, outbox, real_now
 def test_my_surveys_needs_a_signed_in_member(client):
     response = client.get("/my-panel/surveys/")
     assert response.status_code == 302 and "/my-panel/sign-in" in response.headers["Location"]
+
+
+def test_a_survey_offered_in_a_bulletin_is_listed_before_the_link_is_used(session, real_now):
+    from mailer.bulletins.models import BulletinItem, BulletinRecipient, ItemKind, RecipientState
+    from mailer.bulletins.services import compose
+    from panel.auth.models import Role
+    from tests.factories import make_staff
+
+    survey, _ = live_survey(session, real_now)
+    reader, left_out, not_accepted = (
+        make_member(session),
+        make_member(session),
+        make_member(session),
+    )
+    bulletin = compose.create_bulletin(
+        session, make_staff(session, Role.COMMS), "Winter news", None, real_now
+    )
+    session.add(
+        BulletinItem(
+            bulletin_id=bulletin.id,
+            kind=ItemKind.SURVEY,
+            title="Tell us",
+            survey_id=survey.id,
+            created_at=real_now,
+        )
+    )
+    session.add_all(
+        [
+            BulletinRecipient(
+                bulletin_id=bulletin.id, member_id=reader.id, state=RecipientState.ACCEPTED
+            ),
+            BulletinRecipient(
+                bulletin_id=bulletin.id, member_id=not_accepted.id, state=RecipientState.FAILED
+            ),
+        ]
+    )
+    session.flush()
+    (item,) = my_surveys(session, reader, real_now).open
+    assert (item.survey.id, item.started) == (survey.id, False)
+    assert my_surveys(session, left_out, real_now).open == []
+    assert my_surveys(session, not_accepted, real_now).open == []  # it never reached them
+    # Once the member has used the link, the survey is listed once, as their invitation.
+    response = answering.start_personal(session, survey, reader.id, real_now)
+    assert response is not None
+    session.flush()
+    assert [i.survey.id for i in my_surveys(session, reader, real_now).open] == [survey.id]
+    assert not my_surveys(session, reader, real_now + timedelta(days=60)).open  # closed by then
