@@ -198,3 +198,30 @@ def test_grid_and_ranking_pages_fit_a_phone(browser, live_server, width):
     assert page.locator("#q-q1 fieldset").count() == 3
     assert page.locator("select[name^='q2.']").count() == 4
     context.close()
+
+
+def test_a_grid_and_a_ranking_are_answered_with_javascript_off(browser, live_server):
+    """The same journey with JavaScript off on a phone: plain radios and selects, checked by
+    the server, carry it through the ranking error to check-your-answers. (axe needs
+    JavaScript, so it runs on these pages in the tests above.)"""
+    context = browser.new_context(
+        viewport=WIDTHS["phone"], is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    base = live_server.config["LIVE_URL"]
+    page.goto(base + _personal_link(live_server, "no-js"))
+    page.click("button:has-text('Start now')")
+    for row, answer in zip(("q1.1", "q1.2", "q1.3"), ("Good", "Poor", "Good"), strict=True):
+        page.check(f"input[name='{row}'][value='{answer}']")
+    for field, rank in zip(("q2.1", "q2.2", "q2.3", "q2.4"), "1132", strict=True):
+        page.select_option(f"select[name='{field}']", rank)
+    page.click("button:has-text('Save and continue')")
+    assert "1 is used more than once" in page.inner_text("#q-q2-error")
+    page.select_option("select[name='q2.2']", "4")
+    page.click("button:has-text('Save and continue')")
+    page.click("button:has-text('Save and continue')")
+    page.wait_for_url(re.compile(r".*/check$"))
+    text = page.inner_text("main")
+    assert "Parking: Good; Signs: Poor; Waiting room: Good" in text
+    assert "1. Shorter waits; 2. Free parking; 3. Closer to home; 4. Evening clinics" in text
+    context.close()
