@@ -202,15 +202,6 @@ def _loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", guarded(real_connect_ex))
 
 
-#: Tests that run for tens of seconds (kill-and-restart runs, whole-site crawls): started first,
-#: so that the two workers do not end waiting on one of them (the suite's wall time).
-LONG_RUNNING = ("crash_safety", "test_bad_input.py", "test_injection.py", "test_reads_never_write")
-
-
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: not any(name in item.nodeid for name in LONG_RUNNING))
-
-
 def pytest_configure(config):
     log_scan.configure(config)
 

@@ -28,7 +28,7 @@ from tests.crash_zygote import Zygote
 from tests.surveys.recount import recount, shown
 from tests.surveys.submit_crash_runner import answer_for
 
-MEMBERS = 12
+MEMBERS = 8
 RUNS = 50
 RUNNER = "tests.surveys.submit_crash_runner"
 
