@@ -79,6 +79,7 @@ MODEL_MODULES = (
     "surveys.models",
     "surveys.fieldwork.models",
     "surveys.results.models",
+    "surveys.decisions.models",
 )
 
 

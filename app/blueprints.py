@@ -31,6 +31,10 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
+from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
+from surveys.decisions.public_views import blueprint as public_decisions_blueprint
+from surveys.decisions.staff_views import blueprint as decision_register_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -80,6 +84,9 @@ BLUEPRINTS = (
     themes_blueprint,
     reports_blueprint,
     decisions_blueprint,
+    decision_register_blueprint,
+    decision_notices_blueprint,
+    public_decisions_blueprint,
 )
 
 

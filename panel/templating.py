@@ -80,6 +80,7 @@ def staff_navigation() -> list[dict]:
         ("audit.index", "Audit log", {Role.COMMS}),
         ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
+        ("decision_register.index", "Decisions", None),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]
     current = request.endpoint or ""

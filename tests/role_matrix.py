@@ -112,6 +112,21 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "bulletin_stats.overview": ALL,
     "bulletin_stats.bulletin": ALL,
     "bulletin_stats.bulletin_csv": ALL,
+    # the decisions register: everyone reads; comms and place teams (their places) keep it and
+    # tell the people who took part
+    "decision_register.index": ALL,
+    "decision_register.detail": ALL,
+    "decision_register.measures": ALL,
+    "decision_register.new": MEMBER_DATA,
+    "decision_register.edit": MEMBER_DATA,
+    "decision_register.add_link": MEMBER_DATA,
+    "decision_register.remove_link": MEMBER_DATA,
+    "decision_register.change_status": MEMBER_DATA,
+    "decision_register.publish": MEMBER_DATA,
+    "decision_notices.check": MEMBER_DATA,
+    "decision_notices.email_html": MEMBER_DATA,
+    "decision_notices.send_test": MEMBER_DATA,
+    "decision_notices.send": MEMBER_DATA,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
@@ -173,6 +188,9 @@ PUBLIC_ROUTES = {
     # "Our engagement" and each survey's published "You said, we did" page
     "engagement.index",
     "engagement.results",
+    # the public decisions register and each decision's involvement trail
+    "public_decisions.index",
+    "public_decisions.decision",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.

@@ -10,6 +10,7 @@ from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
+from surveys.decisions import public as public_decisions
 from surveys.models import Survey
 from surveys.results import decision_changes, public, publishing
 
@@ -67,5 +68,6 @@ def results(survey_id: int):
         decisions=publishing.decisions(db.session, survey),
         changes=decision_changes.changes(db.session, survey),
         quotes=publishing.quotes(db.session, survey),
+        register_decisions=public_decisions.decisions_using_survey(db.session, survey.id),
         topics=dict(TOPICS),
     )

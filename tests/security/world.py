@@ -53,6 +53,18 @@ USER_TEXT = {
     "survey_decisions.action",
     "survey_decision_changes.you_said",
     "survey_decision_changes.action",
+    "decisions.title",
+    "decisions.summary",
+    "decisions.body_name",
+    "decisions.paper_reference",
+    "decisions.paper_url",
+    "decisions.owner_name",
+    "decisions.duty_reason",
+    "decisions.no_involvement_reason",
+    "decision_links.other_title",
+    "decision_links.other_url",
+    "decision_links.people_said",
+    "decision_links.how_used",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
     "survey_open_links.source",
@@ -229,7 +241,7 @@ def poison(session: Session) -> None:
         rows = session.execute(sa.select(*key, column).where(column.is_not(None))).all()
         for row in rows:
             value = row[-1]
-            if column_name in ("link_url", "url"):
+            if column_name in ("link_url", "url", "paper_url", "other_url"):
                 new = URL_PAYLOADS[zlib.crc32(str(value).encode()) % len(URL_PAYLOADS)]
             else:
                 new = poisoned(value, limit, nul_ok=nul_ok)
@@ -281,6 +293,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.models import Survey, SurveySnapshot
+    from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.results.models import Decision
 
     surveys = [row[0] for row in _ids(session, sa.select(Survey.id).order_by(Survey.id))]
@@ -296,6 +309,10 @@ def staff_urls(
             session, sa.select(SurveySnapshot.survey_id, SurveySnapshot.version)
         ),
         ("decision_id", "survey_id"): _ids(session, sa.select(Decision.id, Decision.survey_id)),
+        ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
+        ("decision_id", "link_id"): _ids(
+            session, sa.select(DecisionLink.decision_id, DecisionLink.id)
+        ),
         ("bulletin_id",): _ids(session, sa.select(Bulletin.id)),
         ("bulletin_id", "item_id"): _ids(
             session,
