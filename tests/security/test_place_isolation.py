@@ -16,6 +16,9 @@ from mailer.bulletins.services import compose
 from panel.auth.models import Role, StaffUser
 from panel.members.models import Member, RecruitmentSource
 from panel.segments.models import Segment
+from surveys.decisions import register
+from surveys.decisions.models import DecisionRecord
+from surveys.decisions.register import DecisionFields
 from surveys.demo import _plan
 from surveys.models import Survey
 from surveys.services import authoring
@@ -29,9 +32,10 @@ RECORDS = {
     "surveys": Survey,
     "bulletins": Bulletin,
     "sources": RecruitmentSource,
+    "decisions": DecisionRecord,
 }
 RECORD_IN_URL = re.compile(
-    r"^/staff/(?:members/)?(members|segments|surveys|bulletins|sources)/(\d+)"
+    r"^/staff/(?:members/)?(members|segments|surveys|bulletins|sources|decisions)/(\d+)"
 )
 
 
@@ -65,6 +69,25 @@ def _other_place_records(session, comms, elsewhere, now):
         RecruitmentSource(
             name="Elsewhere library", code="elsewhere1", place_id=elsewhere.id, created_at=now
         )
+    )
+    register.create_decision(
+        session,
+        comms,
+        DecisionFields(
+            title="Elsewhere decision",
+            summary="",
+            decided_on=now.date(),
+            body_kind="place_board",
+            body_name="Elsewhere board",
+            place_id=elsewhere.id,
+            paper_reference="",
+            paper_url="",
+            owner_name="Elsewhere owner",
+            duty_applies=True,
+            duty_reason="Reason.",
+            no_involvement_reason="",
+        ),
+        now,
     )
     session.flush()
 

@@ -23,6 +23,7 @@ from panel.auth.models import Role, StaffUser
 from panel.extensions import db
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
+from surveys.decisions.models import DecisionRecord
 from surveys.fieldwork.models import OpenLink
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey
@@ -91,6 +92,9 @@ def _public_urls(app, session) -> list[str]:
         "pages.assets": [{"filename": "manifest.json"}],
         "static": [{"filename": "app.css"}],
         "engagement.results": [{"survey_id": s.id} for s in surveys],
+        "public_decisions.decision": [
+            {"decision_id": d} for d in session.scalars(sa.select(DecisionRecord.id))
+        ],
         "bulletin_view.view": [
             {"token": view_token(b)} for b in session.scalars(sa.select(Bulletin))
         ],

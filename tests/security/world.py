@@ -292,8 +292,8 @@ def staff_urls(
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
-    from surveys.models import Survey, SurveySnapshot
     from surveys.decisions.models import DecisionLink, DecisionRecord
+    from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
 
     surveys = [row[0] for row in _ids(session, sa.select(Survey.id).order_by(Survey.id))]
