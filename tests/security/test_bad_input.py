@@ -353,6 +353,8 @@ def test_a_request_body_over_the_limit_gets_a_413_page(app, client):
         "/staff/surveys/99999999999999999999",
         "/staff/members/2147483648",
         "/engagement/9223372036854775808",
+        "/decisions/9223372036854775808",
+        "/staff/decisions/4294967296/tell",
         "/staff/bulletins/4294967296/preview",
         "/staff/audit/?page=99999999999999999999",
         "/staff/members/?page=-99999999999999999",

@@ -253,7 +253,10 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
     )
     links = PersonalLinks(app.config["SECRET_KEY"])
     client = app.test_client()
-    urls = ["/", "/engagement/", "/join", "/privacy", "/accessibility", "/cookies"]
+    from surveys.decisions.models import DecisionRecord
+
+    urls = ["/", "/engagement/", "/join", "/privacy", "/accessibility", "/cookies", "/decisions/"]
+    urls += [f"/decisions/{d}" for d in session.scalars(sa.select(DecisionRecord.id))]
     for survey in session.scalars(sa.select(Survey)):
         token = links.make(survey.id, member.id)
         urls += [f"/engagement/{survey.id}", f"/s/{token}", f"/s/{token}/page/1"]
