@@ -81,6 +81,7 @@ def staff_navigation() -> list[dict]:
         ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
         ("decision_register.index", "Decisions", None),
+        ("assurance.dashboard", "Assurance", None),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]
     current = request.endpoint or ""

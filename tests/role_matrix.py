@@ -127,6 +127,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "decision_notices.email_html": MEMBER_DATA,
     "decision_notices.send_test": MEMBER_DATA,
     "decision_notices.send": MEMBER_DATA,
+    # the assurance dashboard: figures only, for every role (a place team its places)
+    "assurance.dashboard": ALL,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
