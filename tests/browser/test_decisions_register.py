@@ -61,6 +61,8 @@ def test_staff_record_a_decision_and_the_public_read_its_trail(staff_page, phone
     public_url = page.url.split("//", 1)[1].split("/", 1)[1]
     comms.goto("/staff/decisions/measures")
     assert "Median:" in page.inner_text("main")
+    comms.goto("/staff/assurance/")
+    assert "active members against an ambition of 4,000" in page.inner_text("main")
 
     reader = phone("decisions-public")
     reader.goto("/decisions/?body=committee&status=made")
