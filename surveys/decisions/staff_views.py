@@ -181,7 +181,11 @@ def change_status(decision_id: int):
             show_field_error(form, error, fallback="status")
         else:
             db.session.commit()
-            flash(f"The decision is now {decision.status.value}", "success")
+            flash(
+                f"The decision is now {decision.status.value}. If surveys informed it, tell the "
+                "people who took part (you will check the email first).",
+                "success",
+            )
             return _to_detail(decision)
     return _detail_page(decision, status_form=form, code=400)
 
