@@ -54,11 +54,13 @@ lint: install-dev
 # Two workers, one a core; worksteal evens out the long tests (crash runs, browser journeys).
 XDIST := -n 2 --dist worksteal
 
+# Both runs have a throwaway Redis (TEST_REDIS_URL) for the Redis hit store, shared rate limits
+# and the several-web-servers topology test (which needs PostgreSQL too).
 test-sqlite: install-dev
-	$(PYTEST) -q $(XDIST)
+	tools/with-redis.sh $(PYTEST) -q $(XDIST)
 
 test-postgres: install-dev
-	tools/with-postgres.sh $(PYTEST) -q $(XDIST)
+	tools/with-postgres.sh tools/with-redis.sh $(PYTEST) -q $(XDIST)
 
 test: system-deps install-dev lint test-sqlite test-postgres
 
