@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import g
 from hypothesis import settings
@@ -31,6 +32,8 @@ settings.load_profile("panel")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# The throwaway Redis of tools/with-redis.sh (make test starts one for both runs).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -94,6 +97,28 @@ def database_url(database_template, tmp_path):
     yield _with_database(TEST_DATABASE_URL, name)
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis; without one the test fails under CI and is skipped elsewhere."""
+    if not TEST_REDIS_URL:
+        message = "needs Redis: run under tools/with-redis.sh (make test does)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_key(redis_url):
+    """A key prefix of this test's own in the shared test Redis, deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture

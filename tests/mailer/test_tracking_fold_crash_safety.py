@@ -1,6 +1,7 @@
 """Kill the tracking fold at 50 random moments, run it again, and count: every complete hit
 line on the spool is in the database exactly once (none twice, none lost), and a half-written
-last line waits for its end rather than being stored or dropped."""
+last line waits for its end rather than being stored or dropped. The same for the Redis stream
+that several web servers share (REDIS_URL), at 12 moments."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, _with_database, build_schema
@@ -46,7 +48,13 @@ def _write_spool(folder: Path) -> Counter:
 @pytest.fixture(scope="module")
 def zygote(tmp_path_factory):
     zygote = Zygote(
-        ["app", "tests.mailer.crash_runner", "mailer.tracking.spool", "panel.database_setup"],
+        [
+            "app",
+            "tests.mailer.crash_runner",
+            "mailer.tracking.spool",
+            "mailer.tracking.hit_store",
+            "panel.database_setup",
+        ],
         tmp_path_factory.mktemp("zygote") / "stderr.log",
     )
     yield zygote
@@ -133,3 +141,41 @@ def test_killing_the_fold_at_random_moments_never_counts_a_hit_twice_or_loses_on
         assert zygote.run(FOLD, url, folder / "hits") == 0, run
         stored = _stored(url)
         assert stored == expected, (run, round(moment, 3), sum(stored.values()))
+
+
+REDIS_RUNS = 12
+FOLD_REDIS = "tests.mailer.crash_runner:fold_redis"
+
+
+def _fill_stream(client, key: str, spool_folder: Path) -> None:
+    """The same hits, as web servers with REDIS_URL leave them in the stream."""
+    with client.pipeline(transaction=False) as pipe:
+        for path in sorted(spool_folder.glob("*.hits")):
+            for line in path.read_bytes().splitlines(keepends=True):
+                if line.endswith(b"\n"):  # a cut-short spool line has no counterpart in Redis
+                    pipe.xadd(key, {b"h": line})
+        pipe.execute()
+
+
+def test_killing_the_redis_fold_at_random_moments_never_counts_a_hit_twice_or_loses_one(
+    zygote, fresh_database, spool, fold_seconds, tmp_path, redis_url, redis_key
+):
+    """The Redis stream's fold (several web servers, REDIS_URL) killed at 12 moments."""
+    client = redis.Redis.from_url(redis_url)
+    source, expected = spool
+    rng = random.Random(20261207)
+    for run in range(REDIS_RUNS):
+        key = f"{redis_key}-{run}"
+        _fill_stream(client, key, source)
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        url = fresh_database(folder)
+        moment = rng.uniform(0, fold_seconds * 1.1)
+        folder_pid = zygote.start(FOLD_REDIS, url, redis_url, key)
+        time.sleep(moment)
+        assert zygote.kill(folder_pid) in (0, -signal.SIGKILL)
+        assert zygote.run(FOLD_REDIS, url, redis_url, key) == 0, run
+        stored = _stored(url)
+        assert stored == expected, (run, round(moment, 3), sum(stored.values()))
+        assert client.xlen(key) == 0, run  # stored entries leave the stream
+    client.close()
