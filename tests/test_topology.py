@@ -48,6 +48,7 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "http://panel.test"
 MEMBERS = 12
+JOINER = DETAILS["email"].lower()
 HAMMERS = 4  # client threads loading pixels from B when it is killed
 GUNICORN_THREADS = 4
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -281,10 +282,16 @@ def test_two_web_servers_one_scheduler_postgresql_and_redis(topology, session):
     # A member joins on A and confirms, from the emailed link, on B; signed in on both.
     member = requests.Session()
     _join_on(member, a)
-    link = _emailed_link(fake, "ann@example.com", rf"{PUBLIC}(/join/confirm/\S+)")
+    link = _emailed_link(fake, JOINER, rf"{PUBLIC}(/join/confirm/\S+)")
     confirmed = _post_form(member, b, link, {})
     assert confirmed.status_code == 200 and "Welcome to the citizens' panel" in confirmed.text
     assert member.get(f"{a}/my-panel/", allow_redirects=False, timeout=10).status_code == 200
+
+    # The silent cap on sign-in links (5 an hour to one address: panel.limits.hit_limit) counts
+    # on both servers too: 3 asks on A and 3 on B send 5 links, not 6.
+    for base in (a, a, a, b, b, b):
+        ask = _post_form(requests.Session(), base, "/my-panel/sign-in", {"email": DETAILS["email"]})
+        assert ask.status_code == 200
 
     # Staff: password on A, second factor on B, then pages on either; signing out on B ends
     # the session on A too.
@@ -317,11 +324,17 @@ def test_two_web_servers_one_scheduler_postgresql_and_redis(topology, session):
                 counts[kind] += 1
         return counts
 
+    def links():
+        return sum(1 for to, text in fake.texts if to == JOINER and "/my-panel/link/" in text)
+
     _wait_for(lambda: sum(sent().values()) >= 3 * MEMBERS, "the bulletin and survey emails")
+    _wait_for(lambda: links() >= 5, "the sign-in links")
     settled = utcnow()
-    for job in ("dispatch-due-bulletins", "survey-fieldwork", "deliver-queued-emails"):
+    jobs = ("dispatch-due-bulletins", "survey-fieldwork", "handle-email-requests")
+    for job in (*jobs, "deliver-queued-emails"):
         _wait_for(lambda job=job: _job_finished_after(session, job, settled), f"{job} again")
     assert sorted(sent().values()) == [MEMBERS] * 3, sent()
+    assert links() == 5
     per_person = Counter(m.to_email for m in fake.accepted if m.to_email in emails)
     assert set(per_person.values()) == {3}
 
