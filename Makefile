@@ -70,9 +70,9 @@ bench: install-dev
 	  name=$$(basename $$script .py); $(MAKE) --no-print-directory bench-$${name#bench_} || exit 1; \
 	done
 
-# Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL.
+# Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL (and Redis).
 bench-%: system-deps install-dev
-	tools/with-postgres.sh $(PY) bench/bench_$*.py
+	tools/with-postgres.sh tools/with-redis.sh $(PY) bench/bench_$*.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
