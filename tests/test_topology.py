@@ -196,9 +196,10 @@ def topology(app, session, tmp_path, redis_url):
         redis.Redis.from_url(shared_redis).flushdb()
 
 
-def _post_form(browser, base: str, path: str, data: dict, page: str | None = None):
-    """GET the form's page (for its CSRF token), then POST it, as a browser would."""
-    html = browser.get(base + (page or path), timeout=10).text
+def _post_form(browser, base: str, path: str, data: dict, form_base: str | None = None):
+    """GET the form's page (for its CSRF token; from ``form_base`` if given, as when the load
+    balancer sends the two requests to different servers), then POST it, as a browser would."""
+    html = browser.get((form_base or base) + path, timeout=10).text
     token = _CSRF.search(html).group(1)
     return browser.post(
         base + path, data={**data, "csrf_token": token}, allow_redirects=False, timeout=10
@@ -247,6 +248,9 @@ def _tracking_urls(fake, bulletin_id: int) -> list[tuple[str, str]]:
     return urls
 
 
+_TALLY_LOCK = threading.Lock()
+
+
 def _hammer(base: str, paths: list[str], tally: Counter, stop: threading.Event) -> None:
     """Load pixels until the server stops answering; counts answered and unanswered requests."""
     client = requests.Session()
@@ -255,9 +259,11 @@ def _hammer(base: str, paths: list[str], tally: Counter, stop: threading.Event) 
         try:
             answered = client.get(base + paths[number % len(paths)], timeout=5).status_code == 200
         except requests.RequestException:
-            tally["unanswered"] += 1
+            with _TALLY_LOCK:
+                tally["unanswered"] += 1
             return
-        tally["answered" if answered else "refused"] += 1
+        with _TALLY_LOCK:
+            tally["answered" if answered else "refused"] += 1
         number += 1
 
 
@@ -293,8 +299,8 @@ def test_two_web_servers_one_scheduler_postgresql_and_redis(topology, session):
         ask = _post_form(requests.Session(), base, "/my-panel/sign-in", {"email": DETAILS["email"]})
         assert ask.status_code == 200
 
-    # Staff: password on A, second factor on B, then pages on either; signing out on B ends
-    # the session on A too.
+    # Staff: password on A, second factor on B, then pages on either; signing out on B (with
+    # the form A gave: one CSRF secret) ends the session on A too.
     staff = requests.Session()
     credentials = {"email": seeded["staff"].email, "password": STAFF_PASSWORD}
     assert _post_form(staff, a, "/staff/sign-in", credentials).status_code == 302
@@ -309,7 +315,7 @@ def test_two_web_servers_one_scheduler_postgresql_and_redis(topology, session):
     assert [_failed_sign_in(b, n) for n in range(4, 9)] == [200] * 5
     assert _failed_sign_in(b, 9) == 429 and _failed_sign_in(a, 10) == 429
 
-    assert _post_form(staff, b, "/staff/sign-out", {}).status_code == 302
+    assert _post_form(staff, b, "/staff/sign-out", {}, form_base=a).status_code == 302
     assert staff.get(f"{a}/staff/", allow_redirects=False, timeout=10).status_code == 302
 
     # The bulletin, the invitations and the reminders went out, each exactly once, and stay so
