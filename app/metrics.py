@@ -1,6 +1,7 @@
 """Prometheus metrics at /metrics: requests and their duration (counted in each web process),
-and, read from the database at each scrape so that every web server reports the same figures,
-the email queue, the send throughput, the scheduler's heartbeat and the tracking fold's lag.
+and, read from the database (and Redis, with REDIS_URL) at each scrape so that every web server
+reports the same figures, the email queue, the send throughput, the scheduler's heartbeat and the
+tracking fold's lag.
 
 Figures only, no labels that name a person. The page is for the monitoring system: with
 ``METRICS_TOKEN`` set it needs ``Authorization: Bearer <token>``; without, it answers only on
