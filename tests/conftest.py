@@ -19,6 +19,10 @@ from hypothesis import settings
 # Never let the test app write a real secret under instance/.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+# Test apps never count limits or hits in a Redis from the environment; the tests that need one
+# use TEST_REDIS_URL (tools/with-redis.sh).
+for _shared_store in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
+    os.environ.pop(_shared_store, None)
 
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
