@@ -61,8 +61,10 @@ def load_config(instance_path: Path) -> dict:
         ),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
         # Run every scheduled job at least this often (seconds; 0: as JOBS says). For tests and
-        # demonstrations that cannot wait for the hourly jobs, never for production.
-        "SCHEDULER_MAX_INTERVAL_SECONDS": int(env.get("SCHEDULER_MAX_INTERVAL_SECONDS", "0")),
+        # demonstrations that cannot wait for the hourly jobs; ignored in production.
+        "SCHEDULER_MAX_INTERVAL_SECONDS": 0
+        if production
+        else int(env.get("SCHEDULER_MAX_INTERVAL_SECONDS", "0")),
         # Limits count across all web servers only in a shared store: Redis when there is one.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
