@@ -33,6 +33,9 @@ _LOADED_OPENING = re.compile(
     r"^\s*(?:don't|do\s+not|wouldn't|would\s+not|shouldn't|isn't|aren't|didn't|won't|can't"
     r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our|a)\b"
     r"|\bsurely\b|\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b|\bwouldn't\s+it\s+be\b"
+    r"|\bwould\s+it\s+not\s+(?:be|make)\b|^\s*who\s+(?:wouldn't|would\s+not|doesn't|does\s+not)\b"
+    r"|^\s*(?:don't|doesn't|shouldn't|isn't|wouldn't)\s+(?:patients|people|residents|everyone"
+    r"|everybody|families|parents|carers|staff)\b"
     r"|\bwould(?:n't|\s+not)\s+you\s+agree\b|\byou\s+would\s+agree\b"
     r"|,\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't"
     r"|can't|couldn't|hasn't|haven't)\s+(?:it|you|they|we|he|she|there|that|this)\s*\?\s*$",
@@ -51,7 +54,12 @@ _PRESUMING = re.compile(
     r"|\bimproved\s+new\b|\bnew\s+and\s+improved\b"
     r"|\bhow\s+much\s+(?:better|worse|more|easier|safer)\b"
     r"|\bhow\s+much\s+(?:has|have|did|does|do|will|would)\b[^?]{0,60}\b(?:improved?|helped?|easier|better|simpler|safer)\b"
-    r"|\bso\s+(?:poor|bad|popular|good|successful|unpopular|awful|important)\b",
+    r"|\bso\s+(?:poor|bad|popular|good|successful|unpopular|awful|important)\b"
+    r"|\bhow\s+much\s+(?:has|have|did)\b(?![^?]*\bif\s+at\s+all\b)[^?]{0,60}\baffected\b"
+    r"|\b(?:pleased|happy|delighted|grateful)\s+(?:are\s+you\s+|were\s+you\s+)?with\s+(?:the|our)"
+    r"\s+improvements\b|\bwhat\s+do\s+you\s+love\b|\bhow\s+much\s+do\s+you\s+love\b"
+    r"|\bpraised?\b|\bcongratulated\b|\bhappily\b|\boverwhelmingly\b|\bforward-thinking\b"
+    r"|\bcommon-?sense\b|\bpurpose-built\b",
     _I,
 )
 _LOADED_WORDS = re.compile(
@@ -66,31 +74,75 @@ _LOADED_WORDS = re.compile(
     r"|\bputting\s+patients\s+first\b|\bresponsible\s+(?:parent|resident|citizen)\b"
     r"|\btransform\b|\bfar\s+too\b|(?<!how\s)\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
     r"|\bprotect\s+(?:patients|frontline|services|the\s+nhs)\b"
-    r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect)\b",
+    r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect|make|cut"
+    r"|bring|save|keep|tackle)\b"
+    r"|\b(?:support|back|welcome)\s+(?:the\s+)?(?:plans?|proposals?|moves?|drive)\s+to\b"
+    r"|\b(?:support|back|welcome|in\s+favour\s+of)\s+(?:our|the\s+[\w-]+(?:\s+[\w-]+)?'s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:plans?|proposals?|drive|ambitions?)\b"
+    r"|\bget\s+tough\b|\bcrack(?:ing)?\s+down\b|\bclamp(?:ing)?\s+down\b|\bneedless(?:ly)?\b"
+    r"|\bpointless\b|\bhard-?pressed\b|\bscandal(?:ous)?\b|\bcrumbling\b|\bselfish\b"
+    r"|\bclog(?:ging|ged)?\s+up\b|\bjump(?:ing)?\s+the\s+queue\b|\bprecious\b"
+    r"|\btake\s+more\s+responsibility\b|\beverybody\s+knows\b|\b(?:the|a)\s+crisis\s+(?:in|facing)\b",
     _I,
 )
 # A premise clause, then a comma and the question: "Given that X, should we...?"
 _PREMISE = re.compile(
     r"^\s*(?:given\s+(?:that|the|how)|as|since|now\s+that|because|with|in\s+light\s+of"
-    r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind)\b"
+    r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind"
+    r"|at\s+a\s+time\s+(?:when|of)|in\s+these)\b"
     r"(?P<premise>[^,?]{6,}?),\s*"
     r"(?:should|would|do|does|did|is|are|was|were|how|what|which|will|can|could|shall|why)\b",
     _I,
 )
 # "As a carer, ..." or "As you know, ..." sets the scene without stating a claim.
-_SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well|you|we|with\s+(?:your|you))\b", _I)
+_SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well\s+as|you|we|with\s+(?:your|you))\b", _I)
 _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
-    r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand)\b",
+    r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
+    r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
+    r"|more\s+and\s+more|most|everyone|everybody|can)\b",
     _I,
 )
 # A statement of opinion before the question: "The service is failing. Do you agree?"
 _STATEMENT_THEN_QUESTION = re.compile(r"^(?P<statement>[^?]+?[.!])\s+(?P<question>[^.?!]+\?)\s*$")
 _OPINION = re.compile(
     r"\b(?:most|many|all|everyone|everybody|nobody|residents|patients|people)\b[^.]{0,40}"
-    r"\b(?:want|told\s+us|feel|agree|think|say|know|prefer)\b"
-    r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b",
+    r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
+    r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
+    r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
+    r"|failure|mistake|step\s+forward|let-?down)\b",
     _I,
+)
+# Social proof: what most people or many others already do, offered as a reason to join them.
+_CROWD = re.compile(
+    r"(?<!how\s)\b(?:most|many|lots\s+of|thousands\s+of|hundreds\s+of|millions\s+of"
+    r"|the\s+majority\s+of|more\s+and\s+more|(?:\d+|one|two|three|four|five|six|seven|eight"
+    r"|nine)\s+(?:out\s+of|in)\s+(?:\d+|ten|five|four|three|every))\s+"
+    r"(?:of\s+(?:you|us|your\s+neighbours)\b|(?:local\s+|other\s+)?(?:people|patients|residents"
+    r"|parents|families|carers|users|neighbours|areas|councils|practices|towns)\b)",
+    _I,
+)
+_CROWD_QUESTION = re.compile(
+    r"^\s*like\s+(?:most|many|other|lots|thousands|hundreds|the\s+majority|your|everyone)\b"
+    r"[^,?]*,|\bjoin\s+(?:the\s+)?(?:thousands|hundreds|millions|many|majority|others|other"
+    r"|\d[\d,]*)\b",
+    _I,
+)
+# "Is it fair that...": a claim stated as fact, then a question about whether it is fair.
+_FAIRNESS = re.compile(
+    r"^\s*is\s+it\s+(?:fair|right|acceptable|reasonable|sensible|ok|okay|just)\s+"
+    r"(?:that|to|for\s+(?!you\b|me\b))\b",
+    _I,
+)
+# "clearly" as a manner of explaining ("explain your treatment clearly") takes no side.
+_CLEARLY_MANNER = re.compile(
+    r"\b(?:how|explain(?:ed)?|spoke|speak|talk(?:ed)?|writ(?:e|ten)|wrote|set\s+out|label+ed"
+    r"|signposted|marked|shown|described?|communicated|told|tell|said|say)\b(?:\s+[\w'-]+){0,3}"
+    r"\s+$",
+    _I,
+)
+_STATEMENT_GRID = re.compile(
+    r"\bagree\s+with\s+(?:each|every|these|the\s+following|each\s+of\s+the\s+following)\b", _I
 )
 _AGREE = re.compile(
     r"\b(?:do|would|did)\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+agree\b"
@@ -106,6 +158,17 @@ _NEUTRAL_FIX = (
 
 def _words(match: re.Match[str]) -> str:
     return " ".join(match.group().split()).strip(" ,")
+
+
+def _takes_a_side(text: str, match: re.Match[str]) -> bool:
+    """False for a loaded-looking word used neutrally: "explain it clearly", or "support"
+    in a question that offers the other side too ("support or oppose")."""
+    word = match.group().lower()
+    if word == "clearly":
+        return not _CLEARLY_MANNER.search(text[: match.start()])
+    if word.startswith(("support", "back", "welcome", "in favour")):
+        return not re.search(r"\boppose\b|\bor\s+not\b|\bagainst\b", text, _I)
+    return True
 
 
 def leading(text: str) -> Leading | None:
@@ -129,7 +192,29 @@ def leading(text: str) -> Leading | None:
             " it before they answer.",
             "Remove the claim, or ask about it as a question of its own; then ask neutrally.",
         )
+    fairness = _FAIRNESS.search(text)
+    if fairness:
+        return Leading(
+            "error",
+            _words(fairness),
+            f"'{_words(fairness)}' states a situation as fact and asks whether it is fair,"
+            " which invites one answer.",
+            "Describe the situation plainly in the help text and ask what people think of it,"
+            " for example 'How fair or unfair do you think it is...' with a balanced scale.",
+        )
     statement = _STATEMENT_THEN_QUESTION.match(text)
+    crowd = (_CROWD.search(statement["statement"]) if statement else None) or (
+        _CROWD_QUESTION.search(text)
+    )
+    if crowd:
+        return Leading(
+            "error",
+            _words(crowd),
+            f"It tells people what others already do or want ('{_words(crowd)}'), which"
+            " pressures them to give the same answer.",
+            "Leave out what other people do and ask about the person's own view or need. "
+            + _NEUTRAL_FIX,
+        )
     if statement and _OPINION.search(statement["statement"]):
         return Leading(
             "error",
@@ -143,7 +228,7 @@ def leading(text: str) -> Leading | None:
         (_PRESUMING, "praises or blames the thing we ask about"),
         (_LOADED_WORDS, "uses loaded words that take a side"),
     ):
-        found = pattern.search(text)
+        found = next((m for m in pattern.finditer(text) if _takes_a_side(text, m)), None)
         if found:
             return Leading(
                 "error",
@@ -152,7 +237,7 @@ def leading(text: str) -> Leading | None:
                 "Remove the loaded words and describe the proposal plainly. " + _NEUTRAL_FIX,
             )
     found = _AGREE.search(text)
-    if found and not re.search(r"\bdisagree\b", text, _I):
+    if found and not re.search(r"\bdisagree\b", text, _I) and not _STATEMENT_GRID.search(text):
         return Leading(
             "advice",
             _words(found),

@@ -15,38 +15,84 @@ import re
 
 _I = re.IGNORECASE
 
+# People whose name would identify the resident: who looks after them.
+_CARERS = (
+    r"GP\s+practice|GP\s+surgery|GP|surgery|practice|doctor|consultant|dentist|midwife|social"
+    r"\s+worker|key\s+worker|health\s+visitor|named\s+nurse"
+)
+
 # (what is asked for, pattern), most specific first: the first match names the finding.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an NHS number", re.compile(r"\bNHS\s+(?:number|no\b)|\bhospital\s+number\b", _I)),
     (
         "a date of birth",
         re.compile(
-            r"\bdate\s+of\s+birth\b|\bbirth\s?date\b|\bbirthday\b|\bDOB\b"
-            r"|\bwhen\s+were\s+you\s+born\b",
+            r"\bdate\s+of\s+birth\b|\bbirth\s?date\b|(?<!last\s)(?<!next\s)\bbirthday\b|\bDOB\b"
+            r"|\b(?:when|what\s+date|on\s+what\s+date)\s+were\s+you\s+born\b",
             _I,
         ),
     ),
     (
         "an identifying number",
         re.compile(
-            r"\b(?:national\s+insurance|patient|NI|case|reference|room)\s+(?:number|no\b)", _I
+            r"\b(?:national\s+insurance|patient|NI|case|reference|room|badge|account|payroll|staff"
+            r"|employee|membership|card|passport|licen[cs]e|pass|tenancy|claim|customer|pupil"
+            r"|student)\s+(?:number|no\b)",
+            _I,
         ),
     ),
-    ("an email address", re.compile(r"\be-?mail\s+address|\byour\s+e-?mail\b", _I)),
+    (
+        "an email address",
+        re.compile(
+            r"\be-?mail\s+address|\byour\s+e-?mail\b"
+            r"|\b(?:give|provide|enter|leave|share)\s+(?:us\s+)?an?\s+e-?mail\b",
+            _I,
+        ),
+    ),
+    (
+        "a car registration",
+        re.compile(
+            r"\b(?:car|vehicle)\s+reg(?:istration)?\b|\bnumber\s+plate\b"
+            r"|\bregistration\s+(?:number|plate|of\s+(?:the|your)\s+(?:car|vehicle|van))\b",
+            _I,
+        ),
+    ),
     (
         "a phone number",
-        re.compile(r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)", _I),
+        re.compile(
+            r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)|\byour\s+(?:home\s+)?phone\b"
+            r"|\bnumber\s+(?:to|we\s+can|we\s+could)\s+(?:call|ring|reach|contact|text)\b"
+            r"|\b(?:call|ring|reach|contact|text)\s+you\s+on\b",
+            _I,
+        ),
     ),
     ("a postcode", re.compile(r"\bpost\s?code\b", _I)),
     (
         "the name of their GP practice or of someone who looks after them",
         re.compile(
-            r"\bname\s+of\s+(?:your|their)\s+(?:GP|doctor|consultant|practice|surgery|social"
-            r"\s+worker|key\s+worker|care\s+worker|nurse|midwife|health\s+visitor|therapist)"
+            r"\bname\s+of\s+(?:your|their|the)\s+(?:[\w'-]+\s+){0,3}?(?:GP|doctor|consultant"
+            r"|practice|surgery|social\s+worker|key\s+worker|care\s+worker|nurse|midwife"
+            r"|health\s+visitor|therapist|person\s+who\s+(?:cares|looks))\b"
+            r"|\bname\s+(?:the|your)\s+(?:GP|practice|surgery|doctor|consultant)\b"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
-            r"|\b(?:which|what)\s+(?:GP\s+practice|GP\s+surgery|GP|surgery|doctor)\s+"
-            r"(?:are|is|do|did|were|have)\b"
-            r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b",
+            rf"|\b(?:which|what)\s+(?:[\w'-]+\s+){{0,2}}?(?:{_CARERS})\s+"
+            r"(?!area|staff|team|services?|building|appointments?|website)[a-z]+"
+            r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"
+            rf"|\bwho\s+(?:is|was|are|were)\s+your\s+(?:usual\s+|named\s+|main\s+|own\s+)?"
+            rf"(?:{_CARERS}|carer|next\s+of\s+kin|partner)\b|\bnext\s+of\s+kin\b",
+            _I,
+        ),
+    ),
+    (
+        "where they work, study or live in care",
+        re.compile(
+            r"\bwho\s+(?:do|did)\s+you\s+work\s+for\b"
+            r"|\b(?:company|organisation|organization|firm|business|employer)\s+(?:do|did)\s+you"
+            r"\s+work\b|\bname\s+of\s+(?:your|their|the)\s+(?:[\w'-]+\s+){0,3}?(?:employer|school"
+            r"|nursery|college|care\s+home)\b"
+            r"|\b(?:which|what)\s+(?!(?:type|kind|sort)s?\s+of\b)(?:[\w'-]+\s+){0,2}?(?:employer"
+            r"|school|nursery|college|care\s+home)\b(?!\s+(?:nurse|meals?|places?|holidays?))"
+            r"(?=[^?]*\b(?:you|your|they|their|he|she|his|her|child|relative)\b)",
             _I,
         ),
     ),
@@ -54,7 +100,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a home address",
         re.compile(
             r"\b(?:your|home|postal|full|street|house)\s+address\b|\baddress\s+where\s+you\b"
-            r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b",
+            r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b"
+            r"|\b(?:what|which)\s+(?:road|street|avenue|lane)\s+(?:do|did)\s+you\b"
+            r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b",
             _I,
         ),
     ),
@@ -62,7 +110,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a name",
         re.compile(
             r"\b(?:your|full|first|last|given|family|maiden|child's|carer's)\s+name\b"
-            r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b",
+            r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b"
+            r"|\binitials\b|'s\s+(?:full\s+|first\s+|last\s+)?name\b",
             _I,
         ),
     ),
@@ -79,6 +128,14 @@ ALTERNATIVES = {
 _NEGATED_BEFORE = re.compile(
     r"\b(?:do\s+not|don't|dont|never|without|no\s+need\s+to|not\s+to)\b[^.?!]{0,40}$", _I
 )
+# A yes/no question about the data ("Do you know where to find your NHS number?", "Did the
+# receptionist ask for your date of birth?") asks about an experience, not for the data.
+_ABOUT_NOT_ASKING = re.compile(
+    r"^\s*(?:do|did|does|have|has|had|was|were)\b[^?]*\b(?:know|find|found|ask(?:ed)?"
+    r"(?:\s+you)?\s+for|check(?:ed)?|remember|forg[eo]t|kept|keep|updated?|changed?|confirm(?:ed)?"
+    r"|repeat(?:ed)?)\b(?:\s+[\w'-]+){0,3}\s+$",
+    _I,
+)
 _OUTWARD_CODE = re.compile(
     r"\b(?:first|start|beginning|opening)\s+(?:part|half|bit|few\s+letters)\s+of\s+"
     r"(?:your|the)\s+$",
@@ -89,7 +146,7 @@ _POSTCODE_AREA_AFTER = re.compile(r"^\s*(?:district|area|sector)\b", _I)
 
 def _is_request(what: str, text: str, match: re.Match[str]) -> bool:
     before, after = text[: match.start()], text[match.end() :]
-    if _NEGATED_BEFORE.search(before):
+    if _NEGATED_BEFORE.search(before) or _ABOUT_NOT_ASKING.search(before):
         return False
     outward_only = _OUTWARD_CODE.search(before) or _POSTCODE_AREA_AFTER.match(after)
     if what == "a postcode" and re.match(r"\s+lottery\b", after, _I):
