@@ -47,7 +47,8 @@ _OR_PROPOSAL = re.compile(
 )
 _OR_SAME_QUESTION = re.compile(
     r"^\s*(?:not|somewhere|anywhere|someone|anyone|something|other|elsewhere|both|neither"
-    r"|otherwise|none|(?:have\s+)?no\s+(?:view|opinion|preference)|unsure|not\s+sure"
+    r"|otherwise|none|(?:have\s+)?no\s+(?:view|opinion|preference)"
+    r"|(?:are\s+you\s+|you\s+are\s+|you're\s+)?(?:unsure|not\s+sure)"
     r"|don't\s+know)\b",
     _I,
 )

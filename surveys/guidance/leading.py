@@ -59,7 +59,13 @@ _PRESUMING = re.compile(
     r"|\b(?:pleased|happy|delighted|grateful)\s+(?:are\s+you\s+|were\s+you\s+)?with\s+(?:the|our)"
     r"\s+improvements\b|\bwhat\s+do\s+you\s+love\b|\bhow\s+much\s+do\s+you\s+love\b"
     r"|\bpraised?\b|\bcongratulated\b|\bhappily\b|\boverwhelmingly\b|\bforward-thinking\b"
-    r"|\bcommon-?sense\b|\bpurpose-built\b",
+    r"|\bcommon-?sense\b|\bpurpose-built\b"
+    r"|\bhow\s+(?:big|great|much)\s+(?:of\s+)?an?\s+(?:improvement|success|difference|help)\b"
+    r"|\bhow\s+(?:concerned|worried|angry|upset|frustrated|pleased|happy|relieved)\s+are\s+you"
+    r"\s+that\b|\babove\s+and\s+beyond\b|\bextra\s+mile\b|\btireless(?:ly)?\b"
+    r"|\bwork(?:s|ed|ing)?\s+(?:so\s+|very\s+)?hard\b|\bnoticed\s+the\s+(?:difference|improvement)\b"
+    r"|\b(?:safer|cleaner|greener|healthier|brighter|stronger|fairer|better)\s*,\s*(?:safer"
+    r"|cleaner|greener|healthier|brighter|stronger|fairer|better|more\s+modern)\b",
     _I,
 )
 _LOADED_WORDS = re.compile(
@@ -82,12 +88,19 @@ _LOADED_WORDS = re.compile(
     r"|\bget\s+tough\b|\bcrack(?:ing)?\s+down\b|\bclamp(?:ing)?\s+down\b|\bneedless(?:ly)?\b"
     r"|\bpointless\b|\bhard-?pressed\b|\bscandal(?:ous)?\b|\bcrumbling\b|\bselfish\b"
     r"|\bclog(?:ging|ged)?\s+up\b|\bjump(?:ing)?\s+the\s+queue\b|\bprecious\b"
+    r"|\bcount\s+on\s+your\s+support\b|\b(?:see|put)\s+an\s+end\s+to\b"
+    r"|\b(?:carry\s+on|keep|continue\s+to|go\s+on)\s+(?:ignoring|ignore|neglecting|neglect)\b"
+    r"|\bbe\s+allowed\s+to\s+(?:carry\s+on|keep|continue|get\s+away)\b"
+    r"|\bstill\s+(?:choose|chooses|insist|insists|refuse|refuses)\b"
+    r"|\bwhen\s+they\s+(?:don't|do\s+not)\s+need\s+to\b"
+    r"|\bbetter\s+for\s+(?:everyone|everybody|all\s+of\s+us)\b|\bdo\s+(?:your|their|our)\s+bit\b"
+    r"|\bplay\s+(?:your|their|our)\s+part\b|\bresponsibly\b"
     r"|\btake\s+more\s+responsibility\b|\beverybody\s+knows\b|\b(?:the|a)\s+crisis\s+(?:in|facing)\b",
     _I,
 )
 # A premise clause, then a comma and the question: "Given that X, should we...?"
 _PREMISE = re.compile(
-    r"^\s*(?:given\s+(?:that|the|how)|as|since|now\s+that|because|with|in\s+light\s+of"
+    r"^\s*(?:given\b(?!\s+(?:a|the|your|this|these)\s+(?:choice|option|chance)\b)|as|since|now\s+that|because|with|in\s+light\s+of"
     r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind"
     r"|at\s+a\s+time\s+(?:when|of)|in\s+these)\b"
     r"(?P<premise>[^,?]{6,}?),\s*"
@@ -100,7 +113,8 @@ _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
     r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
     r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
-    r"|more\s+and\s+more|most|everyone|everybody|can)\b",
+    r"|more\s+and\s+more|most|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
+    r"|loses?|losing|money|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
     _I,
 )
 # A statement of opinion before the question: "The service is failing. Do you agree?"
@@ -120,6 +134,11 @@ _CROWD = re.compile(
     r"|nine)\s+(?:out\s+of|in)\s+(?:\d+|ten|five|four|three|every))\s+"
     r"(?:of\s+(?:you|us|your\s+neighbours)\b|(?:local\s+|other\s+)?(?:people|patients|residents"
     r"|parents|families|carers|users|neighbours|areas|councils|practices|towns)\b)",
+    _I,
+)
+_CROWD_DOES = re.compile(
+    r"\b(?:now|already|prefer(?:s|red)?|choose|chose|chosen|want(?:s|ed)?|use|using|said|say"
+    r"|tell|told|agree[sd]?|support(?:s|ed)?|back(?:s|ed)?|signed|happy|switched|moved|tried)\b",
     _I,
 )
 _CROWD_QUESTION = re.compile(
@@ -203,7 +222,8 @@ def leading(text: str) -> Leading | None:
             " for example 'How fair or unfair do you think it is...' with a balanced scale.",
         )
     statement = _STATEMENT_THEN_QUESTION.match(text)
-    crowd = (_CROWD.search(statement["statement"]) if statement else None) or (
+    said = statement["statement"] if statement else ""
+    crowd = (_CROWD.search(said) if _CROWD_DOES.search(said) else None) or (
         _CROWD_QUESTION.search(text)
     )
     if crowd:

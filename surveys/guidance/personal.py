@@ -28,7 +28,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a date of birth",
         re.compile(
             r"\bdate\s+of\s+birth\b|\bbirth\s?date\b|(?<!last\s)(?<!next\s)\bbirthday\b|\bDOB\b"
-            r"|\b(?:when|what\s+date|on\s+what\s+date)\s+were\s+you\s+born\b",
+            r"|\b(?:when|what\s+date|on\s+what\s+date)\s+were\s+you\s+born\b"
+            r"|\b(?:day|date)\b[^?.]{0,30}\byou\s+were\s+born\b",
             _I,
         ),
     ),
@@ -52,7 +53,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a car registration",
         re.compile(
-            r"\b(?:car|vehicle)\s+reg(?:istration)?\b|\bnumber\s+plate\b"
+            r"\b(?:car|vehicle|van)(?:'s)?\s+reg(?:istration)?\b|\bnumber\s+plate\b"
             r"|\bregistration\s+(?:number|plate|of\s+(?:the|your)\s+(?:car|vehicle|van))\b",
             _I,
         ),
@@ -61,6 +62,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a phone number",
         re.compile(
             r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)|\byour\s+(?:home\s+)?phone\b"
+            r"|\b(?:give|provide|enter|leave|share|tell\s+us|write|what\s+is|what's)\s+(?:us\s+)?"
+            r"(?:your|a)\s+(?:home\s+|work\s+)?(?:telephone|phone|mobile|landline)\b"
             r"|\bnumber\s+(?:to|we\s+can|we\s+could)\s+(?:call|ring|reach|contact|text)\b"
             r"|\b(?:call|ring|reach|contact|text)\s+you\s+on\b",
             _I,
@@ -78,7 +81,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|\b(?:which|what)\s+(?:[\w'-]+\s+){{0,2}}?(?:{_CARERS})\s+"
             r"(?!area|staff|team|services?|building|appointments?|website)[a-z]+"
             r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"
-            rf"|\bwho\s+(?:is|was|are|were)\s+your\s+(?:usual\s+|named\s+|main\s+|own\s+)?"
+            r"|\bwho\s+(?:is|was)\s+(?:the|your)\s+(?:[\w'-]+\s+){0,2}?(?:contact|key\s?worker"
+            r"|care\s+co-?ordinator)\b"
+            rf"|\bwho\s+(?:is|was|are|were)\s+your\s+(?:[\w-]+'s\s+)?(?:usual\s+|named\s+|main\s+|own\s+)?"
             rf"(?:{_CARERS}|carer|next\s+of\s+kin|partner)\b|\bnext\s+of\s+kin\b",
             _I,
         ),
@@ -89,9 +94,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bwho\s+(?:do|did)\s+you\s+work\s+for\b"
             r"|\b(?:company|organisation|organization|firm|business|employer)\s+(?:do|did)\s+you"
             r"\s+work\b|\bname\s+of\s+(?:your|their|the)\s+(?:[\w'-]+\s+){0,3}?(?:employer|school"
-            r"|nursery|college|care\s+home)\b"
+            r"|nursery|college|care\s+home|nursing\s+home|business|company|firm|workplace"
+            r"|organisation)\b"
             r"|\b(?:which|what)\s+(?!(?:type|kind|sort)s?\s+of\b)(?:[\w'-]+\s+){0,2}?(?:employer"
-            r"|school|nursery|college|care\s+home)\b(?!\s+(?:nurse|meals?|places?|holidays?))"
+            r"|school|nursery|college|care\s+home|nursing\s+home|residential\s+home|hospice|pharmacy"
+            r"|chemist)\b(?!\s+(?:nurse|meals?|places?|holidays?|services?|team|staff))"
             r"(?=[^?]*\b(?:you|your|they|their|he|she|his|her|child|relative)\b)",
             _I,
         ),
@@ -102,7 +109,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:your|home|postal|full|street|house)\s+address\b|\baddress\s+where\s+you\b"
             r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b"
             r"|\b(?:what|which)\s+(?:road|street|avenue|lane)\s+(?:do|did)\s+you\b"
-            r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b",
+            r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b"
+            r"|\baddress\s+of\s+(?:your|their)\b",
             _I,
         ),
     ),
@@ -111,7 +119,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:your|full|first|last|given|family|maiden|child's|carer's)\s+name\b"
             r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b"
-            r"|\binitials\b|'s\s+(?:full\s+|first\s+|last\s+)?name\b",
+            r"|\binitials\b|'s\s+(?:full\s+|first\s+|last\s+)?name\b"
+            r"|\bnames?\s+of\s+(?:everyone|everybody|anyone|the\s+people|people|those|all\s+the"
+            r"\s+people|your\s+(?:children|family|relatives|household))\b",
             _I,
         ),
     ),
@@ -131,9 +141,9 @@ _NEGATED_BEFORE = re.compile(
 # A yes/no question about the data ("Do you know where to find your NHS number?", "Did the
 # receptionist ask for your date of birth?") asks about an experience, not for the data.
 _ABOUT_NOT_ASKING = re.compile(
-    r"^\s*(?:do|did|does|have|has|had|was|were)\b[^?]*\b(?:know|find|found|ask(?:ed)?"
+    r"^\s*(?:do|did|does|have|has|had|was|were)\b(?![^?]*\b(?:want|wish|like|mind|willing)\b)[^?]*\b(?:know|find|found|ask(?:ed)?"
     r"(?:\s+you)?\s+for|check(?:ed)?|remember|forg[eo]t|kept|keep|updated?|changed?|confirm(?:ed)?"
-    r"|repeat(?:ed)?)\b(?:\s+[\w'-]+){0,3}\s+$",
+    r"|repeat(?:ed)?|give|gave|given|provide[d]?|share[d]?)\b(?:\s+[\w'-]+){0,3}\s+$",
     _I,
 )
 _OUTWARD_CODE = re.compile(
