@@ -100,7 +100,7 @@ _LOADED_WORDS = re.compile(
 )
 # A premise clause, then a comma and the question: "Given that X, should we...?"
 _PREMISE = re.compile(
-    r"^\s*(?:given\b(?!\s+(?:a|the|your|this|these)\s+(?:choice|option|chance)\b)|as|since|now\s+that|because|with|in\s+light\s+of"
+    r"^\s*(?:given\b(?!\s+(?:a|the|your|this|these)\s+(?:choice|option|chance)\b|\s+(?:what|your|you)\b)|as|since|now\s+that|because|with|in\s+light\s+of"
     r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind"
     r"|at\s+a\s+time\s+(?:when|of)|in\s+these)\b"
     r"(?P<premise>[^,?]{6,}?),\s*"
@@ -113,7 +113,7 @@ _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
     r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
     r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
-    r"|more\s+and\s+more|most|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
+    r"|more\s+and\s+more|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
     r"|loses?|losing|money|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
     _I,
 )

@@ -21,6 +21,18 @@ _CARERS = (
     r"\s+worker|key\s+worker|health\s+visitor|named\s+nurse"
 )
 
+# "Which hospital consultant", "which doctor's practice": at most one describing word between.
+_KIND = (
+    r"(?:(?:hospital|dental|local|usual|main|doctor's|GP|family|own|primary|secondary|high"
+    r"|special|nursery|care|nursing|your\s+child's)\s+)?"
+)
+# "Which surgery hours...", "what practice staff...": about the place, not who the person is.
+_ABOUT_THE_PLACE = (
+    r"practice|surgery|area|staff|team|services?|building|appointments?|website|hours|times"
+    r"|opening|car|parking"
+    r"|reception(?:ists?)?|phone|app|letters?|visits?|waiting|closures?|changes?|rooms?"
+)
+
 # (what is asked for, pattern), most specific first: the first match names the finding.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an NHS number", re.compile(r"\bNHS\s+(?:number|no\b)|\bhospital\s+number\b", _I)),
@@ -61,7 +73,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a phone number",
         re.compile(
-            r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)|\byour\s+(?:home\s+)?phone\b"
+            r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)"
             r"|\b(?:give|provide|enter|leave|share|tell\s+us|write|what\s+is|what's)\s+(?:us\s+)?"
             r"(?:your|a)\s+(?:home\s+|work\s+)?(?:telephone|phone|mobile|landline)\b"
             r"|\bnumber\s+(?:to|we\s+can|we\s+could)\s+(?:call|ring|reach|contact|text)\b"
@@ -78,8 +90,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|health\s+visitor|therapist|person\s+who\s+(?:cares|looks))\b"
             r"|\bname\s+(?:the|your)\s+(?:GP|practice|surgery|doctor|consultant)\b"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
-            rf"|\b(?:which|what)\s+(?:[\w'-]+\s+){{0,2}}?(?:{_CARERS})\s+"
-            r"(?!area|staff|team|services?|building|appointments?|website)[a-z]+"
+            rf"|\b(?:which|what)\s+{_KIND}(?:{_CARERS})\s+(?!{_ABOUT_THE_PLACE})[a-z]+"
             r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"
             r"|\bwho\s+(?:is|was)\s+(?:the|your)\s+(?:[\w'-]+\s+){0,2}?(?:contact|key\s?worker"
             r"|care\s+co-?ordinator)\b"
@@ -96,9 +107,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s+work\b|\bname\s+of\s+(?:your|their|the)\s+(?:[\w'-]+\s+){0,3}?(?:employer|school"
             r"|nursery|college|care\s+home|nursing\s+home|business|company|firm|workplace"
             r"|organisation)\b"
-            r"|\b(?:which|what)\s+(?!(?:type|kind|sort)s?\s+of\b)(?:[\w'-]+\s+){0,2}?(?:employer"
-            r"|school|nursery|college|care\s+home|nursing\s+home|residential\s+home|hospice|pharmacy"
-            r"|chemist)\b(?!\s+(?:nurse|meals?|places?|holidays?|services?|team|staff))"
+            rf"|\b(?:which|what)\s+{_KIND}(?:employer"
+            r"|school|nursery|college|care\s+home|nursing\s+home|residential\s+home|hospice)\b"
+            rf"(?!\s+(?:nurse|meals?|places?|holidays?|{_ABOUT_THE_PLACE}))"
             r"(?=[^?]*\b(?:you|your|they|their|he|she|his|her|child|relative)\b)",
             _I,
         ),
@@ -119,7 +130,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:your|full|first|last|given|family|maiden|child's|carer's)\s+name\b"
             r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b"
-            r"|\binitials\b|'s\s+(?:full\s+|first\s+|last\s+)?name\b"
+            r"|\binitials\b|\b(?:child|son|daughter|partner|husband|wife|mother|mum|father|dad"
+            r"|carer|consultant|doctor|GP|nurse|friend|relative|neighbour|baby|parent|teacher"
+            r"|worker|person|patient)'s\s+(?:full\s+|first\s+|last\s+)?(?:name|surname)\b"
             r"|\bnames?\s+of\s+(?:everyone|everybody|anyone|the\s+people|people|those|all\s+the"
             r"\s+people|your\s+(?:children|family|relatives|household))\b",
             _I,
