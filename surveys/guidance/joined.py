@@ -86,6 +86,7 @@ def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] 
             continue
         if m.group(1).lower() == "or" and (
             _OR_SAME_QUESTION.match(after)
+            or (before.count(",") >= 1 and first_sentence[: m.start()].rstrip().endswith(","))
             or not (_OR_PROPOSAL.match(after) or _NEW_QUESTION.match(after))
         ):
             continue

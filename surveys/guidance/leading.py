@@ -64,7 +64,8 @@ _PRESUMING = re.compile(
     r"|\bhow\s+(?:concerned|worried|angry|upset|frustrated|pleased|happy|relieved)\s+are\s+you"
     r"\s+that\b|\babove\s+and\s+beyond\b|\bextra\s+mile\b|\btireless(?:ly)?\b"
     r"|\bwork(?:s|ed|ing)?\s+(?:so\s+|very\s+)?hard\b|\bnoticed\s+the\s+(?:difference|improvement)\b"
-    r"|\b(?:safer|cleaner|greener|healthier|brighter|stronger|fairer|better)\s*,\s*(?:safer"
+    r"|\b(?:safer|cleaner|greener|healthier|brighter|stronger|fairer|better|faster|quicker"
+    r"|cheaper|simpler)\s*,\s*(?:safer|faster|quicker|cheaper|simpler"
     r"|cleaner|greener|healthier|brighter|stronger|fairer|better|more\s+modern)\b",
     _I,
 )
@@ -95,6 +96,14 @@ _LOADED_WORDS = re.compile(
     r"|\bwhen\s+they\s+(?:don't|do\s+not)\s+need\s+to\b"
     r"|\bbetter\s+for\s+(?:everyone|everybody|all\s+of\s+us)\b|\bdo\s+(?:your|their|our)\s+bit\b"
     r"|\bplay\s+(?:your|their|our)\s+part\b|\bresponsibly\b"
+    r"|\b(?:how\s+(?:strongly|much)|to\s+what\s+extent)\s+would\s+you\s+(?:be\s+)?(?:object"
+    r"|disappointed|upset|sad|angry|mind|miss|welcome)\b|\b(?:feel|think)\s+about\s+losing\b"
+    r"|\bor\s+(?:lose|see\s+cuts\s+to)\s+(?:your|our|the)\b|\bfrustration\b|\boutrage\b"
+    r"|\bis\s+there\s+any\s+(?:good\s+)?(?:reason|point|need|excuse)\b|\bhardly\s+anyone\b"
+    r"|(?<!if\s)\bwhy\s+you\s+(?:support|like|love|agree|welcome|value|oppose|dislike)\b"
+    r"|\b(?:reason|why)\s+(?:why\s+)?(?:you\s+)?(?:haven't|have\s+not|hasn't|didn't|don't)\b"
+    r"[^?]{0,50}\byet\b|\bmore\s+firmly\b|\brobustly\b|\bcheaply\b"
+    r"|\bfit\s+for\s+(?:the\s+)?(?:21st|twenty-first)\s+century\b"
     r"|\btake\s+more\s+responsibility\b|\beverybody\s+knows\b|\b(?:the|a)\s+crisis\s+(?:in|facing)\b",
     _I,
 )
@@ -114,7 +123,7 @@ _CLAIM = re.compile(
     r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
     r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
     r"|more\s+and\s+more|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
-    r"|loses?|losing|money|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
+    r"|loses?|losing|money|decline|declining|dying|empty|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
     _I,
 )
 # A statement of opinion before the question: "The service is failing. Do you agree?"
@@ -124,7 +133,9 @@ _OPINION = re.compile(
     r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
     r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
     r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
-    r"|failure|mistake|step\s+forward|let-?down)\b",
+    r"|failure|mistake|step\s+forward|let-?down)\b"
+    r"|\b(?:doctors|experts|nurses|research|studies|evidence|scientists|clinicians|the\s+science)"
+    r"\s+(?:\w+\s+)?(?:recommends?|agrees?|shows?|says?|suggests?|proves?|tells?\s+us)\b",
     _I,
 )
 # Social proof: what most people or many others already do, offered as a reason to join them.
@@ -144,7 +155,7 @@ _CROWD_DOES = re.compile(
 _CROWD_QUESTION = re.compile(
     r"^\s*like\s+(?:most|many|other|lots|thousands|hundreds|the\s+majority|your|everyone)\b"
     r"[^,?]*,|\bjoin\s+(?:the\s+)?(?:thousands|hundreds|millions|many|majority|others|other"
-    r"|\d[\d,]*)\b",
+    r"|\d[\d,]*)\b|\bone\s+of\s+the\s+(?:many|thousands|hundreds|growing\s+number|majority)\b",
     _I,
 )
 # "Is it fair that...": a claim stated as fact, then a question about whether it is fair.

@@ -57,7 +57,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "an email address",
         re.compile(
-            r"\be-?mail\s+address|\byour\s+e-?mail\b"
+            r"\be-?mail\s+address|\byour\s+(?:work\s+|personal\s+|home\s+)?e-?mail\b"
             r"|\b(?:give|provide|enter|leave|share)\s+(?:us\s+)?an?\s+e-?mail\b",
             _I,
         ),
@@ -93,7 +93,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|\b(?:which|what)\s+{_KIND}(?:{_CARERS})\s+(?!{_ABOUT_THE_PLACE})[a-z]+"
             r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"
             r"|\bwho\s+(?:is|was)\s+(?:the|your)\s+(?:[\w'-]+\s+){0,2}?(?:contact|key\s?worker"
-            r"|care\s+co-?ordinator)\b"
+            r"|care\s+co-?ordinator|teacher|head\s?teacher|landlord|officer|employer|boss|manager)\b"
+            r"|\bname\s+of\s+your\s+(?:[\w'-]+\s+){0,2}?(?:officer|worker|landlord|teacher"
+            r"|co-?ordinator|advocate|manager)\b"
             rf"|\bwho\s+(?:is|was|are|were)\s+your\s+(?:[\w-]+'s\s+)?(?:usual\s+|named\s+|main\s+|own\s+)?"
             rf"(?:{_CARERS}|carer|next\s+of\s+kin|partner)\b|\bnext\s+of\s+kin\b",
             _I,
@@ -103,6 +105,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "where they work, study or live in care",
         re.compile(
             r"\bwho\s+(?:do|did)\s+you\s+work\s+for\b"
+            r"|\b(?:what\s+is|what's|give|tell\s+us|name)\s+(?:us\s+)?(?:the\s+name\s+of\s+)?your"
+            r"\s+(?:place\s+of\s+work|workplace|employer)\b"
             r"|\b(?:company|organisation|organization|firm|business|employer)\s+(?:do|did)\s+you"
             r"\s+work\b|\bname\s+of\s+(?:your|their|the)\s+(?:[\w'-]+\s+){0,3}?(?:employer|school"
             r"|nursery|college|care\s+home|nursing\s+home|business|company|firm|workplace"
@@ -121,7 +125,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b"
             r"|\b(?:what|which)\s+(?:road|street|avenue|lane)\s+(?:do|did)\s+you\b"
             r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b"
-            r"|\baddress\s+of\s+(?:your|their)\b",
+            r"|\baddress\s+of\s+(?:your|their)\b|\b(?:tell\s+us|give|let\s+us\s+know)\s+where\s+you"
+            r"\s+live\b(?=[^?]*\b(?:visit|send|post|deliver)\b)|\b(?:bed|bay)\s+(?:number|were\s+you)\b"
+            r"|\bward\s+and\s+bed\b",
             _I,
         ),
     ),
@@ -130,7 +136,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:your|full|first|last|given|family|maiden|child's|carer's)\s+name\b"
             r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b"
-            r"|\binitials\b|\b(?:child|son|daughter|partner|husband|wife|mother|mum|father|dad"
+            r"|\binitials\b|\busername\b|\b(?:facebook|twitter|instagram|tiktok|social\s+media"
+            r"|user)\s*name\b|\b(?:child|son|daughter|partner|husband|wife|mother|mum|father|dad"
             r"|carer|consultant|doctor|GP|nurse|friend|relative|neighbour|baby|parent|teacher"
             r"|worker|person|patient)'s\s+(?:full\s+|first\s+|last\s+)?(?:name|surname)\b"
             r"|\bnames?\s+of\s+(?:everyone|everybody|anyone|the\s+people|people|those|all\s+the"
