@@ -33,7 +33,8 @@ _LOADED_OPENING = re.compile(
     r"^\s*(?:don't|do\s+not|wouldn't|would\s+not|shouldn't|isn't|aren't|didn't|won't|can't"
     r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our|a)\b"
     r"|\bsurely\b|\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b|\bwouldn't\s+it\s+be\b"
-    r"|\bwould\s+it\s+not\s+(?:be|make)\b|^\s*who\s+(?:wouldn't|would\s+not|doesn't|does\s+not)\b"
+    r"|\bwould\s+it\s+not\s+(?:be|make)\b"
+    r"|^\s*(?:is|was|are|were|does|do|would|should|could|can)\s+(?:it|this|that|there|we|you)\s+not\b|^\s*who\s+(?:wouldn't|would\s+not|doesn't|does\s+not)\b"
     r"|^\s*(?:don't|doesn't|shouldn't|isn't|wouldn't)\s+(?:patients|people|residents|everyone"
     r"|everybody|families|parents|carers|staff)\b"
     r"|\bwould(?:n't|\s+not)\s+you\s+agree\b|\byou\s+would\s+agree\b"
@@ -85,7 +86,13 @@ _LOADED_WORDS = re.compile(
     r"|bring|save|keep|tackle)\b"
     r"|\b(?:support|back|welcome)\s+(?:the\s+)?(?:plans?|proposals?|moves?|drive)\s+to\b"
     r"|\b(?:support|back|welcome|in\s+favour\s+of)\s+(?:our|the\s+[\w-]+(?:\s+[\w-]+)?'s)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:plans?|proposals?|drive|ambitions?)\b"
+    r"(?:[\w-]+\s+){0,3}?(?:plans?|proposals?|drive|ambitions?|bid|campaign|vision|efforts?)\b"
+    r"|\b(?:campaign|fight|battle)\s+to\s+(?:save|keep|protect|stop)\b|\bcentre\s+of\s+excellence\b"
+    r"|\bkeep\s+(?:raising|putting\s+up|increasing|cutting|closing)\b"
+    r"|\b(?:anyone|anybody|people|patients|families|residents)\s+should\s+(?:have|be\s+made)\s+to\b"
+    r"|\b(?:is|are|was|were)\s+right\s+to\b|\beven\s+though\b"
+    r"|\bwhen\s+(?:it|they|we)\s+(?:has|have|had|already|keeps?|can't|cannot)\b"
+    r"|\bsuccess\s+of\s+(?:the|our|its)\b"
     r"|\bget\s+tough\b|\bcrack(?:ing)?\s+down\b|\bclamp(?:ing)?\s+down\b|\bneedless(?:ly)?\b"
     r"|\bpointless\b|\bhard-?pressed\b|\bscandal(?:ous)?\b|\bcrumbling\b|\bselfish\b"
     r"|\bclog(?:ging|ged)?\s+up\b|\bjump(?:ing)?\s+the\s+queue\b|\bprecious\b"
@@ -141,7 +148,7 @@ _OPINION = re.compile(
 # Social proof: what most people or many others already do, offered as a reason to join them.
 _CROWD = re.compile(
     r"(?<!how\s)\b(?:most|many|lots\s+of|thousands\s+of|hundreds\s+of|millions\s+of"
-    r"|the\s+majority\s+of|more\s+and\s+more|(?:\d+|one|two|three|four|five|six|seven|eight"
+    r"|the\s+(?:vast\s+|overwhelming\s+|great\s+)?majority\s+of|more\s+and\s+more|(?:\d+|one|two|three|four|five|six|seven|eight"
     r"|nine)\s+(?:out\s+of|in)\s+(?:\d+|ten|five|four|three|every))\s+"
     r"(?:of\s+(?:you|us|your\s+neighbours)\b|(?:local\s+|other\s+)?(?:people|patients|residents"
     r"|parents|families|carers|users|neighbours|areas|councils|practices|towns)\b)",

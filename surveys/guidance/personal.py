@@ -90,7 +90,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|health\s+visitor|therapist|person\s+who\s+(?:cares|looks))\b"
             r"|\bname\s+(?:the|your)\s+(?:GP|practice|surgery|doctor|consultant)\b"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
-            rf"|\b(?:which|what)\s+{_KIND}(?:{_CARERS})\s+(?!{_ABOUT_THE_PLACE})[a-z]+"
+            rf"|\b(?:which|what)\s+{_KIND}(?:{_CARERS})(?:'s)?\s+(?!{_ABOUT_THE_PLACE})[a-z]+"
             r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"
             r"|\bwho\s+(?:is|was)\s+(?:the|your)\s+(?:[\w'-]+\s+){0,2}?(?:contact|key\s?worker"
             r"|care\s+co-?ordinator|teacher|head\s?teacher|landlord|officer|employer|boss|manager)\b"
@@ -105,6 +105,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "where they work, study or live in care",
         re.compile(
             r"\bwho\s+(?:do|did)\s+you\s+work\s+for\b"
+            r"|\b(?:which|what|who)\b[^?]{0,40}\b(?:employed\s+by|works?\s+for)\b"
             r"|\b(?:what\s+is|what's|give|tell\s+us|name)\s+(?:us\s+)?(?:the\s+name\s+of\s+)?your"
             r"\s+(?:place\s+of\s+work|workplace|employer)\b"
             r"|\b(?:company|organisation|organization|firm|business|employer)\s+(?:do|did)\s+you"
@@ -121,7 +122,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a home address",
         re.compile(
-            r"\b(?:your|home|postal|full|street|house)\s+address\b|\baddress\s+where\s+you\b"
+            r"\b(?:your|home|postal|full|street|house|work)\s+address\b|\baddress\s+where\s+you\b"
             r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b"
             r"|\b(?:what|which)\s+(?:road|street|avenue|lane)\s+(?:do|did)\s+you\b"
             r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b"
@@ -136,7 +137,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:your|full|first|last|given|family|maiden|child's|carer's)\s+name\b"
             r"|\bsurname\b|\bforename\b|\bname\s+of\s+your\s+(?:child|carer|partner)\b"
-            r"|\binitials\b|\busername\b|\b(?:facebook|twitter|instagram|tiktok|social\s+media"
+            r"|\binitials\b|\busername\b|\b(?:twitter|instagram|tiktok|facebook|social\s+media)"
+            r"\s+(?:handle|account|profile)\b|\b(?:carers|nurses|children|parents|doctors|workers"
+            r"|neighbours)'\s+names?\b|\b(?:facebook|twitter|instagram|tiktok|social\s+media"
             r"|user)\s*name\b|\b(?:child|son|daughter|partner|husband|wife|mother|mum|father|dad"
             r"|carer|consultant|doctor|GP|nurse|friend|relative|neighbour|baby|parent|teacher"
             r"|worker|person|patient)'s\s+(?:full\s+|first\s+|last\s+)?(?:name|surname)\b"

@@ -85,6 +85,8 @@ def _is_abbreviation(word: str) -> bool:
 def _is_rare(lower: str) -> bool:
     if _zipf(lower) >= RARE_ZIPF:
         return False
+    if lower.endswith("s") and _zipf(lower[:-1]) >= RARE_ZIPF:
+        return False  # a plural of a known word ("kerbs")
     spelling = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", lower)
     if spelling != lower and _zipf(spelling) >= RARE_ZIPF:
         return False
