@@ -7,11 +7,12 @@ the corpus trains, so a test or CI can prove the shipped file is current.
 The model backs up the rules, so for each rule the threshold is the lowest (from 0.5, in steps
 of 0.05) at which, cross-validated on the training part only, it adds at most MAX_ADDED_ALARMS
 false alarms to the plain questions the rules leave alone, plus SAFETY_MARGIN.
-Leading questions get a small budget (1%) and margin: the leading rules are lists of shapes and
-miss new ones, and the model carries over better. Checked on the training part alone, in the
-order it was written (model trained on the earlier batches, rules as they were then, scored on
-a later batch): at 0.85 the model caught 10 more of 52 leading questions the rules missed with
-no added false alarm on 87 plain ones, and 5 more of 23 (none added on 28) in the next batch.
+Leading questions get a small budget (1%) and a smaller margin: the leading rules are lists
+of shapes and miss new ones, and the model carries over better. Checked on the training part
+alone, in the order it was written (model trained on the earlier batches, rules as they were
+then, scored on a later batch): at 0.85 the model caught 10 more of 52 leading questions the
+rules missed with no added false alarm on 87 plain ones, and 5 more of 23 (none added on 28)
+in the next batch. At 0.8 it flagged a plain question about S106 money.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ SEED = 0
 MAX_ADDED_ALARMS = {"leading": 0.01, "double_barrelled": 0.0}
 # Cross-validation on a few hundred questions is optimistic (0 alarms in 139 plain questions
 # still allows a few per cent on new ones), so the threshold sits this far above it.
-SAFETY_MARGIN = {"leading": 0.05, "double_barrelled": 0.15}
+SAFETY_MARGIN = {"leading": 0.10, "double_barrelled": 0.15}
 THRESHOLDS = [round(0.5 + 0.05 * step, 2) for step in range(10)]
 DIGITS = 5
 

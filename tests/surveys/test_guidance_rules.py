@@ -104,6 +104,10 @@ EXAMPLES = [
     ("Do you support or oppose our plans for the bus station?", set()),
     ("Did the nurse explain your results clearly?", set()),
     ("How much do you agree with each of the following statements?", set()),
+    ("Experts say the new scanner is safer. Would you use it?", {"leading"}),
+    ("How strongly would you object if the bus stopped running?", {"leading"}),
+    ("Is it not time the park had new lights?", {"leading"}),
+    ("Would you rather pay for parking or lose the free shuttle bus?", {"leading"}),
     # Personal data asked indirectly: who looks after someone, where they work, their car.
     ("Which GP surgery is your son registered with?", {"personal_data"}),
     ("Who is your daughter's social worker?", {"personal_data"}),
@@ -119,14 +123,20 @@ EXAMPLES = [
     ("Which GP practice services have you used this year?", set()),
     ("Do you use the NHS App on your phone?", set()),
     ("Did your employer let you have time off for your appointment?", set()),
+    ("What is your work email?", {"personal_data"}),
+    ("What company is your wife employed by?", {"personal_data"}),
+    ("Do you work for the NHS or the council?", set()),
+    ("Do you use social media to find out about local services?", set()),
     # Planning and discharge codes are jargon; roads and question numbers are not.
     ("Should S106 money pay for a new play area?", {"jargon"}),
     ("Were you discharged on pathway 2?", {"jargon"}),
     ("Did you drive along the A583 or the M55?", set()),
     ("If you answered yes to Q4, please tell us more.", set()),
+    ("Have you had problems with cars parked on kerbs near your home?", set()),
     # A second action after "and tell you" is a second question; "or not sure" is not.
     ("Did the physio examine you and tell you what to do next?", {"double_barrelled"}),
     ("Should the clinic move to Kendal, stay where it is, or are you not sure?", set()),
+    ("Should the day centre stay where it is, move, or close?", set()),
     # Hard to read.
     ("Please describe any difficulties you experienced accessing appointments.", {"too_long"}),
     (
