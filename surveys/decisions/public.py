@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from panel.places.models import Place
 from surveys.decisions.models import (
@@ -32,7 +32,11 @@ class PublicFilters:
 
 
 def _published():
-    return sa.select(DecisionRecord).where(DecisionRecord.published_at.is_not(None))
+    return (
+        sa.select(DecisionRecord)
+        .options(selectinload(DecisionRecord.links), selectinload(DecisionRecord.place))
+        .where(DecisionRecord.published_at.is_not(None))
+    )
 
 
 def published_decisions(session: Session, filters: PublicFilters) -> list[DecisionRecord]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places
@@ -70,8 +70,12 @@ class LinkFields:
 
 
 def visible_decisions(user: StaffUser):
-    """A select() of the decisions the user may see (a place team: its places' only)."""
-    return scope_to_places(sa.select(DecisionRecord), user, DecisionRecord.place_id)
+    """A select() of the decisions the user may see (a place team: its places' only), their
+    links and place loaded with them (lists show both)."""
+    query = sa.select(DecisionRecord).options(
+        selectinload(DecisionRecord.links), selectinload(DecisionRecord.place)
+    )
+    return scope_to_places(query, user, DecisionRecord.place_id)
 
 
 def decisions_for(session: Session, user: StaffUser) -> list[DecisionRecord]:
