@@ -19,7 +19,7 @@ from panel.members.models import Member, MemberStatus
 from panel.places.models import Place
 from panel.segments.services.representativeness import PANEL_TARGET, representativeness
 from surveys.decisions.models import DecisionLink, DecisionRecord, DecisionStatus
-from surveys.models import ResultsPage, Survey, SurveyStatus
+from surveys.models import GuidanceOverride, ResultsPage, Survey, SurveyStatus
 
 PERIOD_DAYS = 365
 WORST_GAPS = 5
@@ -59,6 +59,11 @@ class Assurance:
     exercises: int
     by_level: list[tuple[str, int]]
     exercises_by_place: list[tuple[str, int]]
+    #: of the surveys opened, those that went ahead despite a checker error (with a written
+    #: reason), and how many such overrides there were.
+    with_overrides: int
+    overrides: int
+    share_without_override: float | None
     #: surveys closed in the period, and those whose results page is public.
     closed: int
     published: int
@@ -128,6 +133,13 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         and start <= s.opens_at <= now
     ]
     levels = Counter(s.involvement.value.capitalize() for s in ran)
+    overridden = Counter(
+        session.scalars(
+            sa.select(GuidanceOverride.survey_id).where(
+                GuidanceOverride.survey_id.in_([s.id for s in ran])
+            )
+        )
+    )
     places = Counter(names.get(s.place_id, NO_PLACE) for s in ran)
     closed = [
         s
@@ -175,6 +187,9 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         exercises=len(ran),
         by_level=sorted(levels.items(), key=lambda item: (-item[1], item[0])),
         exercises_by_place=sorted(places.items(), key=lambda item: (-item[1], item[0])),
+        with_overrides=len(overridden),
+        overrides=sum(overridden.values()),
+        share_without_override=(len(ran) - len(overridden)) / len(ran) if ran else None,
         closed=len(closed),
         published=len(weeks),
         share_published=len(weeks) / len(closed) if closed else None,

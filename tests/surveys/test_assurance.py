@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from panel.auth.models import Role
 from surveys.assurance import figures
 from surveys.decisions import register
+from surveys.models import GuidanceOverride
 from surveys.results import publishing
 from tests.factories import make_staff, place
 from tests.surveys.decisions_helpers import fields, made_decision
@@ -23,13 +24,16 @@ def _one(session, sql: str, **params):
 def test_with_nothing_run_the_shares_cannot_be_worked_out(session, now):
     dashboard = figures.assurance(session, make_staff(session, Role.OBSERVER), now)
     assert dashboard.exercises == 0 and dashboard.share_published is None
+    assert dashboard.share_without_override is None
     assert dashboard.median_weeks_to_publish is None and dashboard.share_with_evidence is None
 
 
 def test_every_figure_is_a_recount_of_the_rows(app, session, now):
     comms = make_staff(session, Role.COMMS)
     published = closed_survey(session, now)[0]
-    closed_survey(session, now, members=False, place_id=place(session, "lancashire").id)
+    other = closed_survey(session, now, members=False, place_id=place(session, "lancashire").id)[0]
+    for rule in ("min_days", "sign_off"):
+        session.add(GuidanceOverride(survey_id=other.id, rule=rule, reason="Urgent.", at=now))
     publishing.save_page(
         session,
         published,
@@ -69,6 +73,11 @@ def test_every_figure_is_a_recount_of_the_rows(app, session, now):
             )
         )
     )
+    assert (dashboard.with_overrides, dashboard.overrides) == (
+        _one(session, "SELECT count(DISTINCT survey_id) FROM survey_guidance_overrides"),
+        _one(session, "SELECT count(*) FROM survey_guidance_overrides"),
+    )
+    assert dashboard.share_without_override == 1 - dashboard.with_overrides / 2
     closed = _one(session, "SELECT count(*) FROM surveys WHERE status = 'closed'")
     public = _one(
         session, "SELECT count(*) FROM survey_results_pages WHERE published_at IS NOT NULL"
