@@ -39,6 +39,7 @@ from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
 from surveys.results.decision_views import blueprint as decisions_blueprint
+from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
 from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
@@ -80,6 +81,7 @@ BLUEPRINTS = (
     themes_blueprint,
     reports_blueprint,
     decisions_blueprint,
+    feedback_blueprint,
 )
 
 
