@@ -86,8 +86,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "fieldwork.invite_confirm": MEMBER_DATA,
     "fieldwork.remind": MEMBER_DATA,
     "fieldwork.remind_confirm": MEMBER_DATA,
-    "fieldwork.check_email_html": MEMBER_DATA,
-    "fieldwork.check_test": MEMBER_DATA,
+    "fieldwork.invite_email_html": MEMBER_DATA,
+    "fieldwork.invite_test": MEMBER_DATA,
+    "fieldwork.remind_email_html": MEMBER_DATA,
+    "fieldwork.remind_test": MEMBER_DATA,
     "fieldwork.add_open_link": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,

@@ -120,18 +120,12 @@ def remind_confirm(survey_id: int):
     return _check_page(_survey(survey_id), "remind")
 
 
-@blueprint.get("/<int:survey_id>/<any(invite, remind):kind>/email.html")
-@staff_required(*MEMBER_DATA_ROLES)
-def check_email_html(survey_id: int, kind: str):
-    """The example invitation or reminder's HTML, for the frame on the check page."""
+def _email_html(survey_id: int, kind: str):
     survey = _survey(survey_id)
     return email_frame_response(invitation_preview.example_email_for(kind, survey).html_body)
 
 
-@blueprint.post("/<int:survey_id>/<any(invite, remind):kind>/test")
-@staff_required(*MEMBER_DATA_ROLES)
-def check_test(survey_id: int, kind: str):
-    """Send the example invitation or reminder to the signed-in user."""
+def _test(survey_id: int, kind: str):
     survey = _survey(survey_id)
     if ConfirmForm().validate_on_submit():
         invitation_preview.send_test_email(db.session, kind, survey, current_user, utcnow())
@@ -140,6 +134,34 @@ def check_test(survey_id: int, kind: str):
     else:
         flash("The form had expired: try again", "error")
     return redirect(url_for(f"fieldwork.{kind}_confirm", survey_id=survey.id))
+
+
+@blueprint.get("/<int:survey_id>/invite/email.html")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_email_html(survey_id: int):
+    """The example invitation's HTML, for the frame on the check page."""
+    return _email_html(survey_id, "invite")
+
+
+@blueprint.get("/<int:survey_id>/remind/email.html")
+@staff_required(*MEMBER_DATA_ROLES)
+def remind_email_html(survey_id: int):
+    """The example reminder's HTML, for the frame on the check page."""
+    return _email_html(survey_id, "remind")
+
+
+@blueprint.post("/<int:survey_id>/invite/test")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_test(survey_id: int):
+    """Send the example invitation to the signed-in user."""
+    return _test(survey_id, "invite")
+
+
+@blueprint.post("/<int:survey_id>/remind/test")
+@staff_required(*MEMBER_DATA_ROLES)
+def remind_test(survey_id: int):
+    """Send the example reminder to the signed-in user."""
+    return _test(survey_id, "remind")
 
 
 @blueprint.post("/<int:survey_id>/invite")
