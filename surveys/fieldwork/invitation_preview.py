@@ -59,8 +59,13 @@ def invite_checked(
 ):
     """Invite, if the people are those the check page counted (``expected``, its fingerprint).
     Raises AudienceChanged or InvitationError."""
-    require_unchanged(preview_invitation(session, survey, user, now), expected)
-    return invitations.invite(session, survey, user, now)
+    check = preview_invitation(session, survey, user, now)
+    require_unchanged(check, expected)
+    result = invitations.invite(session, survey, user, now)
+    audit_confirmation(
+        session, user, "survey.invite_confirmed", "survey", survey.id, check.recipients, now
+    )
+    return result
 
 
 def _unreminded(survey: Survey, now: datetime):
