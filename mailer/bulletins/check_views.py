@@ -115,13 +115,16 @@ def send(bulletin_id: int):
     at = request.form.get("at", "now")
     if not ConfirmForm().validate_on_submit() or "expected" not in request.form:
         return redirect(url_for("bulletin_checks.send_page", bulletin_id=bulletin.id, at=at))
-    now = utcnow()
+    now, send_at = utcnow(), _when(at)
+    if send_at is not None and send_at <= now:
+        flash("That send time passed while the page was open: choose another", "error")
+        return redirect(url_for("bulletins.schedule_send", bulletin_id=bulletin.id))
     try:
         check = send_check.schedule_checked(
             db.session,
             bulletin,
             current_user,
-            _when(at) or now,
+            send_at or now,
             expected=request.form["expected"],
             state=request.form.get("state"),
             now=now,
