@@ -139,3 +139,10 @@ def test_reminder_and_bulletin_checks_send_to_exactly_the_people_shown(
     assert f"Scheduled: {count:,} people will get it" in page.inner_text("main")
     _run_scheduler(live_server)
     assert len(_received(fake_sendgrid, subject)) == count
+
+    checker.goto("/staff/bulletins/")  # a sent bulletin whose last batch SendGrid never answered
+    page.click("text=Citizens' Panel news: November 2026")
+    checker.check()
+    page.click("text=Check and resend these 3")
+    checker.check()
+    assert "Check before you send it again" in page.inner_text("main")
