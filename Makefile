@@ -54,11 +54,13 @@ lint: install-dev
 # Two workers, one a core; worksteal evens out the long tests (crash runs, browser journeys).
 XDIST := -n 2 --dist worksteal
 
+# Both runs have a throwaway Redis (TEST_REDIS_URL) for the Redis hit store, shared rate limits
+# and the several-web-servers topology test (which needs PostgreSQL too).
 test-sqlite: install-dev
-	$(PYTEST) -q $(XDIST)
+	tools/with-redis.sh $(PYTEST) -q $(XDIST)
 
 test-postgres: install-dev
-	tools/with-postgres.sh $(PYTEST) -q $(XDIST)
+	tools/with-postgres.sh tools/with-redis.sh $(PYTEST) -q $(XDIST)
 
 test: system-deps install-dev lint test-sqlite test-postgres
 
@@ -68,9 +70,9 @@ bench: install-dev
 	  name=$$(basename $$script .py); $(MAKE) --no-print-directory bench-$${name#bench_} || exit 1; \
 	done
 
-# Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL.
+# Each benchmark runs on SQLite and, through a throwaway cluster, on PostgreSQL (and Redis).
 bench-%: system-deps install-dev
-	tools/with-postgres.sh $(PY) bench/bench_$*.py
+	tools/with-postgres.sh tools/with-redis.sh $(PY) bench/bench_$*.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

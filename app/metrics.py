@@ -1,6 +1,7 @@
 """Prometheus metrics at /metrics: requests and their duration (counted in each web process),
-and, read from the database at each scrape so that every web server reports the same figures,
-the email queue, the send throughput, the scheduler's heartbeat and the tracking fold's lag.
+and, read from the database (and Redis, with REDIS_URL) at each scrape so that every web server
+reports the same figures, the email queue, the send throughput, the scheduler's heartbeat and the
+tracking fold's lag.
 
 Figures only, no labels that name a person. The page is for the monitoring system: with
 ``METRICS_TOKEN`` set it needs ``Authorization: Bearer <token>``; without, it answers only on
@@ -31,6 +32,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import BatchState, BulletinBatch
+from mailer.tracking.hit_store import redis_client, unfolded_hits
 from mailer.tracking.models import SpoolFile
 from mailer.tracking.spool import SUFFIX
 from mailer.transport import queue_depth, sent_count
@@ -70,8 +72,10 @@ def unfolded_bytes(session: Session, directory: Path) -> int:
 class DatabaseFigures:
     """A collector that reads the shared figures from the database when scraped."""
 
-    def __init__(self, session: Session, spool_dir: Path, now: datetime):
+    def __init__(self, session: Session, spool_dir: Path, now: datetime, stream=None):
         self.session, self.spool_dir, self.now = session, spool_dir, now
+        #: (Redis client, stream key) when hits go to Redis.
+        self.stream = stream
 
     def collect(self):
         """Queue depth and age, emails sent, scheduler heartbeat age and fold lag."""
@@ -108,6 +112,14 @@ class DatabaseFigures:
         yield GaugeMetricFamily(
             "panel_tracking_unfolded_bytes", "Open and click hits not yet counted", pending
         )
+        if self.stream is not None:
+            waiting = unfolded_hits(*self.stream)
+            pending += max(waiting, 0)
+            yield GaugeMetricFamily(
+                "panel_tracking_unfolded_hits",
+                "Hits in the Redis stream not yet counted (-1: Redis unreachable)",
+                waiting,
+            )
         yield GaugeMetricFamily(
             "panel_tracking_fold_lag_seconds",
             "Seconds since hits were last folded, while some wait (0 when none wait)",
@@ -136,7 +148,11 @@ def metrics():
         counted = generate_latest(REGISTRY)
     shared = CollectorRegistry(auto_describe=False)
     spool_dir = Path(current_app.config["TRACKING_SPOOL_DIR"])
-    shared.register(DatabaseFigures(db.session, spool_dir, utcnow()))
+    config = current_app.config
+    stream = None
+    if config.get("REDIS_URL"):
+        stream = (redis_client(current_app), config["TRACKING_REDIS_KEY"])
+    shared.register(DatabaseFigures(db.session, spool_dir, utcnow(), stream))
     return Response(counted + generate_latest(shared), mimetype=CONTENT_TYPE_LATEST)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -94,7 +94,10 @@ def run_scheduler(app: Flask) -> None:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
     )
+    cap = app.config.get("SCHEDULER_MAX_INTERVAL_SECONDS") or 0
     for spec in JOBS:
+        if cap:
+            spec = replace(spec, seconds=min(spec.seconds, cap))  # noqa: PLW2901
         scheduler.add_job(
             run_job,
             "interval",

@@ -7,8 +7,12 @@ wrk counts the requests it finished before its time was up; requests still in fl
 moment are served and recorded too, so the database may hold up to one per open connection
 more than wrk counted ("served_after_stop"). "lost" is wrk's count minus the rows, floored at 0.
 
+With TEST_REDIS_URL (tools/with-redis.sh, as `make bench-pixel` runs it) PostgreSQL is measured
+a second time with REDIS_URL set: hits go to the Redis stream, as with several web servers, and
+the stream is folded afterwards (redis_* keys).
+
 Prints figures per database, then one JSON line with req_per_s, p99_ms, lost, ratio_vs_static,
-static_req_per_s and the PostgreSQL figures.
+static_req_per_s, the PostgreSQL figures and the PostgreSQL + Redis figures.
 """
 
 from __future__ import annotations
@@ -110,9 +114,12 @@ def wait_until_up(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def measure(kind: str, url: str) -> dict:
+def measure(kind: str, url: str, redis_url: str = "") -> dict:
     spool = Path(tempfile.mkdtemp(prefix="bench-spool-"))
-    app = make_app(url, TRACKING_SPOOL_DIR=str(spool))
+    stream = f"bench:tracking:{os.getpid()}"
+    app = make_app(
+        url, TRACKING_SPOOL_DIR=str(spool), REDIS_URL=redis_url, TRACKING_REDIS_KEY=stream
+    )
     with app.app_context():
         from mailer.tracking.tokens import TrackingSigner
 
@@ -136,6 +143,8 @@ def measure(kind: str, url: str) -> dict:
         "TRACKING_SPOOL_DIR": str(spool),
         "RATELIMIT_ENABLED": "0",
         "MAIL_BACKEND": "memory",
+        "REDIS_URL": redis_url,
+        "TRACKING_REDIS_KEY": stream,
     }
     server = subprocess.Popen(
         [
@@ -175,11 +184,16 @@ def measure(kind: str, url: str) -> dict:
         server.wait(60)
         shutil.rmtree(GIF.parent, ignore_errors=True)
     with app.app_context():
+        from mailer.tracking.hit_store import fold_stream, redis_client
         from mailer.tracking.models import TrackingHit
         from mailer.tracking.spool import fold_spool
 
         fold_start = time.perf_counter()
-        folded = fold_spool(db.session, spool, datetime.now(UTC))
+        if redis_url:
+            folded = fold_stream(db.session, redis_client(app), stream)
+            redis_client(app).delete(stream)
+        else:
+            folded = fold_spool(db.session, spool, datetime.now(UTC))
         fold_seconds = time.perf_counter() - fold_start
         rows = db.session.scalar(
             sa.select(sa.func.count(TrackingHit.id)).where(TrackingHit.bulletin_id == bulletin_id)
@@ -211,9 +225,16 @@ def measure(kind: str, url: str) -> dict:
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("bench-pixel needs wrk (apt-get install wrk; `make bench-pixel` installs it)")
-    results = {kind: measure(kind, url) for kind, url in database_urls()}
+    urls = database_urls()
+    results = {kind: measure(kind, url) for kind, url in urls}
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    if redis_url and "postgresql" in results:
+        # A database of its own, so the rows counted are this run's.
+        postgres_again = database_urls()[-1][1]
+        results["redis"] = measure("pg+redis", postgres_again, redis_url)
     sqlite = results["sqlite"]
     postgres = results.get("postgresql")
+    with_redis = results.get("redis")
     print(
         f"gunicorn 2 workers (gthread, 4 threads), wrk 2 threads x {CONNECTIONS} keep-alive "
         f"connections, {SECONDS}s per run, {RECIPIENTS:,} distinct tokens, all on the same 2 cores"
@@ -239,6 +260,10 @@ def main() -> None:
                 )
                 if postgres
                 else None,
+                "redis_req_per_s": round(with_redis["req_per_s"]) if with_redis else None,
+                "redis_p99_ms": with_redis["p99_ms"] if with_redis else None,
+                "redis_lost": with_redis["lost"] if with_redis else None,
+                "redis_fold_rows_per_s": with_redis["fold_rows_per_s"] if with_redis else None,
             }
         )
     )

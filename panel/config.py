@@ -32,6 +32,7 @@ def load_config(instance_path: Path) -> dict:
     production = env.get("APP_ENV", "development") == "production"
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'panel.sqlite3'}"
     sendgrid_key = env.get("SENDGRID_API_KEY", "")
+    redis_url = env.get("REDIS_URL", "")
     mail_backend = env.get("MAIL_BACKEND") or ("sendgrid" if sendgrid_key else "outbox")
     return {
         "APP_ENV": "production" if production else "development",
@@ -45,8 +46,12 @@ def load_config(instance_path: Path) -> dict:
         "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com"),
         "SENDGRID_WEBHOOK_PUBLIC_KEY": env.get("SENDGRID_WEBHOOK_PUBLIC_KEY", ""),
         "OUTBOX_DIR": env.get("OUTBOX_DIR", str(instance_path / "outbox")),
-        # Open and click hits are appended here by the web processes and folded into the
-        # database by the scheduler: it must be a folder the scheduler process can read.
+        # Several web servers share a Redis (redis://host:port/db): open and click hits go to a
+        # stream there and rate limits are counted there. Unset: one machine, as `make run`.
+        "REDIS_URL": redis_url,
+        "TRACKING_REDIS_KEY": env.get("TRACKING_REDIS_KEY", "panel:tracking:hits"),
+        # Without REDIS_URL, open and click hits are appended here by the web processes and
+        # folded into the database by the scheduler: a folder the scheduler process can read.
         "TRACKING_SPOOL_DIR": env.get("TRACKING_SPOOL_DIR", str(instance_path / "tracking")),
         # Address ranges whose image fetches are proxies, not people (Apple's own by default).
         "TRACKING_MACHINE_NETWORKS": tuple(
@@ -55,7 +60,13 @@ def load_config(instance_path: Path) -> dict:
             if net.strip()
         ),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Run every scheduled job at least this often (seconds; 0: as JOBS says). For tests and
+        # demonstrations that cannot wait for the hourly jobs; ignored in production.
+        "SCHEDULER_MAX_INTERVAL_SECONDS": 0
+        if production
+        else int(env.get("SCHEDULER_MAX_INTERVAL_SECONDS", "0")),
+        # Limits count across all web servers only in a shared store: Redis when there is one.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SECURE": production,

@@ -15,7 +15,9 @@ def client_address() -> str:
 
 
 def hit_limit(limit: str, scope: str, key: str) -> bool:
-    """Count one attempt; True while within ``limit`` (always True when limits are off)."""
+    """Count one attempt; True while within ``limit`` (always True when limits are off). Counted
+    in the limiter's storage (RATELIMIT_STORAGE_URI: Redis with several web servers), so the
+    count is shared by every server, as the decorators' limits are."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
     return limiter.limiter.hit(parse(limit), scope, key.strip().lower())

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import g
 from hypothesis import settings
@@ -18,6 +19,10 @@ from hypothesis import settings
 # Never let the test app write a real secret under instance/.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+# Test apps never count limits or hits in a Redis from the environment; the tests that need one
+# use TEST_REDIS_URL (tools/with-redis.sh).
+for _shared_store in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
+    os.environ.pop(_shared_store, None)
 
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
@@ -31,6 +36,8 @@ settings.load_profile("panel")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# The throwaway Redis of tools/with-redis.sh (make test starts one for both runs).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -94,6 +101,28 @@ def database_url(database_template, tmp_path):
     yield _with_database(TEST_DATABASE_URL, name)
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis; without one the test fails under CI and is skipped elsewhere."""
+    if not TEST_REDIS_URL:
+        message = "needs Redis: run under tools/with-redis.sh (make test does)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_key(redis_url):
+    """A key prefix of this test's own in the shared test Redis, deleted afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture
@@ -204,6 +233,17 @@ def _loopback_only(monkeypatch):
 
 def pytest_configure(config):
     log_scan.configure(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only leave the SQLite run as deselected, so a skip always means
+    something is missing."""
+    if ON_POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 def pytest_configure_node(node):

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (browser tests), PostgreSQL (second database),
-# pango and fonts (PDF reports), wrk (the pixel benchmark's load). Installs what is missing
+# Redis (the shared store of the several-web-servers topology), pango and fonts (PDF reports),
+# wrk (the pixel benchmark's load). Installs what is missing
 # when run as root; otherwise says how.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpangoft2-1.0-0)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)

@@ -5,8 +5,14 @@ Deterministic: the same corpus gives the same file byte for byte (liblinear with
 random_state, sorted vocabulary, rounded weights). --check exits 1 if model.json is not what
 the corpus trains, so a test or CI can prove the shipped file is current.
 The model backs up the rules, so for each rule the threshold is the lowest (from 0.5, in steps
-of 0.05) at which, cross-validated on the training part only, it adds no false alarm to the
-plain questions the rules leave alone (MAX_ADDED_ALARMS).
+of 0.05) at which, cross-validated on the training part only, it adds at most MAX_ADDED_ALARMS
+false alarms to the plain questions the rules leave alone, plus SAFETY_MARGIN.
+Leading questions get a small budget (1%) and a smaller margin: the leading rules are lists
+of shapes and miss new ones, and the model carries over better. Checked on the training part
+alone, in the order it was written (model trained on the earlier batches, rules as they were
+then, scored on a later batch): at 0.85 the model caught 10 more of 52 leading questions the
+rules missed with no added false alarm on 87 plain ones, and 5 more of 23 (none added on 28)
+in the next batch. At 0.8 it flagged a plain question about S106 money.
 """
 
 from __future__ import annotations
@@ -27,10 +33,10 @@ from surveys.guidance.model import MODEL_FILE, MODEL_RULES, features  # noqa: E4
 from surveys.guidance.wording import check_wording, model_rules_for  # noqa: E402
 
 SEED = 0
-MAX_ADDED_ALARMS = 0.0
+MAX_ADDED_ALARMS = {"leading": 0.01, "double_barrelled": 0.0}
 # Cross-validation on a few hundred questions is optimistic (0 alarms in 139 plain questions
 # still allows a few per cent on new ones), so the threshold sits this far above it.
-SAFETY_MARGIN = 0.15
+SAFETY_MARGIN = {"leading": 0.10, "double_barrelled": 0.15}
 THRESHOLDS = [round(0.5 + 0.05 * step, 2) for step in range(10)]
 DIGITS = 5
 
@@ -41,11 +47,11 @@ def _classifier() -> LogisticRegression:
     )
 
 
-def _threshold(probabilities: np.ndarray, left_alone: np.ndarray) -> float:
+def _threshold(rule: str, probabilities: np.ndarray, left_alone: np.ndarray) -> float:
     """The lowest threshold adding at most MAX_ADDED_ALARMS on plain questions left alone."""
     for threshold in THRESHOLDS:
-        if np.mean(probabilities[left_alone] >= threshold) <= MAX_ADDED_ALARMS:
-            return round(min(threshold + SAFETY_MARGIN, 0.95), 2)
+        if np.mean(probabilities[left_alone] >= threshold) <= MAX_ADDED_ALARMS[rule]:
+            return round(min(threshold + SAFETY_MARGIN[rule], 0.95), 2)
     return THRESHOLDS[-1]
 
 
@@ -70,7 +76,9 @@ def train() -> dict:
         rules[rule] = {
             "coef": [round(float(c), DIGITS) for c in model.coef_[0]],
             "intercept": round(float(model.intercept_[0]), DIGITS),
-            "threshold": _threshold(probabilities, plain & ~np.array([rule in f for f in found])),
+            "threshold": _threshold(
+                rule, probabilities, plain & ~np.array([rule in f for f in found])
+            ),
         }
     return {
         "trained_on": f"{len(examples)} questions of tests/surveys/guidance_corpus/train.csv",

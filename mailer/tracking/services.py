@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mailer.bulletins.models import Bulletin, BulletinRecipient
 from mailer.tracking import stats
+from mailer.tracking.hit_store import RedisHitWriter, redis_client
 from mailer.tracking.machines import machine_hint
 from mailer.tracking.models import BulletinLink, HitKind, TrackingHit
 from mailer.tracking.spool import SpoolWriter
@@ -22,12 +23,17 @@ from panel.places.models import Place
 
 
 def _state(app: Flask) -> dict:
-    """Per-app objects of the hot path: the signer, this process's spool and a link cache."""
+    """Per-app objects of the hot path: the signer, where hits go (the shared Redis stream when
+    REDIS_URL is set, else this process's spool) and a link cache."""
     state = app.extensions.get("tracking")
     if state is None:
+        if app.config.get("REDIS_URL"):
+            writer = RedisHitWriter(redis_client(app), app.config["TRACKING_REDIS_KEY"])
+        else:
+            writer = SpoolWriter(app.config["TRACKING_SPOOL_DIR"])
         state = app.extensions["tracking"] = {
             "signer": signer_for(app.config),
-            "writer": SpoolWriter(app.config["TRACKING_SPOOL_DIR"]),
+            "writer": writer,
             "networks": tuple(app.config["TRACKING_MACHINE_NETWORKS"]),
             "links": {},
         }
@@ -42,7 +48,7 @@ def read_token(app: Flask, token: str) -> tuple[int, int] | None:
 def record_hit(
     app: Flask, kind: HitKind, ids: tuple[int, int], link_id: int | None, request: Request
 ) -> None:
-    """One line in this process's spool: no database write while the person waits."""
+    """One hit in Redis or this process's spool: no database write while the person waits."""
     state = _state(app)
     hint = machine_hint(request.user_agent.string, request.remote_addr, state["networks"])
     state["writer"].append(kind, ids[0], ids[1], link_id, hint)

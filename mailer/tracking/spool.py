@@ -65,13 +65,25 @@ class SpoolWriter:
         machine_hint: str = "",
         at: float | None = None,
     ) -> None:
+        """Append one hit line (an atomic write to this process's file)."""
         at = time.time() if at is None else at
         fd = self._file_for((os.getpid(), int(at // 3600)))
-        line = (
-            f"{kind.value}\t{bulletin_id}\t{recipient_id}\t{link_id or ''}\t"
-            f"{int(at * 1000)}\t{machine_hint}\n"
-        )
-        os.write(fd, line.encode())
+        os.write(fd, format_line(kind, bulletin_id, recipient_id, link_id, machine_hint, at))
+
+
+def format_line(
+    kind: HitKind,
+    bulletin_id: int,
+    recipient_id: int,
+    link_id: int | None,
+    machine_hint: str,
+    at: float,
+) -> bytes:
+    """One hit as the spool and the Redis stream keep it: tab-separated, ending in a newline."""
+    return (
+        f"{kind.value}\t{bulletin_id}\t{recipient_id}\t{link_id or ''}\t"
+        f"{int(at * 1000)}\t{machine_hint}\n"
+    ).encode()
 
 
 @dataclass
@@ -84,7 +96,8 @@ class FoldReport:
     removed: int = 0
 
 
-def _parse(line: bytes) -> dict | None:
+def parse_line(line: bytes) -> dict | None:
+    """The tracking_hits row a hit line stands for, or None if the line is malformed."""
     try:
         kind, bulletin_id, recipient_id, link_id, millis, hint = line.decode().split("\t")
         if kind not in _KINDS:
@@ -111,8 +124,9 @@ def _insert_unless_present(session: Session, values: dict) -> bool:
     return session.execute(statement).first() is not None
 
 
-def _claim(session: Session, name: str, start: int, end: int) -> bool:
-    """Move the file's folded mark from start to end, or say another folder got there first."""
+def claim_position(session: Session, name: str, start: int, end: int) -> bool:
+    """Move the folded mark of ``name`` from start to end, or say another folder got there
+    first (the caller inserts the rows in the same transaction)."""
     now = datetime.now(UTC)
     if start == 0 and session.get(SpoolFile, name) is None:
         return _insert_unless_present(
@@ -143,9 +157,9 @@ def fold_spool(session: Session, directory: str | Path, now: datetime) -> FoldRe
             data = spool.read()
         complete = data[: data.rfind(b"\n") + 1]
         if complete:
-            rows = [_parse(line) for line in complete.splitlines()]
+            rows = [parse_line(line) for line in complete.splitlines()]
             good = [row for row in rows if row is not None]
-            if not _claim(session, name, start, start + len(complete)):
+            if not claim_position(session, name, start, start + len(complete)):
                 session.rollback()
                 continue
             if good:

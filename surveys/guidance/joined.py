@@ -32,7 +32,8 @@ _CLOSED_OPENING = re.compile(
 _OPEN_SECOND = re.compile(r"^\s*(?:why|what|where|when|who|tell|please|if)\b", _I)
 # In a closed question "and what/where/when/who ..." asks a second, open question; only
 # "and why" or "and tell us" asks for a reason for the same answer.
-_REASON_SECOND = re.compile(r"^\s*(?:why|tell|please|if)\b", _I)
+# "and tell us why" asks for a reason; "and tell you what was wrong" is a second action.
+_REASON_SECOND = re.compile(r"^\s*(?:why|tell\s+us|please|if)\b", _I)
 _NEW_QUESTION = re.compile(
     r"^\s*(?:did|do|does|was|were|is|are|would|will|could|can|has|have|had|should)\s+"
     r"(?:you|they|he|she|it|we|the|your|staff|this|that|there|anyone)\b"
@@ -46,7 +47,9 @@ _OR_PROPOSAL = re.compile(
 )
 _OR_SAME_QUESTION = re.compile(
     r"^\s*(?:not|somewhere|anywhere|someone|anyone|something|other|elsewhere|both|neither"
-    r"|otherwise|none)\b",
+    r"|otherwise|none|(?:have\s+)?no\s+(?:view|opinion|preference)"
+    r"|(?:are\s+you\s+|you\s+are\s+|you're\s+)?(?:unsure|not\s+sure)"
+    r"|don't\s+know)\b",
     _I,
 )
 _NUMBER_WORDS = frozenset(
@@ -83,6 +86,7 @@ def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] 
             continue
         if m.group(1).lower() == "or" and (
             _OR_SAME_QUESTION.match(after)
+            or (before.count(",") >= 1 and first_sentence[: m.start()].rstrip().endswith(","))
             or not (_OR_PROPOSAL.match(after) or _NEW_QUESTION.match(after))
         ):
             continue

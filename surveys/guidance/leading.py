@@ -33,6 +33,10 @@ _LOADED_OPENING = re.compile(
     r"^\s*(?:don't|do\s+not|wouldn't|would\s+not|shouldn't|isn't|aren't|didn't|won't|can't"
     r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our|a)\b"
     r"|\bsurely\b|\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b|\bwouldn't\s+it\s+be\b"
+    r"|\bwould\s+it\s+not\s+(?:be|make)\b"
+    r"|^\s*(?:is|was|are|were|does|do|would|should|could|can)\s+(?:it|this|that|there|we|you)\s+not\b|^\s*who\s+(?:wouldn't|would\s+not|doesn't|does\s+not)\b"
+    r"|^\s*(?:don't|doesn't|shouldn't|isn't|wouldn't)\s+(?:patients|people|residents|everyone"
+    r"|everybody|families|parents|carers|staff)\b"
     r"|\bwould(?:n't|\s+not)\s+you\s+agree\b|\byou\s+would\s+agree\b"
     r"|,\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't"
     r"|can't|couldn't|hasn't|haven't)\s+(?:it|you|they|we|he|she|there|that|this)\s*\?\s*$",
@@ -51,7 +55,19 @@ _PRESUMING = re.compile(
     r"|\bimproved\s+new\b|\bnew\s+and\s+improved\b"
     r"|\bhow\s+much\s+(?:better|worse|more|easier|safer)\b"
     r"|\bhow\s+much\s+(?:has|have|did|does|do|will|would)\b[^?]{0,60}\b(?:improved?|helped?|easier|better|simpler|safer)\b"
-    r"|\bso\s+(?:poor|bad|popular|good|successful|unpopular|awful|important)\b",
+    r"|\bso\s+(?:poor|bad|popular|good|successful|unpopular|awful|important)\b"
+    r"|\bhow\s+much\s+(?:has|have|did)\b(?![^?]*\bif\s+at\s+all\b)[^?]{0,60}\baffected\b"
+    r"|\b(?:pleased|happy|delighted|grateful)\s+(?:are\s+you\s+|were\s+you\s+)?with\s+(?:the|our)"
+    r"\s+improvements\b|\bwhat\s+do\s+you\s+love\b|\bhow\s+much\s+do\s+you\s+love\b"
+    r"|\bpraised?\b|\bcongratulated\b|\bhappily\b|\boverwhelmingly\b|\bforward-thinking\b"
+    r"|\bcommon-?sense\b|\bpurpose-built\b"
+    r"|\bhow\s+(?:big|great|much)\s+(?:of\s+)?an?\s+(?:improvement|success|difference|help)\b"
+    r"|\bhow\s+(?:concerned|worried|angry|upset|frustrated|pleased|happy|relieved)\s+are\s+you"
+    r"\s+that\b|\babove\s+and\s+beyond\b|\bextra\s+mile\b|\btireless(?:ly)?\b"
+    r"|\bwork(?:s|ed|ing)?\s+(?:so\s+|very\s+)?hard\b|\bnoticed\s+the\s+(?:difference|improvement)\b"
+    r"|\b(?:safer|cleaner|greener|healthier|brighter|stronger|fairer|better|faster|quicker"
+    r"|cheaper|simpler)\s*,\s*(?:safer|faster|quicker|cheaper|simpler"
+    r"|cleaner|greener|healthier|brighter|stronger|fairer|better|more\s+modern)\b",
     _I,
 )
 _LOADED_WORDS = re.compile(
@@ -66,31 +82,104 @@ _LOADED_WORDS = re.compile(
     r"|\bputting\s+patients\s+first\b|\bresponsible\s+(?:parent|resident|citizen)\b"
     r"|\btransform\b|\bfar\s+too\b|(?<!how\s)\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
     r"|\bprotect\s+(?:patients|frontline|services|the\s+nhs)\b"
-    r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect)\b",
+    r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect|make|cut"
+    r"|bring|save|keep|tackle)\b"
+    r"|\b(?:support|back|welcome)\s+(?:the\s+)?(?:plans?|proposals?|moves?|drive)\s+to\b"
+    r"|\b(?:support|back|welcome|in\s+favour\s+of)\s+(?:our|the\s+[\w-]+(?:\s+[\w-]+)?'s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:plans?|proposals?|drive|ambitions?|bid|campaign|vision|efforts?)\b"
+    r"|\b(?:campaign|fight|battle)\s+to\s+(?:save|keep|protect|stop)\b|\bcentre\s+of\s+excellence\b"
+    r"|\bkeep\s+(?:raising|putting\s+up|increasing|cutting|closing)\b"
+    r"|\b(?:anyone|anybody|people|patients|families|residents)\s+should\s+(?:have|be\s+made)\s+to\b"
+    r"|\b(?:is|are|was|were)\s+right\s+to\b|\beven\s+though\b"
+    r"|\bwhen\s+(?:it|they|we)\s+(?:has|have|had|already|keeps?|can't|cannot)\b"
+    r"|\bsuccess\s+of\s+(?:the|our|its)\b"
+    r"|\bget\s+tough\b|\bcrack(?:ing)?\s+down\b|\bclamp(?:ing)?\s+down\b|\bneedless(?:ly)?\b"
+    r"|\bpointless\b|\bhard-?pressed\b|\bscandal(?:ous)?\b|\bcrumbling\b|\bselfish\b"
+    r"|\bclog(?:ging|ged)?\s+up\b|\bjump(?:ing)?\s+the\s+queue\b|\bprecious\b"
+    r"|\bcount\s+on\s+your\s+support\b|\b(?:see|put)\s+an\s+end\s+to\b"
+    r"|\b(?:carry\s+on|keep|continue\s+to|go\s+on)\s+(?:ignoring|ignore|neglecting|neglect)\b"
+    r"|\bbe\s+allowed\s+to\s+(?:carry\s+on|keep|continue|get\s+away)\b"
+    r"|\bstill\s+(?:choose|chooses|insist|insists|refuse|refuses)\b"
+    r"|\bwhen\s+they\s+(?:don't|do\s+not)\s+need\s+to\b"
+    r"|\bbetter\s+for\s+(?:everyone|everybody|all\s+of\s+us)\b|\bdo\s+(?:your|their|our)\s+bit\b"
+    r"|\bplay\s+(?:your|their|our)\s+part\b|\bresponsibly\b"
+    r"|\b(?:how\s+(?:strongly|much)|to\s+what\s+extent)\s+would\s+you\s+(?:be\s+)?(?:object"
+    r"|disappointed|upset|sad|angry|mind|miss|welcome)\b|\b(?:feel|think)\s+about\s+losing\b"
+    r"|\bor\s+(?:lose|see\s+cuts\s+to)\s+(?:your|our|the)\b|\bfrustration\b|\boutrage\b"
+    r"|\bis\s+there\s+any\s+(?:good\s+)?(?:reason|point|need|excuse)\b|\bhardly\s+anyone\b"
+    r"|(?<!if\s)\bwhy\s+you\s+(?:support|like|love|agree|welcome|value|oppose|dislike)\b"
+    r"|\b(?:reason|why)\s+(?:why\s+)?(?:you\s+)?(?:haven't|have\s+not|hasn't|didn't|don't)\b"
+    r"[^?]{0,50}\byet\b|\bmore\s+firmly\b|\brobustly\b|\bcheaply\b"
+    r"|\bfit\s+for\s+(?:the\s+)?(?:21st|twenty-first)\s+century\b"
+    r"|\btake\s+more\s+responsibility\b|\beverybody\s+knows\b|\b(?:the|a)\s+crisis\s+(?:in|facing)\b",
     _I,
 )
 # A premise clause, then a comma and the question: "Given that X, should we...?"
 _PREMISE = re.compile(
-    r"^\s*(?:given\s+(?:that|the|how)|as|since|now\s+that|because|with|in\s+light\s+of"
-    r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind)\b"
+    r"^\s*(?:given\b(?!\s+(?:a|the|your|this|these)\s+(?:choice|option|chance)\b|\s+(?:what|your|you)\b)|as|since|now\s+that|because|with|in\s+light\s+of"
+    r"|in\s+view\s+of|considering|knowing\s+that|seeing\s+as|bearing\s+in\s+mind"
+    r"|at\s+a\s+time\s+(?:when|of)|in\s+these)\b"
     r"(?P<premise>[^,?]{6,}?),\s*"
     r"(?:should|would|do|does|did|is|are|was|were|how|what|which|will|can|could|shall|why)\b",
     _I,
 )
 # "As a carer, ..." or "As you know, ..." sets the scene without stating a claim.
-_SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well|you|we|with\s+(?:your|you))\b", _I)
+_SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well\s+as|you|we|with\s+(?:your|you))\b", _I)
 _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
-    r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand)\b",
+    r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
+    r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
+    r"|more\s+and\s+more|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
+    r"|loses?|losing|money|decline|declining|dying|empty|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
     _I,
 )
 # A statement of opinion before the question: "The service is failing. Do you agree?"
 _STATEMENT_THEN_QUESTION = re.compile(r"^(?P<statement>[^?]+?[.!])\s+(?P<question>[^.?!]+\?)\s*$")
 _OPINION = re.compile(
     r"\b(?:most|many|all|everyone|everybody|nobody|residents|patients|people)\b[^.]{0,40}"
-    r"\b(?:want|told\s+us|feel|agree|think|say|know|prefer)\b"
-    r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b",
+    r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
+    r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
+    r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
+    r"|failure|mistake|step\s+forward|let-?down)\b"
+    r"|\b(?:doctors|experts|nurses|research|studies|evidence|scientists|clinicians|the\s+science)"
+    r"\s+(?:\w+\s+)?(?:recommends?|agrees?|shows?|says?|suggests?|proves?|tells?\s+us)\b",
     _I,
+)
+# Social proof: what most people or many others already do, offered as a reason to join them.
+_CROWD = re.compile(
+    r"(?<!how\s)\b(?:most|many|lots\s+of|thousands\s+of|hundreds\s+of|millions\s+of"
+    r"|the\s+(?:vast\s+|overwhelming\s+|great\s+)?majority\s+of|more\s+and\s+more|(?:\d+|one|two|three|four|five|six|seven|eight"
+    r"|nine)\s+(?:out\s+of|in)\s+(?:\d+|ten|five|four|three|every))\s+"
+    r"(?:of\s+(?:you|us|your\s+neighbours)\b|(?:local\s+|other\s+)?(?:people|patients|residents"
+    r"|parents|families|carers|users|neighbours|areas|councils|practices|towns)\b)",
+    _I,
+)
+_CROWD_DOES = re.compile(
+    r"\b(?:now|already|prefer(?:s|red)?|choose|chose|chosen|want(?:s|ed)?|use|using|said|say"
+    r"|tell|told|agree[sd]?|support(?:s|ed)?|back(?:s|ed)?|signed|happy|switched|moved|tried)\b",
+    _I,
+)
+_CROWD_QUESTION = re.compile(
+    r"^\s*like\s+(?:most|many|other|lots|thousands|hundreds|the\s+majority|your|everyone)\b"
+    r"[^,?]*,|\bjoin\s+(?:the\s+)?(?:thousands|hundreds|millions|many|majority|others|other"
+    r"|\d[\d,]*)\b|\bone\s+of\s+the\s+(?:many|thousands|hundreds|growing\s+number|majority)\b",
+    _I,
+)
+# "Is it fair that...": a claim stated as fact, then a question about whether it is fair.
+_FAIRNESS = re.compile(
+    r"^\s*is\s+it\s+(?:fair|right|acceptable|reasonable|sensible|ok|okay|just)\s+"
+    r"(?:that|to|for\s+(?!you\b|me\b))\b",
+    _I,
+)
+# "clearly" as a manner of explaining ("explain your treatment clearly") takes no side.
+_CLEARLY_MANNER = re.compile(
+    r"\b(?:how|explain(?:ed)?|spoke|speak|talk(?:ed)?|writ(?:e|ten)|wrote|set\s+out|label+ed"
+    r"|signposted|marked|shown|described?|communicated|told|tell|said|say)\b(?:\s+[\w'-]+){0,3}"
+    r"\s+$",
+    _I,
+)
+_STATEMENT_GRID = re.compile(
+    r"\bagree\s+with\s+(?:each|every|these|the\s+following|each\s+of\s+the\s+following)\b", _I
 )
 _AGREE = re.compile(
     r"\b(?:do|would|did)\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+agree\b"
@@ -106,6 +195,17 @@ _NEUTRAL_FIX = (
 
 def _words(match: re.Match[str]) -> str:
     return " ".join(match.group().split()).strip(" ,")
+
+
+def _takes_a_side(text: str, match: re.Match[str]) -> bool:
+    """False for a loaded-looking word used neutrally: "explain it clearly", or "support"
+    in a question that offers the other side too ("support or oppose")."""
+    word = match.group().lower()
+    if word == "clearly":
+        return not _CLEARLY_MANNER.search(text[: match.start()])
+    if word.startswith(("support", "back", "welcome", "in favour")):
+        return not re.search(r"\boppose\b|\bor\s+not\b|\bagainst\b", text, _I)
+    return True
 
 
 def leading(text: str) -> Leading | None:
@@ -129,7 +229,30 @@ def leading(text: str) -> Leading | None:
             " it before they answer.",
             "Remove the claim, or ask about it as a question of its own; then ask neutrally.",
         )
+    fairness = _FAIRNESS.search(text)
+    if fairness:
+        return Leading(
+            "error",
+            _words(fairness),
+            f"'{_words(fairness)}' states a situation as fact and asks whether it is fair,"
+            " which invites one answer.",
+            "Describe the situation plainly in the help text and ask what people think of it,"
+            " for example 'How fair or unfair do you think it is...' with a balanced scale.",
+        )
     statement = _STATEMENT_THEN_QUESTION.match(text)
+    said = statement["statement"] if statement else ""
+    crowd = (_CROWD.search(said) if _CROWD_DOES.search(said) else None) or (
+        _CROWD_QUESTION.search(text)
+    )
+    if crowd:
+        return Leading(
+            "error",
+            _words(crowd),
+            f"It tells people what others already do or want ('{_words(crowd)}'), which"
+            " pressures them to give the same answer.",
+            "Leave out what other people do and ask about the person's own view or need. "
+            + _NEUTRAL_FIX,
+        )
     if statement and _OPINION.search(statement["statement"]):
         return Leading(
             "error",
@@ -143,7 +266,7 @@ def leading(text: str) -> Leading | None:
         (_PRESUMING, "praises or blames the thing we ask about"),
         (_LOADED_WORDS, "uses loaded words that take a side"),
     ):
-        found = pattern.search(text)
+        found = next((m for m in pattern.finditer(text) if _takes_a_side(text, m)), None)
         if found:
             return Leading(
                 "error",
@@ -152,7 +275,7 @@ def leading(text: str) -> Leading | None:
                 "Remove the loaded words and describe the proposal plainly. " + _NEUTRAL_FIX,
             )
     found = _AGREE.search(text)
-    if found and not re.search(r"\bdisagree\b", text, _I):
+    if found and not re.search(r"\bdisagree\b", text, _I) and not _STATEMENT_GRID.search(text):
         return Leading(
             "advice",
             _words(found),

@@ -35,6 +35,11 @@ ALLOWED = frozenset(
     PE PTSD OCD BMI IVF""".split()  # noqa: SIM905
 )
 
+# One capital with up to two digits ("Q3", "M6") or a road number ("A583", "B5254") is not
+# jargon; one capital with three or more digits is a code such as "S106" (a planning agreement).
+_SHORT_CODE = re.compile(r"^(?:[A-Z]\d{0,2}|[AB]\d{3,4})$")
+# "s117", "s106": a section of an Act written the short way.
+_SECTION_CODE = re.compile(r"^s\d{2,3}[a-z]?$")
 # The first part of a postcode (PR1, LA9, BB10) is a place, not an abbreviation.
 _OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 # A rare-looking word made of a common word and a prefix ("overstretched", "underused") or
@@ -80,6 +85,8 @@ def _is_abbreviation(word: str) -> bool:
 def _is_rare(lower: str) -> bool:
     if _zipf(lower) >= RARE_ZIPF:
         return False
+    if lower.endswith("s") and _zipf(lower[:-1]) >= RARE_ZIPF:
+        return False  # a plural of a known word ("kerbs")
     spelling = re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", lower)
     if spelling != lower and _zipf(spelling) >= RARE_ZIPF:
         return False
@@ -107,9 +114,12 @@ def find_unusual_words(text: str) -> list[UnusualWord]:
         if _is_abbreviation(bare):
             if _OUTWARD_CODE.match(bare):
                 continue
-            if bare.isupper() and len(bare.rstrip("0123456789")) <= 1 and "&" not in bare:
-                continue  # "I", "A" or a code such as "Q3"
+            if _SHORT_CODE.match(bare):
+                continue  # "I", "A", a code such as "Q3" or a road such as "M6" or "A583"
             found[word] = UnusualWord(word, "abbreviation", _zipf(bare))
+            continue
+        if _SECTION_CODE.match(word):
+            found[word] = UnusualWord(word, "abbreviation", _zipf(word))
             continue
         if word[:1].isupper():
             continue  # a name, or a sentence's or an answer option's first word

@@ -103,5 +103,22 @@ def fold(argv: list[str]) -> None:
     engine.dispose()
 
 
+def fold_redis(argv: list[str]) -> None:
+    """Fold the Redis stream KEY into DB_URL: `fold_redis DB_URL REDIS_URL KEY` (no app)."""
+    import redis
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from mailer.tracking.hit_store import fold_stream
+    from panel.database_setup import configure_engine, engine_options
+
+    db_url, redis_url, key = argv
+    engine = sa.create_engine(db_url, **engine_options(db_url, {}))
+    configure_engine(engine)
+    with Session(engine) as session:
+        fold_stream(session, redis.Redis.from_url(redis_url), key)
+    engine.dispose()
+
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -1,6 +1,7 @@
 """Kill the tracking fold at 50 random moments, run it again, and count: every complete hit
 line on the spool is in the database exactly once (none twice, none lost), and a half-written
-last line waits for its end rather than being stored or dropped."""
+last line waits for its end rather than being stored or dropped. The same for the Redis stream
+that several web servers share (REDIS_URL), at 8 moments."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, _with_database, build_schema
@@ -46,7 +48,13 @@ def _write_spool(folder: Path) -> Counter:
 @pytest.fixture(scope="module")
 def zygote(tmp_path_factory):
     zygote = Zygote(
-        ["app", "tests.mailer.crash_runner", "mailer.tracking.spool", "panel.database_setup"],
+        [
+            "app",
+            "tests.mailer.crash_runner",
+            "mailer.tracking.spool",
+            "mailer.tracking.hit_store",
+            "panel.database_setup",
+        ],
         tmp_path_factory.mktemp("zygote") / "stderr.log",
     )
     yield zygote
@@ -133,3 +141,58 @@ def test_killing_the_fold_at_random_moments_never_counts_a_hit_twice_or_loses_on
         assert zygote.run(FOLD, url, folder / "hits") == 0, run
         stored = _stored(url)
         assert stored == expected, (run, round(moment, 3), sum(stored.values()))
+
+
+REDIS_RUNS = 8
+FOLD_REDIS = "tests.mailer.crash_runner:fold_redis"
+
+
+def _fill_stream(client, key: str, spool_folder: Path, bulletin_id: int) -> None:
+    """The same hits, as web servers with REDIS_URL leave them in the stream; each run names a
+    bulletin of its own, so that every run can share one database."""
+    with client.pipeline(transaction=False) as pipe:
+        for path in sorted(spool_folder.glob("*.hits")):
+            for line in path.read_bytes().splitlines(keepends=True):
+                if line.endswith(b"\n"):  # a cut-short spool line has no counterpart in Redis
+                    pipe.xadd(key, {b"h": line.replace(b"\t7\t", f"\t{bulletin_id}\t".encode(), 1)})
+        pipe.execute()
+
+
+def _stored_for(url: str, bulletin_id: int) -> Counter:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT kind, recipient_id FROM tracking_hits WHERE bulletin_id = :b"),
+            {"b": bulletin_id},
+        ).all()
+    engine.dispose()
+    return Counter((kind, recipient) for kind, recipient in rows)
+
+
+def test_killing_the_redis_fold_at_random_moments_never_counts_a_hit_twice_or_loses_one(
+    zygote, fresh_database, spool, tmp_path, redis_url, redis_key
+):
+    """The Redis stream's fold (several web servers, REDIS_URL) killed at 8 moments, after one
+    uninterrupted fold that says how long a fold takes here."""
+    client = redis.Redis.from_url(redis_url)
+    source, expected = spool
+    url = fresh_database(tmp_path)
+    rng = random.Random(20261207)
+    fold_seconds = None
+    for run in range(REDIS_RUNS + 1):
+        key, bulletin_id = f"{redis_key}-{run}", 1000 + run
+        _fill_stream(client, key, source, bulletin_id)
+        started = time.monotonic()
+        folder_pid = zygote.start(FOLD_REDIS, url, redis_url, key)
+        if fold_seconds is None:
+            assert zygote.wait(folder_pid) == 0
+            fold_seconds = time.monotonic() - started
+        else:
+            moment = rng.uniform(0, fold_seconds * 1.1)
+            time.sleep(moment)
+            assert zygote.kill(folder_pid) in (0, -signal.SIGKILL)
+            assert zygote.run(FOLD_REDIS, url, redis_url, key) == 0, run
+        stored = _stored_for(url, bulletin_id)
+        assert stored == expected, (run, sum(stored.values()))
+        assert client.xlen(key) == 0, run  # stored entries leave the stream
+    client.close()

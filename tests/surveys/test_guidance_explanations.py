@@ -37,6 +37,8 @@ SHAPES = [
     ("leading", "Should the council stop wasting money on new signs?", "stop wasting"),
     ("leading", "The bus service is failing everyone. Do you think it should change?", "opinion"),
     ("leading", "Don't you think the new car park is better?", "Don't you"),
+    ("leading", "Most parents now book online. Will you do the same?", "Most parents"),
+    ("leading", "Is it fair that some wards have fewer nurses?", "Is it fair that"),
     ("double_barrelled", "Should the library open earlier and close later?", "open earlier"),
     ("double_barrelled", "Did the nurse examine you and did she tell you why?", "did she"),
     ("double_barrelled", "How would you rate the porters and the cleaners?", "the cleaners"),
@@ -46,6 +48,8 @@ SHAPES = [
     ("jargon", "Were you offered domiciliary support at home?", "domiciliary"),
     ("jargon", "Did the MDT explain your plan?", "'MDT'"),
     ("personal_data", "Please give your home address.", "home address"),
+    ("personal_data", "Which company do you work for?", "where they work"),
+    ("jargon", "Should S106 money pay for a new surgery?", "'S106'"),
     ("too_long", " ".join(["Thinking about the time you spent waiting"] * 6) + "?", "sentence"),
 ]
 
