@@ -140,6 +140,27 @@ def test_reminder_and_bulletin_checks_send_to_exactly_the_people_shown(
     _run_scheduler(live_server)
     assert len(_received(fake_sendgrid, subject)) == count
 
+    checker.goto("/staff/")  # a decision added once the results are public
+    page.click("text=Pharmacy opening hours")
+    page.click("text=Write the public results page")
+    checker.check()
+    page.fill("#you_said", "Saturday afternoons matter too.")
+    page.check("input[name=outcome] >> nth=0")
+    page.fill("#action", "Four pharmacies will open on Saturday afternoons.")
+    page.fill("#decided_on", utcnow().date().isoformat())
+    page.click("button:has-text('Add the decision')")
+    checker.check()
+    assert "Check and send the email" in page.inner_text("main")
+    page.click("text=Check and tell the people who took part")
+    checker.check()
+    count, subject = _shown(page)
+    assert count > 1 and subject == "What we did: Pharmacy opening hours"
+    page.click(f"button:has-text('Email {count:,} people')")
+    checker.check()
+    assert f"{count:,} people who took part are being told" in page.inner_text("main")
+    _run_scheduler(live_server)
+    assert len(_received(fake_sendgrid, subject)) == count
+
     checker.goto("/staff/bulletins/")  # a sent bulletin whose last batch SendGrid never answered
     page.click("text=Citizens' Panel news: November 2026")
     checker.check()
