@@ -131,3 +131,15 @@ def test_two_clicks_two_tabs_and_two_schedulers_make_one_send(app, session, clie
 def test_any_send_time_in_the_address_is_a_page_or_a_refusal_never_an_error(client, drafted, at):
     response = client.get(f"/staff/bulletins/{drafted.id}/send/check", query_string={"at": at})
     assert response.status_code in (200, 302, 400)
+
+
+def test_a_bulletin_edited_after_the_look_is_not_sent_until_looked_at_again(
+    session, client, drafted
+):
+    look = f"/staff/bulletins/{drafted.id}/send/check?at=now"
+    fields = confirm_fields(client.get(look).text)
+    client.post(f"/staff/bulletins/{drafted.id}/edit", data={"title": "Changed", "intro": "New"})
+    refused = client.post(f"/staff/bulletins/{drafted.id}/send", data=fields)
+    assert refused.status_code == 409 and "edited in another window" in refused.text
+    session.refresh(drafted)
+    assert drafted.status is BulletinStatus.DRAFT

@@ -6,6 +6,7 @@ bulletin already scheduled and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -46,9 +47,15 @@ def bulletin_email(bulletin: Bulletin):
 
 
 def state_of(bulletin: Bulletin) -> str:
-    """The bulletin's status and send time, carried by the confirm button."""
+    """The bulletin's status, send time and a hash of its words, carried by the confirm button
+    (so a send confirmed is the one looked at, not one edited in another window since)."""
     send_at = bulletin.send_at.isoformat() if bulletin.send_at else ""
-    return f"{bulletin.status.value}:{send_at}"
+    words = [bulletin.title, bulletin.intro] + [
+        f"{item.kind}|{item.title}|{item.body}|{item.link_url}|{item.link_text}|{item.survey_id}"
+        for item in bulletin.items
+    ]
+    digest = hashlib.sha256("\x1f".join(words).encode()).hexdigest()[:16]
+    return f"{bulletin.status.value}:{send_at}:{digest}"
 
 
 def preview_send(session: Session, bulletin: Bulletin, user: StaffUser, now: datetime):
@@ -79,7 +86,7 @@ def schedule_checked(
     IllegalTransition, AudienceError or SpecialCategoryRefused."""
     if state != state_of(bulletin):
         raise AudienceChanged(
-            "This bulletin was scheduled, sent or changed in another window since you looked "
+            "This bulletin was scheduled, sent or edited in another window since you looked "
             f"(it is now {bulletin.status.value}). Nothing was changed: check it again."
         )
     check = preview_send(session, bulletin, user, now)
