@@ -64,6 +64,33 @@ _NEGATIVE_OPENING = re.compile(
 _SEEKS_BACKING = re.compile(
     r"\b(?:support|back|welcome|endorse|approve\s+of|get\s+behind|agree)\b", _I
 )
+# Both sides offered: "agree or disagree", "support or oppose", "if at all", "or not".
+_BALANCED = re.compile(
+    r"\b(?:agree\s+or\s+disagree|support\s+or\s+oppose|for\s+or\s+against|satisfied\s+or"
+    r"\s+dissatisfied|good\s+or\s+(?:bad|poor)|better\s+or\s+worse|easy\s+or\s+difficult"
+    r"|fair\s+or\s+unfair|safe\s+or\s+unsafe|likely\s+or\s+unlikely|if\s+at\s+all|if\s+anything"
+    r"|or\s+not|either\s+way|(?:more|less)\s+or\s+(?:less|more))\b",
+    _I,
+)
+# The stem of a grid of statements, each rated on an agree-disagree scale.
+_STATEMENT_GRID = re.compile(
+    r"\bagree\s+with\s+(?:each|every|these|those|the\s+following|the\s+statements?)\b", _I
+)
+# Taking a change's success for granted: "how much has it helped", "the improvements we made".
+_PRESUPPOSES = re.compile(
+    r"\bhow\s+much\s+(?:better|easier|safer|quicker|faster|more|has|have|did)\b(?![^?]*\bif\s+at"
+    r"\s+all\b)|\b(?:the|its|our|this)\s+(?:success|improvements?|benefits?|progress)\s+(?:of"
+    r"|we|you|it|that|in|on)\b|\bbuild\s+on\b|\bhow\s+big\s+an?\s+(?:improvement|difference)\b",
+    _I,
+)
+# The organisation asking people to side with it: "our plans", "share our concern", "help us".
+_OUR_SIDE = re.compile(
+    r"\b(?:share|join|back|support|count\s+on)\s+(?:our|us|the\s+campaign|your\s+support)\b"
+    r"|\bour\s+(?:[\w'-]+\s+)?(?:plans?|proposals?|ambition|vision|campaign|efforts|bid|aim|goal"
+    r"|mission|commitment|pledge)\b|\bhelp\s+us\s+(?:to\s+)?(?:protect|save|keep|make|stop"
+    r"|fight|tackle|cut)\b|\blike\s+us\b|\bdo\s+your\s+bit\b",
+    _I,
+)
 # What identifies a person: their name, a number or date tied to them, where they live.
 _IDENTIFIER = (
     r"name|surname|initials|number|no\.?|date\s+of\s+birth|birthday|address|postcode|post\s+code"
@@ -105,6 +132,10 @@ SHAPES = (
     Shape("h:intensified", "it says how much of something there is as if that were agreed"),
     Shape("h:negative_opening", "it is phrased to expect 'yes' ('Don't you...', '..., isn't it?')"),
     Shape("h:seeks_backing", "it asks people to support, back or agree with something"),
+    Shape("h:balanced", "it offers both sides"),
+    Shape("h:statement_grid", "it introduces statements to rate"),
+    Shape("h:presupposes", "it takes for granted that a change has worked"),
+    Shape("h:our_side", "it asks people to side with the organisation's own plans or aims"),
     Shape("h:asks_identifier", "it asks for something that identifies the person"),
     Shape("h:asks_which_one", "it asks which named person or place the resident uses"),
 )
@@ -128,6 +159,10 @@ def shape_features(text: str) -> list[str]:
         "h:intensified": _INTENSIFIED.search(text),
         "h:negative_opening": _NEGATIVE_OPENING.search(text),
         "h:seeks_backing": _SEEKS_BACKING.search(text),
+        "h:balanced": _BALANCED.search(text),
+        "h:statement_grid": _STATEMENT_GRID.search(text),
+        "h:presupposes": _PRESUPPOSES.search(text),
+        "h:our_side": _OUR_SIDE.search(text),
         "h:asks_identifier": _ASKS_IDENTIFIER.search(text),
         "h:asks_which_one": _ASKS_WHICH_ONE.search(text),
     }
