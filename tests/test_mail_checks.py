@@ -26,6 +26,7 @@ from tests.factories import make_member, make_staff
 from tests.fakes.fake_sendgrid import FakeSendGrid
 from tests.mailer.bulletin_helpers import make_bulletin, make_due, make_members
 from tests.role_matrix import STAFF_ROUTES
+from tests.surveys.decisions_helpers import made_decision
 from tests.surveys.fieldwork_helpers import live_survey
 from tests.surveys.results_helpers import closed_survey
 
@@ -34,7 +35,7 @@ from tests.surveys.results_helpers import closed_survey
 AT_MOST_ONE_PERSON = {
     # tests to oneself, from a check page or the bulletin preview
     "bulletin_checks.test", "feedback.test", "fieldwork.invite_test", "fieldwork.remind_test",
-    "bulletins.test_send",
+    "bulletins.test_send", "decision_notices.send_test",
     # first steps that lead to a check page and send nothing themselves
     "bulletins.schedule_send", "bulletins.control", "results.add_decision",
     # a new colleague's invitation, one's own account
@@ -54,6 +55,9 @@ AT_MOST_ONE_PERSON = {
     "surveys.election_dates", "surveys.import_survey", "surveys.mark_finding", "surveys.new",
     "surveys.new_question", "surveys.override", "surveys.pages", "surveys.plan",
     "surveys.remove_election_date", "surveys.review", "themes.code", "themes.code_many",
+    "decision_register.new", "decision_register.edit", "decision_register.add_link",
+    "decision_register.remove_link", "decision_register.change_status",
+    "decision_register.publish",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip
 
@@ -174,6 +178,13 @@ def _resend(session, now, fake=None):
     return comms, base, base
 
 
+def _tell(session, now):
+    survey, author = closed_survey(session, now)
+    decision = made_decision(session, author, survey, now)
+    base = f"/staff/decisions/{decision.id}/tell"
+    return author, base, base
+
+
 SCENARIOS = {
     "fieldwork.invite": _invite,
     "fieldwork.remind": _remind,
@@ -181,6 +192,7 @@ SCENARIOS = {
     "feedback.announce": _announce,
     "bulletin_checks.send": _bulletin,
     "bulletin_checks.resend": _resend,
+    "decision_notices.send": _tell,
 }
 
 

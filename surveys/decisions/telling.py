@@ -5,42 +5,24 @@ the email itself, can send themselves a test, and only a second click sends."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.transport import RenderedEmail, preview_email, queue_email, unsuppressed
-from panel.audit.services import record_audit
+from mailer.transport import RenderedEmail
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
+from panel.members import mail_check
+from panel.members.mail_check import MailCheck
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import queue_member_email
-from panel.places.models import Place
 from panel.segments.models import ContactKind, MemberContact
 from surveys.decisions.models import DecisionNotice, DecisionRecord, LinkKind
 from surveys.decisions.register import DecisionError
 
 TEMPLATE = "decision_notice"
-EXAMPLE_NAME = "Sam"
-EXAMPLE_TOKEN = "example-unsubscribe-link"  # noqa: S105 (a placeholder shown in previews)
-
-
-@dataclass(frozen=True)
-class NoticePreview:
-    """Who the email about a decision would reach now, and what they would get."""
-
-    recipients: int
-    #: (place name, people), largest first.
-    by_place: list[tuple[str, int]]
-    #: took part and could be emailed, but on the do-not-email list (bounced, unsubscribed).
-    suppressed: int
-    #: already told about this status of the decision.
-    already_told: int
-    email: RenderedEmail
 
 
 def linked_survey_ids(decision: DecisionRecord) -> list[int]:
@@ -84,10 +66,9 @@ def _recipients(decision: DecisionRecord, user: StaffUser):
     return scope_to_places(query, user, Member.place_id)
 
 
-def _context(decision: DecisionRecord, first_name: str) -> dict:
+def _context(decision: DecisionRecord) -> dict:
     base = current_app.config["PUBLIC_BASE_URL"]
     return {
-        "first_name": first_name,
         "decision": decision,
         "survey_links": [link for link in decision.links if link.kind is LinkKind.SURVEY],
         "decision_url": f"{base}/decisions/{decision.id}",
@@ -95,56 +76,46 @@ def _context(decision: DecisionRecord, first_name: str) -> dict:
 
 
 def example_email(decision: DecisionRecord) -> RenderedEmail:
-    """The email as it will arrive, with an example name and unsubscribe link."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    return preview_email(
-        TEMPLATE, _context(decision, EXAMPLE_NAME), f"{base}/unsubscribe/{EXAMPLE_TOKEN}"
-    )
+    """The email as it will arrive, for the example person."""
+    return mail_check.example_email(TEMPLATE, _context(decision))
 
 
-def preview_notice(session: Session, decision: DecisionRecord, user: StaffUser) -> NoticePreview:
-    """How many people the email would reach now, by place, and the email; raises
-    DecisionError when the decision cannot be announced yet."""
+def preview_notice(session: Session, decision: DecisionRecord, user: StaffUser) -> MailCheck:
+    """How many people the email would reach now (less the do-not-email list), by place, and
+    the email; raises DecisionError when the decision cannot be announced yet."""
     _check_can_tell(decision)
     rows = session.execute(
-        _recipients(decision, user).with_only_columns(Member.email, Member.place_id)
+        _recipients(decision, user).with_only_columns(Member.id, Member.email, Member.place_id)
     ).all()
-    reachable = unsuppressed(session, [email for email, _place in rows])
-    places = dict(session.execute(sa.select(Place.id, Place.name)).all())
-    counts = Counter(
-        places.get(place_id, "No place recorded") for email, place_id in rows if email in reachable
-    )
-    already = scope_to_places(
+    return mail_check.check_mail(session, rows, example_email(decision))
+
+
+def already_told(session: Session, decision: DecisionRecord, user: StaffUser) -> int:
+    """How many people (in the user's places) were told of the decision's current status."""
+    query = scope_to_places(
         sa.select(sa.func.count(DecisionNotice.id))
         .join(Member, Member.id == DecisionNotice.member_id)
         .where(DecisionNotice.decision_id == decision.id, DecisionNotice.status == decision.status),
         user,
         Member.place_id,
     )
-    return NoticePreview(
-        recipients=sum(counts.values()),
-        by_place=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
-        suppressed=sum(1 for email, _place in rows if email not in reachable),
-        already_told=session.scalar(already) or 0,
-        email=example_email(decision),
-    )
+    return session.scalar(query) or 0
 
 
 def send_test_notice(
     session: Session, decision: DecisionRecord, user: StaffUser, now: datetime
 ) -> None:
     """Queue the example email to the staff user themselves (audited)."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    queue_email(
+    mail_check.send_test(
         session,
-        to_email=user.email,
+        user,
         template=TEMPLATE,
-        context=_context(decision, EXAMPLE_NAME),
-        idempotency_key=f"decision-notice-test:{decision.id}:{user.id}:{now.isoformat()}",
+        context=_context(decision),
+        action="decision.notice_test",
+        object_type="decision",
+        object_id=decision.id,
         now=now,
-        unsubscribe_url=f"{base}/unsubscribe/{EXAMPLE_TOKEN}",
     )
-    record_audit(session, user, "decision.notice_test", "decision", [decision.id], now=now)
 
 
 def tell_contributors(
@@ -152,24 +123,23 @@ def tell_contributors(
     decision: DecisionRecord,
     user: StaffUser,
     now: datetime,
-    expected: int | None = None,
+    expected: str | None,
 ) -> int:
-    """Email everyone the check page counted (the second click); returns how many were queued.
-    Raises DecisionError if it cannot go out, or if the count changed since the check page
-    (``expected``), so that no one sends to a number they did not see."""
-    preview = preview_notice(session, decision, user)
-    if expected is not None and expected != preview.recipients:
-        raise DecisionError(
-            f"The number of people changed from {expected:,} to {preview.recipients:,}: "
-            "check again before sending"
-        )
+    """Email exactly the people the check page counted (the second click); returns how many
+    were queued. Raises DecisionError if it cannot go out, and AudienceChanged (nothing sent)
+    if the people differ from those the page showed (``expected``: its fingerprint)."""
+    check = preview_notice(session, decision, user)
+    mail_check.require_unchanged(check, expected)
+    chosen = set(check.member_ids)
     queued = 0
     for member in session.scalars(_recipients(decision, user).order_by(Member.id)):
+        if member.id not in chosen:
+            continue
         email = queue_member_email(
             session,
             member,
             template=TEMPLATE,
-            context=_context(decision, member.first_name),
+            context={"first_name": member.first_name, **_context(decision)},
             idempotency_key=f"decision-notice:{decision.id}:{decision.status.value}:{member.id}",
             now=now,
         )
@@ -184,14 +154,8 @@ def tell_contributors(
             )
             queued += 1
     session.flush()
-    record_audit(
-        session,
-        user,
-        "decision.notify",
-        "decision",
-        [decision.id],
-        f"{queued} people told it is {decision.status.value}",
-        now=now,
+    mail_check.audit_confirmation(
+        session, user, "decision.notify", "decision", decision.id, queued, now
     )
     return queued
 

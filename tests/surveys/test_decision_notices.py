@@ -16,6 +16,7 @@ from mailer.models import OutboundEmail
 from mailer.transport import SuppressionReason, suppress
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
+from panel.members.mail_check import AudienceChanged
 from panel.members.models import Member
 from panel.segments.models import ContactKind, MemberContact
 from surveys.decisions import measures, register, telling
@@ -49,11 +50,13 @@ def test_the_check_counts_who_can_be_told_and_the_send_tells_exactly_them(app, s
         assert (preview.recipients, preview.suppressed) == (20, 1)
         assert preview.by_place == [("Lancashire", 11), ("Blackpool", 9)]
         assert decision.title in preview.email.subject and "Sam" in preview.email.text_body
-        with pytest.raises(DecisionError, match="changed from 21 to 20"):
-            telling.tell_contributors(session, decision, user, now, expected=21)
-        assert telling.tell_contributors(session, decision, user, now, expected=20) == 20
+        with pytest.raises(AudienceChanged, match="21 then, 20 now"):
+            telling.tell_contributors(session, decision, user, now, "21:0123456789abcdef")
+        assert telling.tell_contributors(session, decision, user, now, preview.fingerprint) == 20
         assert telling.preview_notice(session, decision, user).recipients == 0
-        assert telling.tell_contributors(session, decision, user, now) == 0  # a double click
+        with pytest.raises(AudienceChanged):  # a double click sends nothing more
+            telling.tell_contributors(session, decision, user, now, preview.fingerprint)
+        assert telling.already_told(session, decision, user) == 20
         register.change_status(session, decision, user, "implemented", now)
         assert telling.preview_notice(session, decision, user).recipients == 20
     told = session.scalars(sa.select(DecisionNotice.member_id)).all()
@@ -63,7 +66,7 @@ def test_the_check_counts_who_can_be_told_and_the_send_tells_exactly_them(app, s
     assert email.member_id is not None and "/unsubscribe/" in email.text_body
     assert f"/decisions/{decision.id}" in email.text_body
     audit = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "decision.notify"))
-    assert audit.detail == "20 people told it is made"
+    assert audit.detail == "20 recipients"
 
 
 def test_a_place_team_tells_only_its_places_people(app, session, now):
@@ -72,8 +75,9 @@ def test_a_place_team_tells_only_its_places_people(app, session, now):
     survey = closed_survey(session, now)[0]
     decision = made_decision(session, comms, survey, now)
     with app.test_request_context():
-        assert telling.preview_notice(session, decision, team).by_place == [("Blackpool", 10)]
-        assert telling.tell_contributors(session, decision, team, now) == 10
+        check = telling.preview_notice(session, decision, team)
+        assert check.by_place == [("Blackpool", 10)]
+        assert telling.tell_contributors(session, decision, team, now, check.fingerprint) == 10
     assert telling.notices_by_status(session, decision, team)[0][1] == 10
 
 
@@ -88,7 +92,7 @@ def test_nothing_is_sent_about_an_unpublished_or_proposed_decision(app, session,
             telling.preview_notice(session, decision, user)
         register.publish(session, decision, user, now)
         with pytest.raises(DecisionError, match="once the decision is made"):
-            telling.tell_contributors(session, decision, user, now)
+            telling.tell_contributors(session, decision, user, now, None)
     assert _emails(session) == before
 
 
@@ -176,7 +180,8 @@ def test_the_measures_are_recounts_of_the_rows(app, session, now, surveyed, deci
                 told_at = made_on + timedelta(days=publish_after + (tell_after or 0))
                 if tell_after is not None and told_at <= now:
                     team = make_staff(session, Role.PLACE, [team_place])
-                    telling.tell_contributors(session, decision, team, told_at)
+                    shown = telling.preview_notice(session, decision, team).fingerprint
+                    telling.tell_contributors(session, decision, team, told_at, shown)
         session.flush()
         figures = measures.measures(session, observer, now)
     assert (figures.median_days, figures.share_told) == _recount(session, now)

@@ -75,7 +75,10 @@ def test_staff_record_link_publish_and_tell_then_the_public_sees_the_trail(
     assert check.status_code == 200 and "22 people will get this email" in check.text
     assert client.get(f"{detail}/tell/email.html").status_code == 200
     assert session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == emails
-    sent = client.post(f"{detail}/tell", data={"expected": "22"})
+    changed = client.post(f"{detail}/tell", data={"expected": "21:0"})
+    assert changed.status_code == 409 and "changed since you looked" in changed.text
+    shown = check.text.rsplit('name="expected" value="', 1)[1].split('"', 1)[0]
+    sent = client.post(f"{detail}/tell", data={"expected": shown})
     assert sent.status_code == 302
     assert session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == emails + 22
     client.get("/auth/logout")
