@@ -6,6 +6,7 @@ twice: a second run finds nothing left to remove."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,6 +14,33 @@ from sqlalchemy.orm import Session
 from panel.audit.retention import months_before, record_retention_run
 from surveys.fieldwork.models import Answer, Invitation, ResponseStatus, SurveyResponse
 from surveys.models import ReviewComment, Survey, SurveySnapshot, SurveyStatus
+
+
+def removed_notice(survey: Survey) -> str | None:
+    """What every figure and results view says instead of numbers once the answers were deleted
+    (zeros would be wrong without saying so); None while the answers are kept."""
+    if survey.responses_removed_at is None:
+        return None
+    day = survey.responses_removed_at.astimezone(ZoneInfo("Europe/London"))
+    return (
+        f"The answers to this survey were deleted on {day.day} {day:%B %Y} under the retention "
+        "schedule; figures are no longer available."
+    )
+
+
+def unsent_removed_notice(survey: Survey, now: datetime, days: int) -> str | None:
+    """What the fieldwork figures say once unsent answers are past their retention period (the
+    started and drop-off counts then cover sent responses only); None before."""
+    closed_at = survey.closed_at or survey.closes_at
+    if survey.status is not SurveyStatus.CLOSED or closed_at is None:
+        return None
+    if closed_at >= now - timedelta(days=days):
+        return None
+    return (
+        f"Answers started but never sent are deleted {days} days after a survey closes, under the "
+        "retention schedule: the started, completion and drop-off figures now count only the "
+        "people who sent their answers."
+    )
 
 
 def _closed_before(cutoff: datetime):

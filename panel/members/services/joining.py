@@ -268,9 +268,14 @@ def purge_sign_ups(session: Session, now: datetime) -> dict[str, int]:
     return {"unconfirmed sign-ups": len(stale), "join drafts": drafts or 0}
 
 
-def purge_unconfirmed_job(session: Session, now: datetime) -> int:
-    """The scheduler's job: delete sign-ups never confirmed and stale join drafts, and audit
-    what was removed; returns how many sign-ups."""
+def apply_sign_up_retention(session: Session, now: datetime) -> dict[str, int]:
+    """Delete sign-ups never confirmed and stale join drafts, and if anything went, write one
+    audit event with the counts; returns the counts."""
     counts = purge_sign_ups(session, now)
     record_retention_run(session, "sign_ups", counts, now, object_type="member")
-    return counts["unconfirmed sign-ups"]
+    return counts
+
+
+def purge_unconfirmed_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: apply the sign-up retention rules; returns how many sign-ups went."""
+    return apply_sign_up_retention(session, now)["unconfirmed sign-ups"]
