@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from panel.audit.models import AuditEvent
 from panel.audit.services import record_audit
 
-#: fixed by the seeds and the quality bar (item 20), not configurable.
+#: promised by the privacy notice and the quality bar (item 20), not configurable.
 UNCONFIRMED_SIGN_UP_DAYS = 7
 #: a join form's unfinished draft (typed answers kept while someone moves between pages).
 JOIN_DRAFT_DAYS = 1
@@ -42,7 +42,7 @@ def schedule(config) -> list[Rule]:
             "Sign-ups never confirmed (name, email, postcode, equality answers, consent)",
             f"{UNCONFIRMED_SIGN_UP_DAYS} days after signing up",
             "fixed",
-            "The practical guide and the panel's privacy notice: unconfirmed details are not kept.",
+            "The privacy notice promises it (and the quality bar, item 20).",
         ),
         Rule(
             "Unfinished join forms",
