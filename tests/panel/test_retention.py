@@ -73,7 +73,7 @@ def test_the_retention_page_lists_the_schedule_and_what_was_removed(
         "30 days after the survey closes",
         "RETENTION_RESPONSE_LINK_MONTHS",
         "6 years after the survey closes",
-        "unconfirmed sign-ups: 1; join drafts: 0",
+        "<li>unconfirmed sign-ups: 1</li><li>join drafts: 0</li>",
     ):
         assert text in page.text
 
