@@ -112,6 +112,7 @@ def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str,
             "published": survey.published_at,
             "closed": survey.closed_at,
             "results_published": page.published_at if page else None,
+            "answers_deleted_under_retention_schedule": survey.responses_removed_at,
             "decisions": [
                 {
                     "decided_on": d.decided_on,

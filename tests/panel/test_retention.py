@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.scheduler import JOBS, run_job
 from panel.audit.models import AuditEvent
 from panel.audit.retention import months_before
 from panel.auth.models import Role
@@ -93,3 +94,12 @@ def test_the_dry_run_says_what_would_go_and_removes_nothing(app, session, now):
     session.expire_all()
     assert session.get(Member, gone.id) is None and len(_events(session)) == 1
     assert "unconfirmed sign-ups: 0" in runner.invoke(args=["retention", "--dry-run"]).output
+
+
+def test_the_scheduler_runs_the_retention_jobs_and_commits(app, session, now):
+    gone = _pending(session, now - 30 * DAY).id
+    session.commit()
+    for job in ("purge-unconfirmed-sign-ups", "survey-retention"):
+        run_job(app, next(spec for spec in JOBS if spec.id == job))
+    assert session.get(Member, gone) is None
+    assert [e.action for e in _events(session)] == ["retention.sign_ups"]
