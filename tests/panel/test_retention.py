@@ -77,6 +77,11 @@ def test_the_retention_page_lists_the_schedule_and_what_was_removed(
         "<li>unconfirmed sign-ups: 1</li><li>join drafts: 0</li>",
     ):
         assert text in page.text
+    # The privacy notice tells members the same periods.
+    privacy = client.get("/privacy").text
+    assert "deleted 30 days after the survey closes" in privacy
+    assert "removed 6 months after it closes" in privacy
+    assert "deleted 6 years after it closes" in privacy
 
 
 def test_the_dry_run_says_what_would_go_and_removes_nothing(app, session, now):

@@ -46,6 +46,9 @@ def test_unsent_answers_go_a_day_after_their_period_not_a_day_before(session, no
     survey, _author = closed_survey(session, now)
     closed = survey.closed_at
     unsent = (SurveyResponse.status == ResponseStatus.IN_PROGRESS,)
+    # The fieldwork page says its started and drop-off counts lost the unsent answers.
+    assert retention.unsent_removed_notice(survey, closed + 29 * DAY, 30) is None
+    assert "30 days" in retention.unsent_removed_notice(survey, closed + 31 * DAY, 30)
     before = retention.delete_unsent_responses(session, closed + 30 * DAY - DAY, 30)
     assert before == {"unsent responses": 0, "their answers": 0}
     assert _count(session, SurveyResponse, *unsent) == 1
