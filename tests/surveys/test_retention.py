@@ -193,6 +193,11 @@ def test_every_results_view_says_the_answers_were_deleted(app, client, login_as,
         "engagement.results",
         "fieldwork.overview",
     } <= set(checked)
+    # The survey's page says so and leads to the words and decisions, which can still be edited.
+    detail = client.get(f"/staff/surveys/{survey.id}").text
+    assert "under the retention schedule, so there are no figures" in detail
+    editor = client.get(f"/staff/surveys/{survey.id}/results/page")
+    assert editor.status_code == 200 and "A trial bus" in editor.text
     # What was said and done stays on the public page.
     public = client.get(f"/engagement/{survey.id}").text
     assert "A trial bus" in public and "Bus." in public
