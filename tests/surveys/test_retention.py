@@ -196,6 +196,7 @@ def test_every_results_view_says_the_answers_were_deleted(app, client, login_as,
     # The survey's page says so and leads to the words and decisions, which can still be edited.
     detail = client.get(f"/staff/surveys/{survey.id}").text
     assert "under the retention schedule, so there are no figures" in detail
+    assert f'href="/staff/surveys/{survey.id}/results/page"' in detail
     editor = client.get(f"/staff/surveys/{survey.id}/results/page")
     assert editor.status_code == 200 and "A trial bus" in editor.text
     # What was said and done stays on the public page.
