@@ -173,8 +173,10 @@ def test_every_results_view_says_the_answers_were_deleted(app, client, login_as,
             "results.edit_page",
             "fieldwork.invite_confirm",
             "fieldwork.invite_email_html",
+            "fieldwork.remind_confirm",
+            "fieldwork.remind_email_html",
         }:
-            continue  # the page's words and decisions, and inviting people: no figures
+            continue  # the page's words and decisions, inviting and reminding: no figures
         url = rule.rule.replace("<int:survey_id>", str(survey.id))
         response = client.get(url)
         assert response.status_code in (200, 410), (url, response.status_code)
