@@ -2,7 +2,7 @@
 who was told
 
 Revision ID: 0023_decisions
-Revises: 0021_decision_changes
+Revises: 0024_retention
 Create Date: 2026-12-06 23:42:58.248347
 
 """
@@ -13,7 +13,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0023_decisions'
-down_revision = '0021_decision_changes'
+down_revision = '0024_retention'
 branch_labels = None
 depends_on = None
 
