@@ -1,7 +1,7 @@
 """the decisions register: decisions, the involvement that informed them, status history and
 who was told
 
-Revision ID: 0023_decisions
+Revision ID: 0025_decisions
 Revises: 0024_retention
 Create Date: 2026-12-06 23:42:58.248347
 
@@ -12,7 +12,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_decisions'
+revision = '0025_decisions'
 down_revision = '0024_retention'
 branch_labels = None
 depends_on = None
