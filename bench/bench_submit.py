@@ -307,6 +307,37 @@ def check_database(app, load: Load) -> tuple[int, int, int]:
     return lost, duplicated, responses - len(load.expected)
 
 
+def statements_per_page(app, code: str) -> tuple[float, float]:
+    """(SQL statements, connection checkouts) per answered page, counted in this process on the
+    same database after the load: the cost of a page that does not depend on how busy the
+    machine is (each statement and each checkout's ping is a round trip to PostgreSQL, plus
+    BEGIN and COMMIT)."""
+    counts = {"statements": 0, "checkouts": 0}
+
+    def statement(*_args):
+        counts["statements"] += 1
+
+    def checkout(*_args):
+        counts["checkouts"] += 1
+
+    client = app.test_client()
+    start = client.post(f"/o/{code}")
+    token = start.headers["Location"].split("/r/", 1)[1].split("/", 1)[0]
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "checkout", checkout)
+    try:
+        for number in range(1, PAGES + 1):
+            form = {f"c{number - 1}": "Yes", f"t{number - 1}": "counted"}
+            assert client.post(f"/r/{token}/page/{number}", data=form).status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "checkout", checkout)
+        engine.dispose()
+    return counts["statements"] / PAGES, counts["checkouts"] / PAGES
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
@@ -333,6 +364,7 @@ def measure(kind: str, url: str) -> dict:
     for other in (baseline, warm_up):
         load.expected.update(other.expected)
     lost, duplicated, extra_responses = check_database(app, load)
+    statements, checkouts = statements_per_page(app, code)
     figures = {
         "submits_per_s": round(rate, 1),
         "p50_ms": percentile(load.latencies, 0.5),
@@ -343,13 +375,16 @@ def measure(kind: str, url: str) -> dict:
         "duplicated": duplicated + max(0, extra_responses),
         "respondents": len(load.expected) - len(baseline.expected) - len(warm_up.expected),
         "baseline_submits_per_s": round(baseline_rate, 1),
+        "statements_per_page": statements,
+        "checkouts_per_page": checkouts,
     }
     print(
         f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
         f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
         f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
         f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
-        f"one respondent without think time: {figures['baseline_submits_per_s']}/s"
+        f"one respondent without think time: {figures['baseline_submits_per_s']}/s; "
+        f"{statements:g} SQL statements and {checkouts:g} connection checkouts a page"
     )
     return figures
 
@@ -379,6 +414,10 @@ def main() -> None:
                 "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
                 "postgres_lost": postgres["lost"] if postgres else None,
                 "postgres_duplicated": postgres["duplicated"] if postgres else None,
+                "statements_per_page": sqlite["statements_per_page"],
+                "postgres_statements_per_page": (
+                    postgres["statements_per_page"] if postgres else None
+                ),
             }
         )
     )
