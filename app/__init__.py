@@ -34,6 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Before any extension touches app.jinja_env, which Flask creates on first use.
+    app.jinja_environment = templating.PanelEnvironment
     app.config.update(load_config(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)

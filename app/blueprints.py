@@ -11,6 +11,7 @@ from flask import Flask
 
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
+from mailer.bulletins.check_views import blueprint as bulletin_checks_blueprint
 from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
 from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
@@ -39,6 +40,7 @@ from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
 from surveys.results.decision_views import blueprint as decisions_blueprint
+from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
 from surveys.results.report_views import blueprint as reports_blueprint
 from surveys.results.staff_home import follow_through_section
@@ -68,6 +70,7 @@ BLUEPRINTS = (
     segments_blueprint,
     webhooks_blueprint,
     bulletins_blueprint,
+    bulletin_checks_blueprint,
     bulletin_view_blueprint,
     tracking_blueprint,
     bulletin_stats_blueprint,
@@ -80,6 +83,7 @@ BLUEPRINTS = (
     themes_blueprint,
     reports_blueprint,
     decisions_blueprint,
+    feedback_blueprint,
 )
 
 

@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
+from flask.templating import Environment
 from flask_login import current_user
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2.bccache import Bucket
 
 from panel.auth.models import Role
+
+
+class _TemplateGlobals(ChainMap):
+    """A template's globals over the environment's. Jinja checks, at every `{% from ... import %}`
+    (each NHS.UK component does several per call), which globals the importing template has that
+    the imported one lacks; on a plain ChainMap that set difference runs key by key in Python,
+    about a tenth of a page's render time. As a set it runs in C."""
+
+    def keys(self):  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory and shared by every app made in this process. Jinja
+    keys each by name and a checksum of its source, so an edited template compiles again. A web
+    worker builds one app, so this changes nothing there; the tests build an app per test, and
+    compiling the same templates again for each was a large share of the suite's time."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill the bucket from memory if this template was compiled before."""
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+class PanelEnvironment(Environment):
+    """Flask's Jinja environment with the faster globals map and the shared compiled templates.
+    create_app sets it before anything creates the app's environment."""
+
+    def __init__(self, app: Flask, **options) -> None:
+        options.setdefault("bytecode_cache", COMPILED_TEMPLATES)
+        super().__init__(app, **options)
+
+    def make_globals(self, d):
+        """A template's globals: its own over the environment's (see _TemplateGlobals)."""
+        return _TemplateGlobals(d if d is not None else {}, self.globals)
 
 
 def init_app(app: Flask) -> None:

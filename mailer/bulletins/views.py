@@ -21,7 +21,7 @@ from mailer.bulletins.forms import (
     ScheduleForm,
 )
 from mailer.bulletins.models import Bulletin, BulletinItem, IllegalTransition
-from mailer.bulletins.services import compose, contributions, results_items, schedule, send
+from mailer.bulletins.services import compose, contributions, results_items, schedule
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
@@ -34,6 +34,20 @@ from surveys.models import Survey
 blueprint = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
 public_blueprint = Blueprint("bulletin_view", __name__, url_prefix="/bulletins")
 EDITORS = tuple(MEMBER_DATA_ROLES)
+
+
+CONTROLS = {
+    "pause": schedule.pause_bulletin,
+    "resume": schedule.resume_bulletin,
+    "cancel": schedule.cancel_bulletin,
+    "unschedule": schedule.unschedule_bulletin,
+}
+CONTROL_MESSAGES = {
+    "pause": "Sending paused: no more batches go until you resume",
+    "resume": "Sending resumes within a minute",
+    "cancel": "Bulletin cancelled: no one else will get it",
+    "unschedule": "Unscheduled: the bulletin is a draft again and will not be sent",
+}
 
 
 def _bulletin(bulletin_id: int) -> Bulletin:
@@ -224,15 +238,11 @@ def schedule_send(bulletin_id: int):
     bulletin = _bulletin(bulletin_id)
     form = ScheduleForm()
     if form.validate_on_submit():
-        when = page_data.resolve_schedule_form(form, current_app.config["TIMEZONE"], utcnow())
-        if when is not None:
-            try:
-                schedule.schedule_bulletin(db.session, bulletin, current_user, when, utcnow())
-            except (IllegalTransition, SpecialCategoryRefused) as error:
-                flash(str(error), "error")
-            else:
-                db.session.commit()
-                return _to_detail(bulletin)
+        now = utcnow()
+        when = page_data.resolve_schedule_form(form, current_app.config["TIMEZONE"], now)
+        if when is not None:  # nothing is scheduled yet: the check page confirms it
+            at = "now" if when <= now else when.isoformat()
+            return redirect(url_for("bulletin_checks.send_page", bulletin_id=bulletin.id, at=at))
     counts = page_data.audience_counts(db.session, bulletin, current_user, utcnow())
     db.session.commit()  # the equality-data rule's audit rows (a refused send, the count)
     return render_template(
@@ -243,21 +253,20 @@ def schedule_send(bulletin_id: int):
 @blueprint.post("/<int:bulletin_id>/control")
 @staff_required(*EDITORS)
 def control(bulletin_id: int):
-    """Pause, resume, cancel or unschedule (the button pressed says which)."""
+    """Pause, resume, cancel or unschedule (the button pressed says which); "resend" only
+    leads to its check page."""
     bulletin = _bulletin(bulletin_id)
-    actions = {
-        "pause": schedule.pause_bulletin,
-        "resume": schedule.resume_bulletin,
-        "cancel": schedule.cancel_bulletin,
-        "unschedule": schedule.unschedule_bulletin,
-        "resend": send.resend_unresolved,
-    }
-    action = actions.get(request.form.get("action", "")) or abort(400)
+    if request.form.get("action") == "resend":
+        return redirect(url_for("bulletin_checks.resend_page", bulletin_id=bulletin.id))
+    name = request.form.get("action", "")
+    action = CONTROLS.get(name) or abort(400)
     if ConfirmForm().validate_on_submit():
         try:
             action(db.session, bulletin, current_user, utcnow())
         except IllegalTransition as error:
             flash(str(error), "error")
+        else:
+            flash(CONTROL_MESSAGES[name], "success")
         db.session.commit()
     return _to_detail(bulletin)
 

@@ -1,94 +1,149 @@
-"""What sending a survey's invitations would do, shown before anyone is emailed: how many
-people it reaches (after contact caps, pauses, earlier invitations and the suppression list),
-where they live, and the email exactly as it will arrive, with examples in place of the name,
-the personal link and the unsubscribe link (so the page itself shows no one's details).
+"""The checks before a survey's invitations or reminders go: how many people they reach (after
+contact caps, pauses, earlier emails and the suppression list), where they live, and the email
+exactly as it will arrive, with examples in place of the name and links (the page shows no one's
+details). The confirm step sends only if the people are still those the page counted.
 
 The same rendering queues the real emails, so what the page shows is what people get.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from mailer.transport import RenderedEmail, preview_email, queue_email, unsuppressed
-from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
-from panel.members.models import Member
-from panel.places.models import Place
-from surveys.fieldwork.invitations import eligible_members
-from surveys.models import Survey
+from panel.members.mail_check import (
+    EXAMPLE_TOKEN,
+    MailCheck,
+    audit_confirmation,
+    check_mail,
+    example_email,
+    example_url,
+    require_unchanged,
+    send_test,
+)
+from panel.members.models import Member, MemberStatus
+from panel.members.services.links import queue_member_email
+from surveys.fieldwork import invitations
+from surveys.fieldwork.invitations import InvitationError, eligible_members, personal_url
+from surveys.fieldwork.models import Invitation, ResponseStatus, SurveyResponse
+from surveys.fieldwork.tokens import PersonalLinks
+from surveys.models import Survey, SurveyStatus
 
-EXAMPLE_NAME = "Sam"
-EXAMPLE_TOKEN = "example-personal-link"  # noqa: S105 (a placeholder shown in previews, not a secret)
-TEMPLATE = "survey_invitation"
+__all__ = ["EXAMPLE_TOKEN", "example_email_for", "preview_invitation", "preview_reminder"]
 
-
-@dataclass(frozen=True)
-class InvitationPreview:
-    """Who an invitation would reach and what they would get."""
-
-    recipients: int
-    #: (place name, people), largest first.
-    by_place: list[tuple[str, int]]
-    #: eligible under the contact rules but on the suppression list (bounced, unsubscribed).
-    suppressed: int
-    email: RenderedEmail
-
-
-def example_email(survey: Survey) -> RenderedEmail:
-    """The invitation as it will arrive, with an example name and example links."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    return preview_email(
-        TEMPLATE,
-        {"first_name": EXAMPLE_NAME, "survey": survey, "survey_url": f"{base}/s/{EXAMPLE_TOKEN}"},
-        unsubscribe_url=f"{base}/unsubscribe/{EXAMPLE_TOKEN}",
-    )
+TEMPLATES = {"invite": "survey_invitation", "remind": "survey_reminder"}
 
 
-def preview_invitation(
-    session: Session, survey: Survey, user: StaffUser, now: datetime
-) -> InvitationPreview:
+def example_email_for(kind: str, survey: Survey):
+    """The invitation or reminder as it will arrive, with an example name and example links."""
+    return example_email(TEMPLATES[kind], {"survey": survey, "survey_url": example_url("s")})
+
+
+def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: datetime):
     """How many people the invitation would reach now, by place, and the email. Raises
     InvitationError when it cannot go out."""
     rows = session.execute(
         eligible_members(session, survey, user, now)
-        .with_only_columns(Member.email, Member.place_id)
+        .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(None)
     ).all()
-    reachable = unsuppressed(session, [email for email, _place in rows if email])
-    places = dict(session.execute(sa.select(Place.id, Place.name)).all())
-    counts = Counter(
-        places.get(place_id, "No place recorded") for email, place_id in rows if email in reachable
+    return check_mail(session, rows, example_email_for("invite", survey))
+
+
+def invite_checked(
+    session: Session, survey: Survey, user: StaffUser, expected: str | None, now: datetime
+):
+    """Invite, if the people are those the check page counted (``expected``, its fingerprint).
+    Raises AudienceChanged or InvitationError."""
+    check = preview_invitation(session, survey, user, now)
+    require_unchanged(check, expected)
+    result = invitations.invite(session, survey, user, now)
+    audit_confirmation(
+        session, user, "survey.invite_confirmed", "survey", survey.id, check.recipients, now
     )
-    return InvitationPreview(
-        recipients=sum(counts.values()),
-        by_place=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
-        suppressed=sum(1 for email, _place in rows if email and email not in reachable),
-        email=example_email(survey),
+    return result
+
+
+def _unreminded(survey: Survey, now: datetime):
+    """Invitations emailed, not yet reminded and not answered, of members who may be emailed."""
+    submitted = sa.select(SurveyResponse.invitation_id).where(
+        SurveyResponse.status == ResponseStatus.SUBMITTED,
+        SurveyResponse.invitation_id.is_not(None),
+    )
+    return (
+        sa.select(Invitation, Member)
+        .join(Member, Member.id == Invitation.member_id)
+        .where(
+            Invitation.survey_id == survey.id,
+            Invitation.emailed_at.is_not(None),
+            Invitation.reminded_at.is_(None),
+            Invitation.id.not_in(submitted),
+            Member.status == MemberStatus.ACTIVE,
+            Member.unsubscribed_at.is_(None),
+            sa.or_(Member.paused_until.is_(None), Member.paused_until <= now),
+        )
+        .order_by(Invitation.id)
     )
 
 
-def send_test_invitation(session: Session, survey: Survey, user: StaffUser, now: datetime):
-    """Queue the example invitation to the staff user themselves (audited)."""
-    rendered_for = f"survey-invitation-test:{survey.id}:{user.id}:{now.isoformat()}"
-    base = current_app.config["PUBLIC_BASE_URL"]
-    queue_email(
+def _check_live(survey: Survey, now: datetime) -> None:
+    if survey.status is not SurveyStatus.LIVE or survey.closes_at <= now:
+        raise InvitationError("Reminders go only while the survey is open")
+
+
+def preview_reminder(session: Session, survey: Survey, now: datetime) -> MailCheck:
+    """Who a reminder would reach now (invited, not answered, not reminded, not paused), by
+    place, and the email. Raises InvitationError when the survey is not open."""
+    _check_live(survey, now)
+    rows = session.execute(
+        _unreminded(survey, now).with_only_columns(Member.id, Member.email, Member.place_id)
+    ).all()
+    return check_mail(session, rows, example_email_for("remind", survey))
+
+
+def remind_checked(
+    session: Session, survey: Survey, user: StaffUser, expected: str | None, now: datetime
+) -> int:
+    """Queue the reminder to the people the check page counted; returns how many (audited).
+    Raises AudienceChanged or InvitationError."""
+    check = preview_reminder(session, survey, now)
+    require_unchanged(check, expected)
+    links = PersonalLinks(current_app.config["SECRET_KEY"])
+    reachable = set(check.member_ids)
+    sent = 0
+    for invitation, member in session.execute(_unreminded(survey, now)).all():
+        if member.id in reachable:
+            queued = queue_member_email(
+                session,
+                member,
+                template=TEMPLATES["remind"],
+                context={
+                    "first_name": member.first_name,
+                    "survey": survey,
+                    "survey_url": personal_url(links, survey.id, member.id),
+                },
+                idempotency_key=f"survey-reminder:{invitation.id}",
+                now=now,
+            )
+            sent += queued is not None
+        invitation.reminded_at = now
+    audit_confirmation(session, user, "survey.remind", "survey", survey.id, sent, now)
+    return sent
+
+
+def send_test_email(session: Session, kind: str, survey: Survey, user: StaffUser, now: datetime):
+    """Queue the example invitation or reminder to the staff user themselves (audited)."""
+    send_test(
         session,
-        to_email=user.email,
-        template=TEMPLATE,
-        context={
-            "first_name": EXAMPLE_NAME,
-            "survey": survey,
-            "survey_url": f"{base}/s/{EXAMPLE_TOKEN}",
-        },
-        idempotency_key=rendered_for,
+        user,
+        template=TEMPLATES[kind],
+        context={"survey": survey, "survey_url": example_url("s")},
+        action=f"survey.{kind}_test",
+        object_type="survey",
+        object_id=survey.id,
         now=now,
-        unsubscribe_url=f"{base}/unsubscribe/{EXAMPLE_TOKEN}",
     )
-    record_audit(session, user, "survey.invite_test", "survey", [survey.id], now=now)

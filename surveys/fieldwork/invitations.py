@@ -200,7 +200,9 @@ def send_reminders(session: Session, now: datetime) -> int:
     for invitation, survey, member in due:
         if now < survey.closes_at - timedelta(days=survey.reminder_days):
             continue
-        if member.status is MemberStatus.ACTIVE and member.unsubscribed_at is None:
+        # Like the reminder check page: no reminder while the member has paused invitations.
+        active = member.status is MemberStatus.ACTIVE and member.unsubscribed_at is None
+        if active and not member.is_paused(now):
             _queue(
                 session,
                 survey,

@@ -6,17 +6,19 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
 
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
+from panel.check_pages import email_frame_response, sends_to_many
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
+from panel.members.mail_check import AudienceChanged
 from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
 from surveys.fieldwork import invitation_preview, invitations, stats
@@ -24,12 +26,6 @@ from surveys.fieldwork.forms import OpenLinkForm
 from surveys.models import Survey
 
 blueprint = Blueprint("fieldwork", __name__, url_prefix="/staff/surveys")
-
-#: an email's HTML shown in a frame: its inline styles and images, no scripts, no requests out.
-EMAIL_PREVIEW_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
-    "frame-ancestors 'self'; sandbox"
-)
 
 
 def _survey(survey_id: int) -> Survey:
@@ -70,59 +66,120 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
     )
 
 
-@blueprint.get("/<int:survey_id>/invite")
-@staff_required(*MEMBER_DATA_ROLES)
-def invite_confirm(survey_id: int):
-    """Before anyone is emailed: how many people, where, and the email as it will arrive."""
-    survey = _survey(survey_id)
+CHECKS = {
+    "invite": {
+        "title": "Check the invitation before you send it",
+        "noun": "invitation",
+        "rules": "That is everyone in the survey's audience who was not invited before, less "
+        "people who paused invitations, have reached the contact cap or cannot be emailed",
+    },
+    "remind": {
+        "title": "Check the reminder before you send it",
+        "noun": "reminder",
+        "rules": "That is everyone invited who has not answered and has not had a reminder, less "
+        "people who paused invitations, left, or cannot be emailed",
+    },
+}
+
+
+def _check_page(survey: Survey, kind: str, changed: str = "", status: int = 200):
+    now = utcnow()
     try:
-        preview = invitation_preview.preview_invitation(db.session, survey, current_user, utcnow())
+        if kind == "invite":
+            check = invitation_preview.preview_invitation(db.session, survey, current_user, now)
+        else:
+            check = invitation_preview.preview_reminder(db.session, survey, now)
     except invitations.InvitationError as error:
         flash(str(error), "error")
         db.session.commit()  # nothing but the audit of a refused segment, if that was it
         return _to_fieldwork(survey)
     db.session.commit()  # the equality-data rule's audit of the count, if the segment uses it
-    return render_template(
-        "surveys/fieldwork/invite_confirm.html", survey=survey, preview=preview, form=ConfirmForm()
+    page = render_template(
+        "surveys/fieldwork/mail_check.html",
+        survey=survey,
+        kind=kind,
+        text=CHECKS[kind],
+        check=check,
+        form=ConfirmForm(),
+        changed=changed,
     )
+    return page, status
+
+
+@blueprint.get("/<int:survey_id>/invite")
+@staff_required(*MEMBER_DATA_ROLES)
+def invite_confirm(survey_id: int):
+    """Before anyone is emailed: how many people, where, and the email as it will arrive."""
+    return _check_page(_survey(survey_id), "invite")
+
+
+@blueprint.get("/<int:survey_id>/remind")
+@staff_required(*MEMBER_DATA_ROLES)
+def remind_confirm(survey_id: int):
+    """Before a reminder goes: how many people, where, and the email as it will arrive."""
+    return _check_page(_survey(survey_id), "remind")
+
+
+def _email_html(survey_id: int, kind: str):
+    survey = _survey(survey_id)
+    return email_frame_response(invitation_preview.example_email_for(kind, survey).html_body)
+
+
+def _test(survey_id: int, kind: str):
+    survey = _survey(survey_id)
+    if ConfirmForm().validate_on_submit():
+        invitation_preview.send_test_email(db.session, kind, survey, current_user, utcnow())
+        db.session.commit()
+        flash(f"A test {CHECKS[kind]['noun']} is on its way to {current_user.email}", "success")
+    else:
+        flash("The form had expired: try again", "error")
+    return redirect(url_for(f"fieldwork.{kind}_confirm", survey_id=survey.id))
 
 
 @blueprint.get("/<int:survey_id>/invite/email.html")
 @staff_required(*MEMBER_DATA_ROLES)
 def invite_email_html(survey_id: int):
-    """The example invitation's HTML, for the frame on the check page: its own inline styles
-    are allowed, nothing else (no scripts, no requests), and only this site may frame it."""
-    survey = _survey(survey_id)
-    response = make_response(invitation_preview.example_email(survey).html_body)
-    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    """The example invitation's HTML, for the frame on the check page."""
+    return _email_html(survey_id, "invite")
+
+
+@blueprint.get("/<int:survey_id>/remind/email.html")
+@staff_required(*MEMBER_DATA_ROLES)
+def remind_email_html(survey_id: int):
+    """The example reminder's HTML, for the frame on the check page."""
+    return _email_html(survey_id, "remind")
 
 
 @blueprint.post("/<int:survey_id>/invite/test")
 @staff_required(*MEMBER_DATA_ROLES)
 def invite_test(survey_id: int):
     """Send the example invitation to the signed-in user."""
-    survey = _survey(survey_id)
-    if ConfirmForm().validate_on_submit():
-        invitation_preview.send_test_invitation(db.session, survey, current_user, utcnow())
-        db.session.commit()
-        flash(f"A test invitation is on its way to {current_user.email}", "success")
-    else:
-        flash("The form had expired: try again", "error")
-    return redirect(url_for("fieldwork.invite_confirm", survey_id=survey.id))
+    return _test(survey_id, "invite")
+
+
+@blueprint.post("/<int:survey_id>/remind/test")
+@staff_required(*MEMBER_DATA_ROLES)
+def remind_test(survey_id: int):
+    """Send the example reminder to the signed-in user."""
+    return _test(survey_id, "remind")
 
 
 @blueprint.post("/<int:survey_id>/invite")
 @staff_required(*MEMBER_DATA_ROLES)
+@sends_to_many
 def invite(survey_id: int):
     """Invite the survey's audience (the second click, from the check page)."""
     survey = _survey(survey_id)
-    if not ConfirmForm().validate_on_submit():
-        flash("The form had expired: try again", "error")
-        return _to_fieldwork(survey)
+    if not ConfirmForm().validate_on_submit() or "expected" not in request.form:
+        return redirect(url_for("fieldwork.invite_confirm", survey_id=survey.id))
+    now = utcnow()
     try:
-        result = invitations.invite(db.session, survey, current_user, utcnow())
+        result = invitation_preview.invite_checked(
+            db.session, survey, current_user, request.form["expected"], now
+        )
+    except AudienceChanged as changed:
+        db.session.rollback()
+        return _check_page(survey, "invite", str(changed), 409)
     except invitations.InvitationError as error:
         flash(str(error), "error")
         db.session.commit()  # nothing but the audit of a refused segment, if that was it
@@ -133,6 +190,29 @@ def invite(survey_id: int):
             "caps, pauses or unsubscribes. The emails go out over the next few minutes.",
             "success",
         )
+    return _to_fieldwork(survey)
+
+
+@blueprint.post("/<int:survey_id>/remind")
+@staff_required(*MEMBER_DATA_ROLES)
+@sends_to_many
+def remind(survey_id: int):
+    """Send the reminder (the second click, from the check page)."""
+    survey = _survey(survey_id)
+    if not ConfirmForm().validate_on_submit() or "expected" not in request.form:
+        return redirect(url_for("fieldwork.remind_confirm", survey_id=survey.id))
+    try:
+        sent = invitation_preview.remind_checked(
+            db.session, survey, current_user, request.form["expected"], utcnow()
+        )
+    except AudienceChanged as changed:
+        db.session.rollback()
+        return _check_page(survey, "remind", str(changed), 409)
+    except invitations.InvitationError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{sent:,} reminders are on their way.", "success")
     return _to_fieldwork(survey)
 
 

@@ -87,19 +87,33 @@ def leading_finding(found: Leading, key: str | None, line: int | None) -> Findin
 _MODEL_WHY = {
     "leading": "It reads like the leading questions in our examples",
     "double_barrelled": "It reads like the questions in our examples that ask two things at once",
+    "personal_data": "It reads like the questions in our examples that ask for personal"
+    " details that could identify someone",
 }
 _MODEL_FIX = {
     "leading": "Check it does not suggest an answer or take a side; remove loaded or praising"
     " words and ask neutrally, for example 'What do you think of...'.",
     "double_barrelled": "Check it asks about one thing only; if it joins two things, ask a"
     " separate question for each.",
+    "personal_data": "Check you need to know who answered: if not, ask for something broader"
+    " (an area, an age band) or remove the question; if you do, check with Information"
+    " Governance and record their justification.",
 }
 
 
-def model_finding(rule: str, words: list[str], key: str | None, line: int | None) -> Finding:
-    """The finding for a question the trained model flags (advice: a person should judge)."""
+def model_finding(
+    rule: str,
+    words: list[str],
+    key: str | None,
+    line: int | None,
+    shapes: list[str] | tuple[str, ...] = (),
+) -> Finding:
+    """The finding for a question the trained model flags (advice: a person should judge): the
+    words that weigh most and, in plain English, the shapes of question behind it."""
     quoted = ", ".join(f"'{w}'" for w in words)
     why = _MODEL_WHY[rule] + (f" (the words {quoted} weigh most)." if words else ".")
+    if shapes:
+        why += " " + "; ".join(shapes)[0].upper() + "; ".join(shapes)[1:] + "."
     return finding(rule, "advice", why, _MODEL_FIX[rule], key, line)
 
 

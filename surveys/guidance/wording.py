@@ -186,12 +186,15 @@ def check_wording(
     found = leading(text)
     if found:
         findings.append(leading_finding(found, key, line))
-    if use_model:
-        flagged = {f.rule for f in findings}
-        for rule, words in model_flags(text, model_rules_for(text)).items():
-            if rule not in flagged:
-                findings.append(model_finding(rule, words, key, line))
     asked = personal_data_asked(text)
     if asked and not ig_justification.strip():
         findings.append(personal_data_finding(asked, key, line))
+    if use_model:
+        # The rules' own finding says more; an IG justification answers personal data either way.
+        flagged = {f.rule for f in findings} | ({"personal_data"} if asked else set())
+        if ig_justification.strip():
+            flagged.add("personal_data")
+        for rule, why in model_flags(text, model_rules_for(text)).items():
+            if rule not in flagged:
+                findings.append(model_finding(rule, why.words, key, line, shapes=why.shapes))
     return findings

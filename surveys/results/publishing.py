@@ -64,8 +64,8 @@ def save_page(
     return page
 
 
-def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) -> int:
-    """Make the results page public and email everyone who took part; returns emails queued."""
+def check_publishable(session: Session, survey: Survey) -> ResultsPage:
+    """The results page if it may be published now; raises PublishingError saying why not."""
     page = results_page(session, survey)
     if page is None or survey.status is not SurveyStatus.CLOSED:
         raise PublishingError("Write the results page before publishing it")
@@ -82,6 +82,12 @@ def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) ->
         raise PublishingError("Before publishing, say " + ", ".join(missing))
     if page.published_at is not None:
         raise PublishingError("The results page is already public")
+    return page
+
+
+def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) -> int:
+    """Make the results page public and email everyone who took part; returns emails queued."""
+    page = check_publishable(session, survey)
     page.published_at, page.published_by_id = now, user.id
     record_audit(session, user, "results.publish", "survey", [survey.id], now=now)
     queued = tell_participants(session, survey, "results", None, now)
@@ -122,8 +128,9 @@ def add_decision(
     action: str,
     decided_on: date,
     now: datetime,
-) -> tuple[Decision, int]:
-    """Record a decision; once the results page is public, the participants hear about it."""
+) -> Decision:
+    """Record a decision; once the results page is public, the participants hear about it from
+    the check page (announce_decision), never from this first click."""
     if survey.status is not SurveyStatus.CLOSED:
         raise PublishingError("Decisions can be added once the survey has closed")
     try:
@@ -146,12 +153,19 @@ def add_decision(
     session.add(decision)
     session.flush()
     record_audit(session, user, "results.decision", "survey", [survey.id], now=now)
-    queued = 0
-    page = results_page(session, survey)
-    if page is not None and page.published_at is not None:
-        queued = tell_participants(session, survey, "decision", decision, now)
-        decision.announced_at = now
-    return decision, queued
+    return decision
+
+
+def announce_decision(
+    session: Session, survey: Survey, decision: Decision, user: StaffUser, now: datetime
+) -> int:
+    """Email the decision to everyone who took part (once each); returns emails queued."""
+    queued = tell_participants(session, survey, "decision", decision, now)
+    decision.announced_at = now
+    record_audit(
+        session, user, "results.announce", "survey", [survey.id], f"{queued} recipients", now=now
+    )
+    return queued
 
 
 def choose_quote(

@@ -265,27 +265,6 @@ def _editor(survey: Survey, page, form: ResultsPageForm, decision_form: Decision
     )
 
 
-@blueprint.post("/<int:survey_id>/results/publish")
-@staff_required(*MEMBER_DATA_ROLES)
-def publish(survey_id: int):
-    """Publish the results page."""
-    survey = _survey(survey_id)
-    if not ConfirmForm().validate_on_submit():
-        flash("The form had expired: try again", "error")
-    else:
-        try:
-            queued = publishing.publish(db.session, survey, current_user, utcnow())
-        except publishing.PublishingError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(
-                f"Results published. {queued:,} people who took part are being emailed the link.",
-                "success",
-            )
-    return redirect(url_for("results.edit_page", survey_id=survey.id))
-
-
 @blueprint.post("/<int:survey_id>/results/unpublish")
 @staff_required(*MEMBER_DATA_ROLES)
 def unpublish(survey_id: int):
@@ -306,7 +285,7 @@ def add_decision(survey_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            _decision, queued = publishing.add_decision(
+            publishing.add_decision(
                 db.session,
                 survey,
                 current_user,
@@ -321,7 +300,12 @@ def add_decision(survey_id: int):
                 form.form_errors.append(str(error))
         else:
             db.session.commit()
-            told = f" {queued:,} people who took part are being told." if queued else ""
+            public = publishing.results_page(db.session, survey)
+            told = (
+                " Check and send the email to the people who took part from the decision below."
+                if public is not None and public.published_at is not None
+                else ""
+            )
             flash(f"Decision added.{told}", "success")
             return redirect(url_for("results.edit_page", survey_id=survey.id))
     page = publishing.page_for_editing(db.session, survey)

@@ -47,7 +47,7 @@ def test_sent_demo_bulletin_page_with_progress_passes_axe(staff_page):
     checker.goto("/staff/bulletins/")
     page.click("text=Citizens' Panel news: November 2026")
     checker.check()
-    assert "Resend these 3" in page.inner_text("main")
+    assert "Check and resend these 3" in page.inner_text("main")
 
 
 def test_bulletin_figures_pass_axe_for_comms_and_observers(staff_page):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import unescape
 
 from mailer.bulletins.models import Bulletin, BulletinStatus, ItemKind
 from mailer.bulletins.services import compose
@@ -62,8 +64,16 @@ def make_due(session, bulletin, user, now):
     return bulletin
 
 
+def confirm_fields(html: str) -> dict[str, str]:
+    """The hidden fields of a check page's confirm form (the last form on the page)."""
+    form = html.rsplit('name="expected"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    fields["expected"] = html.rsplit('name="expected" value="', 1)[1].split('"', 1)[0]
+    return {name: unescape(value) for name, value in fields.items()}
+
+
 def make_members(session, count, place_code="blackpool", **overrides):
     return [make_member(session, place_code, **overrides) for _ in range(count)]
 
 
-__all__ = ["Bulletin", "make_bulletin", "make_due", "make_members"]
+__all__ = ["Bulletin", "confirm_fields", "make_bulletin", "make_due", "make_members"]

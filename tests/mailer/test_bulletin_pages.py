@@ -14,7 +14,7 @@ from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from tests.factories import make_staff, place
-from tests.mailer.bulletin_helpers import make_bulletin, make_due, make_members
+from tests.mailer.bulletin_helpers import confirm_fields, make_bulletin, make_due, make_members
 
 
 def test_spring_forward_gap_does_not_exist():
@@ -48,6 +48,7 @@ def test_schedule_page_rejects_a_missing_hour_and_asks_about_a_repeated_one(
 ):
     comms = login_as(make_staff(session, Role.COMMS))
     bulletin = make_bulletin(session, now, comms)
+    make_members(session, 3)
     session.commit()
 
     gap = _schedule(client, bulletin, "2027-03-28", "01:30")
@@ -59,6 +60,11 @@ def test_schedule_page_rejects_a_missing_hour_and_asks_about_a_repeated_one(
 
     chosen = _schedule(client, bulletin, "2027-10-31", "01:30", fold="1")
     assert chosen.status_code == 302
+    session.refresh(bulletin)
+    assert bulletin.status is BulletinStatus.DRAFT  # not yet: the check page confirms it
+    check = client.get(chosen.location)
+    assert "Sunday 31 October 2027" in check.text or "31 October 2027" in check.text
+    client.post(f"/staff/bulletins/{bulletin.id}/send", data=confirm_fields(check.text))
     session.refresh(bulletin)
     assert bulletin.status is BulletinStatus.SCHEDULED
     assert bulletin.send_at == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)

@@ -418,7 +418,9 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
         OpenLink,
         action="/open-links",
     )
-    client.post(f"/staff/surveys/{live.id}/invite", data={})
+    check = client.get(f"/staff/surveys/{live.id}/invite").get_data(as_text=True)
+    expected = check.rsplit('name="expected" value="', 1)[1].split('"', 1)[0]  # the second click
+    client.post(f"/staff/surveys/{live.id}/invite", data={"expected": expected})
     submit(
         f"/staff/surveys/{closed.id}/results/themes",
         {"new-name": PAYLOADS[71]},

@@ -37,7 +37,7 @@ def published(app, session, now):
     )
     with app.test_request_context():
         publishing.publish(session, survey, user, now)
-        decision, _told = publishing.add_decision(
+        decision = publishing.add_decision(
             session,
             survey,
             user,

@@ -7,6 +7,7 @@ How well the checker does on unseen questions is the benchmark's business
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 
 import pytest
@@ -21,9 +22,11 @@ from surveys.guidance.corpus import (
     split_for,
 )
 from surveys.guidance.explain import model_finding
-from surveys.guidance.model import MODEL_FILE, load_models
+from surveys.guidance.model import MODEL_FILE, load_models, model_flags
+from surveys.guidance.shapes import NOTES, evaluative_words, shape_features
 from surveys.guidance.spec import QUESTION_TYPES
 from surveys.guidance.unusual_words import find_unusual_words
+from surveys.guidance.wording import check_wording
 from surveys.services.guidance_corpus import add_examples, write_examples
 
 # One question per shape each rule knows, with the words its explanation must quote.
@@ -87,12 +90,42 @@ def test_the_model_explains_itself_in_words_not_letter_groups():
         assert all(" c:" not in w and not w.startswith("c:") for w in model.telling_words(text))
 
 
-def test_the_shipped_model_is_what_the_training_script_makes_from_the_corpus():
-    from tools.train_guidance_model import train  # noqa: PLC0415 (trains with scikit-learn)
+def test_the_shipped_model_is_what_the_training_script_makes_and_check_says_so(
+    tmp_path, monkeypatch, capsys
+):
+    from tools import train_guidance_model as training  # noqa: PLC0415 (trains with sklearn)
 
-    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert train() == shipped
-    assert train() == shipped  # and again: no randomness left
+    # model.json was written by an earlier run: the same file again proves training deterministic.
+    trained = training.train()
+    assert trained == json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    monkeypatch.setattr(training, "train", lambda: trained)
+    monkeypatch.setattr(sys, "argv", ["train_guidance_model.py", "--check"])
+    assert training.main() == 0
+    stale = tmp_path / "model.json"
+    stale.write_text(json.dumps({**trained, "trained_on": "an older corpus"}))
+    monkeypatch.setattr(training, "MODEL_FILE", stale)
+    assert training.main() == 1
+    assert "is not what the corpus trains" in capsys.readouterr().out
+
+
+def test_shapes_describe_what_a_question_does_not_its_phrases():
+    assert "h:premise" in shape_features("Given how full the car parks are, should we charge?")
+    assert shape_features("How would you rate the car park?") == []
+    assert evaluative_words("Do you back our bold, much-needed plan?") == ["bold", "much-needed"]
+    assert "h:asks_identifier" in shape_features("What is your library card number?")
+    assert "h:asks_which_one" not in shape_features("Which GP practice services do you use?")
+
+
+def test_a_model_finding_says_which_words_and_shapes_drove_it():
+    text = "What is your pharmacy account reference?"
+    flag = model_flags(text)["personal_data"]
+    assert flag.words and all(not w.startswith(("c:", "h:")) for w in flag.words)
+    assert flag.shapes == [NOTES["h:asks_identifier"]]
+    finding = model_finding("personal_data", flag.words, "q1", None, shapes=flag.shapes)
+    assert f"'{flag.words[0]}'" in finding.why and "identifies the person" in finding.why
+    assert "Information Governance" in finding.fix and finding.severity == "advice"
+    # An IG justification answers personal data whether a rule or the model found it.
+    assert check_wording(text, ig_justification="Needed to match accounts (IG ref 12)") == []
 
 
 def test_the_model_scores_the_same_text_the_same_way_every_time():

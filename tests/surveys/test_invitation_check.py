@@ -122,7 +122,9 @@ def test_nothing_is_sent_from_the_first_click_and_a_test_goes_only_to_the_sender
     audited = session.scalars(sa.select(AuditEvent.action)).all()
     assert "survey.invite_test" in audited
 
-    client.post(f"/staff/surveys/{survey.id}/invite", data={"expected": "5"})
+    with app.test_request_context():
+        expected = preview_invitation(session, survey, author, real_now).fingerprint
+    client.post(f"/staff/surveys/{survey.id}/invite", data={"expected": expected})
     session.expire_all()
     # The five, and the bounced member's invitation, which no email follows (as before).
     assert session.scalar(sa.select(sa.func.count(Invitation.id))) == 7
@@ -137,3 +139,54 @@ def test_observers_and_other_places_cannot_open_the_check(
         login_as(user)
         assert client.get(f"/staff/surveys/{survey.id}/invite").status_code == 403
         assert client.post(f"/staff/surveys/{survey.id}/invite/test").status_code == 403
+
+
+def test_the_reminder_check_counts_who_has_not_answered_and_sends_to_exactly_them(
+    app, session, real_now
+):
+    from panel.members.mail_check import AudienceChanged
+    from surveys.fieldwork.invitation_preview import preview_reminder, remind_checked
+    from surveys.fieldwork.models import ResponseStatus, SurveyResponse
+
+    survey, author = live_survey(session, real_now)
+    members = {
+        "waiting": [make_member(session, "blackpool"), make_member(session, "lancashire")],
+        "answered": [make_member(session, "blackpool")],
+        "paused": [make_member(session, "blackpool", paused_until=real_now + timedelta(days=2))],
+        "bounced": [make_member(session, "lancashire")],
+    }
+    suppress(session, members["bounced"][0].email, SuppressionReason.BOUNCED, real_now)
+    for group, people in members.items():
+        for member in people:
+            invitation = Invitation(
+                survey_id=survey.id, member_id=member.id, invited_at=real_now, emailed_at=real_now
+            )
+            session.add(invitation)
+            session.flush()
+            if group == "answered":
+                session.add(
+                    SurveyResponse(
+                        survey_id=survey.id,
+                        invitation_id=invitation.id,
+                        status=ResponseStatus.SUBMITTED,
+                        started_at=real_now,
+                        updated_at=real_now,
+                        submitted_at=real_now,
+                    )
+                )
+    session.commit()
+    with app.test_request_context():
+        check = preview_reminder(session, survey, real_now)
+        assert (check.recipients, check.suppressed) == (2, 1)
+        assert dict(check.by_place) == {"Blackpool": 1, "Lancashire": 1}
+        with pytest.raises(AudienceChanged):
+            remind_checked(session, survey, author, "2:not-the-same-people", real_now)
+        assert remind_checked(session, survey, author, check.fingerprint, real_now) == 2
+        session.commit()
+        assert preview_reminder(session, survey, real_now).recipients == 0  # once only
+        survey.reminder_days = 41  # nor does the planned reminder, due now, send a second one
+        assert invitations.send_reminders(session, real_now) == 0
+    reminders = session.scalars(
+        sa.select(OutboundEmail.to_email).where(OutboundEmail.kind == "survey_reminder")
+    ).all()
+    assert sorted(reminders) == sorted(m.email for m in members["waiting"])

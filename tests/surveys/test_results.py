@@ -213,7 +213,7 @@ def test_publishing_emails_each_participant_exactly_once(app, session, survey, n
         with pytest.raises(publishing.PublishingError):
             publishing.publish(session, survey, user, now)  # a double click
         assert publishing.tell_participants(session, survey, "results", None, now) == 0
-        decision, told = publishing.add_decision(
+        decision = publishing.add_decision(
             session,
             survey,
             user,
@@ -223,6 +223,8 @@ def test_publishing_emails_each_participant_exactly_once(app, session, survey, n
             date(2027, 1, 5),
             now,
         )
+        assert decision.announced_at is None and len(_feedback(session)) == 22  # not yet
+        told = publishing.announce_decision(session, survey, decision, user, now)
         session.commit()
     assert told == 22 and decision.announced_at == now
     emails = _feedback(session)
@@ -334,7 +336,11 @@ def test_writing_publishing_and_the_public_pages(client, login_as, session, surv
         },
     )
     assert saved.status_code == 302
-    client.post(f"{base}/publish")
+    client.post(f"{base}/publish")  # without the check page's confirmation: nothing happens
+    assert client.get(f"/engagement/{survey.id}").status_code == 404
+    check = client.get(f"{base}/publish").get_data(as_text=True)
+    expected = check.split('name="expected" value="', 1)[1].split('"', 1)[0]
+    client.post(f"{base}/publish", data={"expected": expected})
     public_page = client.get(f"/engagement/{survey.id}")
     html = public_page.get_data(as_text=True)
     assert public_page.status_code == 200
