@@ -1,14 +1,15 @@
 """Survey answering under load: 200 simulated respondents (each its own keep-alive connection
 and session) answer a 10-page survey from an open link through gunicorn (2 workers, as the README
-runs it), thinking about 0.5 s between pages. They arrive spread over one survey's worth of
+runs it: one thread each on SQLite, four on PostgreSQL), thinking about 0.5 s between pages. They arrive spread over one survey's worth of
 thinking (people do not all click at the same instant) and pages are counted once everyone is
 answering. Every page is a real form POST with its CSRF token, validated and saved; afterwards
 the database must hold exactly the answers sent (none lost, none twice).
 
 Prints figures per database, then one JSON line: concurrency, submits_per_s, p50_ms, p99_ms,
 lost, duplicated, respondents, baseline_submits_per_s (one respondent with no think time in
-the same run: the server's speed for a single person) and ratio_vs_baseline, and the
-PostgreSQL figures.
+the same run: the server's speed for a single person) and ratio_vs_baseline, the
+PostgreSQL figures, the SQL statements of one page on each, and PostgreSQL with one thread a
+worker measured in the same run for comparison.
 """
 
 from __future__ import annotations
@@ -224,15 +225,12 @@ def free_port() -> int:
 
 
 # As the README's production line: threads keep connections alive (a sync worker closes each
-# one and waits for the client to close its side); one thread each, so one request at a time
-# per process holds SQLite's write lock; the heartbeat file in memory, not on disk.
+# one and waits for the client to close its side); the heartbeat file in memory, not on disk.
 GUNICORN = (
     "-w",
     "2",
     "-k",
     "gthread",
-    "--threads",
-    "1",
     "--keep-alive",
     "30",
     "--worker-connections",
@@ -242,7 +240,14 @@ GUNICORN = (
 )
 
 
-def serve(url: str) -> tuple[subprocess.Popen, int]:
+# Threads a worker. SQLite: one, so one request at a time per process holds its write lock.
+# PostgreSQL: a page save waits on the database between its round trips, and with one thread
+# the worker sits idle meanwhile; four let other requests use the CPU (the pool's five
+# connections cover them). main() also measures PostgreSQL with one thread, in the same run.
+THREADS = {"sqlite": 1, "postgresql": 4}
+
+
+def serve(url: str, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
@@ -257,6 +262,8 @@ def serve(url: str) -> tuple[subprocess.Popen, int]:
             "-m",
             "gunicorn",
             *GUNICORN,
+            "--threads",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -343,13 +350,13 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
 
 
-def measure(kind: str, url: str) -> dict:
+def measure(kind: str, url: str, threads: int) -> dict:
     app = make_app(url)
     with app.app_context():
         code = build_survey()
         db.session.remove()
         db.engine.dispose()
-    server, port = serve(url)
+    server, port = serve(url, threads)
     try:
         # Both workers booted, templates compiled and connections open before anything counts.
         warm_up = Load(port, code, think=0, ramp=0, seconds=3)
@@ -379,7 +386,8 @@ def measure(kind: str, url: str) -> dict:
         "checkouts_per_page": checkouts,
     }
     print(
-        f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
+        f"{kind:10} {threads} thread(s) a worker, {CONCURRENCY} respondents, think {THINK}s: "
+        f"{figures['submits_per_s']:,} "
         f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
         f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
         f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
@@ -390,9 +398,16 @@ def measure(kind: str, url: str) -> dict:
 
 
 def main() -> None:
-    results = {kind: measure(kind, url) for kind, url in database_urls()}
+    results = {kind: measure(kind, url, THREADS[kind]) for kind, url in database_urls()}
     sqlite, postgres = results["sqlite"], results.get("postgresql")
-    print(f"gunicorn {' '.join(GUNICORN)}; the load generator runs on the same cores")
+    one_thread = None
+    if postgres:
+        # The comparison: PostgreSQL served as SQLite is (one thread a worker), on a new database.
+        one_thread = measure("postgresql", dict(database_urls())["postgresql"], 1)
+    print(
+        f"gunicorn {' '.join(GUNICORN)} --threads {THREADS}; "
+        "the load generator runs on the same cores"
+    )
     print(
         json.dumps(
             {
@@ -418,6 +433,10 @@ def main() -> None:
                 "postgres_statements_per_page": (
                     postgres["statements_per_page"] if postgres else None
                 ),
+                "postgres_one_thread_submits_per_s": (
+                    one_thread["submits_per_s"] if one_thread else None
+                ),
+                "postgres_one_thread_p99_ms": one_thread["p99_ms"] if one_thread else None,
             }
         )
     )
