@@ -1,9 +1,10 @@
 """Survey answering under load: 200 simulated respondents (each its own keep-alive connection
 and session) answer a 10-page survey from an open link through gunicorn (2 workers, as the README
-runs it: one thread each on SQLite, four on PostgreSQL), thinking about 0.5 s between pages. They arrive spread over one survey's worth of
-thinking (people do not all click at the same instant) and pages are counted once everyone is
-answering. Every page is a real form POST with its CSRF token, validated and saved; afterwards
-the database must hold exactly the answers sent (none lost, none twice).
+runs it: one thread each on SQLite, four on PostgreSQL), thinking about 0.5 s between pages.
+They arrive spread over one survey's worth of thinking (people do not all click at the same
+instant) and pages are counted once everyone is answering. Every page is a real form POST with
+its CSRF token, validated and saved; afterwards the database must hold exactly the answers sent
+(none lost, none twice).
 
 Prints figures per database, then one JSON line: concurrency, submits_per_s, p50_ms, p99_ms,
 lost, duplicated, respondents, baseline_submits_per_s (one respondent with no think time in
