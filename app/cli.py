@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from app.demo import create_demo_data
 from app.demo_resident import DEMO_RESIDENT_EMAIL
+from app.retention import retention
 from app.scheduler import run_scheduler
 from panel.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from panel.auth.models import Role
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
         demo_member_link,
         backup,
         restore,
+        retention,
     ):
         app.cli.add_command(command)
 

@@ -41,6 +41,7 @@ JOBS: list[JobSpec] = [
     JobSpec(
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),
+    JobSpec("survey-retention", "surveys.fieldwork.jobs:survey_retention_job", 3600),
     JobSpec("purge-expired-login-sessions", "panel.login_sessions:purge_expired_sessions", 3600),
     JobSpec("forget-old-sign-in-failures", "panel.auth.throttle:forget_old_failures", 3600),
 ]

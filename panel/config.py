@@ -26,6 +26,14 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key_file.read_text().strip()
 
 
+def _period(env, name: str, default: int) -> int:
+    """A retention period from the environment: a whole number, 0 or more."""
+    raw = env.get(name, str(default)).strip()
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ
@@ -97,4 +105,9 @@ def load_config(instance_path: Path) -> dict:
         # /metrics needs "Authorization: Bearer <this>"; empty: it answers on loopback only.
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "HEALTH_SCHEDULER_MAX_AGE_SECONDS": int(env.get("HEALTH_SCHEDULER_MAX_AGE_SECONDS", "300")),
+        # The retention schedule (README, "Retention"): periods after a survey closes. The ICB's
+        # information governance team sets them; unconfirmed sign-ups (7 days) are fixed.
+        "RETENTION_UNSENT_RESPONSE_DAYS": _period(env, "RETENTION_UNSENT_RESPONSE_DAYS", 30),
+        "RETENTION_RESPONSE_LINK_MONTHS": _period(env, "RETENTION_RESPONSE_LINK_MONTHS", 6),
+        "RETENTION_SURVEY_RECORDS_YEARS": _period(env, "RETENTION_SURVEY_RECORDS_YEARS", 6),
     }

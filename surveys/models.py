@@ -133,6 +133,8 @@ class Survey(Base):
     approved_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    #: when the retention schedule deleted its answers; its figures can no longer be counted.
+    responses_removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

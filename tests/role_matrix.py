@@ -17,6 +17,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "places.edit": COMMS,
     "places.edit_postcode": COMMS,
     "audit.index": COMMS,
+    "audit.retention": COMMS,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
     "members.index": MEMBER_DATA,

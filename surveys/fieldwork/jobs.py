@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from surveys.fieldwork.invitations import close_due_surveys, send_invitation_emails, send_reminders
+from surveys.fieldwork.retention import apply_survey_retention
 
 
 def survey_fieldwork_job(session: Session, now: datetime) -> int:
@@ -20,3 +22,8 @@ def survey_fieldwork_job(session: Session, now: datetime) -> int:
         done += step(session, now)
         session.commit()
     return done
+
+
+def survey_retention_job(session: Session, now: datetime) -> int:
+    """Apply the survey retention schedule (audited); returns how many records were removed."""
+    return sum(apply_survey_retention(session, now, current_app.config).values())

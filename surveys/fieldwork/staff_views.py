@@ -21,7 +21,7 @@ from panel.forms_common import ConfirmForm
 from panel.members.mail_check import AudienceChanged
 from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
-from surveys.fieldwork import invitation_preview, invitations, stats
+from surveys.fieldwork import invitation_preview, invitations, retention, stats
 from surveys.fieldwork.forms import OpenLinkForm
 from surveys.models import Survey
 
@@ -54,10 +54,15 @@ def overview(survey_id: int, link_form: OpenLinkForm | None = None):
         (link, f"{base}/o/{link.code}", qr_data_uri(f"{base}/o/{link.code}"))
         for link in invitations.open_links(db.session, survey)
     ]
+    removed = retention.removed_notice(survey)
     return render_template(
         "surveys/fieldwork/overview.html",
         survey=survey,
-        figures=stats.fieldwork(db.session, survey),
+        figures=None if removed else stats.fieldwork(db.session, survey),
+        removed=removed,
+        unsent_removed=retention.unsent_removed_notice(
+            survey, utcnow(), current_app.config["RETENTION_UNSENT_RESPONSE_DAYS"]
+        ),
         targeting=targeting,
         targeting_problem=targeting_problem,
         links=links,

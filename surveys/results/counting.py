@@ -26,11 +26,17 @@ from surveys.answer_codes import (
     value_counts,
 )
 from surveys.fieldwork.models import ResponseStatus, SurveyResponse
+from surveys.fieldwork.retention import removed_notice
 from surveys.models import Survey
 
 
 class FiguresUnavailable(Exception):
     """The figures cannot be counted truthfully; the message says why, for the page."""
+
+
+class ResponsesRemoved(FiguresUnavailable):
+    """The survey's answers were deleted under the retention schedule: no figure can be counted,
+    and showing zeros would be wrong."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,11 @@ def _start_of(day: date) -> datetime:
 
 def submitted_responses(survey: Survey, filters: ResultFilters) -> list:
     """WHERE clauses for the survey's sent responses that match ``filters`` (all but the filter
-    on answers, which needs the codes)."""
+    on answers, which needs the codes). Raises ResponsesRemoved once the answers were deleted
+    under the retention schedule: every figure, list and export of answers is read through here."""
+    notice = removed_notice(survey)
+    if notice:
+        raise ResponsesRemoved(notice)
     clauses = [
         SurveyResponse.survey_id == survey.id,
         SurveyResponse.status == ResponseStatus.SUBMITTED,

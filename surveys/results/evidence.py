@@ -15,7 +15,7 @@ from panel.audit.models import AuditEvent
 from panel.json_text import dumps
 from surveys.models import ReviewComment, Survey, SurveySnapshot
 from surveys.results import export, publishing, report
-from surveys.results.figures import ResultFilters
+from surveys.results.figures import ResultFilters, removed_notice
 from surveys.services import checking
 
 MANIFEST = "MANIFEST.sha256"
@@ -112,6 +112,7 @@ def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str,
             "published": survey.published_at,
             "closed": survey.closed_at,
             "results_published": page.published_at if page else None,
+            "answers_deleted_under_retention_schedule": survey.responses_removed_at,
             "decisions": [
                 {
                     "decided_on": d.decided_on,
@@ -125,9 +126,15 @@ def evidence_files(session: Session, survey: Survey, now: datetime) -> dict[str,
             "pack_made": now,
         }
     )
-    responses = zipfile.ZipFile(io.BytesIO(export.export_zip(session, survey, ResultFilters())))
-    files["responses-anonymised.csv"] = responses.read("responses.csv")
-    files["codebook.csv"] = responses.read("codebook.csv")
+    removed = removed_notice(survey)
+    if removed:
+        # The answers were deleted under the retention schedule: the pack says so in place of
+        # the responses, and keeps what was planned, approved, published and decided.
+        files["responses-deleted.txt"] = (removed + "\n").encode("utf-8")
+    else:
+        responses = zipfile.ZipFile(io.BytesIO(export.export_zip(session, survey, ResultFilters())))
+        files["responses-anonymised.csv"] = responses.read("responses.csv")
+        files["codebook.csv"] = responses.read("codebook.csv")
     files["engagement-report.pdf"] = report.report_pdf(report.report_data(session, survey, now))
     return files
 

@@ -20,7 +20,9 @@ from surveys.results import counting
 
 # Re-exported: the results pages know these from here.
 from surveys.results.counting import FiguresUnavailable as FiguresUnavailable
+from surveys.results.counting import ResponsesRemoved as ResponsesRemoved
 from surveys.results.counting import ResultFilters as ResultFilters
+from surveys.results.counting import removed_notice as removed_notice
 from surveys.results.counting import submitted_responses as submitted_responses
 
 OTHER_LABEL = "Other (said in their own words)"

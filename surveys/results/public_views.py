@@ -12,6 +12,7 @@ from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
 from surveys.models import Survey
 from surveys.results import decision_changes, public, publishing
+from surveys.results.figures import removed_notice
 
 blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
 
@@ -59,11 +60,15 @@ def results(survey_id: int):
     page = publishing.results_page(db.session, survey) if survey else None
     if page is None or page.published_at is None:
         abort(404)
+    # Once the answers are deleted under the retention schedule the page says so; what was
+    # said and done stays.
+    removed = removed_notice(survey)
     return render_template(
         "engagement/results.html",
         survey=survey,
         page=page,
-        figures=public.public_figures(db.session, survey, page),
+        removed=removed,
+        figures=None if removed else public.public_figures(db.session, survey, page),
         decisions=publishing.decisions(db.session, survey),
         changes=decision_changes.changes(db.session, survey),
         quotes=publishing.quotes(db.session, survey),

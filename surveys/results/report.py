@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from surveys.fieldwork import invitations, stats
 from surveys.models import Survey
 from surveys.results import profile, public, publishing, themes
-from surveys.results.figures import ResultFilters
+from surveys.results.figures import ResultFilters, removed_notice
 from surveys.results.published import published_rows
 
 SECTIONS = (
@@ -34,19 +34,37 @@ class ReportData:
 
     survey: Survey
     page: object
-    fieldwork: stats.Fieldwork
+    fieldwork: stats.Fieldwork | None
     open_links: list
     profile: list[tuple[str, list[dict]]]  # (label, rows with suppressed "n")
-    figures: public.PublicFigures
+    figures: public.PublicFigures | None
     themes: list
     decisions: list
     quotes: list
     generated_at: datetime
+    #: set once the answers were deleted under the retention schedule: no figures, only this.
+    removed: str | None = None
     sections: tuple[str, ...] = SECTIONS
 
 
 def report_data(session: Session, survey: Survey, now: datetime) -> ReportData:
-    """Gather the engagement report's figures, profile, themes and decisions."""
+    """Gather the engagement report's figures, profile, themes and decisions (once the answers
+    are deleted under the retention schedule: what was written and decided, and a note)."""
+    removed = removed_notice(survey)
+    if removed:
+        return ReportData(
+            survey=survey,
+            page=publishing.results_page(session, survey),
+            fieldwork=None,
+            open_links=invitations.open_links(session, survey),
+            profile=[],
+            figures=None,
+            themes=[],
+            decisions=publishing.decisions(session, survey),
+            quotes=publishing.quotes(session, survey),
+            generated_at=now,
+            removed=removed,
+        )
     tables = []
     for table in profile.respondent_profile(session, survey, ResultFilters()):
         rows = [

@@ -55,13 +55,17 @@ blueprint = Blueprint("results", __name__, url_prefix="/staff/surveys")
 @blueprint.app_errorhandler(figures.FiguresUnavailable)
 def figures_unavailable(error):
     """Any page (staff, public, report, export) whose figures cannot be counted truthfully says
-    why instead of showing numbers that would be wrong."""
+    why instead of showing numbers that would be wrong. Answers deleted under the retention
+    schedule are gone for good (410); anything else may be put right (503)."""
+    status = 410 if isinstance(error, figures.ResponsesRemoved) else 503
     return render_template(
         "errors/error.html",
-        status=503,
-        title="These figures cannot be shown now",
+        status=status,
+        title="These figures are no longer available"
+        if status == 410
+        else "These figures cannot be shown now",
         message=str(error),
-    ), 503
+    ), status
 
 
 def _survey(survey_id: int) -> Survey:

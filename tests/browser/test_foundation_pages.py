@@ -17,6 +17,7 @@ PAGES_BY_ROLE = {
         "/staff/places/",
         "/staff/places/postcodes/FY1",
         "/staff/audit/",
+        "/staff/audit/retention",
         "/staff/outbox/",
     ],
     Role.PLACE: ["/staff/", "/staff/account"],

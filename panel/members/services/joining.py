@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.transport import SuppressionReason, forget_member_emails, lift_suppression
+from panel.audit.retention import JOIN_DRAFT_DAYS, UNCONFIRMED_SIGN_UP_DAYS, record_retention_run
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -35,8 +36,8 @@ from panel.members.services.links import (
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
-UNCONFIRMED_RETENTION = timedelta(days=7)
-DRAFT_RETENTION = timedelta(days=1)
+UNCONFIRMED_RETENTION = timedelta(days=UNCONFIRMED_SIGN_UP_DAYS)
+DRAFT_RETENTION = timedelta(days=JOIN_DRAFT_DAYS)
 
 
 def _hash(token: str) -> str:
@@ -244,6 +245,12 @@ def confirm_membership(session: Session, token: str, now: datetime) -> Member:
 
 def purge_unconfirmed(session: Session, now: datetime) -> int:
     """Delete sign-ups never confirmed within 7 days, and stale join drafts. Safe to run twice."""
+    return purge_sign_ups(session, now)["unconfirmed sign-ups"]
+
+
+def purge_sign_ups(session: Session, now: datetime) -> dict[str, int]:
+    """Delete sign-ups never confirmed within 7 days and join drafts untouched for a day;
+    returns how many of each. Safe to run twice: a second run finds nothing."""
     stale = session.scalars(
         sa.select(Member.id).where(
             Member.status == MemberStatus.PENDING, Member.created_at < now - UNCONFIRMED_RETENTION
@@ -255,10 +262,20 @@ def purge_unconfirmed(session: Session, now: datetime) -> int:
         session.execute(sa.delete(EqualityProfile).where(EqualityProfile.member_id.in_(chunk)))
         session.execute(sa.delete(ConsentRecord).where(ConsentRecord.member_id.in_(chunk)))
         session.execute(sa.delete(Member).where(Member.id.in_(chunk)))
-    session.execute(sa.delete(JoinDraft).where(JoinDraft.updated_at < now - DRAFT_RETENTION))
-    return len(stale)
+    drafts = session.execute(
+        sa.delete(JoinDraft).where(JoinDraft.updated_at < now - DRAFT_RETENTION)
+    ).rowcount
+    return {"unconfirmed sign-ups": len(stale), "join drafts": drafts or 0}
+
+
+def apply_sign_up_retention(session: Session, now: datetime) -> dict[str, int]:
+    """Delete sign-ups never confirmed and stale join drafts, and if anything went, write one
+    audit event with the counts; returns the counts."""
+    counts = purge_sign_ups(session, now)
+    record_retention_run(session, "sign_ups", counts, now, object_type="member")
+    return counts
 
 
 def purge_unconfirmed_job(session: Session, now: datetime) -> int:
-    """The scheduler's job: delete signups never confirmed; returns how many."""
-    return purge_unconfirmed(session, now)
+    """The scheduler's job: apply the sign-up retention rules; returns how many sign-ups went."""
+    return apply_sign_up_retention(session, now)["unconfirmed sign-ups"]
