@@ -1,14 +1,16 @@
 """Survey answering under load: 200 simulated respondents (each its own keep-alive connection
 and session) answer a 10-page survey from an open link through gunicorn (2 workers, as the README
-runs it), thinking about 0.5 s between pages. They arrive spread over one survey's worth of
-thinking (people do not all click at the same instant) and pages are counted once everyone is
-answering. Every page is a real form POST with its CSRF token, validated and saved; afterwards
-the database must hold exactly the answers sent (none lost, none twice).
+runs it: one thread each on SQLite, four on PostgreSQL), thinking about 0.5 s between pages.
+They arrive spread over one survey's worth of thinking (people do not all click at the same
+instant) and pages are counted once everyone is answering. Every page is a real form POST with
+its CSRF token, validated and saved; afterwards the database must hold exactly the answers sent
+(none lost, none twice).
 
 Prints figures per database, then one JSON line: concurrency, submits_per_s, p50_ms, p99_ms,
 lost, duplicated, respondents, baseline_submits_per_s (one respondent with no think time in
-the same run: the server's speed for a single person) and ratio_vs_baseline, and the
-PostgreSQL figures.
+the same run: the server's speed for a single person) and ratio_vs_baseline, the
+PostgreSQL figures, the SQL statements of one page on each, and PostgreSQL with one thread a
+worker measured in the same run for comparison.
 """
 
 from __future__ import annotations
@@ -224,15 +226,12 @@ def free_port() -> int:
 
 
 # As the README's production line: threads keep connections alive (a sync worker closes each
-# one and waits for the client to close its side); one thread each, so one request at a time
-# per process holds SQLite's write lock; the heartbeat file in memory, not on disk.
+# one and waits for the client to close its side); the heartbeat file in memory, not on disk.
 GUNICORN = (
     "-w",
     "2",
     "-k",
     "gthread",
-    "--threads",
-    "1",
     "--keep-alive",
     "30",
     "--worker-connections",
@@ -242,7 +241,14 @@ GUNICORN = (
 )
 
 
-def serve(url: str) -> tuple[subprocess.Popen, int]:
+# Threads a worker. SQLite: one, so one request at a time per process holds its write lock.
+# PostgreSQL: a page save waits on the database between its round trips, and with one thread
+# the worker sits idle meanwhile; four let other requests use the CPU (the pool's five
+# connections cover them). main() also measures PostgreSQL with one thread, in the same run.
+THREADS = {"sqlite": 1, "postgresql": 4}
+
+
+def serve(url: str, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
@@ -257,6 +263,8 @@ def serve(url: str) -> tuple[subprocess.Popen, int]:
             "-m",
             "gunicorn",
             *GUNICORN,
+            "--threads",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -307,18 +315,49 @@ def check_database(app, load: Load) -> tuple[int, int, int]:
     return lost, duplicated, responses - len(load.expected)
 
 
+def statements_per_page(app, code: str) -> tuple[float, float]:
+    """(SQL statements, connection checkouts) per answered page, counted in this process on the
+    same database after the load: the cost of a page that does not depend on how busy the
+    machine is (each statement and each checkout's ping is a round trip to PostgreSQL, plus
+    BEGIN and COMMIT)."""
+    counts = {"statements": 0, "checkouts": 0}
+
+    def statement(*_args):
+        counts["statements"] += 1
+
+    def checkout(*_args):
+        counts["checkouts"] += 1
+
+    client = app.test_client()
+    start = client.post(f"/o/{code}")
+    token = start.headers["Location"].split("/r/", 1)[1].split("/", 1)[0]
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "checkout", checkout)
+    try:
+        for number in range(1, PAGES + 1):
+            form = {f"c{number - 1}": "Yes", f"t{number - 1}": "counted"}
+            assert client.post(f"/r/{token}/page/{number}", data=form).status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "checkout", checkout)
+        engine.dispose()
+    return counts["statements"] / PAGES, counts["checkouts"] / PAGES
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
 
 
-def measure(kind: str, url: str) -> dict:
+def measure(kind: str, url: str, threads: int) -> dict:
     app = make_app(url)
     with app.app_context():
         code = build_survey()
         db.session.remove()
         db.engine.dispose()
-    server, port = serve(url)
+    server, port = serve(url, threads)
     try:
         # Both workers booted, templates compiled and connections open before anything counts.
         warm_up = Load(port, code, think=0, ramp=0, seconds=3)
@@ -333,6 +372,7 @@ def measure(kind: str, url: str) -> dict:
     for other in (baseline, warm_up):
         load.expected.update(other.expected)
     lost, duplicated, extra_responses = check_database(app, load)
+    statements, checkouts = statements_per_page(app, code)
     figures = {
         "submits_per_s": round(rate, 1),
         "p50_ms": percentile(load.latencies, 0.5),
@@ -343,21 +383,32 @@ def measure(kind: str, url: str) -> dict:
         "duplicated": duplicated + max(0, extra_responses),
         "respondents": len(load.expected) - len(baseline.expected) - len(warm_up.expected),
         "baseline_submits_per_s": round(baseline_rate, 1),
+        "statements_per_page": statements,
+        "checkouts_per_page": checkouts,
     }
     print(
-        f"{kind:10} {CONCURRENCY} respondents, think {THINK}s: {figures['submits_per_s']:,} "
+        f"{kind:10} {threads} thread(s) a worker, {CONCURRENCY} respondents, think {THINK}s: "
+        f"{figures['submits_per_s']:,} "
         f"page submissions/s, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
         f"{figures['submits']:,} submissions by {figures['respondents']:,} respondents, "
         f"{figures['errors']} errors; lost {lost}, duplicated {figures['duplicated']}; "
-        f"one respondent without think time: {figures['baseline_submits_per_s']}/s"
+        f"one respondent without think time: {figures['baseline_submits_per_s']}/s; "
+        f"{statements:g} SQL statements and {checkouts:g} connection checkouts a page"
     )
     return figures
 
 
 def main() -> None:
-    results = {kind: measure(kind, url) for kind, url in database_urls()}
+    results = {kind: measure(kind, url, THREADS[kind]) for kind, url in database_urls()}
     sqlite, postgres = results["sqlite"], results.get("postgresql")
-    print(f"gunicorn {' '.join(GUNICORN)}; the load generator runs on the same cores")
+    one_thread = None
+    if postgres:
+        # The comparison: PostgreSQL served as SQLite is (one thread a worker), on a new database.
+        one_thread = measure("postgresql", dict(database_urls())["postgresql"], 1)
+    print(
+        f"gunicorn {' '.join(GUNICORN)} --threads {THREADS}; "
+        "the load generator runs on the same cores"
+    )
     print(
         json.dumps(
             {
@@ -379,6 +430,14 @@ def main() -> None:
                 "postgres_p99_ms": postgres["p99_ms"] if postgres else None,
                 "postgres_lost": postgres["lost"] if postgres else None,
                 "postgres_duplicated": postgres["duplicated"] if postgres else None,
+                "statements_per_page": sqlite["statements_per_page"],
+                "postgres_statements_per_page": (
+                    postgres["statements_per_page"] if postgres else None
+                ),
+                "postgres_one_thread_submits_per_s": (
+                    one_thread["submits_per_s"] if one_thread else None
+                ),
+                "postgres_one_thread_p99_ms": one_thread["p99_ms"] if one_thread else None,
             }
         )
     )

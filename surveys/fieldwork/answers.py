@@ -67,9 +67,6 @@ _LOCK_RESPONSE = (
     .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
     .with_for_update()
 )
-_STATUS = sa.select(SurveyResponse.__table__.c.status).where(
-    SurveyResponse.__table__.c.id == sa.bindparam("response_id")
-)
 _CODES = (
     sa.update(SurveyResponse.__table__)
     .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
@@ -79,6 +76,7 @@ _PROGRESS = (
     sa.update(SurveyResponse.__table__)
     .where(SurveyResponse.__table__.c.id == sa.bindparam("response_id"))
     .values(furthest_page=sa.bindparam("furthest"), updated_at=sa.bindparam("now"))
+    .returning(SurveyResponse.__table__.c.status)
 )
 
 
@@ -160,7 +158,8 @@ def save_page(
     """Check and keep one page's answers (fields for questions not on the page are ignored),
     then say which page comes next given the branching. ``survey`` and ``response`` may be the
     objects or respondent's SurveyFacts and ResponseFacts. ``answers`` are the saved answers if
-    the caller has just read them, and ``locked`` says it read them after lock_response.
+    the caller has just read them, and ``locked`` says it read them after locking the response
+    (lock_response, or respondent.facts_for_saving).
     Raises SurveyClosed."""
     require_open(survey, now)
     connection = _rows(db)
@@ -199,7 +198,11 @@ def save_page(
     if result.errors:
         return result
     page_keys = [q["key"] for q in page["questions"]]
-    connection.execute(_DELETE_PAGE, {"response_id": response.id, "keys": page_keys})
+    # A page answered for the first time has nothing to replace. Only a locked row makes the
+    # answers read above certain: SQLite may have read them before taking its write lock, so
+    # there the page's earlier answers are always deleted.
+    if not row_locks(connection) or any(key in answers for key in page_keys):
+        connection.execute(_DELETE_PAGE, {"response_id": response.id, "keys": page_keys})
     if rows:
         connection.execute(_INSERT_ANSWERS, rows)
     answers = {k: v for k, v in answers.items() if k not in page_keys}
@@ -210,12 +213,12 @@ def save_page(
     # An answer that brings a follow-up question on this page shows the page again with it.
     result.next_page = page_index if revealed else (later[0] if later else None)
     furthest = max(response.furthest_page, (result.next_page or page_index) + 1)
-    connection.execute(_PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now})
     # A sent response changed (it stays editable while the survey is open): its codes follow
-    # in the same transaction. Status is read after this save's writes, which hold the row.
-    if connection.execute(_STATUS, {"response_id": response.id}).scalar() == (
-        ResponseStatus.SUBMITTED
-    ):
+    # in the same transaction. Status is read by this save's write, which holds the row.
+    status = connection.execute(
+        _PROGRESS, {"response_id": response.id, "furthest": furthest, "now": now}
+    ).scalar()
+    if status == ResponseStatus.SUBMITTED:
         codes = encode(layout_of(survey.content), answers)
         connection.execute(_CODES, {"response_id": response.id, "codes": codes})
     if isinstance(response, SurveyResponse):
@@ -227,10 +230,15 @@ def save_page(
     return result
 
 
+def row_locks(connection: Connection) -> bool:
+    """Whether the database locks rows (PostgreSQL); SQLite has only its one write lock."""
+    return connection.dialect.name != "sqlite"
+
+
 def lock_response(connection: Connection, response: SurveyResponse | ResponseFacts) -> bool:
     """Serialise saves of one response (two tabs, a double click): PostgreSQL locks the row
     (True); SQLite already lets one writer at a time through its write lock (False)."""
-    if connection.dialect.name == "sqlite":
+    if not row_locks(connection):
         return False
     connection.execute(_LOCK_RESPONSE, {"response_id": response.id})
     return True

@@ -19,8 +19,8 @@ from panel.database import utcnow
 from surveys import compound
 from surveys.answer_codes import OTHER
 from surveys.fieldwork import branching
-from surveys.fieldwork.answers import PageResult, answers_of, extras_of, lock_response, save_page
-from surveys.fieldwork.models import Invitation, OpenLink, SurveyResponse
+from surveys.fieldwork.answers import PageResult, answers_of, extras_of, save_page
+from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks, hash_token
 from surveys.models import ResultsPage, Survey, SurveyStatus
 from surveys.models import is_open as survey_is_open
@@ -120,6 +120,7 @@ class ResponseFacts:
 
     id: int
     furthest_page: int
+    status: ResponseStatus
 
 
 def save_answered_page(
@@ -135,12 +136,12 @@ def save_answered_page(
     for attempt in (1, 2):
         try:
             with engine.begin() as connection:
+                # Reading the facts locks the response (PostgreSQL), before the answers are
+                # read, so that another tab's save is in them.
                 found = facts_for_saving(connection, app, kind, token)
                 if found is None or not found[0].is_open(now):
                     return None
                 survey, response = found
-                # Before reading the answers, so that another tab's save is in them.
-                lock_response(connection, response)
                 answers = answers_of(connection, response)
                 if index not in branching.visible_pages(survey, answers):
                     return None
@@ -150,6 +151,8 @@ def save_answered_page(
                 )
         except OperationalError:
             # SQLite: another tab saved this response first; read its answers and save again.
+            # PostgreSQL: the pooled connection had dropped (the database restarted); the
+            # failure emptied the pool, so the second attempt runs on a new connection.
             if attempt == 2:
                 raise
     return None
@@ -158,7 +161,8 @@ def save_answered_page(
 def facts_for_saving(
     connection: Connection, app: Flask, kind: str, token: str
 ) -> tuple[SurveyFacts, ResponseFacts] | None:
-    """Like resolve, in one Core query. None if the link is unknown."""
+    """Like resolve, in one Core query, which also locks the response's row until the end of
+    the transaction (PostgreSQL; see lock_response). None if the link is unknown."""
     if kind == "s":
         ids = PersonalLinks(app.config["SECRET_KEY"]).read(token)
         if ids is None:
@@ -173,7 +177,7 @@ def facts_for_saving(
     content = _parsed_content(row.content) if row.content else {}
     return (
         SurveyFacts(row.survey_id, row.status, row.opens_at, row.closes_at, content),
-        ResponseFacts(row.response_id, row.furthest_page),
+        ResponseFacts(row.response_id, row.furthest_page, row.response_status),
     )
 
 
@@ -188,14 +192,20 @@ _SURVEYS, _RESPONSES = Survey.__table__, SurveyResponse.__table__
 _FACTS = sa.select(
     _RESPONSES.c.id.label("response_id"),
     _RESPONSES.c.furthest_page,
+    _RESPONSES.c.status.label("response_status"),
     _SURVEYS.c.id.label("survey_id"),
     _SURVEYS.c.status,
     _SURVEYS.c.opens_at,
     _SURVEYS.c.closes_at,
     sa.cast(_SURVEYS.c.content, sa.Text).label("content"),
 ).where(sa.or_(*(_SURVEYS.c.status == status for status in PUBLIC_STATUSES)))
-_OPEN_FACTS = _FACTS.join_from(_RESPONSES, _SURVEYS, _SURVEYS.c.id == _RESPONSES.c.survey_id).where(
-    _RESPONSES.c.token_hash == sa.bindparam("token_hash")
+# FOR UPDATE OF the response only (SQLite leaves it out): the facts and the lock in one round
+# trip. A save that waited for the lock reads the row as the other save left it.
+_LOCK = {"of": _RESPONSES}
+_OPEN_FACTS = (
+    _FACTS.join_from(_RESPONSES, _SURVEYS, _SURVEYS.c.id == _RESPONSES.c.survey_id)
+    .where(_RESPONSES.c.token_hash == sa.bindparam("token_hash"))
+    .with_for_update(**_LOCK)
 )
 _INVITATIONS = Invitation.__table__
 _PERSONAL_FACTS = (
@@ -205,6 +215,7 @@ _PERSONAL_FACTS = (
         _INVITATIONS.c.survey_id == sa.bindparam("survey_id"),
         _INVITATIONS.c.member_id == sa.bindparam("member_id"),
     )
+    .with_for_update(**_LOCK)
 )
 
 

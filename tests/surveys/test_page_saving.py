@@ -3,6 +3,7 @@ service without HTTP, and a live typo correction honoured by the very next page 
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -92,3 +93,42 @@ def test_a_typo_corrected_while_live_applies_to_the_next_page_saved(app, session
     assert refused.status_code == 400 and "Choose one of the answers shown" in refused.text
     assert client.post(page, data={"q1": "Cars"}).status_code == 302
     assert session.scalar(sa.select(Answer.value).where(Answer.question_key == "q1")) == "Cars"
+
+
+@pytest.mark.postgres_only
+def test_a_save_that_waited_for_another_tab_replaces_what_that_tab_saved(app, session, real_now):
+    """The save reads the answers only once it holds the response's row, so a page it found
+    never answered (no DELETE then) cannot have been answered meanwhile by another tab."""
+    survey, author = live_survey(session, real_now)
+    response, token = _open_response(session, survey, author, real_now)
+    response_id, answers = response.id, Answer.__table__
+    other_tab = db.engine.connect()
+    other_tab.begin()
+    other_tab.execute(
+        sa.select(SurveyResponse.id).where(SurveyResponse.id == response_id).with_for_update()
+    )
+    saved = []
+
+    def this_tab():
+        with app.app_context():
+            saved.append(
+                respondent.save_answered_page(
+                    db.engine, app, "r", token, 0, {"q1": ["Walking"]}, real_now
+                )
+            )
+
+    thread = threading.Thread(target=this_tab)
+    thread.start()
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    while thread.is_alive() and not other_tab.execute(waiting).scalar():
+        pass  # until this tab's save waits for the row the other tab holds
+    other_tab.execute(
+        sa.insert(answers).values(
+            response_id=response_id, question_key="q1", value="Bus", other_text="", comment=""
+        )
+    )
+    other_tab.commit()
+    other_tab.close()
+    thread.join()
+    assert saved[0] is not None and saved[0].errors == {}
+    assert _stored(session, response_id) == {"q1": "Walking"}
