@@ -62,7 +62,11 @@ test-sqlite: install-dev
 test-postgres: install-dev
 	tools/with-postgres.sh tools/with-redis.sh $(PYTEST) -q $(XDIST)
 
-test: system-deps install-dev lint test-sqlite test-postgres
+# The two runs go side by side: each keeps its two workers about half busy (they wait on
+# PostgreSQL, Chromium and the crash tests' child processes), so together they fill the cores.
+# --output-sync prints each run's report whole when it ends.
+test: system-deps install-dev lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install-dev
 	@for script in bench/bench_*.py; do \
