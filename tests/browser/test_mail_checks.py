@@ -29,10 +29,7 @@ def fake_sendgrid(live_server):
     with FakeSendGrid() as fake:
         config = {
             **live_server.config,
-            "MAIL_BACKEND": "sendgrid",
-            "SENDGRID_API_KEY": "SG.test",
-            "SENDGRID_API_HOST": fake.url,
-            "SENDGRID_TIMEOUT": 5,
+            **fake.app_config(),
         }
         saved = dict(live_server.extensions)
         backend = backend_from_config(config)

@@ -159,6 +159,15 @@ class FakeSendGrid:
                 self._log.close()
                 self._log = None
 
+    def app_config(self) -> dict[str, Any]:
+        """The app settings that send through the real sendgrid client to this fake."""
+        return {
+            "MAIL_BACKEND": "sendgrid",
+            "SENDGRID_API_KEY": "SG.test",
+            "SENDGRID_API_HOST": self.url,
+            "SENDGRID_TIMEOUT": 5,
+        }
+
     def fail_next(self, n: int = 1, status: int = 429, retry_after: float | None = None) -> None:
         """Answer the next n authorised requests with `status` instead of processing them."""
         with self._lock:

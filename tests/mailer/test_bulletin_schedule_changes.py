@@ -31,10 +31,7 @@ def fake():
 def app_config(tmp_path, fake):
     return {
         "OUTBOX_DIR": str(tmp_path / "outbox"),
-        "MAIL_BACKEND": "sendgrid",
-        "SENDGRID_API_KEY": "SG.test",
-        "SENDGRID_API_HOST": fake.url,
-        "SENDGRID_TIMEOUT": 5,
+        **fake.app_config(),
     }
 
 
