@@ -77,6 +77,7 @@ MODEL_MODULES = (
     "mailer.models",
     "mailer.events.models",
     "mailer.bulletins.models",
+    "mailer.bulletins.block_models",
     "mailer.tracking.models",
     "surveys.models",
     "surveys.fieldwork.models",

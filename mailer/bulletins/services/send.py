@@ -22,7 +22,7 @@ from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from mailer.backends import BatchContent, BatchOutcome, batch_sender_from_config, personalization
-from mailer.bulletins import rendering
+from mailer.bulletins import block_rendering, rendering
 from mailer.bulletins.models import (
     BatchState,
     Bulletin,
@@ -147,12 +147,20 @@ class _Personaliser:
             tracked_links.bulletin_links(session, bulletin.id),
         )
         self.personal_items = rendering.personal_items(bulletin)
+        self.survey_blocks = [
+            (tracked_links.personal_tag(block.id), (block.data or {}).get("survey_id") or 0)
+            for block in block_rendering.survey_blocks(bulletin.blocks)
+        ]
 
     def build(self, rows) -> list[dict]:
         member_ids = [row[1] for row in rows]
         links = {
             rendering.link_tag(item): rendering.PERSONAL_LINK_PROVIDERS[item.kind](item, member_ids)
             for item in self.personal_items
+        }
+        block_links = {
+            tag: block_rendering.survey_links(survey_id, member_ids)
+            for tag, survey_id in self.survey_blocks
         }
         people = []
         for recipient_id, member_id, email, first_name, place_name, _reason, consent in rows:
@@ -163,8 +171,10 @@ class _Personaliser:
                 f"?from={self.attribution.make(int(self.bulletin_id), recipient_id)}"
             )
             name = first_name or "there"
+            personal = {tag: made.get(member_id, "") for tag, made in block_links.items()}
             substitutions = {
-                **self.tracking.values(self.tracking.token(recipient_id), consent),
+                **personal,
+                **self.tracking.values(self.tracking.token(recipient_id), consent, personal),
                 rendering.FIRST_NAME: plain_text(str(escape(name))),
                 "-first_name_html-": str(escape(name)),
                 rendering.PLACE: plain_text(str(escape(place_name or ""))),
