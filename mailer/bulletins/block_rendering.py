@@ -129,7 +129,9 @@ def block_view(block: BulletinBlock, link: str | None) -> BlockView | None:
         )
     if kind is BlockKind.EVENT:
         html, text = _body(block, data.get("body", ""))
-        meta = " · ".join(part for part in (_text(data.get("when")), _text(data.get("where"))) if part)
+        meta = " · ".join(
+            part for part in (_text(data.get("when")), _text(data.get("where"))) if part
+        )
         return BlockView(
             block.id,
             kind,

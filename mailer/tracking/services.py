@@ -56,9 +56,7 @@ def record_hit(
     state["writer"].append(kind, ids[0], ids[1], link_id, hint)
 
 
-def link_url(
-    app: Flask, session: Session, ids: tuple[int, int], link_id: int
-) -> str | None:
+def link_url(app: Flask, session: Session, ids: tuple[int, int], link_id: int) -> str | None:
     """Where a click goes: the stored link, only if it belongs to this bulletin (no open
     redirect); for a survey button, this recipient's own survey link (the survey list once it
     has closed). Links never change once a bulletin is sent, so each process remembers them."""
