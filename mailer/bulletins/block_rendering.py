@@ -58,11 +58,7 @@ def _text(value) -> str:
 
 
 def _body(block: BulletinBlock, text: str) -> tuple[Markup, str]:
-    html = markdown.to_html(text)
-    # Links in a block's text say which block they stood in, for the per-block click figures.
-    return Markup(str(html).replace("<a href=", f'<a data-block="{block.id}" href=')), (
-        markdown.to_text(text)
-    )
+    return markdown.to_html(text, block.id), markdown.to_text(text)
 
 
 def _public(path: str) -> str:

@@ -155,6 +155,11 @@ def test_survey_buttons_are_tracked_and_counted_per_block(session, app, client, 
         )
     )
     assert personal.block_id == survey_block.id
+    text_block = next(b for b in bulletin.blocks if b.kind is BlockKind.TEXT)
+    rota = session.scalar(
+        sa.select(BulletinLink).where(BulletinLink.url == "https://example.nhs.uk/rota")
+    )
+    assert rota.block_id == text_block.id
     # without consent: the person's own survey link, untracked
     assert "/t/c/" not in by_email[plain.email].html_body
     assert re.search(r'href="http://panel.test/s/[^"]+"', by_email[plain.email].html_body)
