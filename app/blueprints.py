@@ -11,6 +11,8 @@ from flask import Flask
 
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
+from mailer.bulletins.block_views import blueprint as bulletin_blocks_blueprint
+from mailer.bulletins.block_views import images_blueprint as bulletin_images_blueprint
 from mailer.bulletins.check_views import blueprint as bulletin_checks_blueprint
 from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
@@ -76,6 +78,8 @@ BLUEPRINTS = (
     webhooks_blueprint,
     bulletins_blueprint,
     bulletin_checks_blueprint,
+    bulletin_blocks_blueprint,
+    bulletin_images_blueprint,
     bulletin_view_blueprint,
     tracking_blueprint,
     bulletin_stats_blueprint,

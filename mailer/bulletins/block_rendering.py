@@ -164,6 +164,15 @@ def block_view(block: BulletinBlock, link: str | None) -> BlockView | None:
     )
 
 
+def block_summary(block: BulletinBlock) -> str:
+    """A few words that tell the block apart in the editor's list."""
+    view = block_view(block, None)
+    if view is None:
+        return "Not shown: what it refers to is no longer available"
+    words = view.title or view.link_label or view.alt or view.body_text or view.meta
+    return words[:120] + ("…" if len(words) > 120 else "")
+
+
 def block_views(blocks: list[BulletinBlock], links: dict[int, str] | None) -> list[BlockView]:
     """The blocks as shown; ``links`` maps survey block ids to their button link (a tag or a
     person's link); None for the public web version (no personal links)."""
