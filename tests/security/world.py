@@ -39,6 +39,8 @@ USER_TEXT = {
     "bulletin_items.link_url",
     "bulletin_items.link_text",
     "bulletin_items.review_note",
+    "bulletin_saved_blocks.name",
+    "bulletin_templates.name",
     "member_imports.filename",
     "members.first_name",
     "members.last_name",
@@ -133,6 +135,8 @@ NOT_USER_TEXT = {
     "postcode_district_places.outward_code",
     "bulletin_batches.message_id",
     "bulletin_links.url",
+    "bulletin_images.sha256",
+    "bulletin_images.content_type",
     "consent_records.wording_version",
     "consent_records.method",
     "member_equality.sex",
@@ -227,6 +231,7 @@ def poison(session: Session) -> None:
     option's new text is also the answers' value; the answer codes hold positions, not texts)."""
     import json
 
+    from mailer.bulletins.block_models import BulletinBlock
     from panel.json_text import dumps
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
@@ -257,6 +262,17 @@ def poison(session: Session) -> None:
         snapshot.document = dumps(_poison_document(json.loads(snapshot.document), mapping))
     for answer in session.scalars(sa.select(Answer)):
         answer.value = _poison_document(answer.value, mapping)
+    for block in session.scalars(sa.select(BulletinBlock)):
+        block.data = {
+            name: (
+                URL_PAYLOADS[zlib.crc32(value.encode()) % len(URL_PAYLOADS)]
+                if name == "url"
+                else poisoned(value, 150, nul_ok=nul_ok)
+            )
+            if isinstance(value, str) and value
+            else value
+            for name, value in (block.data or {}).items()
+        }
     session.flush()
 
 
@@ -286,6 +302,7 @@ def staff_urls(
 ) -> list[str]:
     """Every staff route taking ``method`` (only ``endpoints`` if given) with the ids of real
     records filled in (several of each)."""
+    from mailer.bulletins.block_models import BulletinBlock
     from mailer.bulletins.models import Bulletin, BulletinItem
     from panel.auth.models import StaffUser
     from panel.auth.services import password_reset_token
@@ -321,6 +338,9 @@ def staff_urls(
             ),
         ),
         ("item_id",): _ids(session, sa.select(BulletinItem.id)),
+        ("block_id", "bulletin_id"): _ids(
+            session, sa.select(BulletinBlock.id, BulletinBlock.bulletin_id)
+        ),
         ("segment_id",): _ids(session, sa.select(Segment.id)),
         ("segment_id", "selection_id"): _ids(
             session, sa.select(FairSelection.segment_id, FairSelection.id)

@@ -54,6 +54,16 @@ FIELDS: dict[BlockKind, list[tuple[str, str, bool, int]]] = {
     ],
 }
 CHOICE_FIELDS = {"survey_id", "decision_id"}
+#: what to say when a required field is empty.
+MISSING = {
+    "text": "Enter the heading",
+    "body": "Enter the text",
+    "alt": "Describe the image for people who cannot see it (alt text)",
+    "label": "Enter the button text",
+    "url": "Enter the web address the button goes to",
+    "title": "Enter the name of the event",
+    "when": "Enter the date and time of the event",
+}
 
 
 def survey_choices(session: Session, user: StaffUser, bulletin: Bulletin) -> list[tuple[int, str]]:
@@ -117,7 +127,7 @@ def clean_fields(
         if name != "body":
             text = " ".join(text.split())
         if required and not text:
-            raise ComposeError(name, f"Enter the {label.split(' (')[0].lower()}")
+            raise ComposeError(name, MISSING.get(name, f"Enter {label.lower()}"))
         if len(text) > longest:
             raise ComposeError(name, f"Use {longest:,} characters or fewer")
         data[name] = text
