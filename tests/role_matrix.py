@@ -198,6 +198,7 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    "bulletin_images.image",
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
     "take_part.open_start",

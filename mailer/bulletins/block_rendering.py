@@ -32,7 +32,7 @@ class BlockView:
     id: int
     kind: str
     title: str = ""
-    body_html: Markup = Markup("")
+    body_html: Markup | str = ""
     body_text: str = ""
     meta: str = ""
     link_url: str = ""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.block_models import BlockKind
@@ -17,7 +19,7 @@ from mailer.bulletins.models import (
     ItemKind,
     RecipientState,
 )
-from mailer.bulletins.services import audience, blocks, compose
+from mailer.bulletins.services import audience, blocks, compose, images
 from mailer.bulletins.services.send import freeze_content
 from panel.auth.models import Role, StaffUser
 
@@ -168,5 +170,11 @@ def _block_draft(session: Session, comms, now: datetime, survey_id: int | None) 
                 },
             )
         )
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 400), (0, 94, 184)).save(picture, format="PNG")
+    image = images.store_image(session, picture.getvalue())
+    content.insert(2, (BlockKind.IMAGE, {"alt": "The panel's 2026 in numbers", "caption": ""}))
     for kind, values in content:
-        blocks.save_block(session, comms, draft, None, kind, values)
+        blocks.save_block(
+            session, comms, draft, None, kind, values, image if kind is BlockKind.IMAGE else None
+        )

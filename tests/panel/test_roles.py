@@ -21,6 +21,7 @@ SAMPLE_ARGS = {
     "selection_id": 999999,
     "bulletin_id": 999999,
     "item_id": 999999,
+    "block_id": 999999,
     "survey_id": 999999,
     "page_index": 0,
     "key": "q1",
