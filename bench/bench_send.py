@@ -128,10 +128,6 @@ def make_bulletin() -> int:
 def make_block_bulletin() -> int:
     """The same news as make_bulletin, built from blocks: heading, text with links, an image, a
     button, an event, and a survey block whose button carries each recipient's own link."""
-    import io
-
-    from PIL import Image
-
     from mailer.bulletins.block_models import BlockKind
     from mailer.bulletins.services import blocks as block_service
     from mailer.bulletins.services import compose, images
@@ -147,9 +143,7 @@ def make_block_bulletin() -> int:
     survey = Survey(title="Maternity survey", status=SurveyStatus.LIVE, content={"pages": []})
     db.session.add(survey)
     db.session.flush()
-    picture = io.BytesIO()
-    Image.new("RGB", (1600, 900), (0, 94, 184)).save(picture, format="PNG")
-    image = images.store_image(db.session, picture.getvalue())
+    image = images.store_image(db.session, images.solid_png(1600, 900, (0, 94, 184)))
     blocks = [
         (BlockKind.HEADING, {"text": "Panel news"}),
         (BlockKind.TEXT, {"body": "Hello and **welcome**.\n\n" * 20}),

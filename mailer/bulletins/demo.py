@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from PIL import Image
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.block_models import BlockKind
@@ -170,9 +168,7 @@ def _block_draft(session: Session, comms, now: datetime, survey_id: int | None) 
                 },
             )
         )
-    picture = io.BytesIO()
-    Image.new("RGB", (1200, 400), (0, 94, 184)).save(picture, format="PNG")
-    image = images.store_image(session, picture.getvalue())
+    image = images.store_image(session, images.solid_png(1200, 400, (0, 94, 184)))
     content.insert(2, (BlockKind.IMAGE, {"alt": "The panel's 2026 in numbers", "caption": ""}))
     for kind, values in content:
         blocks.save_block(

@@ -9,7 +9,6 @@ import io
 import warnings
 
 import sqlalchemy as sa
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.block_models import BulletinImage
@@ -23,7 +22,10 @@ MAX_PIXELS = 40_000_000
 _FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
-def _decode(data: bytes) -> Image.Image:
+def _decode(data: bytes):
+    # Pillow is loaded on first use: the sender and scheduler processes never need it.
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -33,6 +35,8 @@ def _decode(data: bytes) -> Image.Image:
             if image.width * image.height > MAX_PIXELS:
                 raise ComposeError("image", "The image is too large: use a smaller picture")
             image.load()
+    except ComposeError:
+        raise
     except (
         UnidentifiedImageError,
         OSError,
@@ -56,7 +60,7 @@ def store_image(session: Session, data: bytes) -> BulletinImage:
     kind = image.format
     if image.width > MAX_WIDTH:
         height = max(1, round(image.height * MAX_WIDTH / image.width))
-        image = image.resize((MAX_WIDTH, height), Image.Resampling.LANCZOS)
+        image = image.resize((MAX_WIDTH, height), resample=1)  # 1: Lanczos
     if kind == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     output = io.BytesIO()
@@ -82,3 +86,12 @@ def store_image(session: Session, data: bytes) -> BulletinImage:
 def image_by_hash(session: Session, digest: str) -> BulletinImage | None:
     """The stored image with this content hash, if any."""
     return session.scalar(sa.select(BulletinImage).where(BulletinImage.sha256 == digest))
+
+
+def solid_png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A plain PNG of one colour (demo data and benchmarks)."""
+    from PIL import Image  # noqa: PLC0415  (see _decode)
+
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(output, format="PNG")
+    return output.getvalue()
