@@ -86,4 +86,7 @@ def test_a_bulletin_is_built_from_blocks_with_an_image_by_keyboard_alone(staff_p
     if SHOTS.is_dir():
         page.set_viewport_size({"width": 375, "height": 800})
         page.screenshot(path=str(SHOTS / "bulletin-blocks-phone.png"), full_page=True)
+        # Frames are left blank in full-page screenshots: the preview itself, at phone width.
+        page.goto(page.frames[1].url)
+        page.screenshot(path=str(SHOTS / "bulletin-blocks-preview-phone.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
