@@ -59,6 +59,7 @@ AT_MOST_ONE_PERSON = {
     "decision_register.remove_link", "decision_register.change_status",
     "decision_register.publish",
     "bulletin_blocks.new", "bulletin_blocks.edit", "bulletin_blocks.arrange",
+    "bulletin_blocks.save_block", "bulletin_blocks.save_template", "bulletin_blocks.add_saved",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip
 

@@ -56,3 +56,20 @@ class BlockForm(PanelForm):
     def values(self, kind: BlockKind) -> dict:
         """What was typed into the kind's fields."""
         return {name: self._fields[name].data for name, *_ in FIELDS[kind]}
+
+
+class ReuseNameForm(PanelForm):
+    """The name a saved block or template is found by."""
+
+    name = StringField(
+        "Name",
+        description="For example “Join the panel button” or “Monthly news”.",
+        filters=[strip_whitespace],
+        validators=[Length(max=150)],
+    )
+
+
+class PickSavedForm(PanelForm):
+    """A saved block to add, or a template to start from."""
+
+    choice = SelectField("Saved block", validate_choice=True, coerce=str)

@@ -7,10 +7,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from mailer.bulletins import block_rendering, rendering
-from mailer.bulletins.block_forms import AddBlockForm, BlockForm
-from mailer.bulletins.block_models import BlockKind, BulletinBlock
+from mailer.bulletins.block_forms import AddBlockForm, BlockForm, PickSavedForm, ReuseNameForm
+from mailer.bulletins.block_models import BlockKind, BulletinBlock, BulletinTemplate
 from mailer.bulletins.models import Bulletin, IllegalTransition
-from mailer.bulletins.services import blocks, images
+from mailer.bulletins.services import blocks, images, reuse
 from mailer.bulletins.services.compose import ComposeError
 from panel.auth.access import MEMBER_DATA_ROLES, get_scoped_or_404, staff_required
 from panel.check_pages import email_frame_response
@@ -48,11 +48,20 @@ def index(bulletin_id: int):
     return render_template(
         "mailer/bulletins/blocks.html",
         bulletin=bulletin,
+        saved_form=_picker(reuse.saved_blocks(db.session, current_user), "Saved block", "saved"),
+        template_form=_picker(reuse.templates(db.session, current_user), "Template", "template"),
         add_form=AddBlockForm(formdata=None),
         summaries={block.id: block_rendering.block_summary(block) for block in bulletin.blocks},
         action_form=ConfirmForm(),
         warnings=rendering.content_warnings(bulletin),
     )
+
+
+def _picker(records, label: str, prefix: str, formdata=None) -> PickSavedForm:
+    form = PickSavedForm(formdata=formdata, prefix=prefix)
+    form.choice.label.text = label
+    form.choice.choices = [(str(record.id), record.name) for record in records]
+    return form
 
 
 def _choices(form: BlockForm, bulletin: Bulletin, kind: BlockKind) -> BlockForm:
@@ -150,6 +159,74 @@ def arrange(bulletin_id: int, block_id: int):
             flash(str(error), "error")
         db.session.commit()
     return _to_blocks(bulletin, None if action == "remove" else block.id)
+
+
+def _name_page(bulletin: Bulletin, block: BulletinBlock | None, save):
+    form = ReuseNameForm()
+    if form.validate_on_submit():
+        try:
+            save(form.name.data or "")
+        except ComposeError as error:
+            show_field_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash("Saved: you can add it to any bulletin from the blocks page", "info")
+            return _to_blocks(bulletin)
+    return render_template(
+        "mailer/bulletins/reuse_name.html", form=form, bulletin=bulletin, block=block
+    )
+
+
+@blueprint.route("/<int:bulletin_id>/blocks/<int:block_id>/save", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def save_block(bulletin_id: int, block_id: int):
+    """Save a copy of one block to reuse in later bulletins."""
+    bulletin = _bulletin(bulletin_id)
+    block = _block(bulletin, block_id)
+    return _name_page(
+        bulletin,
+        block,
+        lambda name: reuse.save_for_reuse(db.session, current_user, bulletin, block, name),
+    )
+
+
+@blueprint.route("/<int:bulletin_id>/blocks/template", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def save_template(bulletin_id: int):
+    """Keep the bulletin's blocks as a template for new bulletins."""
+    bulletin = _bulletin(bulletin_id)
+    return _name_page(
+        bulletin, None, lambda name: reuse.save_template(db.session, current_user, bulletin, name)
+    )
+
+
+@blueprint.post("/<int:bulletin_id>/blocks/reuse")
+@staff_required(*EDITORS)
+def add_saved(bulletin_id: int):
+    """Add a saved block, or all of a template's blocks, at the end of the bulletin."""
+    bulletin = _bulletin(bulletin_id)
+    is_template = request.form.get("what") == "template"
+    records = (reuse.templates if is_template else reuse.saved_blocks)(db.session, current_user)
+    form = _picker(records, "", "template" if is_template else "saved", request.form)
+    if not form.validate_on_submit():
+        flash("Choose one of the saved blocks or templates in the list", "error")
+        return _to_blocks(bulletin)
+    record = next(r for r in records if str(r.id) == form.choice.data)
+    try:
+        if isinstance(record, BulletinTemplate):
+            added, left_out = reuse.add_template(db.session, current_user, bulletin, record)
+        else:
+            added = int(reuse.add_saved_block(db.session, current_user, bulletin, record))
+            left_out = 1 - added
+    except IllegalTransition as error:
+        flash(str(error), "error")
+        return _to_blocks(bulletin)
+    db.session.commit()
+    message = f"{added} block{'s' if added != 1 else ''} added"
+    if left_out:
+        message += f"; {left_out} left out: what it showed is not available to this bulletin"
+    flash(message, "info" if not left_out else "error")
+    return _to_blocks(bulletin)
 
 
 @blueprint.get("/<int:bulletin_id>/blocks/preview.html")

@@ -72,3 +72,40 @@ def test_building_a_bulletin_from_blocks_through_the_pages(session, client, logi
     client.post(f"{base}/{heading.id}/arrange", data={"action": "remove"})
     session.expire_all()
     assert [b.id for b in bulletin.blocks] == [image.id]
+
+
+def test_saved_blocks_and_templates_are_reused_in_a_new_bulletin(session, client, login_as, now):
+    comms = make_staff(session, Role.COMMS)
+    first = make_bulletin(session, now, comms)
+    second = make_bulletin(session, now, comms, title="Spring news")
+    session.commit()
+    login_as(comms)
+    base = f"/staff/bulletins/{first.id}/blocks"
+    client.post(f"{base}/new?kind=heading", data={"text": "Join the panel"})
+    client.post(f"{base}/new?kind=button", data={"label": "Join", "url": "https://e.nhs.uk/j"})
+    session.expire_all()
+    heading = first.blocks[0]
+    page = client.post(f"{base}/{heading.id}/save", data={"name": "  "})
+    assert 'id="name-error"' in page.get_data(as_text=True)
+    assert (
+        client.post(f"{base}/{heading.id}/save", data={"name": "Join heading"}).status_code == 302
+    )
+    assert client.post(f"{base}/template", data={"name": "Monthly"}).status_code == 302
+
+    other = f"/staff/bulletins/{second.id}/blocks"
+    listing = client.get(other).get_data(as_text=True)
+    assert "Join heading" in listing and "Monthly" in listing
+    saved_id = re.search(r'<option value="(\d+)">Join heading', listing).group(1)
+    template_id = re.search(r'<option value="(\d+)">Monthly', listing).group(1)
+    client.post(f"{other}/reuse", data={"what": "saved", "saved-choice": saved_id})
+    client.post(f"{other}/reuse", data={"what": "template", "template-choice": template_id})
+    session.expire_all()
+    assert [(b.kind, b.data.get("text") or b.data.get("label")) for b in second.blocks] == [
+        (BlockKind.HEADING, "Join the panel"),
+        (BlockKind.HEADING, "Join the panel"),
+        (BlockKind.BUTTON, "Join"),
+    ]
+    # a choice not in the list adds nothing
+    client.post(f"{other}/reuse", data={"what": "saved", "saved-choice": "999999"})
+    session.expire_all()
+    assert len(second.blocks) == 3
