@@ -212,6 +212,10 @@ def block_warnings(blocks: list[BulletinBlock]) -> list[str]:
         where = f"Block {number} ({block.kind.label.lower()})"
         if block_view(block, None) is None:
             warnings.append(f"{where} will be left out: what it shows is no longer available")
+        if block.kind is BlockKind.SURVEY and not survey_links(
+            (block.data or {}).get("survey_id") or 0, [0]
+        ):
+            warnings.append(f"{where}: the survey is not open yet, so the email has no button")
         label = _text((block.data or {}).get("label")).strip(" .").lower()
         if label in markdown.VAGUE_LINK_TEXT:
             warnings.append(f'{where}: the button text "{label}" does not say where it goes')

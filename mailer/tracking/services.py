@@ -178,6 +178,10 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
         [link.position, link.url, link.clicks_all, link.clickers_all, link.clickers_human]
         for link in result.links
     ]
+    block_rows = [
+        [block.label, block.clicks_all, block.clickers_all, block.clickers_human]
+        for block in result.blocks
+    ]
     text = csv_text(
         ["part", *CSV_COUNTS, "open_rate_human", "open_rate_all", "click_rate_human"],
         [
@@ -185,6 +189,9 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
             [],
             ["link", "url", "clicks_all", "people_clicking_all", "people_clicking_human"],
             *link_rows,
+            [],
+            ["block", "clicks_all", "people_clicking_all", "people_clicking_human"],
+            *block_rows,
         ],
     )
     record_audit(session, user, "bulletin.stats_export", "bulletin", [bulletin.id])
