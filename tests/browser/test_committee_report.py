@@ -22,6 +22,7 @@ def test_an_observer_goes_from_the_dashboard_to_the_committee_report(staff_page)
     observer.check()
     observer.no_horizontal_scroll()
     main = page.inner_text("main")
+    assert "since the committee's meeting on" in main  # the demo's last meeting
     for number, name in enumerate(
         ("Summary", "What we did", "Who we heard from", "What they said", "What changed"), 1
     ):
