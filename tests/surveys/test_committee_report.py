@@ -195,6 +195,9 @@ def test_the_pdf_is_tagged_with_title_language_and_headings_in_order(app, sessio
     assert headings.count("/H2") == len(SECTIONS)
     assert "/H3" not in headings[: headings.index("/H2")]  # no level skipped
     assert kinds.count("/Table") >= 4 and kinds.count("/TH") > kinds.count("/Table")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    where = [text.find(f"{n}. {name}") for n, name in enumerate(SECTIONS, start=1)]
+    assert -1 not in where and where == sorted(where)
 
 
 def test_the_period_defaults_to_two_months_without_meetings_and_refuses_a_backward_one(
