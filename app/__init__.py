@@ -83,6 +83,7 @@ MODEL_MODULES = (
     "surveys.fieldwork.models",
     "surveys.results.models",
     "surveys.decisions.models",
+    "surveys.assurance.models",
 )
 
 
