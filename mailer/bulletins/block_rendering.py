@@ -191,8 +191,13 @@ def survey_blocks(blocks: list[BulletinBlock]) -> list[BulletinBlock]:
 
 
 def tag_links(blocks: list[BulletinBlock]) -> dict[int, str]:
-    """Substitution tags for the personal links of the frozen email."""
-    return {block.id: personal_tag(block.id) for block in survey_blocks(blocks)}
+    """Substitution tags for the personal links of the frozen email: only for surveys open when
+    it is frozen (a survey not yet open gets no button, as the preview showed)."""
+    return {
+        block.id: personal_tag(block.id)
+        for block in survey_blocks(blocks)
+        if survey_links((block.data or {}).get("survey_id") or 0, [0])
+    }
 
 
 def person_links(blocks: list[BulletinBlock], member_id: int | None) -> dict[int, str]:
