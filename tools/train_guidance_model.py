@@ -39,8 +39,8 @@ from surveys.guidance.wording import check_wording, model_rules_for  # noqa: E40
 
 SEED = 0
 FOLDS = 5
-C = 30.0
-MAX_FALSE_ALARMS = 0.03
+C = 10.0
+MAX_FALSE_ALARMS = 0.02
 THRESHOLDS = [round(0.5 + 0.05 * step, 2) for step in range(10)]
 DIGITS = 5
 SHAPE_NAMES = [shape.name for shape in SHAPES]

@@ -8,6 +8,7 @@ Shapes, each reported with the words that matched:
   is failing patients. Do you...");
 - loaded or emotive words that take a side ("support our plans", "stop wasting money",
   "much-needed", "outdated", "finally sort out");
+- what the wording takes for granted (presumed.py: feelings, benefits, small costs, rhetoric);
 - "Do you agree..." without the other side (advice: a balanced scale can put it right).
 """
 
@@ -15,6 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .presumed import presumed
+from .shapes import judged
 
 _I = re.IGNORECASE
 
@@ -125,6 +129,9 @@ _PREMISE = re.compile(
 )
 # "As a carer, ..." or "As you know, ..." sets the scene without stating a claim.
 _SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well\s+as|you|we|with\s+(?:your|you))\b", _I)
+# "Now that your treatment has finished, ...": the resident's own situation, not a claim, unless
+# it is judged ("Since your surgery is failing").
+_OWN_SITUATION = re.compile(r"^\s*(?:your|you've|you\s+have|you\s+are|you're)\b", _I)
 _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
     r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
@@ -137,6 +144,7 @@ _CLAIM = re.compile(
 _STATEMENT_THEN_QUESTION = re.compile(r"^(?P<statement>[^?]+?[.!])\s+(?P<question>[^.?!]+\?)\s*$")
 _OPINION = re.compile(
     r"\b(?:most|many|all|everyone|everybody|nobody|residents|patients|people)\b[^.]{0,40}"
+    r"(?<!not\s)(?<!n't\s)(?<!never\s)"
     r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
     r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
     r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
@@ -187,6 +195,12 @@ _AGREE = re.compile(
     r"|\bdo\s+you\s+agree\s*\?\s*$",
     _I,
 )
+# "Some people prefer a call and others a letter.": a statement that gives both sides.
+_BOTH_SIDES = re.compile(
+    r"\b(?:and|but|while|whilst|whereas)\s+(?:some\s+)?others\b|\bsome\b[^.]*\bsome\b"
+    r"|\bothers\s+(?:don't|do\s+not|prefer|would|want|say)\b",
+    _I,
+)
 _NEUTRAL_FIX = (
     "Ask it neutrally and let people answer either way, for example 'How would you rate...',"
     " 'What do you think of...' or 'To what extent do you agree or disagree...'."
@@ -220,7 +234,12 @@ def leading(text: str) -> Leading | None:
             _NEUTRAL_FIX,
         )
     premise = _PREMISE.search(text)
-    if premise and not _SCENE.match(premise["premise"]) and _CLAIM.search(premise["premise"]):
+    if (
+        premise
+        and not _SCENE.match(premise["premise"])
+        and not (_OWN_SITUATION.match(premise["premise"]) and not judged(premise["premise"]))
+        and _CLAIM.search(premise["premise"])
+    ):
         claim = " ".join(premise.group().split()).rsplit(",", 1)[0]
         return Leading(
             "error",
@@ -253,7 +272,11 @@ def leading(text: str) -> Leading | None:
             "Leave out what other people do and ask about the person's own view or need. "
             + _NEUTRAL_FIX,
         )
-    if statement and _OPINION.search(statement["statement"]):
+    if (
+        statement
+        and _OPINION.search(statement["statement"])
+        and not _BOTH_SIDES.search(statement["statement"])
+    ):
         return Leading(
             "error",
             statement["statement"],
@@ -274,6 +297,16 @@ def leading(text: str) -> Leading | None:
                 f"It {what} ('{_words(found)}'), which tells people which answer is wanted.",
                 "Remove the loaded words and describe the proposal plainly. " + _NEUTRAL_FIX,
             )
+    taken = presumed(text)
+    if taken:
+        words, what = taken
+        return Leading(
+            "error",
+            words,
+            f"It {what} ('{words}'), which tells people which answer is wanted.",
+            "Ask without assuming the answer, allowing for none ('if at all', 'if any'). "
+            + _NEUTRAL_FIX,
+        )
     found = _AGREE.search(text)
     if found and not re.search(r"\bdisagree\b", text, _I) and not _STATEMENT_GRID.search(text):
         return Leading(

@@ -30,7 +30,7 @@ from .explain import (
 from .joined import has_free_joiner, joined_pair
 from .leading import leading
 from .model import MODEL_RULES, model_flags
-from .personal import personal_data_asked
+from .personal import personal_data_asked, personal_data_declined
 from .spec import Finding
 
 _I = re.IGNORECASE
@@ -78,6 +78,24 @@ FIXED_PAIRS = (
     "agree or disagree",
     "agree and disagree",
     "and/or",
+    # Everyday compounds that name one thing.
+    "bed and breakfast",
+    "fish and chips",
+    "tenants and residents",
+    "tenants' and residents'",
+    "fruit and vegetables",
+    "fruit and veg",
+    "drug and alcohol",
+    "drugs and alcohol",
+    "mother and baby",
+    "parent and toddler",
+    "parents and carers",
+    "arts and crafts",
+    "wear and tear",
+    "law and order",
+    "sexual and reproductive health",
+    "hearing and sight",
+    "bits and pieces",
 )
 _FIXED_PAIR = re.compile("|".join(re.escape(p) for p in FIXED_PAIRS), _I)
 
@@ -162,11 +180,14 @@ def double_barrelled(text: str) -> tuple[str, str] | None:
 def model_rules_for(text: str) -> tuple[str, ...]:
     """The rules the model is asked about for `text`: double_barrelled only when "and" or "or"
     joins something other than a fixed pair, a name or an open "and why", so wording alone
-    ("How would you rate...") cannot look double-barrelled."""
+    ("How would you rate...") cannot look double-barrelled; personal_data not when the rules
+    found personal data mentioned only in ways that do not ask for it ("do not include your
+    name")."""
     fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
-    if has_free_joiner(text, fixed):
-        return MODEL_RULES
-    return tuple(rule for rule in MODEL_RULES if rule != "double_barrelled")
+    left_out = set() if has_free_joiner(text, fixed) else {"double_barrelled"}
+    if personal_data_declined(text):
+        left_out.add("personal_data")
+    return tuple(rule for rule in MODEL_RULES if rule not in left_out)
 
 
 def check_wording(

@@ -38,7 +38,8 @@ EXAMPLES = [
     # Double-barrelled.
     ("How satisfied were you with the cleanliness and the food?", {"double_barrelled"}),
     ("Was the staff friendly and helpful?", {"double_barrelled"}),
-    ("Were the staff rude or unhelpful?", {"double_barrelled"}),
+    # Two faults at once, and only the bad side offered: the model reads it as leading too.
+    ("Were the staff rude or unhelpful?", {"double_barrelled", "leading"}),
     ("Were you seen quickly and safely?", {"double_barrelled"}),
     ("Did you feel safe and comfortable?", {"double_barrelled"}),
     ("Was the ward clean and tidy?", {"double_barrelled"}),
