@@ -72,8 +72,8 @@ _RHETORICAL = re.compile(
 )
 _PURPOSE = re.compile(
     r"^\s*(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?!help\s+us\b|make\s+sure\b)(?:keep|protect"
-    r"|save|improve|reduce|cut|tackle|ensure|secure|help|make|bring|speed)\b[^,?]{3,},\s*"
-    r"(?:should|would|will|do|does|can|could|are|is|shall)\b",
+    r"|save|improve|reduce|cut|tackle|ensure|secure|help|make|bring|speed)\b[^,?]{3,},"
+    r"(?=\s*(?:should|would|will|do|does|can|could|are|is|shall)\b)",
     _I,
 )
 _SELF_PRAISE = re.compile(
