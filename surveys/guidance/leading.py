@@ -182,7 +182,8 @@ _FAIRNESS = re.compile(
 # "clearly" as a manner of explaining ("explain your treatment clearly") takes no side.
 _CLEARLY_MANNER = re.compile(
     r"\b(?:how|explain(?:ed)?|spoke|speak|talk(?:ed)?|writ(?:e|ten)|wrote|set\s+out|label+ed"
-    r"|signposted|marked|shown|described?|communicated|told|tell|said|say)\b(?:\s+[\w'-]+){0,3}"
+    r"|signposted|marked|shown|described?|communicated|told|tell|said|say|displayed|presented"
+    r"|printed|laid\s+out|advertised|signed|posted|listed)\b(?:\s+[\w'-]+){0,3}"
     r"\s+$",
     _I,
 )

@@ -98,6 +98,14 @@ FIXED_PAIRS = (
     "bits and pieces",
 )
 _FIXED_PAIR = re.compile("|".join(re.escape(p) for p in FIXED_PAIRS), _I)
+# "park-and-ride", "pick-and-mix": a hyphenated compound names one thing.
+_HYPHENATED = re.compile(r"\w+(?:-(?:and|or|n)-\w+)+", _I)
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """The spans "and" and "or" are never split at: fixed pairs and hyphenated compounds."""
+    return [m.span() for m in (*_FIXED_PAIR.finditer(text), *_HYPHENATED.finditer(text))]
+
 
 _STEM = re.compile(
     r"\b(?:dis)?satisfied\s+(?:were\s+you\s+|are\s+you\s+|you\s+were\s+)?with\b"
@@ -134,7 +142,7 @@ def _polarity(word: str) -> int:
 
 def _adjective_pair(text: str) -> tuple[str, str] | None:
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    fixed = _protected(text)
     for i, (token, start) in enumerate(tokens):
         joiner = token.lower()
         if joiner not in ("and", "or") or any(a <= start < b for a, b in fixed):
@@ -157,7 +165,7 @@ def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
     offset = stem.end()
     for m in re.finditer(r"\band\b", rest, _I):
         at = offset + m.start()
-        if any(a <= at < b for a, b in (p.span() for p in _FIXED_PAIR.finditer(text))):
+        if any(a <= at < b for a, b in _protected(text)):
             continue
         left_words = rest[: m.start()].split()
         right_words = rest[m.end() :].split()
@@ -173,7 +181,7 @@ def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
 
 def double_barrelled(text: str) -> tuple[str, str] | None:
     """The two things a question asks about at once, or None."""
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    fixed = _protected(text)
     return _adjective_pair(text) or _noun_phrase_pair(text) or joined_pair(text, fixed)
 
 
@@ -183,7 +191,7 @@ def model_rules_for(text: str) -> tuple[str, ...]:
     ("How would you rate...") cannot look double-barrelled; personal_data not when the rules
     found personal data mentioned only in ways that do not ask for it ("do not include your
     name")."""
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    fixed = _protected(text)
     left_out = set() if has_free_joiner(text, fixed) else {"double_barrelled"}
     if personal_data_declined(text):
         left_out.add("personal_data")
