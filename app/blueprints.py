@@ -11,6 +11,7 @@ from flask import Flask
 
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
+from mailer.bulletins.archive_views import blueprint as bulletin_archive_blueprint
 from mailer.bulletins.check_views import blueprint as bulletin_checks_blueprint
 from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
@@ -77,6 +78,7 @@ BLUEPRINTS = (
     bulletins_blueprint,
     bulletin_checks_blueprint,
     bulletin_view_blueprint,
+    bulletin_archive_blueprint,
     tracking_blueprint,
     bulletin_stats_blueprint,
     surveys_blueprint,

@@ -193,6 +193,10 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    # the public archive of sent bulletins and its Atom feed (issue 20)
+    "bulletin_archive.index",
+    "bulletin_archive.bulletin",
+    "bulletin_archive.feed",
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
     "take_part.open_start",
