@@ -19,6 +19,7 @@ from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
 from mailer.events.views import blueprint as webhooks_blueprint
 from mailer.tracking import member_data as _tracking_member_data  # noqa: F401 (registers)
 from mailer.tracking.cli import fold_tracking
+from mailer.tracking.reach import reach_section
 from mailer.tracking.services import register_listeners as register_tracking_listeners
 from mailer.tracking.views import blueprint as tracking_blueprint
 from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
@@ -33,6 +34,7 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.assurance.sections import ASSURANCE_SECTIONS
 from surveys.assurance.views import blueprint as assurance_blueprint
 from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
@@ -107,6 +109,9 @@ def register(app: Flask) -> None:
     if surveys_offered_to not in OFFERED_SURVEY_SOURCES:
         # A bulletin's survey item counts as an offer in the member's "My surveys".
         OFFERED_SURVEY_SOURCES.append(surveys_offered_to)
+    if reach_section not in ASSURANCE_SECTIONS:
+        # Bulletin reach sits above surveys: the dashboard shows it without importing it.
+        ASSURANCE_SECTIONS.append(reach_section)
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
     app.cli.add_command(survey_corpus_add)
