@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import current_app, render_template, url_for
+from markupsafe import escape
 
 from mailer.bulletins import archive
 from mailer.bulletins.models import Bulletin
+from mailer.rendering import plain_text
 
 FEED_TITLE = "Lancashire and South Cumbria Citizens' Panel bulletins"
 #: the feed's "updated" when nothing has been sent yet: fixed, so the feed does not change.
@@ -22,6 +24,12 @@ def _public_url(endpoint: str, **values) -> str:
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _text(value: str) -> str:
+    # Titles and summaries are Atom text, but some feed readers show them as HTML: as in an
+    # email's subject, no tag anyone typed may survive (< and > stay as entities).
+    return plain_text(str(escape(value)))
 
 
 def atom_feed(bulletins: list[Bulletin]) -> bytes:
@@ -42,13 +50,13 @@ def atom_feed(bulletins: list[Bulletin]) -> bytes:
         url = _public_url("bulletin_archive.bulletin", bulletin_id=bulletin.id)
         entry = feed.add_entry()
         entry.id(url)
-        entry.title(bulletin.title)
+        entry.title(_text(bulletin.title))
         entry.link(href=url, rel="alternate", type="text/html")
         entry.published(_aware(bulletin.started_at))
         entry.updated(_aware(bulletin.started_at))
-        entry.category(term=listing.place_label)
+        entry.category(term=_text(listing.place_label))
         if listing.summary:
-            entry.summary(listing.summary)
+            entry.summary(_text(listing.summary))
         html = render_template("mailer/bulletins/_content.html", **archive.web_version(bulletin))
         entry.content(html, type="html")
     return feed.atom_str(pretty=True)
