@@ -242,3 +242,53 @@ def test_joins_by_recruitment_source_are_a_recount_of_the_members(session, now):
         }
         assert shown.joined == sum(count for _name, count in rows)
         assert shown.through_sources == sum(count for name, count in rows if name)
+
+
+def _queries(session, run) -> int:
+    statements = []
+    engine = session.get_bind()
+
+    def count(*_args):
+        statements.append(1)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_dashboard_asks_the_same_number_of_queries_however_many_records(session, now):
+    from surveys.assurance.dashboard import dashboard
+
+    author, reviewer = make_staff(session, Role.COMMS), make_staff(session, Role.COMMS)
+    observer = make_staff(session, Role.OBSERVER)
+    period = since(PERIOD_START, now)
+
+    def add_records(number: int):
+        for index in range(number):
+            survey = _survey(
+                session, f"S{number}-{index}", now - timedelta(days=60), 40, author, reviewer
+            )
+            session.add(
+                GuidanceOverride(survey_id=survey.id, rule="timing", reason="Needed.", at=now)
+            )
+            bulletin = Bulletin(
+                title=f"B{number}-{index}", status=BulletinStatus.SENT, started_at=now
+            )
+            session.add(bulletin)
+            session.flush()
+            member = make_member(session, "blackpool", joined_at=now)
+            session.add(
+                BulletinRecipient(
+                    bulletin_id=bulletin.id, member_id=member.id, state=RecipientState.ACCEPTED
+                )
+            )
+        session.flush()
+
+    add_records(1)
+    few = _queries(session, lambda: dashboard(session, observer, now, period))
+    add_records(12)
+    many = _queries(session, lambda: dashboard(session, observer, now, period))
+    assert few == many
