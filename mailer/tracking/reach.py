@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mailer.bulletins.models import Bulletin, BulletinRecipient, RecipientState
 from mailer.tracking.stats import BENCHMARK_OPEN_RATE, Figures, figures_by_bulletin
 from panel.auth.access import scope_to_places
-from panel.auth.models import Role, StaffUser
+from panel.auth.models import StaffUser
 from surveys.assurance.period import Period
 from surveys.assurance.sections import AssuranceSection
 
@@ -43,12 +43,12 @@ class Reach:
 
 
 def bulletin_reach(session: Session, user: StaffUser, period: Period) -> Reach:
-    """Bulletins whose send started in the period (a place team's own for a place team)."""
+    """Bulletins whose send started in the period (a place's own for those who see places)."""
     query = sa.select(Bulletin.id, Bulletin.title).where(
         Bulletin.started_at >= period.start_at, Bulletin.started_at < period.end_at
     )
-    if user.role is Role.PLACE:
-        query = scope_to_places(query, user, Bulletin.place_id)
+    # A place team (or a place board's observer) sees its places' own bulletins.
+    query = scope_to_places(query, user, Bulletin.place_id)
     rows = session.execute(query.order_by(Bulletin.started_at, Bulletin.id)).all()
     ids = [row.id for row in rows]
     per_bulletin = figures_by_bulletin(session, ids)

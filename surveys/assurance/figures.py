@@ -122,19 +122,24 @@ def _gaps(session: Session, user: StaffUser) -> list[Gap]:
     return sorted(found, key=lambda gap: (gap.ratio, gap.area, gap.dimension))[:WORST_GAPS]
 
 
-def last_year(now: datetime) -> Period:
-    """The 365 days to now."""
-    start = now - timedelta(days=PERIOD_DAYS)
-    period = make_period(start.date(), now.date(), "the last 12 months", now)
+def last_year(now: datetime, start: datetime | None = None) -> Period:
+    """The 365 days to now (or from ``start`` to now), now included."""
+    label = "the last 12 months" if start is None else f"since {start:%-d %B %Y}"
+    start = start or now - timedelta(days=PERIOD_DAYS)
+    period = make_period(start.date(), now.date(), label, now)
     return Period(period.first_day, period.last_day, period.label, start, period.end_at)
 
 
 def assurance(
-    session: Session, user: StaffUser, now: datetime, period: Period | None = None
+    session: Session,
+    user: StaffUser,
+    now: datetime,
+    period: Period | None = None,
+    start: datetime | None = None,
 ) -> Assurance:
-    """The dashboard for the period (the year to ``now`` when none is given), over the places
-    the user may see."""
-    period = period or last_year(now)
+    """The dashboard for the period (else from ``start``, else the year, to ``now``), over the
+    places the user may see."""
+    period = period or last_year(now, start)
     names = _place_names(session)
     members, target, by_place = _panel(session, user)
     surveys = list(session.scalars(scope_to_places(sa.select(Survey), user, Survey.place_id)))
