@@ -203,6 +203,9 @@ def test_bulletin_reach_and_human_opens_are_a_recount_of_the_ledger_and_hits(ses
     assert (accepted, base, human, every_open) == (5, 3, 1, 2)
     assert reach.total.open_rate_human == human / base and reach.machine_opens == 1
     assert reach.benchmark == 0.5
+    # a place team sees only its places' own bulletins: these two were ICB-wide
+    team = make_staff(session, Role.PLACE, ["blackpool"])
+    assert bulletin_reach(session, team, since(PERIOD_START, now)).bulletins == []
 
 
 def test_joins_by_recruitment_source_are_a_recount_of_the_members(session, now):
