@@ -67,6 +67,8 @@ USER_TEXT = {
     "decision_links.how_used",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
+    "survey_emails.subject",
+    "survey_emails.body",
     "survey_open_links.source",
     "survey_responses.source",
     "survey_results_pages.why_we_asked",
