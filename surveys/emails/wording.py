@@ -141,7 +141,8 @@ class PreparedMessage:
         return [[line.replace(_FIRST_NAME, name) for line in lines] for lines in self.paragraphs]
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """``text`` with each placeholder replaced by its value (the text passed check_wording)."""
     return _PLACEHOLDER.sub(lambda match: values[_name(match.group(1))], text)
 
 
@@ -157,11 +158,11 @@ def prepare(kind: EmailKind, subject: str, body: str, values: dict[str, str]) ->
         subject, body = DEFAULTS[kind]
     values = {**values, "first_name": _FIRST_NAME}
     paragraphs = []
-    for paragraph in _PARAGRAPH_BREAK.split(_fill(body, values).strip()):
+    for paragraph in _PARAGRAPH_BREAK.split(fill_placeholders(body, values).strip()):
         lines = tuple(line.strip() for line in paragraph.split("\n") if line.strip())
         if lines:
             paragraphs.append(lines)
-    return PreparedMessage(" ".join(_fill(subject, values).split()), tuple(paragraphs))
+    return PreparedMessage(" ".join(fill_placeholders(subject, values).split()), tuple(paragraphs))
 
 
 def closing_date(survey: Survey) -> str:

@@ -306,6 +306,7 @@ def staff_urls(
     choices = {
         ("survey_id",): [(s,) for s in surveys],
         ("key", "survey_id"): [(k, s) for s, k in survey_keys],
+        ("kind", "survey_id"): [(k, s) for s in surveys for k in ("invitation", "feedback")],
         ("page_index", "survey_id"): [(0, s) for s in surveys],
         ("survey_id", "version"): _ids(
             session, sa.select(SurveySnapshot.survey_id, SurveySnapshot.version)
