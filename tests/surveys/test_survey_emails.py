@@ -23,6 +23,7 @@ from surveys.results import publishing
 from surveys.results.feedback_check import feedback_email
 from tests.factories import make_member
 from tests.fakes.fake_sendgrid import FakeSendGrid
+from tests.security.html_audit import injection_problems, plain_text_problems
 from tests.surveys.fieldwork_helpers import live_survey
 from tests.surveys.results_helpers import closed_survey
 
@@ -255,3 +256,41 @@ def test_the_previews_show_the_edited_wording(app, session, now):
     for email, kind in zip(shown, EmailKind, strict=True):
         assert email.subject == f"{kind} subject"
         assert f"{kind} body" in email.text_body and f"{kind} body" in email.html_body
+
+
+HOSTILE_BODY = "\n\n".join(
+    [
+        "Hello {first_name} <script>alert('xss')</script>",
+        "<img src=x onerror=alert('xss')> & \"quotes\" 'too'",
+        "[click me](javascript:alert('xss')) **bold** <a href=\"javascript:alert(1)\">xss</a>",
+        "</p></div><form action=https://evil.example><input name=xss></form>",
+        "<meta http-equiv=refresh content=0;url=https://evil.example>",
+        "https://example.com/" + "a" * 3000,
+    ]
+)
+HOSTILE_SUBJECT = "</title><script>alert('xss')</script> {survey_title} & more"
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_hostile_wording_is_text_in_both_parts_of_each_email(app, session, now, kind):
+    survey, author = live_survey(session, now)
+    for template_text in ("{{ 7*7 }}", "{% include 'x' %}", "{survey_title.__class__}"):
+        with pytest.raises(EmailWordingError):
+            wording.save_wording(session, survey, author, kind, "S", template_text, now)
+    wording.save_wording(session, survey, author, kind, HOSTILE_SUBJECT, HOSTILE_BODY, now)
+    with app.test_request_context():
+        if kind is EmailKind.FEEDBACK:
+            email = feedback_email(session, survey)
+        else:
+            which = "invite" if kind is EmailKind.INVITATION else "remind"
+            email = example_email_for(session, which, survey)
+    assert injection_problems(email.html_body, allow_styles=True) == []
+    assert plain_text_problems(email.text_body + email.subject) == []
+    assert "Hello Sam &lt;script&gt;alert('xss')&lt;/script&gt;" in email.html_body
+    assert "[click me](javascript:alert('xss')) **bold**" in email.text_body  # as typed
+    assert "&lt;script&gt;" in email.subject and f"{survey.title} & more" in email.subject
+    assert "Hello Sam &lt;script&gt;" in email.text_body
+    long_line = "https://example.com/" + "a" * 3000
+    assert long_line in email.text_body and long_line in email.html_body  # not cut, not linked
+    assert "overflow-wrap: break-word" in email.html_body
+    assert email.html_body.count("/unsubscribe/") == 1 and "/unsubscribe/" in email.text_body
