@@ -56,6 +56,9 @@ def test_a_saved_email_shows_its_advice_and_itself_and_can_go_back_to_the_standa
     assert "Hello Sam," in frame.text and "/s/example-personal-link" in frame.text
     listed = client.get(f"/staff/surveys/{survey.id}/emails").text
     assert subject in listed and listed.count("Standard wording") == 2
+    assert f"/staff/surveys/{survey.id}/emails" in client.get(f"/staff/surveys/{survey.id}").text
+    check_page = client.get(f"/staff/surveys/{survey.id}/remind").text  # the check before sending
+    assert f"{subject}</dd>" in check_page and "leverage your views" in check_page
 
     client.post(f"{url}/reset")
     assert "A few days left" in client.get(url).text
