@@ -11,6 +11,7 @@ from panel.check_pages import email_frame_response
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import ConfirmForm, show_field_error
+from panel.members.mail_check import EXAMPLE_NAME
 from surveys.emails import wording
 from surveys.emails.advice import wording_findings
 from surveys.emails.forms import EmailWordingForm
@@ -45,13 +46,14 @@ def _example(survey: Survey, kind: EmailKind):
 @blueprint.get("/<int:survey_id>/emails")
 @staff_required(*MEMBER_DATA_ROLES)
 def index(survey_id: int):
-    """The survey's three emails, each with its subject and whether the team changed it."""
+    """The survey's three emails, each with its subject (for the example person) and whether
+    the team changed it."""
     survey = _survey(survey_id)
     emails = [
         (
             kind,
             wording.saved_wording(db.session, survey, kind),
-            wording.wording(db.session, survey, kind)[0],
+            wording.message_for(db.session, survey, kind).subject_for(EXAMPLE_NAME),
         )
         for kind in EmailKind
     ]
