@@ -32,6 +32,7 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.assurance.report_views import blueprint as committee_report_blueprint
 from surveys.assurance.views import blueprint as assurance_blueprint
 from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
@@ -93,6 +94,7 @@ BLUEPRINTS = (
     decision_notices_blueprint,
     public_decisions_blueprint,
     assurance_blueprint,
+    committee_report_blueprint,
     feedback_blueprint,
     survey_emails_blueprint,
 )
