@@ -130,15 +130,22 @@ class PreparedMessage:
     subject: str
     #: paragraphs, each a tuple of its lines.
     paragraphs: tuple[tuple[str, ...], ...]
+    #: the same as plain text: lines as typed, a blank line between paragraphs.
+    text: str = ""
 
     def subject_for(self, first_name: str | None) -> str:
         """The subject line for a person."""
         return self.subject.replace(_FIRST_NAME, first_name or "there")
 
     def paragraphs_for(self, first_name: str | None) -> list[list[str]]:
-        """The body's paragraphs (each a list of lines) for a person."""
+        """The body's paragraphs (each a list of its lines) for a person."""
         name = first_name or "there"
         return [[line.replace(_FIRST_NAME, name) for line in lines] for lines in self.paragraphs]
+
+    def text_for(self, first_name: str | None) -> str:
+        """The body as plain text for a person: lines as typed, a blank line between
+        paragraphs (the template escapes it like any other value)."""
+        return self.text.replace(_FIRST_NAME, first_name or "there")
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
@@ -162,7 +169,11 @@ def prepare(kind: EmailKind, subject: str, body: str, values: dict[str, str]) ->
         lines = tuple(line.strip() for line in paragraph.split("\n") if line.strip())
         if lines:
             paragraphs.append(lines)
-    return PreparedMessage(" ".join(fill_placeholders(subject, values).split()), tuple(paragraphs))
+    return PreparedMessage(
+        " ".join(fill_placeholders(subject, values).split()),
+        tuple(paragraphs),
+        "\n\n".join("\n".join(lines) for lines in paragraphs),
+    )
 
 
 def closing_date(survey: Survey) -> str:
