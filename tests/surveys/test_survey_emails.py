@@ -15,6 +15,7 @@ from mailer.jobs import deliver_queued_emails_job
 from mailer.models import OutboundEmail
 from panel.audit.models import AuditEvent
 from surveys.emails import wording
+from surveys.emails.advice import wording_findings
 from surveys.emails.models import EmailKind, SurveyEmail
 from surveys.emails.wording import EmailWordingError, check_wording, prepare
 from surveys.fieldwork import invitations
@@ -294,3 +295,21 @@ def test_hostile_wording_is_text_in_both_parts_of_each_email(app, session, now, 
     assert long_line in email.text_body and long_line in email.html_body  # not cut, not linked
     assert "overflow-wrap: break-word" in email.html_body
     assert email.html_body.count("/unsubscribe/") == 1 and "/unsubscribe/" in email.text_body
+
+
+def test_the_guidance_checker_reads_the_subject_and_message_as_advice():
+    plain = wording_findings(
+        "Have your say: {survey_title}", wording.DEFAULTS[EmailKind.REMINDER][1]
+    )
+    assert plain == {"subject": [], "body": []}
+    long_subject = "Please tell us what you think about the new ways of getting to appointments"
+    found = wording_findings(
+        long_subject,
+        "Hello {first_name},\n\nThe ICB will leverage your views on the MSK pathway. "
+        + "We want to hear from you. " * 30,
+    )
+    assert [f.rule for f in found["subject"]] == ["email_length"]
+    assert "phones show about 60" in found["subject"][0].why
+    rules = [f.rule for f in found["body"]]
+    assert "email_length" in rules and "jargon" in rules
+    assert all(f.severity == "advice" for f in found["subject"] + found["body"])
