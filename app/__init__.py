@@ -83,6 +83,7 @@ MODEL_MODULES = (
     "surveys.results.models",
     "surveys.decisions.models",
     "surveys.assurance.models",
+    "surveys.emails.models",
 )
 
 

@@ -41,6 +41,7 @@ from surveys.decisions import member_data as _decision_member_data  # noqa: F401
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
+from surveys.emails.views import blueprint as survey_emails_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -99,6 +100,7 @@ BLUEPRINTS = (
     assurance_blueprint,
     committee_report_blueprint,
     feedback_blueprint,
+    survey_emails_blueprint,
 )
 
 

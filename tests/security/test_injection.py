@@ -344,6 +344,9 @@ class _Hostile(str):
     def __iter__(self):
         return iter([_Hostile(str(self))])
 
+    def __call__(self, *args, **kwargs):
+        return _Hostile(str(self))
+
     def astimezone(self, zone=None):
         return datetime(2026, 12, 1, 12, tzinfo=UTC).astimezone(zone)
 
