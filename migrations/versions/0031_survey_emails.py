@@ -1,6 +1,6 @@
 """a survey's own wording of its invitation, reminder and results emails
 
-Revision ID: 0026_survey_emails
+Revision ID: 0031_survey_emails
 Revises: 0030_committee_reports
 Create Date: 2026-12-07 02:55:00.000000
 
@@ -11,7 +11,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0026_survey_emails'
+revision = '0031_survey_emails'
 down_revision = '0030_committee_reports'
 branch_labels = None
 depends_on = None
