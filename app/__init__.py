@@ -82,6 +82,8 @@ MODEL_MODULES = (
     "surveys.fieldwork.models",
     "surveys.results.models",
     "surveys.decisions.models",
+    "surveys.assurance.models",
+    "surveys.emails.models",
 )
 
 
