@@ -84,6 +84,7 @@ MODEL_MODULES = (
     "surveys.results.models",
     "surveys.decisions.models",
     "surveys.assurance.models",
+    "surveys.emails.models",
 )
 
 

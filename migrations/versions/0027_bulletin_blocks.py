@@ -4,7 +4,7 @@ Existing bulletins keep their Markdown introduction and items, rendered as befor
 blocks, so nothing already written changes.
 
 Revision ID: 0027_bulletin_blocks
-Revises: 0030_committee_reports
+Revises: 0031_survey_emails
 Create Date: 2026-12-07 02:41:37.689700
 
 """
@@ -15,7 +15,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0027_bulletin_blocks'
-down_revision = '0030_committee_reports'
+down_revision = '0031_survey_emails'
 branch_labels = None
 depends_on = None
 
