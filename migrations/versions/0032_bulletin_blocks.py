@@ -3,7 +3,7 @@
 Existing bulletins keep their Markdown introduction and items, rendered as before above the
 blocks, so nothing already written changes.
 
-Revision ID: 0027_bulletin_blocks
+Revision ID: 0032_bulletin_blocks
 Revises: 0031_survey_emails
 Create Date: 2026-12-07 02:41:37.689700
 
@@ -14,7 +14,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_bulletin_blocks'
+revision = '0032_bulletin_blocks'
 down_revision = '0031_survey_emails'
 branch_labels = None
 depends_on = None
