@@ -81,7 +81,9 @@ MODEL_MODULES = (
     "surveys.models",
     "surveys.fieldwork.models",
     "surveys.results.models",
+    "surveys.insights.models",
     "surveys.decisions.models",
+    "surveys.annual_report.models",
 )
 
 

@@ -37,6 +37,7 @@ from surveys.decisions import member_data as _decision_member_data  # noqa: F401
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
+from surveys.insights.staff_views import blueprint as insights_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -91,6 +92,7 @@ BLUEPRINTS = (
     decision_register_blueprint,
     decision_notices_blueprint,
     public_decisions_blueprint,
+    insights_blueprint,
     assurance_blueprint,
     feedback_blueprint,
 )
