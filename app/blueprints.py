@@ -32,12 +32,12 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.annual_report.views import blueprint as annual_report_blueprint
 from surveys.assurance.views import blueprint as assurance_blueprint
 from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
-from surveys.insights.staff_views import blueprint as insights_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -45,6 +45,7 @@ from surveys.fieldwork.my_surveys import OFFERED_SURVEY_SOURCES
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
+from surveys.insights.staff_views import blueprint as insights_blueprint
 from surveys.results.decision_views import blueprint as decisions_blueprint
 from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
@@ -93,6 +94,7 @@ BLUEPRINTS = (
     decision_notices_blueprint,
     public_decisions_blueprint,
     insights_blueprint,
+    annual_report_blueprint,
     assurance_blueprint,
     feedback_blueprint,
 )
