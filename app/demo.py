@@ -19,6 +19,7 @@ from panel.places.services import load_reference_places
 from panel.segments.demo import create_demo_segments
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
+from surveys.insights.demo import create_demo_insights
 from surveys.results.demo import create_demo_results
 
 
@@ -33,5 +34,6 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_tracking(session, now)
     create_demo_results(session, now)
     create_demo_decisions(session, now)
+    create_demo_insights(session, now)
     create_demo_resident(session, now)
     return accounts

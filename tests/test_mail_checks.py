@@ -58,6 +58,7 @@ AT_MOST_ONE_PERSON = {
     "decision_register.new", "decision_register.edit", "decision_register.add_link",
     "decision_register.remove_link", "decision_register.change_status",
     "decision_register.publish",
+    "insights.new", "insights.edit", "annual_report.generate", "annual_report.save",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip
 
