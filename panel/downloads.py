@@ -25,7 +25,7 @@ from panel.extensions import db
 DOWNLOAD_TYPES = {
     "csv": "text/csv",
     "md": "text/markdown",
-    "html": "text/html",
+    "htm": "text/html",
     "json": "application/json",
     "pdf": "application/pdf",
     "zip": "application/zip",

@@ -132,12 +132,12 @@ def download_markdown(start_year: int):
     return attachment(text, f"involvement-section-{year.start_year}.md")
 
 
-@blueprint.get("/<int:start_year>/involvement-section.html")
+@blueprint.get("/<int:start_year>/involvement-section.htm")
 @staff_required(Role.COMMS)
 def download_html(start_year: int):
     """The draft (or, before there is one, the generated text) as an HTML file."""
     year, text = _download_text(start_year)
     title = f"Involving the public: annual report {year.label}"
     return attachment(
-        rendering.html_document(text, title), f"involvement-section-{year.start_year}.html"
+        rendering.html_document(text, title), f"involvement-section-{year.start_year}.htm"
     )

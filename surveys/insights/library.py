@@ -25,7 +25,7 @@ from surveys.insights.vocabulary import (
     normalise,
     query_words,
 )
-from surveys.models import InvolvementLevel, Survey
+from surveys.models import InvolvementLevel, ResultsPage, Survey
 
 #: a LIKE pattern's own wildcards, escaped with this character.
 _ESCAPE = "\\"
@@ -137,17 +137,22 @@ def insights_for_survey(
     session: Session, user: StaffUser, survey: Survey, limit: int = 5
 ) -> list[InsightFinding]:
     """What the library already knows for a survey's plan: findings for its place (or ICB-wide)
-    that share words with its title, purpose and decision, most shared words first."""
+    that share words with its title, purpose and decision, or its results page's topic, most
+    matches first."""
     words = [w for w in query_words(f"{survey.title} {survey.purpose} {survey.decision}", 40)]
-    words = [w for w in words if len(w) > 3]
-    if not words:
+    matches = [
+        InsightFinding.search_text.like(_like_word(w), escape=_ESCAPE) for w in words if len(w) > 3
+    ]
+    topic = session.scalar(sa.select(ResultsPage.topic).where(ResultsPage.survey_id == survey.id))
+    if topic:
+        matches.append(_code(InsightFinding.topic_codes, topic))
+    if not matches:
         return []
     query = visible_insights(user)
     if survey.place_id is not None:
         query = query.where(
             sa.or_(InsightFinding.place_id.is_(None), InsightFinding.place_id == survey.place_id)
         )
-    matches = [InsightFinding.search_text.like(_like_word(w), escape=_ESCAPE) for w in words]
     score = sum((sa.case((match, 1), else_=0) for match in matches), sa.literal(0))
     query = query.add_columns(score.label("score")).where(sa.or_(*matches))
     order = (sa.desc("score"), InsightFinding.heard_on.desc(), InsightFinding.id.desc())

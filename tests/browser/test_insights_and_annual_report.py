@@ -32,6 +32,7 @@ def test_add_search_and_reuse_a_finding_then_write_the_annual_section(staff_page
     page.click("button:has-text('Save the finding')")
     comms.check()
     assert "Finding added to the insight library" in page.inner_text("main")
+    finding_path = "/" + page.url.split("//", 1)[1].split("/", 1)[1]
 
     comms.goto("/staff/insights/?q=CARERS+pharm&topic=pharmacy")
     results = page.inner_text("main")
@@ -60,3 +61,9 @@ def test_add_search_and_reuse_a_finding_then_write_the_annual_section(staff_page
     page.click("button:has-text('Save the draft')")
     comms.check()
     assert page.input_value("#body").endswith("We thank everyone who took part.\n")
+
+    # On a 320px phone the library, a finding and the annual report fit without scrolling sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("/staff/insights/?q=pharmacy", finding_path, "/staff/annual-report/?year=2026/27"):
+        comms.goto(path)
+        comms.no_horizontal_scroll()

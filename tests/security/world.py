@@ -178,6 +178,10 @@ NOT_USER_TEXT = {
     "sign_in_throttles.key_hash",
     "job_runs.job_id",
     "job_runs.last_error",
+    "insight_findings.topic_codes",
+    "insight_findings.group_codes",
+    "insight_findings.search_text",
+    "annual_report_drafts.fingerprint",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))

@@ -271,7 +271,7 @@ def test_the_page_refuses_a_bad_year_beside_the_field_and_downloads_the_draft(
     markdown = client.get("/staff/annual-report/2025/involvement-section.md")
     assert markdown.mimetype == "text/markdown"
     assert "## How we involved the public in 2025/26" in markdown.get_data(as_text=True)
-    html = client.get("/staff/annual-report/2025/involvement-section.html")
+    html = client.get("/staff/annual-report/2025/involvement-section.htm")
     assert html.mimetype == "text/html" and "<h2>How we involved the public in 2025/26</h2>" in (
         html.get_data(as_text=True)
     )

@@ -19,6 +19,7 @@ from surveys.insights import library
 from surveys.insights.library import InsightError, InsightQuery
 from surveys.insights.models import InsightFinding, SourceKind
 from surveys.insights.vocabulary import normalise, query_words
+from surveys.models import ResultsPage
 from tests.factories import make_staff, place
 from tests.surveys.decisions_helpers import fields
 from tests.surveys.helpers import write_good_survey
@@ -201,9 +202,15 @@ def test_the_survey_plan_finds_findings_for_its_place_that_share_its_words(sessi
         finding_fields(title="Shuttle bus to the hospital", place_id=blackpool.id),
         now,
     )
-    library.record_insight(session, comms, finding_fields(title="Dentists", summary="-"), now)
+    library.record_insight(
+        session, comms, finding_fields(title="Dentists", summary="-", topics=["dental"]), now
+    )
     titles = [f.title for f in library.insights_for_survey(session, comms, survey)]
     assert titles == ["Travel to hospital appointments", "Shuttle bus to the hospital"]
+    session.add(ResultsPage(survey_id=survey.id, topic="dental"))  # its results page's topic
+    session.flush()
+    titles = [f.title for f in library.insights_for_survey(session, comms, survey)]
+    assert titles == ["Travel to hospital appointments", "Shuttle bus to the hospital", "Dentists"]
 
 
 def test_a_decision_informed_by_a_finding_shows_it_publicly_only_if_marked_public(
