@@ -84,6 +84,7 @@ MODEL_MODULES = (
     "surveys.insights.models",
     "surveys.decisions.models",
     "surveys.annual_report.models",
+    "surveys.assurance.models",
 )
 
 

@@ -33,6 +33,7 @@ from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.annual_report.views import blueprint as annual_report_blueprint
+from surveys.assurance.report_views import blueprint as committee_report_blueprint
 from surveys.assurance.views import blueprint as assurance_blueprint
 from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
@@ -96,6 +97,7 @@ BLUEPRINTS = (
     insights_blueprint,
     annual_report_blueprint,
     assurance_blueprint,
+    committee_report_blueprint,
     feedback_blueprint,
 )
 

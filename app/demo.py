@@ -17,6 +17,7 @@ from panel.auth.demo import DemoAccount, create_demo_staff
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
 from panel.segments.demo import create_demo_segments
+from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
 from surveys.insights.demo import create_demo_insights
@@ -35,5 +36,6 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_results(session, now)
     create_demo_decisions(session, now)
     create_demo_insights(session, now)
+    create_demo_meetings(session, now)
     create_demo_resident(session, now)
     return accounts

@@ -9,15 +9,80 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from mailer.jobs import SENT_BODY_RETENTION, purge_sent_email_bodies
+from panel.audit.retention import Rule, record_retention_run
+from panel.auth.throttle import FORGET_AFTER, forget_old_failures
 from panel.database import utcnow
 from panel.extensions import db
+from panel.login_sessions import purge_expired_sessions
 from panel.members.services.joining import apply_sign_up_retention
 from surveys.fieldwork.retention import apply_survey_retention
 
 
+def housekeeping_rules(config) -> list[Rule]:
+    """The schedule's lines for the housekeeping purges below (their periods live in the
+    packages that own the records, which the audit package sits below)."""
+    return [
+        Rule(
+            "The copy of each sent email (its text holds the member's personal links)",
+            f"{SENT_BODY_RETENTION.days} days after sending",
+            "fixed",
+            "Kept a short while to answer questions about delivery; the send record stays.",
+        ),
+        Rule(
+            "Sign-in sessions",
+            f"When they end, {config['SESSION_MAX_HOURS']} hours after signing in",
+            "SESSION_MAX_HOURS",
+            "An ended session no longer works; its row is only clutter.",
+        ),
+        Rule(
+            "Counts of failed sign-ins (per email address and network address)",
+            f"{FORGET_AFTER.days} day after the last failure, once no wait is left",
+            "fixed",
+            "Kept only to slow down password guessing.",
+        ),
+    ]
+
+
+def purge_sent_email_bodies_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: blank old sent emails' copies, audited with the count."""
+    blanked = purge_sent_email_bodies(session, now)
+    record_retention_run(session, "email_copies", {"sent email copies blanked": blanked}, now)
+    return blanked
+
+
+def purge_expired_sessions_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: delete ended sign-in sessions, audited with the count."""
+    ended = purge_expired_sessions(session, now)
+    record_retention_run(session, "login_sessions", {"ended sign-in sessions": ended}, now)
+    return ended
+
+
+def forget_old_failures_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: forget old failed sign-ins, audited with the count."""
+    forgotten = forget_old_failures(session, now)
+    record_retention_run(
+        session, "sign_in_failures", {"failed sign-in counts forgotten": forgotten}, now
+    )
+    return forgotten
+
+
+def apply_housekeeping_retention(session: Session, now: datetime) -> dict[str, int]:
+    """The three housekeeping purges, each audited as its scheduled job audits it."""
+    return {
+        "sent email copies blanked": purge_sent_email_bodies_job(session, now),
+        "ended sign-in sessions": purge_expired_sessions_job(session, now),
+        "failed sign-in counts forgotten": forget_old_failures_job(session, now),
+    }
+
+
 def apply_retention(session: Session, now: datetime, config) -> dict[str, int]:
     """Every retention rule, audited as the scheduled jobs audit them; the counts by kind."""
-    return {**apply_sign_up_retention(session, now), **apply_survey_retention(session, now, config)}
+    return {
+        **apply_sign_up_retention(session, now),
+        **apply_survey_retention(session, now, config),
+        **apply_housekeeping_retention(session, now),
+    }
 
 
 @click.command("retention")

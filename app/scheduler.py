@@ -34,7 +34,7 @@ JOBS: list[JobSpec] = [
     # Sign-in links, password resets and joins typed into forms (see panel.email_requests).
     JobSpec("handle-email-requests", "panel.email_requests:handle_email_requests", 5),
     JobSpec("deliver-queued-emails", "mailer.jobs:deliver_queued_emails_job", 10),
-    JobSpec("purge-sent-email-bodies", "mailer.jobs:purge_sent_email_bodies", 3600),
+    JobSpec("purge-sent-email-bodies", "app.retention:purge_sent_email_bodies_job", 3600),
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
     JobSpec("fold-tracking-hits", "mailer.tracking.jobs:fold_tracking_spool_job", 10),
     JobSpec("survey-fieldwork", "surveys.fieldwork.jobs:survey_fieldwork_job", 30),
@@ -42,8 +42,8 @@ JOBS: list[JobSpec] = [
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),
     JobSpec("survey-retention", "surveys.fieldwork.jobs:survey_retention_job", 3600),
-    JobSpec("purge-expired-login-sessions", "panel.login_sessions:purge_expired_sessions", 3600),
-    JobSpec("forget-old-sign-in-failures", "panel.auth.throttle:forget_old_failures", 3600),
+    JobSpec("purge-expired-login-sessions", "app.retention:purge_expired_sessions_job", 3600),
+    JobSpec("forget-old-sign-in-failures", "app.retention:forget_old_failures_job", 3600),
 ]
 
 

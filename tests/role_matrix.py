@@ -156,6 +156,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "decision_notices.send": MEMBER_DATA,
     # the assurance dashboard: figures only, for every role (a place team its places)
     "assurance.dashboard": ALL,
+    # the committee report: read by every role (a place's version for its teams and board
+    # observers); only the comms team keeps the committee's meeting dates
+    "committee_report.report": ALL,
+    "committee_report.report_pdf": ALL,
+    "committee_report.meeting_dates": COMMS,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).

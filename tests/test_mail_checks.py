@@ -57,7 +57,7 @@ AT_MOST_ONE_PERSON = {
     "surveys.remove_election_date", "surveys.review", "themes.code", "themes.code_many",
     "decision_register.new", "decision_register.edit", "decision_register.add_link",
     "decision_register.remove_link", "decision_register.change_status",
-    "decision_register.publish",
+    "decision_register.publish", "committee_report.meeting_dates",
     "insights.new", "insights.edit", "annual_report.generate", "annual_report.save",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from app.retention import housekeeping_rules
 from panel.audit import retention as retention_schedule
 from panel.audit.services import distinct_actions, list_audit_events
 from panel.auth.access import staff_required
@@ -15,7 +16,13 @@ from panel.job_runs import job_runs
 blueprint = Blueprint("audit", __name__, url_prefix="/staff/audit")
 PER_PAGE = 50
 #: the scheduled jobs that apply the retention schedule (app.scheduler.JOBS).
-RETENTION_JOBS = ("purge-unconfirmed-sign-ups", "survey-retention")
+RETENTION_JOBS = (
+    "purge-unconfirmed-sign-ups",
+    "survey-retention",
+    "purge-sent-email-bodies",
+    "purge-expired-login-sessions",
+    "forget-old-sign-in-failures",
+)
 
 
 @blueprint.get("/")
@@ -42,7 +49,8 @@ def retention():
     """The retention schedule, when its jobs last ran and what each run removed."""
     return render_template(
         "panel/audit/retention.html",
-        rules=retention_schedule.schedule(current_app.config),
+        rules=retention_schedule.schedule(current_app.config)
+        + housekeeping_rules(current_app.config),
         jobs=[run for run in job_runs(db.session) if run.job_id in RETENTION_JOBS],
         runs=retention_schedule.last_runs(db.session),
     )

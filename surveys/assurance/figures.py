@@ -119,9 +119,12 @@ def _gaps(session: Session, user: StaffUser) -> list[Gap]:
     return sorted(found, key=lambda gap: (gap.ratio, gap.area, gap.dimension))[:WORST_GAPS]
 
 
-def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
-    """The dashboard for the year to ``now``, over the places the user may see."""
-    start = now - timedelta(days=PERIOD_DAYS)
+def assurance(
+    session: Session, user: StaffUser, now: datetime, start: datetime | None = None
+) -> Assurance:
+    """The dashboard for the year to ``now`` (or from ``start``), over the places the user
+    may see."""
+    start = start or now - timedelta(days=PERIOD_DAYS)
     names = _place_names(session)
     members, target, by_place = _panel(session, user)
     surveys = list(session.scalars(scope_to_places(sa.select(Survey), user, Survey.place_id)))

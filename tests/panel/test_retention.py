@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.scheduler import JOBS, run_job
+from mailer.models import EmailStatus, OutboundEmail
 from panel.audit.models import AuditEvent
 from panel.audit.retention import months_before
 from panel.auth.models import Role
+from panel.auth.throttle import SignInThrottle
+from panel.database import utcnow
+from panel.login_sessions import LoginSession, start_login_session
 from panel.members.models import JoinDraft, Member, MemberStatus
 from panel.members.services.joining import purge_unconfirmed_job
 from tests.factories import make_member, make_staff
@@ -108,3 +113,65 @@ def test_the_scheduler_runs_the_retention_jobs_and_commits(app, session, now):
         run_job(app, next(spec for spec in JOBS if spec.id == job))
     assert session.get(Member, gone) is None
     assert [e.action for e in _events(session)] == ["retention.sign_ups"]
+
+
+@pytest.fixture
+def real_now():
+    """The jobs below run through the scheduler, which reads the clock."""
+    return utcnow()
+
+
+def test_the_housekeeping_purges_are_audited_with_counts_and_listed(
+    app, client, login_as, session, real_now
+):
+    """Sent email copies, ended sign-in sessions and old failed sign-ins go on schedule (the
+    jobs run at the real time), each run audited with a count only (never an address), and a
+    run that removes nothing is silent."""
+    staff = make_staff(session, Role.COMMS)
+    start_login_session(session, real_now - 3 * DAY, timedelta(hours=12), staff_user_id=staff.id)
+    start_login_session(session, real_now, timedelta(hours=12), staff_user_id=staff.id)
+    session.add_all(
+        [
+            SignInThrottle(key_hash="c" * 64, failures=3, updated_at=real_now - 2 * DAY),
+            SignInThrottle(key_hash="d" * 64, failures=1, updated_at=real_now),
+            *(
+                OutboundEmail(
+                    idempotency_key=f"old-{age}",
+                    kind="member_magic_link",
+                    to_email=f"resident{age}@example.com",
+                    subject="Sign in",
+                    text_body="https://panel.example/m/secret",
+                    html_body="<p>secret</p>",
+                    status=EmailStatus.SENT,
+                    sent_at=real_now - age * DAY,
+                )
+                for age in (40, 2)
+            ),
+        ]
+    )
+    session.commit()
+    jobs = {
+        "purge-sent-email-bodies": ("retention.email_copies", "sent email copies blanked: 1"),
+        "purge-expired-login-sessions": ("retention.login_sessions", "ended sign-in sessions: 1"),
+        "forget-old-sign-in-failures": (
+            "retention.sign_in_failures",
+            "failed sign-in counts forgotten: 1",
+        ),
+    }
+    for _ in range(2):  # the second round finds nothing and writes nothing
+        for job in jobs:
+            run_job(app, next(spec for spec in JOBS if spec.id == job))
+    session.expire_all()
+    events = {e.action: e for e in _events(session)}
+    assert {action: e.detail for action, e in events.items()} == dict(jobs.values())
+    assert all(e.object_ids == "" and e.staff_user_id is None for e in events.values())
+    assert session.scalar(sa.select(sa.func.count(LoginSession.id))) == 1
+    assert session.scalar(sa.select(sa.func.count(SignInThrottle.id))) == 1
+    kept = session.scalars(sa.select(OutboundEmail.to_email).order_by(OutboundEmail.id)).all()
+    assert kept == ["(removed)", "resident2@example.com"]
+
+    login_as(staff)
+    page = client.get("/staff/audit/retention").text
+    for text in ("30 days after sending", "Sign-in sessions", "failed sign-ins"):
+        assert text in page
+    assert "<li>ended sign-in sessions: 1</li>" in page
