@@ -85,6 +85,7 @@ MODEL_MODULES = (
     "surveys.decisions.models",
     "surveys.annual_report.models",
     "surveys.assurance.models",
+    "surveys.emails.models",
 )
 
 

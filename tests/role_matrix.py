@@ -66,6 +66,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.snapshot": ALL,
     "surveys.new": MEMBER_DATA,
     "surveys.plan": MEMBER_DATA,
+    # a survey's emails: those who may author surveys (place teams only their places' surveys)
+    "survey_emails.index": MEMBER_DATA,
+    "survey_emails.edit": MEMBER_DATA,
+    "survey_emails.reset": MEMBER_DATA,
+    "survey_emails.email_html": MEMBER_DATA,
     "surveys.check": MEMBER_DATA,
     "surveys.bank": MEMBER_DATA,
     "surveys.add_from_bank": MEMBER_DATA,
@@ -209,6 +214,10 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    # the public archive of sent bulletins and its Atom feed (issue 20)
+    "bulletin_archive.index",
+    "bulletin_archive.bulletin",
+    "bulletin_archive.feed",
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
     "take_part.open_start",

@@ -59,6 +59,7 @@ AT_MOST_ONE_PERSON = {
     "decision_register.remove_link", "decision_register.change_status",
     "decision_register.publish", "committee_report.meeting_dates",
     "insights.new", "insights.edit", "annual_report.generate", "annual_report.save",
+    "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip
 

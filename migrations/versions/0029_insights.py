@@ -2,7 +2,7 @@
 involvement section
 
 Revision ID: 0029_insights
-Revises: 0030_committee_reports
+Revises: 0031_survey_emails
 Create Date: 2026-12-07 02:43:18.760662
 
 """
@@ -13,7 +13,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0029_insights'
-down_revision = '0030_committee_reports'
+down_revision = '0031_survey_emails'
 branch_labels = None
 depends_on = None
 
