@@ -82,7 +82,9 @@ MODEL_MODULES = (
     "surveys.models",
     "surveys.fieldwork.models",
     "surveys.results.models",
+    "surveys.insights.models",
     "surveys.decisions.models",
+    "surveys.annual_report.models",
     "surveys.assurance.models",
     "surveys.emails.models",
 )

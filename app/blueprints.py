@@ -36,6 +36,7 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.annual_report.views import blueprint as annual_report_blueprint
 from surveys.assurance.report_views import blueprint as committee_report_blueprint
 from surveys.assurance.sections import ASSURANCE_SECTIONS
 from surveys.assurance.views import blueprint as assurance_blueprint
@@ -51,6 +52,7 @@ from surveys.fieldwork.my_surveys import OFFERED_SURVEY_SOURCES
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
+from surveys.insights.staff_views import blueprint as insights_blueprint
 from surveys.results.decision_views import blueprint as decisions_blueprint
 from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
@@ -101,6 +103,8 @@ BLUEPRINTS = (
     decision_register_blueprint,
     decision_notices_blueprint,
     public_decisions_blueprint,
+    insights_blueprint,
+    annual_report_blueprint,
     assurance_blueprint,
     committee_report_blueprint,
     feedback_blueprint,

@@ -152,6 +152,17 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "decision_register.remove_link": MEMBER_DATA,
     "decision_register.change_status": MEMBER_DATA,
     "decision_register.publish": MEMBER_DATA,
+    # the insight library: everyone reads; comms and place teams (their places) keep it
+    "insights.index": ALL,
+    "insights.detail": ALL,
+    "insights.new": MEMBER_DATA,
+    "insights.edit": MEMBER_DATA,
+    # the annual report's section on involving the public: the communications team writes it
+    "annual_report.index": COMMS,
+    "annual_report.generate": COMMS,
+    "annual_report.save": COMMS,
+    "annual_report.download_markdown": COMMS,
+    "annual_report.download_html": COMMS,
     "decision_notices.check": MEMBER_DATA,
     "decision_notices.email_html": MEMBER_DATA,
     "decision_notices.send_test": MEMBER_DATA,

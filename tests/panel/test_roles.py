@@ -29,6 +29,8 @@ SAMPLE_ARGS = {
     "version": 1,
     "election_id": 999999,
     "decision_id": 999999,
+    "insight_id": 999999,
+    "start_year": 2025,
 }
 
 

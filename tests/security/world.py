@@ -67,6 +67,12 @@ USER_TEXT = {
     "decision_links.other_url",
     "decision_links.people_said",
     "decision_links.how_used",
+    "insight_findings.title",
+    "insight_findings.summary",
+    "insight_findings.source_name",
+    "insight_findings.source_url",
+    "insight_findings.owner_name",
+    "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
     "survey_emails.subject",
@@ -178,6 +184,10 @@ NOT_USER_TEXT = {
     "sign_in_throttles.key_hash",
     "job_runs.job_id",
     "job_runs.last_error",
+    "insight_findings.topic_codes",
+    "insight_findings.group_codes",
+    "insight_findings.search_text",
+    "annual_report_drafts.fingerprint",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
@@ -312,6 +322,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
+    from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
 
@@ -330,6 +341,8 @@ def staff_urls(
         ),
         ("decision_id", "survey_id"): _ids(session, sa.select(Decision.id, Decision.survey_id)),
         ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
+        ("insight_id",): _ids(session, sa.select(InsightFinding.id)),
+        ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
         ),
