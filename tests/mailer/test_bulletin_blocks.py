@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from mailer.bulletins import rendering
-from mailer.bulletins.block_models import BlockKind
+from mailer.bulletins.block_models import BlockKind, BulletinImage
 from mailer.bulletins.models import BulletinRecipient
 from mailer.bulletins.services import blocks as block_service
 from mailer.bulletins.services import compose, images
@@ -231,3 +231,20 @@ def test_images_are_checked_by_content_resized_and_stored_once(session):
         with pytest.raises(ComposeError) as error:
             images.store_image(session, bad)
         assert error.value.field == "image"
+
+
+def test_the_same_new_image_stored_by_two_servers_at_once_is_kept_once(session, monkeypatch):
+    """The other server's row lands between this one's look-up and its insert: the upload still
+    succeeds, with the one stored image, and the surrounding transaction is intact."""
+    first = images.store_image(session, _png(20, 10))
+    real_lookup = images.image_by_hash
+    looked = []
+
+    def not_yet_there(session_, digest):
+        looked.append(digest)
+        return None if len(looked) == 1 else real_lookup(session_, digest)
+
+    monkeypatch.setattr(images, "image_by_hash", not_yet_there)
+    again = images.store_image(session, _png(20, 10))
+    assert again.id == first.id and len(looked) == 2
+    assert session.scalar(sa.select(sa.func.count(BulletinImage.id))) == 1

@@ -9,6 +9,7 @@ import io
 import warnings
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mailer.bulletins.block_models import BulletinImage
@@ -68,7 +69,7 @@ def store_image(session: Session, data: bytes) -> BulletinImage:
     image.save(output, format=kind, optimize=True, **({"quality": 85} if kind == "JPEG" else {}))
     content = output.getvalue()
     digest = hashlib.sha256(content).hexdigest()
-    existing = session.scalar(sa.select(BulletinImage).where(BulletinImage.sha256 == digest))
+    existing = image_by_hash(session, digest)
     if existing is not None:
         return existing
     stored = BulletinImage(
@@ -78,8 +79,12 @@ def store_image(session: Session, data: bytes) -> BulletinImage:
         height=image.height,
         content=content,
     )
-    session.add(stored)
-    session.flush()
+    try:
+        # A savepoint: two servers storing the same new image at once must not fail the upload.
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:
+        return image_by_hash(session, digest)
     return stored
 
 
