@@ -83,6 +83,7 @@ MODEL_MODULES = (
     "surveys.fieldwork.models",
     "surveys.results.models",
     "surveys.insights.models",
+    "surveys.engagement_events.models",
     "surveys.decisions.models",
     "surveys.annual_report.models",
     "surveys.assurance.models",

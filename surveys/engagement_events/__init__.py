@@ -1,0 +1,1 @@
+"""Engagement events: focus groups, workshops and roadshows, their invitations and places."""
