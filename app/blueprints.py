@@ -45,6 +45,8 @@ from surveys.decisions.notice_views import blueprint as decision_notices_bluepri
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
 from surveys.emails.views import blueprint as survey_emails_blueprint
+from surveys.engagement_events.reply_views import blueprint as event_replies_blueprint
+from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -104,6 +106,8 @@ BLUEPRINTS = (
     decision_notices_blueprint,
     public_decisions_blueprint,
     insights_blueprint,
+    engagement_events_blueprint,
+    event_replies_blueprint,
     annual_report_blueprint,
     assurance_blueprint,
     committee_report_blueprint,

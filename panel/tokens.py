@@ -19,6 +19,7 @@ class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password-reset"  # noqa: S105 (a salt name, not a secret)
     STAFF_INVITE = "staff-invite"
     BULLETIN_VIEW = "bulletin-view"
+    EVENT_REPLY = "event-reply"
 
 
 class InvalidToken(Exception):

@@ -157,6 +157,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "insights.detail": ALL,
     "insights.new": MEMBER_DATA,
     "insights.edit": MEMBER_DATA,
+    # engagement events: everyone reads; comms and place teams (their places) organise
+    "engagement_events.index": ALL,
+    "engagement_events.detail": ALL,
+    "engagement_events.new": MEMBER_DATA,
+    "engagement_events.edit": MEMBER_DATA,
     # the annual report's section on involving the public: the communications team writes it
     "annual_report.index": COMMS,
     "annual_report.generate": COMMS,
@@ -229,6 +234,7 @@ PUBLIC_ROUTES = {
     "bulletin_archive.feed",
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
+    "event_replies.reply",
     "take_part.open_start",
     "take_part.page",
     "take_part.check",

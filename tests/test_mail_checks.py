@@ -60,7 +60,8 @@ AT_MOST_ONE_PERSON = {
     "decision_register.publish", "committee_report.meeting_dates",
     "bulletin_blocks.new", "bulletin_blocks.edit", "bulletin_blocks.arrange",
     "bulletin_blocks.save_block", "bulletin_blocks.save_template", "bulletin_blocks.add_saved",
-    "insights.new", "insights.edit", "annual_report.generate", "annual_report.save",
+    "insights.new", "insights.edit", "engagement_events.new", "engagement_events.edit",
+    "annual_report.generate", "annual_report.save",
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
 }  # fmt: skip

@@ -1,0 +1,152 @@
+"""The staff form for an event's details."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from panel.forms_common import PanelForm, strip_whitespace
+from surveys.engagement_events.models import EventFormat
+from surveys.engagement_events.replies import ReplyFields
+from surveys.engagement_events.services import EventFields
+from surveys.forms import DayField
+from surveys.models import InvolvementLevel
+
+LONG = 10_000
+ICB_WIDE = ("", "ICB-wide: all of Lancashire and South Cumbria")
+
+
+class EventForm(PanelForm):
+    """An event's details."""
+
+    title = StringField(
+        "Title",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Enter the event's title"), Length(max=200)],
+    )
+    purpose = TextAreaField(
+        "Purpose",
+        description="What the event is for and what will happen to what people say",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Say what the event is for"), Length(max=LONG)],
+    )
+    involvement = RadioField(
+        "Level of involvement",
+        choices=[(level.value, level.value.capitalize()) for level in InvolvementLevel],
+        validators=[InputRequired("Choose the level of involvement")],
+    )
+    place_id = SelectField("Place", validate_choice=True)
+    format = RadioField(
+        "Format",
+        choices=[(kind.value, kind.label) for kind in EventFormat],
+        validators=[InputRequired("Choose whether the event is in person, online or hybrid")],
+    )
+    venue = TextAreaField(
+        "Venue",
+        description="Name and address; needed for in-person and hybrid events",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=300)],
+    )
+    accessibility = TextAreaField(
+        "Accessibility",
+        description="Step-free access, hearing loop, toilets, parking, quiet room",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=LONG)],
+    )
+    map_url = StringField(
+        "Map link (optional)",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=500)],
+    )
+    joining_link = StringField(
+        "Joining link",
+        description="For online and hybrid events; sent only to people with a confirmed place",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=500)],
+    )
+    day = DayField("Date", validators=[InputRequired("Enter the date of the event")])
+    starts = TimeField(
+        "Start time (UK time)", validators=[InputRequired("Enter the start time, like 14:00")]
+    )
+    ends = TimeField(
+        "End time (UK time)", validators=[InputRequired("Enter the end time, like 16:00")]
+    )
+    capacity = IntegerField(
+        "Capacity",
+        description="The most people who can have a confirmed place",
+        validators=[
+            InputRequired("Enter the capacity as a whole number"),
+            NumberRange(min=1, max=100_000, message="Enter a capacity from 1 to 100,000"),
+        ],
+    )
+    replies_close_on = DayField(
+        "Closing date for replies",
+        description="Replies close at the end of this day (or when the event starts)",
+        validators=[InputRequired("Enter the closing date for replies")],
+    )
+    survey_id = SelectField("Linked survey (optional)", validate_choice=True)
+    decision_id = SelectField("Linked decision (optional)", validate_choice=True)
+
+    def values(self) -> EventFields:
+        """The form's values for the events services."""
+        return EventFields(
+            title=self.title.data or "",
+            purpose=self.purpose.data or "",
+            involvement=self.involvement.data,
+            place_id=int(self.place_id.data) if self.place_id.data else None,
+            format=self.format.data,
+            venue=self.venue.data or "",
+            accessibility=self.accessibility.data or "",
+            map_url=self.map_url.data or "",
+            joining_link=self.joining_link.data or "",
+            day=self.day.data,
+            starts=self.starts.data,
+            ends=self.ends.data,
+            capacity=self.capacity.data,
+            replies_close_on=self.replies_close_on.data,
+            survey_id=int(self.survey_id.data) if self.survey_id.data else None,
+            decision_id=int(self.decision_id.data) if self.decision_id.data else None,
+        )
+
+
+class ReplyForm(PanelForm):
+    """An invitee's yes or no, with needs kept only if they agree."""
+
+    coming = RadioField(
+        "Can you come?",
+        choices=[("yes", "Yes, I would like a place"), ("no", "No, I cannot come")],
+        validators=[InputRequired("Choose yes or no")],
+    )
+    access_needs = TextAreaField(
+        "Access needs (optional)",
+        description="For example: step-free access, a hearing loop, a BSL interpreter, large print",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=2000)],
+    )
+    dietary_needs = TextAreaField(
+        "Dietary needs (optional)",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=2000)],
+    )
+    consent = BooleanField(
+        "I agree that the event's organisers may keep my access and dietary needs",
+        description="Only the organisers of this event see them, and they are deleted "
+        "30 days after the event",
+    )
+
+    def values(self) -> ReplyFields:
+        """The reply for the replies service."""
+        return ReplyFields(
+            coming=self.coming.data == "yes",
+            access_needs=self.access_needs.data or "",
+            dietary_needs=self.dietary_needs.data or "",
+            consent=bool(self.consent.data),
+        )

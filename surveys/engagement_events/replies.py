@@ -1,0 +1,123 @@
+"""Replies from the email: signed single-use links, the reply itself with access and dietary
+needs (kept only with consent), and the emails that tell people where they stand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from mailer.transport import queue_email
+from panel.field_errors import FieldError
+from panel.members.models import Member
+from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from surveys.engagement_events.models import EngagementEvent, EventInvitation, InvitationState
+from surveys.engagement_events.places import (
+    RepliesClosed,
+    accept_invitation,
+    decline_invitation,
+)
+
+__all__ = ["RepliesClosed", "ReplyFields", "find_invitation", "reply", "reply_token"]
+
+
+@dataclass
+class ReplyFields:
+    """What an invitee said."""
+
+    coming: bool
+    access_needs: str = ""
+    dietary_needs: str = ""
+    consent: bool = False
+
+
+def reply_token(invitation: EventInvitation) -> str:
+    """The signed token of an invitation's reply link; it stops working once used."""
+    return make_token(TokenPurpose.EVENT_REPLY, [invitation.id, invitation.reply_nonce])
+
+
+def find_invitation(session: Session, token: str) -> tuple[EventInvitation | None, bool]:
+    """The invitation a link names, and whether the link is still unused.
+
+    (None, False) for a link this site did not sign or whose invitation is gone."""
+    try:
+        invitation_id, nonce = read_token(TokenPurpose.EVENT_REPLY, token, None)
+    except (InvalidToken, TypeError, ValueError):
+        return None, False
+    invitation = (
+        session.get(EventInvitation, invitation_id) if isinstance(invitation_id, int) else None
+    )
+    if invitation is None:
+        return None, False
+    return invitation, invitation.reply_nonce == nonce
+
+
+def place_counts(session: Session, event: EngagementEvent) -> dict[InvitationState, int]:
+    """How many invitations are in each state (every state present, zero if none)."""
+    rows = session.execute(
+        sa.select(EventInvitation.state, sa.func.count())
+        .where(EventInvitation.event_id == event.id)
+        .group_by(EventInvitation.state)
+    ).all()
+    counts = dict.fromkeys(InvitationState, 0)
+    counts.update({state: number for state, number in rows})
+    return counts
+
+
+def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> None:
+    """Queue the email that tells someone where they stand (confirmed or waiting), with a
+    link to cancel; the joining link goes only to confirmed people."""
+    member = session.get(Member, invitation.member_id)
+    if member is None or not member.email:
+        return
+    event = invitation.event
+    template = (
+        "event_place_confirmed"
+        if invitation.state is InvitationState.CONFIRMED
+        else "event_waiting_list"
+    )
+    queue_email(
+        session,
+        to_email=member.email,
+        template=template,
+        context={
+            "first_name": member.first_name,
+            "event": event,
+            "joining_link": event.joining_link
+            if invitation.state is InvitationState.CONFIRMED
+            else "",
+            "cancel_url": url_for(
+                "event_replies.reply", token=reply_token(invitation), _external=True
+            ),
+        },
+        idempotency_key=f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}",
+        now=now,
+        member_id=member.id,
+    )
+
+
+def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, now: datetime):
+    """Record a yes or no (a no from someone confirmed frees their place for the waiting list)
+    and queue the email saying where they stand. Raises RepliesClosed after the closing date
+    or for a cancelled event, and FieldError when needs are given without consent."""
+    needs = fields.access_needs or fields.dietary_needs
+    if fields.coming and needs and not fields.consent:
+        raise FieldError(
+            "Tick the box to let us keep your access and dietary needs, or leave them empty",
+            "consent",
+        )
+    if not fields.coming:
+        decline_invitation(session, invitation, now, on_offer=tell_place)
+        invitation.access_needs = invitation.dietary_needs = ""
+        session.flush()
+        return
+    accept_invitation(session, invitation, now)
+    if needs:
+        invitation.access_needs = fields.access_needs
+        invitation.dietary_needs = fields.dietary_needs
+        invitation.needs_consent_at = now
+    session.flush()
+    tell_place(session, invitation, now)
