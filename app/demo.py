@@ -20,6 +20,7 @@ from panel.segments.demo import create_demo_segments
 from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
+from surveys.engagement_events.demo import create_demo_events
 from surveys.insights.demo import create_demo_insights
 from surveys.results.demo import create_demo_results
 
@@ -36,6 +37,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_results(session, now)
     create_demo_decisions(session, now)
     create_demo_insights(session, now)
+    create_demo_events(session, now)
     create_demo_meetings(session, now)
     create_demo_resident(session, now)
     return accounts

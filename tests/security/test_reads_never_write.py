@@ -25,6 +25,8 @@ from panel.extensions import db
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
 from surveys.decisions.models import DecisionRecord
+from surveys.engagement_events.models import EventInvitation
+from surveys.engagement_events.replies import reply_token
 from surveys.fieldwork.models import OpenLink
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey
@@ -117,6 +119,9 @@ def _public_urls(app, session) -> list[str]:
             for image in session.scalars(sa.select(BulletinImage))
         ],
         "tracking.pixel": [{"token": tracking_token}],
+        "event_replies.reply": [
+            {"token": reply_token(i)} for i in session.scalars(sa.select(EventInvitation))
+        ],
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
     }
     urls = []

@@ -72,6 +72,14 @@ USER_TEXT = {
     "insight_findings.source_name",
     "insight_findings.source_url",
     "insight_findings.owner_name",
+    "engagement_events.title",
+    "engagement_events.purpose",
+    "engagement_events.venue",
+    "engagement_events.accessibility",
+    "engagement_events.map_url",
+    "engagement_events.joining_link",
+    "event_invitations.access_needs",
+    "event_invitations.dietary_needs",
     "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
@@ -187,6 +195,8 @@ NOT_USER_TEXT = {
     "insight_findings.topic_codes",
     "insight_findings.group_codes",
     "insight_findings.search_text",
+    "event_invitations.stratum",
+    "event_invitations.reply_nonce",
     "annual_report_drafts.fingerprint",
 }
 
@@ -322,6 +332,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
+    from surveys.engagement_events.models import EngagementEvent
     from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
@@ -342,6 +353,7 @@ def staff_urls(
         ("decision_id", "survey_id"): _ids(session, sa.select(Decision.id, Decision.survey_id)),
         ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
         ("insight_id",): _ids(session, sa.select(InsightFinding.id)),
+        ("event_id",): _ids(session, sa.select(EngagementEvent.id)),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
