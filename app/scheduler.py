@@ -38,6 +38,7 @@ JOBS: list[JobSpec] = [
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
     JobSpec("fold-tracking-hits", "mailer.tracking.jobs:fold_tracking_spool_job", 10),
     JobSpec("survey-fieldwork", "surveys.fieldwork.jobs:survey_fieldwork_job", 30),
+    JobSpec("event-reminders", "surveys.engagement_events.jobs:event_reminders_job", 300),
     JobSpec(
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),

@@ -22,6 +22,7 @@ from surveys.engagement_events.places import (
     change_capacity,
     decline_invitation,
 )
+from surveys.engagement_events.reminders import send_event_reminders
 from tests.surveys.event_helpers import invite, make_event
 
 
@@ -142,3 +143,34 @@ def test_two_people_taking_the_last_place_at_the_same_instant_get_exactly_one(ap
         assert session.get(EngagementEvent, event_id).confirmed_count == 2
         states = [session.get(EventInvitation, racer).state for racer in racers]
         assert states.count(InvitationState.CONFIRMED) == 1, states
+
+
+def test_reminders_go_a_week_and_a_day_before_to_confirmed_people_once(app, session, now):
+    event = make_event(session, now, capacity=1)
+    confirmed, waiting = invite(session, event, now), invite(session, event, now)
+    accept_invitation(session, confirmed, now)
+    accept_invitation(session, waiting, now)
+    week_before = event.starts_at - timedelta(days=7)
+    day_before = event.starts_at - timedelta(days=1)
+    session.commit()
+
+    with app.test_request_context():
+        runs = [
+            send_event_reminders(session, at)
+            for at in (
+                week_before - timedelta(minutes=1),
+                week_before,
+                week_before + timedelta(hours=1),
+                day_before,
+                day_before + timedelta(minutes=5),
+            )
+        ]
+
+    assert runs == [0, 1, 0, 1, 0]
+    subjects = session.scalars(
+        sa.text("SELECT subject FROM outbound_emails WHERE kind = 'event_reminder' ORDER BY id")
+    ).all()
+    assert subjects == [
+        "Reminder: Diabetes care workshop next week",
+        "Reminder: Diabetes care workshop tomorrow",
+    ]

@@ -1,0 +1,82 @@
+"""Reminders to people with a confirmed place, a week and a day before the event: a job step
+that is safe to run twice (each reminder is claimed by a conditional UPDATE before it is queued,
+and queued under an idempotency key)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from mailer.transport import queue_email
+from panel.members.models import Member, MemberStatus
+from surveys.engagement_events.models import (
+    EngagementEvent,
+    EventInvitation,
+    EventStatus,
+    InvitationState,
+)
+from surveys.engagement_events.replies import reply_token
+
+#: (name, how long before the start, the invitation's column, until how long before the start).
+REMINDERS = (
+    ("week", timedelta(days=7), "week_reminder_at", timedelta(days=1)),
+    ("day", timedelta(days=1), "day_reminder_at", timedelta(0)),
+)
+
+
+def send_event_reminders(session: Session, now: datetime) -> int:
+    """Queue the week and day reminders that are due; returns how many were queued."""
+    queued = 0
+    for name, before, column_name, until in REMINDERS:
+        column = getattr(EventInvitation, column_name)
+        due = session.scalars(
+            sa.select(EventInvitation)
+            .join(EngagementEvent, EngagementEvent.id == EventInvitation.event_id)
+            .where(
+                EngagementEvent.status == EventStatus.OPEN,
+                EventInvitation.state == InvitationState.CONFIRMED,
+                column.is_(None),
+                EngagementEvent.starts_at <= now + before,
+                EngagementEvent.starts_at > now + until,
+            )
+            .order_by(EventInvitation.id)
+        ).all()
+        for invitation in due:
+            claimed = session.execute(
+                sa.update(EventInvitation)
+                .where(EventInvitation.id == invitation.id, column.is_(None))
+                .values({column_name: now})
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                continue
+            queued += _queue_reminder(session, invitation, name, now)
+    return queued
+
+
+def _queue_reminder(session: Session, invitation: EventInvitation, name: str, now) -> int:
+    member = session.get(Member, invitation.member_id)
+    if member is None or member.status is not MemberStatus.ACTIVE or not member.email:
+        return 0
+    event = invitation.event
+    email = queue_email(
+        session,
+        to_email=member.email,
+        template="event_reminder",
+        context={
+            "first_name": member.first_name,
+            "event": event,
+            "when": "next week" if name == "week" else "tomorrow",
+            "joining_link": event.joining_link,
+            "cancel_url": url_for(
+                "event_replies.reply", token=reply_token(invitation), _external=True
+            ),
+        },
+        idempotency_key=f"event-reminder:{name}:{invitation.id}",
+        now=now,
+        member_id=member.id,
+    )
+    return 0 if email is None else 1
