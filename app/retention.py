@@ -16,6 +16,7 @@ from panel.database import utcnow
 from panel.extensions import db
 from panel.login_sessions import purge_expired_sessions
 from panel.members.services.joining import apply_sign_up_retention
+from surveys.engagement_events.retention import NEEDS_RETENTION, forget_event_needs
 from surveys.fieldwork.retention import apply_survey_retention
 
 
@@ -40,6 +41,12 @@ def housekeeping_rules(config) -> list[Rule]:
             f"{FORGET_AFTER.days} day after the last failure, once no wait is left",
             "fixed",
             "Kept only to slow down password guessing.",
+        ),
+        Rule(
+            "Access and dietary needs given when replying to an event",
+            f"{NEEDS_RETENTION.days} days after the event",
+            "fixed",
+            "Needed only to make the event accessible; the reply page promises it.",
         ),
     ]
 
@@ -82,6 +89,7 @@ def apply_retention(session: Session, now: datetime, config) -> dict[str, int]:
         **apply_sign_up_retention(session, now),
         **apply_survey_retention(session, now, config),
         **apply_housekeeping_retention(session, now),
+        "event access and dietary needs": forget_event_needs(session, now),
     }
 
 

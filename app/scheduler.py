@@ -43,6 +43,9 @@ JOBS: list[JobSpec] = [
         "purge-unconfirmed-sign-ups", "panel.members.services.joining:purge_unconfirmed_job", 3600
     ),
     JobSpec("survey-retention", "surveys.fieldwork.jobs:survey_retention_job", 3600),
+    JobSpec(
+        "forget-event-needs", "surveys.engagement_events.retention:forget_event_needs_job", 3600
+    ),
     JobSpec("purge-expired-login-sessions", "app.retention:purge_expired_sessions_job", 3600),
     JobSpec("forget-old-sign-in-failures", "app.retention:forget_old_failures_job", 3600),
 ]

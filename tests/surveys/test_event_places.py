@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.models import AuditEvent
 from panel.extensions import db
 from surveys.engagement_events.models import (
     EngagementEvent,
@@ -23,6 +24,7 @@ from surveys.engagement_events.places import (
     decline_invitation,
 )
 from surveys.engagement_events.reminders import send_event_reminders
+from surveys.engagement_events.retention import NEEDS_RETENTION, forget_event_needs
 from tests.surveys.event_helpers import invite, make_event
 
 
@@ -174,3 +176,22 @@ def test_reminders_go_a_week_and_a_day_before_to_confirmed_people_once(app, sess
         "Reminder: Diabetes care workshop next week",
         "Reminder: Diabetes care workshop tomorrow",
     ]
+
+
+def test_needs_are_deleted_thirty_days_after_the_event_and_the_run_is_audited(session, now):
+    event = make_event(session, now)
+    invitation = invite(session, event, now)
+    invitation.access_needs, invitation.dietary_needs = "Hearing loop", "Vegan"
+    session.flush()
+    due = event.ends_at + NEEDS_RETENTION
+
+    assert forget_event_needs(session, due - timedelta(minutes=1)) == 0
+    assert forget_event_needs(session, due) == 1
+
+    session.refresh(invitation)
+    assert (invitation.access_needs, invitation.dietary_needs) == ("", "")
+    audits = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "retention.event_needs")
+    ).all()
+    assert [a.detail for a in audits] == ["event access and dietary needs: 1"]
+    assert "Hearing" not in audits[0].detail
