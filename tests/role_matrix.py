@@ -162,6 +162,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "engagement_events.detail": ALL,
     "engagement_events.new": MEMBER_DATA,
     "engagement_events.edit": MEMBER_DATA,
+    "engagement_events.needs": MEMBER_DATA,
     # the annual report's section on involving the public: the communications team writes it
     "annual_report.index": COMMS,
     "annual_report.generate": COMMS,

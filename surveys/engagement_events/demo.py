@@ -75,7 +75,7 @@ def create_demo_events(session: Session, now: datetime) -> None:
     )
     members = session.scalars(
         sa.select(Member.id)
-        .where(Member.status == MemberStatus.ACTIVE)
+        .where(Member.status == MemberStatus.ACTIVE, Member.place_id == workshop.place_id)
         .order_by(Member.id)
         .limit(4)
     ).all()

@@ -121,3 +121,32 @@ def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, no
         invitation.needs_consent_at = now
     session.flush()
     tell_place(session, invitation, now)
+
+
+@dataclass(frozen=True)
+class NeedsRow:
+    """One confirmed or waiting person's needs, for the event's organisers."""
+
+    name: str
+    state: InvitationState
+    access_needs: str
+    dietary_needs: str
+
+
+def needs_for_organisers(session: Session, event: EngagementEvent) -> list[NeedsRow]:
+    """The needs people gave (with consent) for this event, confirmed first; the caller
+    checks the user organises the event and audits the access."""
+    rows = session.execute(
+        sa.select(Member.first_name, Member.last_name, EventInvitation)
+        .join(Member, Member.id == EventInvitation.member_id)
+        .where(
+            EventInvitation.event_id == event.id,
+            EventInvitation.state.in_((InvitationState.CONFIRMED, InvitationState.WAITING)),
+            sa.or_(EventInvitation.access_needs != "", EventInvitation.dietary_needs != ""),
+        )
+        .order_by(EventInvitation.state, Member.last_name, Member.first_name)
+    ).all()
+    return [
+        NeedsRow(f"{first} {last}", inv.state, inv.access_needs, inv.dietary_needs)
+        for first, last, inv in rows
+    ]

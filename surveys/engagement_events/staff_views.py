@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
@@ -16,7 +17,7 @@ from surveys.decisions import public, register
 from surveys.engagement_events import services
 from surveys.engagement_events.forms import ICB_WIDE, EventForm
 from surveys.engagement_events.models import EngagementEvent
-from surveys.engagement_events.replies import place_counts
+from surveys.engagement_events.replies import needs_for_organisers, place_counts
 
 blueprint = Blueprint("engagement_events", __name__, url_prefix="/staff/events")
 
@@ -111,3 +112,16 @@ def edit(event_id: int):
             return redirect(url_for("engagement_events.detail", event_id=event.id))
     status = 400 if form.errors else 200
     return render_template("surveys/engagement_events/form.html", form=form, event=event), status
+
+
+@blueprint.get("/<int:event_id>/needs")
+@staff_required(*MEMBER_DATA_ROLES)
+def needs(event_id: int):
+    """Access and dietary needs, for the event's organisers only (audited)."""
+    event = _event(event_id)
+    if not services.can_organise(current_user, event):
+        abort(404)
+    rows = needs_for_organisers(db.session, event)
+    record_audit(db.session, current_user, "event.needs_view", "engagement_event", [event.id])
+    db.session.commit()
+    return render_template("surveys/engagement_events/needs.html", event=event, rows=rows)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.local_time import resolve_local_time
 from surveys.engagement_events.models import EngagementEvent, InvitationState
@@ -193,3 +194,26 @@ def test_a_confirmed_person_gives_up_their_place_and_the_next_is_told(client, se
     session.expire_all()
     assert waiting.state is InvitationState.CONFIRMED
     assert [m.subject for m in outbox()] == ["Your place is confirmed: Diabetes care workshop"]
+
+
+def test_needs_are_shown_only_to_the_organisers_and_every_look_is_audited(
+    client, login_as, session, now
+):
+    event = make_event(session, now, place_id=place(session, "blackpool").id)
+    invitation = invite(session, event, now)
+    accept_invitation(session, invitation, now)
+    invitation.access_needs = "A hearing loop"
+    other_team = make_staff(session, Role.PLACE, places=["south-cumbria"])
+    organiser = make_staff(session, Role.PLACE, places=["blackpool"])
+    session.commit()
+
+    login_as(other_team)
+    assert client.get(f"/staff/events/{event.id}/needs").status_code == 404
+    login_as(organiser)
+    page = client.get(f"/staff/events/{event.id}/needs").get_data(as_text=True)
+
+    assert "A hearing loop" in page
+    audits = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "event.needs_view")
+    ).all()
+    assert [(a.staff_user_id, a.object_ids) for a in audits] == [(organiser.id, str(event.id))]
