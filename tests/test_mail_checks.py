@@ -59,6 +59,7 @@ AT_MOST_ONE_PERSON = {
     "decision_register.remove_link", "decision_register.change_status",
     "decision_register.publish",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
+    "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
 }  # fmt: skip
 
 

@@ -40,7 +40,7 @@ class MemberMerge(Base):
     )
     status: Mapped[MergeStatus] = mapped_column(enum_type(MergeStatus))
     #: the detector's score and reasons when the pair was proposed or merged.
-    score: Mapped[float] = mapped_column(default=0.0)
+    score: Mapped[float] = mapped_column(sa.Float, default=0.0)
     reasons: Mapped[str] = mapped_column(sa.String(300), default="")
     proposed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
