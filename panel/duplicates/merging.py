@@ -64,7 +64,8 @@ def _joined(member: Member) -> tuple[datetime, int]:
     return (member.joined_at or member.created_at, member.id)
 
 
-def _details_given_at(session: Session, member: Member) -> datetime:
+def details_given_at(session: Session, member: Member) -> datetime:
+    """When the member last gave details: signing up, a consent choice or equality answers."""
     latest_consent = session.scalar(
         sa.select(sa.func.max(ConsentRecord.at)).where(ConsentRecord.member_id == member.id)
     )
@@ -209,7 +210,7 @@ def merge_members(
     if first.status is not MemberStatus.ACTIVE or second.status is not MemberStatus.ACTIVE:
         raise MergeError("Only two active members can be merged")
     kept, gone = sorted((first, second), key=_joined)
-    newest = max((kept, gone), key=lambda m: (_details_given_at(session, m), m.id))
+    newest = max((kept, gone), key=lambda m: (details_given_at(session, m), m.id))
     moves: dict = {
         "invitations": [],
         "set_aside": [],

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
-from panel.duplicates.merging import MergeError, merges_due_for_erasure
+from panel.duplicates.merging import MergeError, details_given_at, merges_due_for_erasure
 from panel.duplicates.models import MemberMerge, MergeStatus
 from panel.members.matching import DEFAULT_THRESHOLD, MatchRecord, find_duplicates
 from panel.members.models import ConsentRecord, Member, MemberStatus
@@ -94,6 +94,8 @@ class MergePreview:
 
     kept: Member
     merged: Member
+    #: the record whose details (name, email, postcode...) the kept record will hold.
+    details_from: Member
     consents: int
     invitations: int
     both_invited: int
@@ -131,8 +133,9 @@ def preview_merge(session: Session, first: Member, second: Member) -> MergePrevi
             .subquery()
         )
     )
+    details_from = max((kept, merged), key=lambda m: (details_given_at(session, m), m.id))
     return MergePreview(
-        kept, merged, consents or 0, invitations or 0, both or 0, both_answered or 0
+        kept, merged, details_from, consents or 0, invitations or 0, both or 0, both_answered or 0
     )
 
 

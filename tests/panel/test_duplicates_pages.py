@@ -70,6 +70,7 @@ def test_comms_merges_after_the_confirmation_page_and_undoes(client, session, lo
 
     pair = client.get(f"/staff/duplicates/{robert.id}/{bob.id}").get_data(as_text=True)
     assert f"Record {robert.id} stays" in pair and "You can undo the merge for 30 days" in pair
+    assert f"those of record {bob.id}" in pair  # the details given last
     assert session.get(type(bob), bob.id).status is MemberStatus.ACTIVE  # nothing yet
 
     response = client.post(f"/staff/duplicates/{robert.id}/{bob.id}/merge")
