@@ -52,10 +52,12 @@ def _pair(member_id: int, other_id: int) -> tuple[Member, Member]:
 
 
 def _pair_page(first: Member, second: Member, error: str | None = None, status: int = 200):
+    cannot_merge = None
     try:
         preview = services.preview_merge(db.session, first, second)
     except merging.MergeError as problem:
-        error, preview = error or str(problem), None
+        # Said plainly, not as an error: nothing was submitted yet.
+        cannot_merge, preview = str(problem), None
     score, reasons = services.score_of(first, second)
     record_audit(
         db.session, current_user, "members.duplicate_pair", "member", [first.id, second.id]
@@ -69,6 +71,7 @@ def _pair_page(first: Member, second: Member, error: str | None = None, status: 
         score=score,
         reasons=reasons,
         error=error,
+        cannot_merge=cannot_merge,
         reference=reference,
         undo_days=merging.UNDO_DAYS,
     )
