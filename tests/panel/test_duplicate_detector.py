@@ -30,7 +30,7 @@ def test_precision_is_at_least_095_at_the_default_threshold_on_the_held_out_samp
 
 
 def test_blocking_finds_every_pair_that_comparing_all_pairs_finds():
-    sample = build_sample(400, seed=7)
+    sample = build_sample(300, seed=7)
     records = [labelled.record for labelled in sample]
     blocked, everything = find_duplicates(records), find_duplicates_all_pairs(records)
     assert _found(blocked) == _found(everything)

@@ -86,7 +86,7 @@ def _counted(session, members, survey_id) -> int:
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     plans=st.lists(st.tuples(STATES, STATES), min_size=3, max_size=3),
     later_sent_first=st.booleans(),
