@@ -83,6 +83,8 @@ MODEL_MODULES = (
     "surveys.fieldwork.models",
     "surveys.results.models",
     "surveys.decisions.models",
+    "surveys.assurance.models",
+    "surveys.emails.models",
 )
 
 

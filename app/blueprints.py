@@ -11,6 +11,7 @@ from flask import Flask
 
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
+from mailer.bulletins.archive_views import blueprint as bulletin_archive_blueprint
 from mailer.bulletins.check_views import blueprint as bulletin_checks_blueprint
 from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
@@ -18,6 +19,7 @@ from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
 from mailer.events.views import blueprint as webhooks_blueprint
 from mailer.tracking import member_data as _tracking_member_data  # noqa: F401 (registers)
 from mailer.tracking.cli import fold_tracking
+from mailer.tracking.reach import reach_section
 from mailer.tracking.services import register_listeners as register_tracking_listeners
 from mailer.tracking.views import blueprint as tracking_blueprint
 from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
@@ -34,11 +36,14 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.assurance.report_views import blueprint as committee_report_blueprint
+from surveys.assurance.sections import ASSURANCE_SECTIONS
 from surveys.assurance.views import blueprint as assurance_blueprint
 from surveys.decisions import member_data as _decision_member_data  # noqa: F401 (registers)
 from surveys.decisions.notice_views import blueprint as decision_notices_blueprint
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
+from surveys.emails.views import blueprint as survey_emails_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
@@ -80,6 +85,7 @@ BLUEPRINTS = (
     bulletins_blueprint,
     bulletin_checks_blueprint,
     bulletin_view_blueprint,
+    bulletin_archive_blueprint,
     tracking_blueprint,
     bulletin_stats_blueprint,
     surveys_blueprint,
@@ -95,7 +101,9 @@ BLUEPRINTS = (
     decision_notices_blueprint,
     public_decisions_blueprint,
     assurance_blueprint,
+    committee_report_blueprint,
     feedback_blueprint,
+    survey_emails_blueprint,
 )
 
 
@@ -108,6 +116,9 @@ def register(app: Flask) -> None:
     if surveys_offered_to not in OFFERED_SURVEY_SOURCES:
         # A bulletin's survey item counts as an offer in the member's "My surveys".
         OFFERED_SURVEY_SOURCES.append(surveys_offered_to)
+    if reach_section not in ASSURANCE_SECTIONS:
+        # Bulletin reach sits above surveys: the dashboard shows it without importing it.
+        ASSURANCE_SECTIONS.append(reach_section)
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
     app.cli.add_command(survey_corpus_add)

@@ -18,6 +18,7 @@ from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
 from panel.segments.demo import create_demo_segments
+from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
 from surveys.results.demo import create_demo_results
@@ -34,6 +35,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_tracking(session, now)
     create_demo_results(session, now)
     create_demo_decisions(session, now)
+    create_demo_meetings(session, now)
     create_demo_resident(session, now)
     create_demo_duplicates(session, now)
     return accounts

@@ -74,6 +74,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "surveys.snapshot": ALL,
     "surveys.new": MEMBER_DATA,
     "surveys.plan": MEMBER_DATA,
+    # a survey's emails: those who may author surveys (place teams only their places' surveys)
+    "survey_emails.index": MEMBER_DATA,
+    "survey_emails.edit": MEMBER_DATA,
+    "survey_emails.reset": MEMBER_DATA,
+    "survey_emails.email_html": MEMBER_DATA,
     "surveys.check": MEMBER_DATA,
     "surveys.bank": MEMBER_DATA,
     "surveys.add_from_bank": MEMBER_DATA,
@@ -153,6 +158,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "decision_notices.send": MEMBER_DATA,
     # the assurance dashboard: figures only, for every role (a place team its places)
     "assurance.dashboard": ALL,
+    # the committee report: read by every role (a place's version for its teams and board
+    # observers); only the comms team keeps the committee's meeting dates
+    "committee_report.report": ALL,
+    "committee_report.report_pdf": ALL,
+    "committee_report.meeting_dates": COMMS,
 }
 
 #: routes anyone may use (sign-in steps, public pages, assets).
@@ -201,6 +211,10 @@ PUBLIC_ROUTES = {
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token
     "bulletin_view.view",
+    # the public archive of sent bulletins and its Atom feed (issue 20)
+    "bulletin_archive.index",
+    "bulletin_archive.bulletin",
+    "bulletin_archive.feed",
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
     "take_part.open_start",

@@ -57,7 +57,8 @@ AT_MOST_ONE_PERSON = {
     "surveys.remove_election_date", "surveys.review", "themes.code", "themes.code_many",
     "decision_register.new", "decision_register.edit", "decision_register.add_link",
     "decision_register.remove_link", "decision_register.change_status",
-    "decision_register.publish",
+    "decision_register.publish", "committee_report.meeting_dates",
+    "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
 }  # fmt: skip

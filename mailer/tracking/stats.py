@@ -282,3 +282,13 @@ def overview(session: Session, user: StaffUser, fast=FAST_OPEN_SECONDS) -> Overv
         [TrendRow(bulletin, per_bulletin[bulletin.id]) for bulletin in bulletins],
         sorted((name, count, figures) for name, (count, figures) in segments.items()),
     )
+
+
+def figures_by_bulletin(
+    session: Session, bulletin_ids: list[int], fast=FAST_OPEN_SECONDS
+) -> dict[int, Figures]:
+    """Each bulletin's figures summed over its recipients' places (one aggregate query)."""
+    totals = {bulletin_id: Figures() for bulletin_id in bulletin_ids}
+    for bulletin_id, _place_id, figures in _grouped(session, bulletin_ids, fast):
+        totals[bulletin_id].add(figures)
+    return totals

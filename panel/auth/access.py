@@ -39,8 +39,11 @@ def staff_required(*roles: Role):
 
 
 def visible_place_ids(user: StaffUser) -> frozenset[int] | None:
-    """The places whose people this user may see; None means every place."""
-    if user.role is Role.PLACE:
+    """The places whose people this user may see; None means every place.
+
+    An observer with places is a member of those places' partnership boards: they read their
+    own places' figures and reports only."""
+    if user.role is Role.PLACE or (user.role is Role.OBSERVER and user.place_ids):
         return frozenset(user.place_ids)
     return None
 

@@ -107,7 +107,11 @@ class StaffDetailsForm(PanelForm):
         ],
     )
     role = RadioField("Role", choices=ROLE_CHOICES, validators=[InputRequired("Choose a role")])
-    places = MultiCheckboxField("Places (for place team members)", coerce=int, choices=[])
+    places = MultiCheckboxField(
+        "Places (for place team members, and observers from a place partnership board)",
+        coerce=int,
+        choices=[],
+    )
     is_enabled = BooleanField("Account can sign in", default=True)
 
 

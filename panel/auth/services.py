@@ -294,7 +294,7 @@ def _apply_details(session: Session, user: StaffUser, details: StaffDetails) -> 
     user.role = details.role
     user.is_enabled = details.is_enabled
     places = session.scalars(sa.select(Place).where(Place.id.in_(details.place_ids))).all()
-    user.places = list(places) if details.role is Role.PLACE else []
+    user.places = list(places) if details.role in (Role.PLACE, Role.OBSERVER) else []
 
 
 def invite_staff(

@@ -18,6 +18,7 @@ from panel.auth.models import StaffUser
 from panel.members.models import Member, MemberStatus
 from panel.places.models import Place
 from panel.segments.services.representativeness import PANEL_TARGET, representativeness
+from surveys.assurance.period import Period, make_period
 from surveys.decisions.models import DecisionLink, DecisionRecord, DecisionStatus
 from surveys.models import GuidanceOverride, ResultsPage, Survey, SurveyStatus
 
@@ -51,6 +52,8 @@ class Assurance:
 
     start: date
     end: date
+    #: the period's name on the page ("the financial year 2026 to 2027").
+    label: str
     members: int
     target: int
     by_place: list[PlaceSize]
@@ -119,9 +122,24 @@ def _gaps(session: Session, user: StaffUser) -> list[Gap]:
     return sorted(found, key=lambda gap: (gap.ratio, gap.area, gap.dimension))[:WORST_GAPS]
 
 
-def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
-    """The dashboard for the year to ``now``, over the places the user may see."""
-    start = now - timedelta(days=PERIOD_DAYS)
+def last_year(now: datetime, start: datetime | None = None) -> Period:
+    """The 365 days to now (or from ``start`` to now), now included."""
+    label = "the last 12 months" if start is None else f"since {start:%-d %B %Y}"
+    start = start or now - timedelta(days=PERIOD_DAYS)
+    period = make_period(start.date(), now.date(), label, now)
+    return Period(period.first_day, period.last_day, period.label, start, period.end_at)
+
+
+def assurance(
+    session: Session,
+    user: StaffUser,
+    now: datetime,
+    period: Period | None = None,
+    start: datetime | None = None,
+) -> Assurance:
+    """The dashboard for the period (else from ``start``, else the year, to ``now``), over the
+    places the user may see."""
+    period = period or last_year(now, start)
     names = _place_names(session)
     members, target, by_place = _panel(session, user)
     surveys = list(session.scalars(scope_to_places(sa.select(Survey), user, Survey.place_id)))
@@ -130,7 +148,7 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         for s in surveys
         if s.status in (SurveyStatus.LIVE, SurveyStatus.CLOSED)
         and s.opens_at is not None
-        and start <= s.opens_at <= now
+        and s.opens_at in period
     ]
     levels = Counter(s.involvement.value.capitalize() for s in ran)
     overridden = Counter(
@@ -146,7 +164,7 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         for s in surveys
         if s.status is SurveyStatus.CLOSED
         and (s.closed_at or s.closes_at) is not None
-        and start <= (s.closed_at or s.closes_at) <= now
+        and (s.closed_at or s.closes_at) in period
     ]
     published_at = dict(
         session.execute(
@@ -165,8 +183,8 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         session.scalars(
             scope_to_places(sa.select(DecisionRecord), user, DecisionRecord.place_id).where(
                 DecisionRecord.status != DecisionStatus.PROPOSED,
-                DecisionRecord.decided_on >= start.date(),
-                DecisionRecord.decided_on <= now.date(),
+                DecisionRecord.decided_on >= period.first_day,
+                DecisionRecord.decided_on <= min(period.last_day, period.end_at.date()),
             )
         )
     )
@@ -178,8 +196,9 @@ def assurance(session: Session, user: StaffUser, now: datetime) -> Assurance:
         )
     )
     return Assurance(
-        start=start.date(),
-        end=now.date(),
+        start=period.first_day,
+        end=period.last_day,
+        label=period.label,
         members=members,
         target=target,
         by_place=by_place,

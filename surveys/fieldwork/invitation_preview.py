@@ -27,8 +27,14 @@ from panel.members.mail_check import (
 )
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import queue_member_email
+from surveys.emails.models import EmailKind
+from surveys.emails.wording import message_for
 from surveys.fieldwork import invitations
-from surveys.fieldwork.invitations import InvitationError, eligible_members, personal_url
+from surveys.fieldwork.invitations import (
+    InvitationError,
+    eligible_members,
+    survey_email_context,
+)
 from surveys.fieldwork.models import Invitation, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey, SurveyStatus
@@ -36,11 +42,21 @@ from surveys.models import Survey, SurveyStatus
 __all__ = ["EXAMPLE_TOKEN", "example_email_for", "preview_invitation", "preview_reminder"]
 
 TEMPLATES = {"invite": "survey_invitation", "remind": "survey_reminder"}
+KINDS = {"invite": EmailKind.INVITATION, "remind": EmailKind.REMINDER}
 
 
-def example_email_for(kind: str, survey: Survey):
-    """The invitation or reminder as it will arrive, with an example name and example links."""
-    return example_email(TEMPLATES[kind], {"survey": survey, "survey_url": example_url("s")})
+def _example_context(session: Session, kind: str, survey: Survey) -> dict:
+    return {
+        "survey": survey,
+        "message": message_for(session, survey, KINDS[kind]),
+        "survey_url": example_url("s"),
+    }
+
+
+def example_email_for(session: Session, kind: str, survey: Survey):
+    """The invitation or reminder as it will arrive (with the survey's own wording), with an
+    example name and example links."""
+    return example_email(TEMPLATES[kind], _example_context(session, kind, survey))
 
 
 def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: datetime):
@@ -51,7 +67,7 @@ def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: d
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(None)
     ).all()
-    return check_mail(session, rows, example_email_for("invite", survey))
+    return check_mail(session, rows, example_email_for(session, "invite", survey))
 
 
 def invite_checked(
@@ -102,7 +118,7 @@ def preview_reminder(session: Session, survey: Survey, now: datetime) -> MailChe
     rows = session.execute(
         _unreminded(survey, now).with_only_columns(Member.id, Member.email, Member.place_id)
     ).all()
-    return check_mail(session, rows, example_email_for("remind", survey))
+    return check_mail(session, rows, example_email_for(session, "remind", survey))
 
 
 def remind_checked(
@@ -114,6 +130,7 @@ def remind_checked(
     require_unchanged(check, expected)
     links = PersonalLinks(current_app.config["SECRET_KEY"])
     reachable = set(check.member_ids)
+    message = message_for(session, survey, EmailKind.REMINDER)
     sent = 0
     for invitation, member in session.execute(_unreminded(survey, now)).all():
         if member.id in reachable:
@@ -121,11 +138,7 @@ def remind_checked(
                 session,
                 member,
                 template=TEMPLATES["remind"],
-                context={
-                    "first_name": member.first_name,
-                    "survey": survey,
-                    "survey_url": personal_url(links, survey.id, member.id),
-                },
+                context=survey_email_context(survey, member, message, links),
                 idempotency_key=f"survey-reminder:{invitation.id}",
                 now=now,
             )
@@ -141,7 +154,7 @@ def send_test_email(session: Session, kind: str, survey: Survey, user: StaffUser
         session,
         user,
         template=TEMPLATES[kind],
-        context={"survey": survey, "survey_url": example_url("s")},
+        context=_example_context(session, kind, survey),
         action=f"survey.{kind}_test",
         object_type="survey",
         object_id=survey.id,

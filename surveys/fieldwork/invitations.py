@@ -21,6 +21,8 @@ from panel.segments.models import ContactKind, MemberContact
 from panel.segments.services.fatigue import contact_rules, contactable
 from panel.segments.services.segments import members_matching, segment_member_query
 from panel.segments.services.special_category import SpecialCategoryRefused, Use
+from surveys.emails.models import EmailKind
+from surveys.emails.wording import PreparedMessage, message_for
 from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import AudienceKind, Survey, SurveyStatus
@@ -132,16 +134,25 @@ def personal_url(links: PersonalLinks, survey_id: int, member_id: int) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/s/{links.make(survey_id, member_id)}"
 
 
-def _queue(session, survey, member, template, key, links, now) -> None:
+def survey_email_context(
+    survey: Survey, member: Member, message: PreparedMessage, links: PersonalLinks
+) -> dict:
+    """What the invitation and reminder templates need for one member (``message`` is the
+    survey's wording, prepared once per send)."""
+    return {
+        "first_name": member.first_name,
+        "survey": survey,
+        "message": message,
+        "survey_url": personal_url(links, survey.id, member.id),
+    }
+
+
+def _queue(session, survey, member, template, key, links, message, now) -> None:
     queue_member_email(
         session,
         member,
         template=template,
-        context={
-            "first_name": member.first_name,
-            "survey": survey,
-            "survey_url": personal_url(links, survey.id, member.id),
-        },
+        context=survey_email_context(survey, member, message, links),
         idempotency_key=key,
         now=now,
     )
@@ -158,9 +169,12 @@ def send_invitation_emails(session: Session, now: datetime) -> int:
         .where(Invitation.channel == "email", Invitation.emailed_at.is_(None))
         .limit(EMAIL_BATCH)
     ).all()
+    messages: dict[int, PreparedMessage] = {}
     for invitation, survey, member in rows:
         still_running = survey.status is SurveyStatus.LIVE and survey.closes_at > now
         if still_running and member.status is MemberStatus.ACTIVE and not member.unsubscribed_at:
+            if survey.id not in messages:
+                messages[survey.id] = message_for(session, survey, EmailKind.INVITATION)
             _queue(
                 session,
                 survey,
@@ -168,6 +182,7 @@ def send_invitation_emails(session: Session, now: datetime) -> int:
                 "survey_invitation",
                 f"survey-invitation:{invitation.id}",
                 links,
+                messages[survey.id],
                 now,
             )
         invitation.emailed_at = now
@@ -197,12 +212,15 @@ def send_reminders(session: Session, now: datetime) -> int:
         .limit(EMAIL_BATCH)
     ).all()
     sent = 0
+    messages: dict[int, PreparedMessage] = {}
     for invitation, survey, member in due:
         if now < survey.closes_at - timedelta(days=survey.reminder_days):
             continue
         # Like the reminder check page: no reminder while the member has paused invitations.
         active = member.status is MemberStatus.ACTIVE and member.unsubscribed_at is None
         if active and not member.is_paused(now):
+            if survey.id not in messages:
+                messages[survey.id] = message_for(session, survey, EmailKind.REMINDER)
             _queue(
                 session,
                 survey,
@@ -210,6 +228,7 @@ def send_reminders(session: Session, now: datetime) -> int:
                 "survey_reminder",
                 f"survey-reminder:{invitation.id}",
                 links,
+                messages[survey.id],
                 now,
             )
             sent += 1

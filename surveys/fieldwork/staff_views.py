@@ -127,7 +127,9 @@ def remind_confirm(survey_id: int):
 
 def _email_html(survey_id: int, kind: str):
     survey = _survey(survey_id)
-    return email_frame_response(invitation_preview.example_email_for(kind, survey).html_body)
+    return email_frame_response(
+        invitation_preview.example_email_for(db.session, kind, survey).html_body
+    )
 
 
 def _test(survey_id: int, kind: str):

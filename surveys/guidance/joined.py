@@ -42,16 +42,25 @@ _NEW_QUESTION = re.compile(
 )
 _OR_PROPOSAL = re.compile(
     r"^\s*(?:more|less|fewer|cheaper|better|longer|shorter|extra|spend|fix|build|close|open"
-    r"|cut|move|keep|reduce|increase|improve|stop|start|offer|give|get|have)\b",
+    r"|cut|move|keep|reduce|increase|improve|stop|start|offer|give|get|have|run|charge|add"
+    r"|introduce|ban|allow|provide|put|plant|hire|employ|invest)\b",
     _I,
 )
 _OR_SAME_QUESTION = re.compile(
     r"^\s*(?:not|somewhere|anywhere|someone|anyone|something|other|elsewhere|both|neither"
     r"|otherwise|none|(?:have\s+)?no\s+(?:view|opinion|preference)"
     r"|(?:are\s+you\s+|you\s+are\s+|you're\s+)?(?:unsure|not\s+sure)"
-    r"|don't\s+know)\b",
+    r"|don't\s+know|(?:would\s+you\s+|do\s+you\s+)?(?:oppose|be\s+against|against))\b",
     _I,
 )
+# Verbs that decide one thing's future: "stay where it is or move", "keep it or close it" are
+# the answer options of one question, not two proposals.
+_FUTURE_OF = frozenset(
+    """stay keep remain continue move close stop reduce end scrap change replace relocate
+    shut merge sell""".split()  # noqa: SIM905
+)
+# An opening the closed-question check allows before a comma ("Overall, ...").
+_OPENER = re.compile(r"^\s*(?:overall|thinking\s+about[^,]*|in\s+general)\s*,", _I)
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten a half""".split()  # noqa: SIM905
 )
@@ -59,6 +68,16 @@ _NUMBER_WORDS = frozenset(
 
 def _side_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9&'’-]+", text)
+
+
+def _options_of_one_question(before: str, right: list[str]) -> bool:
+    """Whether "or" ends the answer options of one question: a list ("a smoker, an ex-smoker
+    or ...") or two futures for the same thing ("stay where it is or move")."""
+    clause = _OPENER.sub("", before)
+    if "," in clause:
+        return True
+    left_verbs = {w.lower() for w in _side_words(clause)} & _FUTURE_OF
+    return bool(left_verbs) and right[0].lower() in _FUTURE_OF
 
 
 def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] | None:
@@ -86,6 +105,7 @@ def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] 
             continue
         if m.group(1).lower() == "or" and (
             _OR_SAME_QUESTION.match(after)
+            or _options_of_one_question(before, right)
             or (before.count(",") >= 1 and first_sentence[: m.start()].rstrip().endswith(","))
             or not (_OR_PROPOSAL.match(after) or _NEW_QUESTION.match(after))
         ):

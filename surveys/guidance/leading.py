@@ -8,6 +8,7 @@ Shapes, each reported with the words that matched:
   is failing patients. Do you...");
 - loaded or emotive words that take a side ("support our plans", "stop wasting money",
   "much-needed", "outdated", "finally sort out");
+- what the wording takes for granted (presumed.py: feelings, benefits, small costs, rhetoric);
 - "Do you agree..." without the other side (advice: a balanced scale can put it right).
 """
 
@@ -15,6 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .presumed import presumed
+from .shapes import judged
 
 _I = re.IGNORECASE
 
@@ -74,13 +78,15 @@ _LOADED_WORDS = re.compile(
     r"\b(?:support|back|welcome|share)\s+(?:our|the\s+council's|the\s+nhs's|the)\b[^?]{0,40}?"
     r"\b(?:plans?|commitment|investment|decision|ambitions?|concerns?|vision|efforts?)\b"
     r"|\b(?:stop|end|keep|avoid)\s+(?:wasting|throwing|spending\s+money\s+on)\b"
-    r"|\bwast(?:ing|ed|eful)\b|\bwaste\s+(?:of\s+)?(?:money|time|resources)\b|\bthrowing\s+money\b|\bscrap(?:ping)?\b|\boutdated\b"
+    r"|\bwast(?:ing|ed|eful)\b|\bwaste\s+(?:of\s+)?(?:money|time|resources)\b|\bthrowing\s+money\b|\bscrap(?:ping)?\b(?!\s+(?:metal|yards?|paper|cars?|vehicles?))|\boutdated\b"
     r"|\bfailing\b|\blet\s+(?:patients|residents|people|you)?\s*down\b|\bnightmare\b"
-    r"|\bunacceptable\b|\bunfair\b|\bdisgrace(?:ful)?\b|\bshocking\b|\bdangerous\b"
-    r"|\b(?:mis|ab)us(?:e|ing)\b|\boverstretched\b|\bpostcode\s+lottery\b|\bred\s+tape\b"
-    r"|\bfinally\b|\bdeserve\b|\btaxpayers?\b|\bempty\s+beds\b|\bsave\s+lives\b"
+    r"|\bunacceptable\b|\bunfair\b|\bdisgrace(?:ful)?\b|\bshocking\b|(?<!feel\s)(?<!feels\s)(?<!\ba\s)(?<!any\s)\bdangerous\b(?!\s+weather)"
+    r"|\b(?:mis|ab)us(?:e|ing)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:a&e|ambulance|services?"
+    r"|system|nhs|999|appointments?|benefits?|staff|resources|parking)\b|\bwho\s+(?:mis|ab)use\b"
+    r"|\boverstretched\b|\bpostcode\s+lottery\b|\bred\s+tape\b"
+    r"|(?<!you\s)(?<!they\s)(?<!i\s)(?<!we\s)\bfinally\b|\bdeserve\b|\btaxpayers?\b|\bempty\s+beds\b|\bsave\s+lives\b"
     r"|\bputting\s+patients\s+first\b|\bresponsible\s+(?:parent|resident|citizen)\b"
-    r"|\btransform\b|\bfar\s+too\b|(?<!how\s)\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
+    r"|(?<!plans\sto\s)(?<!plan\sto\s)(?<!proposals\sto\s)(?<!proposal\sto\s)\btransform\b|\bfar\s+too\b|(?<!how\s)\bclearly\b|\bobvious(?:ly)?\b|\beveryone\s+knows\b"
     r"|\bprotect\s+(?:patients|frontline|services|the\s+nhs)\b"
     r"|\bour\s+(?:plans?|proposals?)\s+to\s+(?:improve|transform|modernise|protect|make|cut"
     r"|bring|save|keep|tackle)\b"
@@ -125,6 +131,9 @@ _PREMISE = re.compile(
 )
 # "As a carer, ..." or "As you know, ..." sets the scene without stating a claim.
 _SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well\s+as|you|we|with\s+(?:your|you))\b", _I)
+# "Now that your treatment has finished, ...": the resident's own situation, not a claim, unless
+# it is judged ("Since your surgery is failing").
+_OWN_SITUATION = re.compile(r"^\s*(?:your|you've|you\s+have|you\s+are|you're)\b", _I)
 _CLAIM = re.compile(
     r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
     r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
@@ -137,6 +146,7 @@ _CLAIM = re.compile(
 _STATEMENT_THEN_QUESTION = re.compile(r"^(?P<statement>[^?]+?[.!])\s+(?P<question>[^.?!]+\?)\s*$")
 _OPINION = re.compile(
     r"\b(?:most|many|all|everyone|everybody|nobody|residents|patients|people)\b[^.]{0,40}"
+    r"(?<!not\s)(?<!n't\s)(?<!never\s)"
     r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
     r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
     r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
@@ -174,7 +184,8 @@ _FAIRNESS = re.compile(
 # "clearly" as a manner of explaining ("explain your treatment clearly") takes no side.
 _CLEARLY_MANNER = re.compile(
     r"\b(?:how|explain(?:ed)?|spoke|speak|talk(?:ed)?|writ(?:e|ten)|wrote|set\s+out|label+ed"
-    r"|signposted|marked|shown|described?|communicated|told|tell|said|say)\b(?:\s+[\w'-]+){0,3}"
+    r"|signposted|marked|shown|described?|communicated|told|tell|said|say|displayed|presented"
+    r"|printed|laid\s+out|advertised|signed|posted|listed)\b(?:\s+[\w'-]+){0,3}"
     r"\s+$",
     _I,
 )
@@ -185,6 +196,12 @@ _AGREE = re.compile(
     r"\b(?:do|would|did)\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+agree\b"
     r"|\bto\s+what\s+extent\s+do\s+you\s+agree\b|\bhow\s+(?:much|strongly)\s+do\s+you\s+support\b"
     r"|\bdo\s+you\s+agree\s*\?\s*$",
+    _I,
+)
+# "Some people prefer a call and others a letter.": a statement that gives both sides.
+_BOTH_SIDES = re.compile(
+    r"\b(?:and|but|while|whilst|whereas)\s+(?:some\s+)?others\b|\bsome\b[^.]*\bsome\b"
+    r"|\bothers\s+(?:don't|do\s+not|prefer|would|want|say)\b",
     _I,
 )
 _NEUTRAL_FIX = (
@@ -220,7 +237,12 @@ def leading(text: str) -> Leading | None:
             _NEUTRAL_FIX,
         )
     premise = _PREMISE.search(text)
-    if premise and not _SCENE.match(premise["premise"]) and _CLAIM.search(premise["premise"]):
+    if (
+        premise
+        and not _SCENE.match(premise["premise"])
+        and not (_OWN_SITUATION.match(premise["premise"]) and not judged(premise["premise"]))
+        and _CLAIM.search(premise["premise"])
+    ):
         claim = " ".join(premise.group().split()).rsplit(",", 1)[0]
         return Leading(
             "error",
@@ -253,7 +275,11 @@ def leading(text: str) -> Leading | None:
             "Leave out what other people do and ask about the person's own view or need. "
             + _NEUTRAL_FIX,
         )
-    if statement and _OPINION.search(statement["statement"]):
+    if (
+        statement
+        and _OPINION.search(statement["statement"])
+        and not _BOTH_SIDES.search(statement["statement"])
+    ):
         return Leading(
             "error",
             statement["statement"],
@@ -274,6 +300,16 @@ def leading(text: str) -> Leading | None:
                 f"It {what} ('{_words(found)}'), which tells people which answer is wanted.",
                 "Remove the loaded words and describe the proposal plainly. " + _NEUTRAL_FIX,
             )
+    taken = presumed(text)
+    if taken:
+        words, what = taken
+        return Leading(
+            "error",
+            words,
+            f"It {what} ('{words}'), which tells people which answer is wanted.",
+            "Ask without assuming the answer, allowing for none ('if at all', 'if any'). "
+            + _NEUTRAL_FIX,
+        )
     found = _AGREE.search(text)
     if found and not re.search(r"\bdisagree\b", text, _I) and not _STATEMENT_GRID.search(text):
         return Leading(

@@ -31,6 +31,7 @@ _ABOUT_THE_PLACE = (
     r"practice|surgery|area|staff|team|services?|building|appointments?|website|hours|times"
     r"|opening|car|parking"
     r"|reception(?:ists?)?|phone|app|letters?|visits?|waiting|closures?|changes?|rooms?"
+    r"|facilities|buildings|halls?|grounds|playing\s+fields|holidays?|terms?|meals?|transport"
 )
 
 # (what is asked for, pattern), most specific first: the first match names the finding.
@@ -123,7 +124,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a home address",
         re.compile(
             r"\b(?:your|home|postal|full|street|house|work)\s+address\b|\baddress\s+where\s+you\b"
-            r"|\bhouse\s+(?:number|name)\b|\b(?:your|the)\s+street\b"
+            r"|\bhouse\s+(?:number|name)\b"
+            # "your street" asked for, not "litter in your street" or "the street lighting".
+            r"|\b(?:what|which|name\s+of|give|tell\s+us|enter)\b[^?]{0,20}\b(?:your|the)\s+street\b"
+            r"|(?<!in\s)(?<!on\s)(?<!along\s)(?<!near\s)(?<!outside\s)(?<!is\s)(?<!does\s)(?<!has\s)\byour\s+street\b"
+            r"(?!\s+(?:light\w*|clean\w*|sweep\w*|furniture|parking|market|part(?:y|ies)|signs?))"
             r"|\b(?:what|which)\s+(?:road|street|avenue|lane)\s+(?:do|did)\s+you\b"
             r"|\bname\s+of\s+(?:your|the)\s+(?:road|street)\b|\bname\s+and\s+address\b"
             r"|\baddress\s+of\s+(?:your|their)\b|\b(?:tell\s+us|give|let\s+us\s+know)\s+where\s+you"
@@ -174,6 +179,11 @@ _OUTWARD_CODE = re.compile(
     r"(?:your|the)\s+$",
     _I,
 )
+_RECORDED_RIGHT = re.compile(
+    r"^\s+(?:was\s+|were\s+|is\s+)?(?:spel(?:led|t)|written|shown|printed|recorded|given)\s+"
+    r"(?:correctly|right|wrongly|incorrectly|properly)\b",
+    _I,
+)
 _POSTCODE_AREA_AFTER = re.compile(r"^\s*(?:district|area|sector)\b", _I)
 
 
@@ -181,6 +191,8 @@ def _is_request(what: str, text: str, match: re.Match[str]) -> bool:
     before, after = text[: match.start()], text[match.end() :]
     if _NEGATED_BEFORE.search(before) or _ABOUT_NOT_ASKING.search(before):
         return False
+    if _RECORDED_RIGHT.match(after):
+        return False  # "Was your name spelled correctly?" asks about a record, not for the name
     outward_only = _OUTWARD_CODE.search(before) or _POSTCODE_AREA_AFTER.match(after)
     if what == "a postcode" and re.match(r"\s+lottery\b", after, _I):
         return False  # "the postcode lottery": a phrase, not a request
@@ -194,3 +206,11 @@ def personal_data_asked(text: str) -> str | None:
         if any(_is_request(what, text, m) for m in pattern.finditer(text)):
             return what
     return None
+
+
+def personal_data_declined(text: str) -> bool:
+    """Whether `text` mentions personal data only in ways that do not ask for it ("Please do
+    not include your name", "the first part of your postcode"): the model is not asked then."""
+    text = text.replace("’", "'")
+    mentioned = [(what, m) for what, pattern in _PATTERNS for m in pattern.finditer(text)]
+    return bool(mentioned) and not any(_is_request(what, text, m) for what, m in mentioned)

@@ -69,7 +69,10 @@ _BALANCED = re.compile(
     r"\b(?:agree\s+or\s+disagree|support\s+or\s+oppose|for\s+or\s+against|satisfied\s+or"
     r"\s+dissatisfied|good\s+or\s+(?:bad|poor)|better\s+or\s+worse|easy\s+or\s+difficult"
     r"|fair\s+or\s+unfair|safe\s+or\s+unsafe|likely\s+or\s+unlikely|if\s+at\s+all|if\s+anything"
-    r"|or\s+not|either\s+way|(?:more|less)\s+or\s+(?:less|more))\b",
+    r"|or\s+not|either\s+way|(?:more|less)\s+or\s+(?:less|more)|about\s+right|no\s+(?:view|opinion)"
+    r"|support,\s+oppose|(?:better|worse),\s+(?:worse|better)|neither|don't\s+know"
+    # "Some people want X and others want Y": a statement that gives both sides.
+    r"|(?:and|but|while|whilst|whereas)\s+(?:some\s+)?others)\b",
     _I,
 )
 # The stem of a grid of statements, each rated on an agree-disagree scale.
@@ -146,6 +149,11 @@ def evaluative_words(text: str) -> list[str]:
     """The words of `text` in the evaluative lexicon, in order, each once."""
     found = [w for w in _EVALUATIVE_WORD.findall(text.lower()) if w in EVALUATIVE]
     return list(dict.fromkeys(found))
+
+
+def judged(text: str) -> bool:
+    """Whether `text` judges what it describes: an evaluative word or an intensified amount."""
+    return bool(evaluative_words(text) or _INTENSIFIED.search(text))
 
 
 def shape_features(text: str) -> list[str]:

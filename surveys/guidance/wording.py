@@ -30,7 +30,7 @@ from .explain import (
 from .joined import has_free_joiner, joined_pair
 from .leading import leading
 from .model import MODEL_RULES, model_flags
-from .personal import personal_data_asked
+from .personal import personal_data_asked, personal_data_declined
 from .spec import Finding
 
 _I = re.IGNORECASE
@@ -78,8 +78,34 @@ FIXED_PAIRS = (
     "agree or disagree",
     "agree and disagree",
     "and/or",
+    # Everyday compounds that name one thing.
+    "bed and breakfast",
+    "fish and chips",
+    "tenants and residents",
+    "tenants' and residents'",
+    "fruit and vegetables",
+    "fruit and veg",
+    "drug and alcohol",
+    "drugs and alcohol",
+    "mother and baby",
+    "parent and toddler",
+    "parents and carers",
+    "arts and crafts",
+    "wear and tear",
+    "law and order",
+    "sexual and reproductive health",
+    "hearing and sight",
+    "bits and pieces",
 )
 _FIXED_PAIR = re.compile("|".join(re.escape(p) for p in FIXED_PAIRS), _I)
+# "park-and-ride", "pick-and-mix": a hyphenated compound names one thing.
+_HYPHENATED = re.compile(r"\w+(?:-(?:and|or|n)-\w+)+", _I)
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """The spans "and" and "or" are never split at: fixed pairs and hyphenated compounds."""
+    return [m.span() for m in (*_FIXED_PAIR.finditer(text), *_HYPHENATED.finditer(text))]
+
 
 _STEM = re.compile(
     r"\b(?:dis)?satisfied\s+(?:were\s+you\s+|are\s+you\s+|you\s+were\s+)?with\b"
@@ -116,7 +142,7 @@ def _polarity(word: str) -> int:
 
 def _adjective_pair(text: str) -> tuple[str, str] | None:
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    fixed = _protected(text)
     for i, (token, start) in enumerate(tokens):
         joiner = token.lower()
         if joiner not in ("and", "or") or any(a <= start < b for a, b in fixed):
@@ -139,7 +165,7 @@ def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
     offset = stem.end()
     for m in re.finditer(r"\band\b", rest, _I):
         at = offset + m.start()
-        if any(a <= at < b for a, b in (p.span() for p in _FIXED_PAIR.finditer(text))):
+        if any(a <= at < b for a, b in _protected(text)):
             continue
         left_words = rest[: m.start()].split()
         right_words = rest[m.end() :].split()
@@ -155,18 +181,21 @@ def _noun_phrase_pair(text: str) -> tuple[str, str] | None:
 
 def double_barrelled(text: str) -> tuple[str, str] | None:
     """The two things a question asks about at once, or None."""
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
+    fixed = _protected(text)
     return _adjective_pair(text) or _noun_phrase_pair(text) or joined_pair(text, fixed)
 
 
 def model_rules_for(text: str) -> tuple[str, ...]:
     """The rules the model is asked about for `text`: double_barrelled only when "and" or "or"
     joins something other than a fixed pair, a name or an open "and why", so wording alone
-    ("How would you rate...") cannot look double-barrelled."""
-    fixed = [m.span() for m in _FIXED_PAIR.finditer(text)]
-    if has_free_joiner(text, fixed):
-        return MODEL_RULES
-    return tuple(rule for rule in MODEL_RULES if rule != "double_barrelled")
+    ("How would you rate...") cannot look double-barrelled; personal_data not when the rules
+    found personal data mentioned only in ways that do not ask for it ("do not include your
+    name")."""
+    fixed = _protected(text)
+    left_out = set() if has_free_joiner(text, fixed) else {"double_barrelled"}
+    if personal_data_declined(text):
+        left_out.add("personal_data")
+    return tuple(rule for rule in MODEL_RULES if rule not in left_out)
 
 
 def check_wording(

@@ -20,6 +20,8 @@ from panel.members.mail_check import (
     send_test,
 )
 from panel.members.models import Member
+from surveys.emails.models import EmailKind
+from surveys.emails.wording import message_for
 from surveys.models import Survey
 from surveys.results import publishing
 from surveys.results.models import Decision
@@ -46,6 +48,7 @@ def _context(session: Session, survey: Survey, decision: Decision | None) -> dic
         "survey": survey,
         "page": results_page(session, survey),
         "decision": decision,
+        "message": message_for(session, survey, EmailKind.FEEDBACK),
         "results_url": f"{current_app.config['PUBLIC_BASE_URL']}/engagement/{survey.id}",
     }
 

@@ -17,6 +17,8 @@ from panel.members.reference import TOPICS
 from panel.members.services.links import queue_member_email
 from panel.segments.models import ContactKind, MemberContact
 from surveys import content as doc
+from surveys.emails.models import EmailKind
+from surveys.emails.wording import message_for
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey, SurveyStatus
 from surveys.results import comments
@@ -231,6 +233,7 @@ def tell_participants(
     url = f"{base}/engagement/{survey.id}"
     tag = event if decision is None else f"decision-{decision.id}"
     page = results_page(session, survey)
+    message = message_for(session, survey, EmailKind.FEEDBACK)
     queued = 0
     for member in session.scalars(participants(session, survey).order_by(Member.id)):
         email = queue_member_email(
@@ -242,6 +245,7 @@ def tell_participants(
                 "survey": survey,
                 "page": page,
                 "decision": decision,
+                "message": message,
                 "results_url": url,
             },
             idempotency_key=f"survey-feedback:{survey.id}:{tag}:{member.id}",

@@ -5,6 +5,8 @@ to the decision and on to the survey's "You said, we did" page and back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from panel.auth.models import Role
 
 
@@ -63,6 +65,16 @@ def test_staff_record_a_decision_and_the_public_read_its_trail(staff_page, phone
     assert "Median:" in page.inner_text("main")
     comms.goto("/staff/assurance/")
     assert "active members against an ambition of 4,000" in page.inner_text("main")
+    comms.goto("/staff/assurance/?period=two_months")
+    assert "Bulletin reach and opens" in page.inner_text("main")
+    page.set_viewport_size({"width": 320, "height": 640})
+    comms.check()
+    comms.no_horizontal_scroll()
+    if Path("/work/notes/shots").is_dir():
+        page.screenshot(path="/work/notes/shots/assurance-period-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    comms.goto("/staff/assurance/?period=since&since=2026-02-30")
+    assert "Enter a real date" in page.inner_text("main")
 
     reader = phone("decisions-public")
     reader.goto("/decisions/?body=committee&status=made")

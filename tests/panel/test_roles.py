@@ -26,6 +26,7 @@ SAMPLE_ARGS = {
     "survey_id": 999999,
     "page_index": 0,
     "key": "q1",
+    "kind": "invitation",
     "version": 1,
     "election_id": 999999,
     "decision_id": 999999,

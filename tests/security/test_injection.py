@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from lxml import etree
 
 from panel.auth.models import Role, StaffUser
 from tests.security.html_audit import (
@@ -31,6 +32,8 @@ from tests.security.world import (
     staff_urls,
     text_columns,
 )
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<b xss>x</b>\"' onmouseover=alert('xss') <script>alert('xss')</script>"
@@ -238,6 +241,22 @@ def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, r
     assert ok_pages > 40, ok_pages
 
 
+def _feed_problems(response) -> dict[str, list[str]]:
+    """The archive's Atom feed: well-formed XML whose titles and summaries hold no tag and whose
+    entries' HTML holds no surviving markup."""
+    feed = etree.fromstring(response.data, etree.XMLParser(resolve_entities=False))
+    problems = []
+    for entry in feed.iter(f"{ATOM}entry"):
+        for name in ("title", "summary", "category"):
+            for element in entry.iter(f"{ATOM}{name}"):
+                problems += [
+                    f"{name}: {found}"
+                    for found in plain_text_problems(element.text or element.get("term") or "")
+                ]
+        problems += injection_problems(entry.findtext(f"{ATOM}content") or "")
+    return {"/bulletins/feed.atom": problems[:3]} if problems else {}
+
+
 def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
     from mailer.bulletins.models import Bulletin
     from mailer.bulletins.rendering import view_token
@@ -262,8 +281,9 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
         urls += [f"/engagement/{survey.id}", f"/s/{token}", f"/s/{token}/page/1"]
     urls += [f"/o/{link.code}" for link in session.scalars(sa.select(OpenLink))]
     urls += [f"/bulletins/view/{view_token(b)}" for b in session.scalars(sa.select(Bulletin))]
+    urls += ["/bulletins/"] + [f"/bulletins/{b}" for b in session.scalars(sa.select(Bulletin.id))]
     urls += [f"/unsubscribe/{unsubscribe_token(member)}"]
-    problems = {}
+    problems = _feed_problems(client.get("/bulletins/feed.atom"))
     for url in urls:
         found = _check_response(url, client.get(url, follow_redirects=True))
         if found:
@@ -323,6 +343,9 @@ class _Hostile(str):
 
     def __iter__(self):
         return iter([_Hostile(str(self))])
+
+    def __call__(self, *args, **kwargs):
+        return _Hostile(str(self))
 
     def astimezone(self, zone=None):
         return datetime(2026, 12, 1, 12, tzinfo=UTC).astimezone(zone)

@@ -98,6 +98,9 @@ def _public_urls(app, session) -> list[str]:
         "bulletin_view.view": [
             {"token": view_token(b)} for b in session.scalars(sa.select(Bulletin))
         ],
+        "bulletin_archive.bulletin": [
+            {"bulletin_id": b} for b in session.scalars(sa.select(Bulletin.id))
+        ],
         "join.confirm": [{"token": confirm_token(pending or member)}],
         "join.unsubscribe_page": [{"token": unsubscribe_token(member)}],
         "member_area.use_link": [{"token": magic_link_token(member)}],

@@ -67,6 +67,8 @@ USER_TEXT = {
     "decision_links.how_used",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
+    "survey_emails.subject",
+    "survey_emails.body",
     "survey_open_links.source",
     "survey_responses.source",
     "survey_results_pages.why_we_asked",
@@ -322,6 +324,7 @@ def staff_urls(
     choices = {
         ("survey_id",): [(s,) for s in surveys],
         ("key", "survey_id"): [(k, s) for s, k in survey_keys],
+        ("kind", "survey_id"): [(k, s) for s in surveys for k in ("invitation", "feedback")],
         ("page_index", "survey_id"): [(0, s) for s in surveys],
         ("survey_id", "version"): _ids(
             session, sa.select(SurveySnapshot.survey_id, SurveySnapshot.version)
@@ -408,6 +411,7 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
     from mailer.jobs import deliver_queued_emails
     from panel.members.models import MemberImport, RecruitmentSource
     from panel.segments.models import FairSelection, Segment
+    from surveys.emails.models import SurveyEmail
     from surveys.fieldwork.invitations import send_invitation_emails
     from surveys.fieldwork.models import OpenLink
     from surveys.models import Survey, SurveyStatus
@@ -454,6 +458,12 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
         {"source": PAYLOADS[48]},
         OpenLink,
         action="/open-links",
+    )
+    hostile = [p for p in PAYLOADS if "{" not in p and "}" not in p]  # braces: a field error
+    submit(
+        f"/staff/surveys/{live.id}/emails/invitation",
+        {"subject": hostile[13], "body": "Hello {first_name}\n\n" + "\n\n".join(hostile[:12])},
+        SurveyEmail,
     )
     check = client.get(f"/staff/surveys/{live.id}/invite").get_data(as_text=True)
     expected = check.rsplit('name="expected" value="', 1)[1].split('"', 1)[0]  # the second click

@@ -38,7 +38,8 @@ EXAMPLES = [
     # Double-barrelled.
     ("How satisfied were you with the cleanliness and the food?", {"double_barrelled"}),
     ("Was the staff friendly and helpful?", {"double_barrelled"}),
-    ("Were the staff rude or unhelpful?", {"double_barrelled"}),
+    # Two faults at once, and only the bad side offered: the model reads it as leading too.
+    ("Were the staff rude or unhelpful?", {"double_barrelled", "leading"}),
     ("Were you seen quickly and safely?", {"double_barrelled"}),
     ("Did you feel safe and comfortable?", {"double_barrelled"}),
     ("Was the ward clean and tidy?", {"double_barrelled"}),
@@ -149,6 +150,20 @@ EXAMPLES = [
         " to get the help that you felt you needed.",
         {"too_long"},
     ),
+    # Leading by what the wording takes for granted (surveys/guidance/presumed.py).
+    ("How angry are you about the state of the roads?", {"leading"}),
+    ("In what ways has the new hub made your life easier?", {"leading"}),
+    ("Would you pay just £1 a week more to keep the library open?", {"leading"}),
+    ("Do you accept that some services will have to be cut?", {"leading"}),
+    ("To keep our streets clean, should the council fine people who drop litter?", {"leading"}),
+    # Plain look-alikes: answer options, fixed pairs, the resident's own situation, both sides.
+    ("Should the clinic stay where it is or move to the new hub?", set()),
+    ("Are you a smoker, an ex-smoker or have you never smoked?", set()),
+    ("How much of a problem, if any, is litter in your street?", set()),
+    ("Now that your treatment has finished, do you have any further questions?", set()),
+    ("Some people prefer a phone call and others a letter. Which do you prefer?", set()),
+    ("Have you stayed in a bed and breakfast in the town?", set()),
+    ("Does your condition reduce your ability to carry out day-to-day activities?", set()),
 ]
 
 
