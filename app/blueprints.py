@@ -12,6 +12,8 @@ from flask import Flask
 from app import staff_home
 from mailer.bulletins import survey_links as _survey_links  # noqa: F401 (registers)
 from mailer.bulletins.archive_views import blueprint as bulletin_archive_blueprint
+from mailer.bulletins.block_views import blueprint as bulletin_blocks_blueprint
+from mailer.bulletins.block_views import images_blueprint as bulletin_images_blueprint
 from mailer.bulletins.check_views import blueprint as bulletin_checks_blueprint
 from mailer.bulletins.member_data import surveys_offered_to
 from mailer.bulletins.views import blueprint as bulletins_blueprint
@@ -36,6 +38,7 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from surveys.annual_report.views import blueprint as annual_report_blueprint
 from surveys.assurance.report_views import blueprint as committee_report_blueprint
 from surveys.assurance.sections import ASSURANCE_SECTIONS
 from surveys.assurance.views import blueprint as assurance_blueprint
@@ -51,6 +54,7 @@ from surveys.fieldwork.my_surveys import OFFERED_SURVEY_SOURCES
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
+from surveys.insights.staff_views import blueprint as insights_blueprint
 from surveys.results.decision_views import blueprint as decisions_blueprint
 from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
@@ -84,6 +88,8 @@ BLUEPRINTS = (
     webhooks_blueprint,
     bulletins_blueprint,
     bulletin_checks_blueprint,
+    bulletin_blocks_blueprint,
+    bulletin_images_blueprint,
     bulletin_view_blueprint,
     bulletin_archive_blueprint,
     tracking_blueprint,
@@ -100,6 +106,8 @@ BLUEPRINTS = (
     decision_register_blueprint,
     decision_notices_blueprint,
     public_decisions_blueprint,
+    insights_blueprint,
+    annual_report_blueprint,
     assurance_blueprint,
     committee_report_blueprint,
     feedback_blueprint,

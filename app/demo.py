@@ -21,6 +21,7 @@ from panel.segments.demo import create_demo_segments
 from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
+from surveys.insights.demo import create_demo_insights
 from surveys.results.demo import create_demo_results
 
 
@@ -35,6 +36,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_tracking(session, now)
     create_demo_results(session, now)
     create_demo_decisions(session, now)
+    create_demo_insights(session, now)
     create_demo_meetings(session, now)
     create_demo_resident(session, now)
     create_demo_duplicates(session, now)

@@ -24,6 +24,8 @@ from panel.extensions import db
 #: the media types of the files staff and members can download, by extension.
 DOWNLOAD_TYPES = {
     "csv": "text/csv",
+    "md": "text/markdown",
+    "htm": "text/html",
     "json": "application/json",
     "pdf": "application/pdf",
     "zip": "application/zip",

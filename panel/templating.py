@@ -130,6 +130,7 @@ def staff_navigation() -> list[dict]:
         ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
         ("decision_register.index", "Decisions", None),
+        ("insights.index", "Insight", None),
         ("assurance.dashboard", "Assurance", None),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]

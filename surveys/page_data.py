@@ -21,6 +21,7 @@ from surveys.guidance.standard_scales import (
     standard_scale_of,
     suggest_scale,
 )
+from surveys.insights import library
 from surveys.models import AudienceKind, InvolvementLevel, Survey
 from surveys.services import checking, lifecycle, similar
 from surveys.services.authoring import Plan
@@ -224,9 +225,11 @@ def earlier_questions(survey: Survey) -> list[list[tuple[str, str]]]:
     return result
 
 
-def survey_context(session: Session, survey: Survey) -> dict:
-    """What the survey page shows: the guidance report, comments and the rest."""
+def survey_context(session: Session, survey: Survey, user: StaffUser) -> dict:
+    """What the survey page shows: the guidance report, comments, what we already know (earlier
+    surveys and the insight library's findings the user may read) and the rest."""
     return {
+        "insights": library.insights_for_survey(session, user, survey),
         "survey": survey,
         "report": checking.check(session, survey),
         "comments": lifecycle.comments_by_question(session, survey),

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from mailer.bulletins.block_models import BlockKind
 from mailer.bulletins.models import (
     BatchState,
     Bulletin,
@@ -16,7 +17,7 @@ from mailer.bulletins.models import (
     ItemKind,
     RecipientState,
 )
-from mailer.bulletins.services import audience, compose
+from mailer.bulletins.services import audience, blocks, compose, images
 from mailer.bulletins.services.send import freeze_content
 from panel.auth.models import Role, StaffUser
 
@@ -132,4 +133,44 @@ def create_demo_bulletins(session: Session, now: datetime) -> None:
         "Join our patient reference group",
         "We are looking for people in South Cumbria to join a monthly group.",
     )
+    _block_draft(session, comms, now, maternity[0] if maternity else None)
     session.flush()
+
+
+def _block_draft(session: Session, comms, now: datetime, survey_id: int | None) -> None:
+    """A draft built from blocks, for the block editor."""
+    draft = compose.create_bulletin(session, comms, "Citizens' Panel news: January 2027", None, now)
+    content = [
+        (BlockKind.HEADING, {"text": "A new year of listening"}),
+        (BlockKind.TEXT, {"body": "Thank you to the **2,400** of you who took part in 2026."}),
+        (
+            BlockKind.BUTTON,
+            {"label": "Read our year in review", "url": "https://example.nhs.uk/review"},
+        ),
+        (
+            BlockKind.EVENT,
+            {
+                "title": "Panel open evening",
+                "when": "Tuesday 19 January, 6pm",
+                "where": "Preston Guild Hall",
+                "url": "https://example.nhs.uk/open-evening",
+            },
+        ),
+    ]
+    if survey_id is not None:
+        content.append(
+            (
+                BlockKind.SURVEY,
+                {
+                    "survey_id": str(survey_id),
+                    "body": "About ten minutes.",
+                    "label": "Take the maternity survey",
+                },
+            )
+        )
+    image = images.store_image(session, images.solid_png(1200, 400, (0, 94, 184)))
+    content.insert(2, (BlockKind.IMAGE, {"alt": "The panel's 2026 in numbers", "caption": ""}))
+    for kind, values in content:
+        blocks.save_block(
+            session, comms, draft, None, kind, values, image if kind is BlockKind.IMAGE else None
+        )

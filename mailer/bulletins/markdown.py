@@ -32,20 +32,24 @@ _TAGS = {
     "th",
     "td",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}}
+# data-block: which bulletin block a link stood in (set by to_html only: raw HTML is off).
+_ATTRIBUTES = {"a": {"href", "title", "data-block"}, "img": {"src", "alt"}, "th": {"scope"}}
 _SCHEMES = {"https", "http", "mailto"}
 #: link text that means nothing out of context (screen reader link lists, WCAG 2.4.4).
 VAGUE_LINK_TEXT = {"click here", "here", "read more", "more", "link", "this link", "click"}
 
 
-def to_html(markdown: str) -> Markup:
-    """Safe HTML for email and pages: headings demoted below the bulletin's own.
+def to_html(markdown: str, block_id: int | None = None) -> Markup:
+    """Safe HTML for email and pages: headings demoted below the bulletin's own; with
+    ``block_id``, each link says which block it stood in (for per-block click figures).
 
     The one place in the project where HTML is marked safe: markdown-it with raw HTML off, then
     nh3 with an allow-list of tags, attributes and URL schemes (templates autoescape the rest)."""
     html = _MD.render(markdown or "")
     html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
     html = re.sub(r"<(/?)h[56]>", r"<\1h4>", html)
+    if block_id is not None:
+        html = html.replace("<a href=", f'<a data-block="{int(block_id)}" href=')
     return Markup(
         nh3.clean(
             html,

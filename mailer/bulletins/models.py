@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mailer.bulletins import sql  # noqa: F401  (SQLite's sha256 function for the ledger query)
+from mailer.bulletins.block_models import BulletinBlock
 from panel.database import Base, enum_type, utcnow
 
 # IllegalTransition is re-exported: the services and views that move a record catch it from here.
@@ -109,6 +110,9 @@ class Bulletin(Base):
 
     items: Mapped[list[BulletinItem]] = relationship(
         back_populates="bulletin", order_by="BulletinItem.position"
+    )
+    blocks: Mapped[list[BulletinBlock]] = relationship(
+        order_by=BulletinBlock.position, cascade="all, delete-orphan"
     )
     place = relationship("Place")
     segment = relationship("Segment")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
-from mailer.bulletins import markdown
+from mailer.bulletins import block_rendering, markdown
 from mailer.bulletins.models import Bulletin, BulletinItem, ItemKind
 from mailer.rendering import RenderedEmail, render_email
 from panel.tokens import TokenPurpose, make_token
@@ -102,12 +102,14 @@ def item_views(bulletin: Bulletin, links: dict[int, str] | None = None) -> list[
 
 
 def bulletin_context(bulletin: Bulletin, **personal) -> dict:
-    """The template context shared by every copy of the bulletin, plus any personal values."""
+    """The template context shared by every copy of the bulletin, plus any personal values.
+    Without them it is the public web version: blocks with no personal links, no tracking."""
     return {
         "bulletin_title": bulletin.title,
         "intro_html": markdown.to_html(bulletin.intro),
         "intro_text": markdown.to_text(bulletin.intro),
         "view_url": view_url(bulletin),
+        "blocks": block_rendering.block_views(bulletin.blocks, None),
         **personal,
     }
 
@@ -118,6 +120,9 @@ def render_with_tags(bulletin: Bulletin) -> RenderedEmail:
     context = bulletin_context(
         bulletin,
         items=item_views(bulletin, links),
+        blocks=block_rendering.block_views(
+            bulletin.blocks, block_rendering.tag_links(bulletin.blocks)
+        ),
         first_name=FIRST_NAME,
         place_name=PLACE,
         unsubscribe_url=UNSUBSCRIBE_URL,
@@ -134,6 +139,9 @@ def person_context(bulletin: Bulletin, first_name: str, member_id: int | None = 
     return bulletin_context(
         bulletin,
         items=item_views(bulletin, links),
+        blocks=block_rendering.block_views(
+            bulletin.blocks, block_rendering.person_links(bulletin.blocks, member_id)
+        ),
         first_name=first_name or "there",
         place_name="",
         unsubscribe_url=None,
@@ -166,4 +174,4 @@ def content_warnings(bulletin: Bulletin) -> list[str]:
         warnings += [
             f'{where}: the link text "{text}" does not say where it goes' for text in vague
         ]
-    return warnings
+    return warnings + block_rendering.block_warnings(bulletin.blocks)

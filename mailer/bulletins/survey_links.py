@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from mailer.bulletins.block_rendering import SURVEY_LINK_PROVIDERS
 from mailer.bulletins.models import BulletinItem, ItemKind
 from mailer.bulletins.rendering import PERSONAL_LINK_PROVIDERS, personal_link_provider
 from mailer.bulletins.services.compose import invitable_survey_provider
@@ -33,6 +34,18 @@ def survey_personal_links(item: BulletinItem, member_ids: list[int]) -> dict[int
     survey = db.session.get(Survey, item.survey_id) if item.survey_id else None
     if survey is None or survey.status is not SurveyStatus.LIVE:
         return _fallback(item, member_ids) if _fallback else {}
+    return live_survey_links(survey.id, member_ids)
+
+
+def live_survey_links(survey_id: int, member_ids: list[int]) -> dict[int, str]:
+    """Each member's sealed link to a survey if it is live; none for any other survey."""
+    survey = db.session.get(Survey, survey_id) if survey_id else None
+    if survey is None or survey.status is not SurveyStatus.LIVE:
+        return {}
     links = PersonalLinks(current_app.config["SECRET_KEY"])
     base = current_app.config["PUBLIC_BASE_URL"]
     return {member_id: f"{base}/s/{links.make(survey.id, member_id)}" for member_id in member_ids}
+
+
+if live_survey_links not in SURVEY_LINK_PROVIDERS:
+    SURVEY_LINK_PROVIDERS.append(live_survey_links)

@@ -22,6 +22,11 @@ class BulletinLink(Base):
     #: order of first appearance in the email, for the stats table.
     position: Mapped[int]
     url: Mapped[str] = mapped_column(sa.String(2000))
+    #: the block the link stood in (null for the introduction, items and footer), for per-block
+    #: figures; no foreign key, so the figures outlive an edited draft.
+    block_id: Mapped[int | None]
+    #: a survey button: ``url`` is the block's tag and each click goes to that person's own link.
+    personal: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self) -> str:
         return f"<BulletinLink {self.id} of bulletin {self.bulletin_id}>"

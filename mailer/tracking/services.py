@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Flask, Request, current_app
 from sqlalchemy.orm import Session
 
+from mailer.bulletins.block_models import BulletinBlock
+from mailer.bulletins.block_rendering import survey_links
 from mailer.bulletins.models import Bulletin, BulletinRecipient
 from mailer.tracking import stats
 from mailer.tracking.hit_store import RedisHitWriter, redis_client
@@ -54,23 +56,38 @@ def record_hit(
     state["writer"].append(kind, ids[0], ids[1], link_id, hint)
 
 
-def link_url(app: Flask, session: Session, bulletin_id: int, link_id: int) -> str | None:
-    """The stored link, only if it belongs to this bulletin (no open redirect). Links never
-    change once a bulletin is sent, so each process remembers the ones it has looked up."""
+def link_url(app: Flask, session: Session, ids: tuple[int, int], link_id: int) -> str | None:
+    """Where a click goes: the stored link, only if it belongs to this bulletin (no open
+    redirect); for a survey button, this recipient's own survey link (the survey list once it
+    has closed). Links never change once a bulletin is sent, so each process remembers them."""
     cache = _state(app)["links"]
+    bulletin_id, recipient_id = ids
     key = (bulletin_id, link_id)
     if key not in cache:
-        url = session.scalar(
-            sa.select(BulletinLink.url).where(
+        row = session.execute(
+            sa.select(BulletinLink.url, BulletinLink.personal, BulletinLink.block_id).where(
                 BulletinLink.id == link_id, BulletinLink.bulletin_id == bulletin_id
             )
-        )
-        if url is None:
+        ).first()
+        if row is None:
             return None
         if len(cache) > 10_000:
             cache.clear()
-        cache[key] = url
-    return cache[key]
+        cache[key] = tuple(row)
+    url, personal, block_id = cache[key]
+    if not personal:
+        return url
+    return _personal_link(app, session, recipient_id, block_id)
+
+
+def _personal_link(app: Flask, session: Session, recipient_id: int, block_id: int) -> str:
+    member_id = session.scalar(
+        sa.select(BulletinRecipient.member_id).where(BulletinRecipient.id == recipient_id)
+    )
+    block = session.get(BulletinBlock, block_id) if block_id else None
+    survey_id = (block.data or {}).get("survey_id") if block is not None else None
+    made = survey_links(survey_id, [member_id]) if member_id and survey_id else {}
+    return made.get(member_id) or f"{app.config['PUBLIC_BASE_URL']}/engagement/"
 
 
 def record_unsubscribe(
@@ -161,6 +178,10 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
         [link.position, link.url, link.clicks_all, link.clickers_all, link.clickers_human]
         for link in result.links
     ]
+    block_rows = [
+        [block.label, block.clicks_all, block.clickers_all, block.clickers_human]
+        for block in result.blocks
+    ]
     text = csv_text(
         ["part", *CSV_COUNTS, "open_rate_human", "open_rate_all", "click_rate_human"],
         [
@@ -168,6 +189,9 @@ def stats_csv(session: Session, bulletin: Bulletin, user) -> str:
             [],
             ["link", "url", "clicks_all", "people_clicking_all", "people_clicking_human"],
             *link_rows,
+            [],
+            ["block", "clicks_all", "people_clicking_all", "people_clicking_human"],
+            *block_rows,
         ],
     )
     record_audit(session, user, "bulletin.stats_export", "bulletin", [bulletin.id])

@@ -171,6 +171,20 @@ class LinkFigures:
     clickers_human: int
 
 
+#: what the per-link table says for a survey button (each person has their own address).
+PERSONAL_LINK = "Each recipient's own survey link"
+
+
+@dataclass
+class BlockFigures:
+    """Clicks and clickers of one block's links."""
+
+    label: str
+    clicks_all: int
+    clickers_all: int
+    clickers_human: int
+
+
 @dataclass
 class BulletinStats:
     """A bulletin's figures: in total, by place, and per link."""
@@ -180,6 +194,7 @@ class BulletinStats:
     by_place: list[tuple[str, Figures]] = field(default_factory=list)
     links: list[LinkFigures] = field(default_factory=list)
     fast_open_seconds: int = FAST_OPEN_SECONDS
+    blocks: list[BlockFigures] = field(default_factory=list)
 
 
 def bulletin_stats(
@@ -192,11 +207,18 @@ def bulletin_stats(
         total.add(figures)
         by_place.append((place_names.get(place_id, "No place recorded"), figures))
     by_place.sort(key=lambda pair: pair[0])
-    return BulletinStats(bulletin, total, by_place, link_figures(session, bulletin.id), fast)
+    return BulletinStats(
+        bulletin,
+        total,
+        by_place,
+        link_figures(session, bulletin.id),
+        fast,
+        block_figures(session, bulletin),
+    )
 
 
-def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
-    """Clicks and clickers per link of the bulletin, in link order."""
+def _click_counts(session: Session, bulletin_id: int, *group):
+    """Clicks, clickers and human clickers of consenting recipients, grouped by ``group``."""
     opened = (
         sa.select(TrackingHit.recipient_id)
         .where(TrackingHit.bulletin_id == bulletin_id, TrackingHit.kind == HitKind.OPEN.value)
@@ -211,10 +233,9 @@ def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
         .scalar_subquery()
     )
     human = sa.and_(TrackingHit.machine_hint == "", TrackingHit.recipient_id.in_(opened))
-    rows = session.execute(
+    return session.execute(
         sa.select(
-            BulletinLink.position,
-            BulletinLink.url,
+            *group,
             sa.func.count(TrackingHit.id),
             sa.func.count(sa.distinct(TrackingHit.recipient_id)),
             sa.func.count(sa.distinct(sa.case((human, TrackingHit.recipient_id)))),
@@ -230,10 +251,39 @@ def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
             ),
         )
         .where(BulletinLink.bulletin_id == bulletin_id)
-        .group_by(BulletinLink.id, BulletinLink.position, BulletinLink.url)
-        .order_by(BulletinLink.position)
+        .group_by(*group)
     ).all()
-    return [LinkFigures(*row) for row in rows]
+
+
+def link_figures(session: Session, bulletin_id: int) -> list[LinkFigures]:
+    """Clicks and clickers per link of the bulletin, in link order."""
+    rows = _click_counts(
+        session, bulletin_id, BulletinLink.position, BulletinLink.url, BulletinLink.personal
+    )
+    return sorted(
+        (
+            LinkFigures(position, PERSONAL_LINK if personal else url, *counts)
+            for position, url, personal, *counts in rows
+        ),
+        key=lambda link: link.position,
+    )
+
+
+def block_figures(session: Session, bulletin: Bulletin) -> list[BlockFigures]:
+    """Clicks and clickers per block (a person clicking two links of a block counts once), in
+    block order; links outside blocks (introduction, items, footer) come last as one row."""
+    counts = {
+        block_id: counts
+        for block_id, *counts in _click_counts(session, bulletin.id, BulletinLink.block_id)
+    }
+    figures = [
+        BlockFigures(f"{number}. {block.kind.label}", *counts[block.id])
+        for number, block in enumerate(bulletin.blocks, start=1)
+        if block.id in counts
+    ]
+    if None in counts:
+        figures.append(BlockFigures("Links outside the blocks", *counts[None]))
+    return figures
 
 
 @dataclass

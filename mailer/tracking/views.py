@@ -40,7 +40,7 @@ def pixel(token: str):
 def click(token: str, link_id: int):
     """A tracked link: records the click and redirects to the link's address."""
     ids = services.read_token(current_app, token)
-    url = services.link_url(current_app, db.session, ids[0], link_id) if ids else None
+    url = services.link_url(current_app, db.session, ids, link_id) if ids else None
     if url is None:
         abort(404)
     services.record_hit(current_app, HitKind.CLICK, ids, link_id, request)

@@ -25,6 +25,7 @@ OTHER_CHOICES = [("", "Choose"), *[(kind.value, kind.label) for kind in OtherKin
 LINK_KIND_CHOICES = [
     (LinkKind.SURVEY.value, "A survey"),
     (LinkKind.OTHER.value, "An event, focus group or partner insight report"),
+    (LinkKind.INSIGHT.value, "A finding in the insight library"),
     (LinkKind.DECISION.value, "An earlier decision"),
 ]
 ICB_WIDE = ("", "ICB-wide: all of Lancashire and South Cumbria")
@@ -125,6 +126,9 @@ class LinkForm(PanelForm):
     earlier_decision_id = SelectField(
         "Earlier decision", validate_choice=True, validators=[Optional()]
     )
+    insight_id = SelectField(
+        "Finding in the insight library", validate_choice=True, validators=[Optional()]
+    )
     other_kind = SelectField("Kind of involvement", choices=OTHER_CHOICES, validate_choice=True)
     other_title = StringField(
         "Title of the event or report",
@@ -165,6 +169,7 @@ class LinkForm(PanelForm):
             earlier_decision_id=(
                 int(self.earlier_decision_id.data) if self.earlier_decision_id.data else None
             ),
+            insight_id=int(self.insight_id.data) if self.insight_id.data else None,
             other_kind=self.other_kind.data or "",
             other_title=self.other_title.data or "",
             other_date=self.other_date.data,

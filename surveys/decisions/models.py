@@ -13,6 +13,7 @@ from panel.database import Base, enum_type, utcnow
 from panel.places.models import Place
 from panel.state_machine import StateMachine
 from panel.web_links import web_link
+from surveys.insights.models import InsightFinding
 from surveys.models import Survey
 
 
@@ -65,11 +66,13 @@ MADE_STATUSES = frozenset(
 
 
 class LinkKind(StrEnum):
-    """What informed the decision: a survey, an earlier decision, or other involvement."""
+    """What informed the decision: a survey, an earlier decision, a finding in the insight
+    library, or other involvement."""
 
     SURVEY = "survey"
     DECISION = "decision"
     OTHER = "other"
+    INSIGHT = "insight"
 
 
 class OtherKind(StrEnum):
@@ -177,6 +180,9 @@ class DecisionLink(Base):
     earlier_decision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("decisions.id", ondelete="CASCADE"), index=True
     )
+    insight_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("insight_findings.id", ondelete="CASCADE"), index=True
+    )
     other_kind: Mapped[OtherKind | None] = mapped_column(enum_type(OtherKind))
     other_title: Mapped[str] = mapped_column(sa.String(200), default="")
     other_date: Mapped[date | None] = mapped_column(sa.Date)
@@ -196,12 +202,16 @@ class DecisionLink(Base):
         foreign_keys=[earlier_decision_id]
     )
     survey: Mapped[Survey | None] = relationship()
+    insight: Mapped[InsightFinding | None] = relationship()
 
     @property
     def title(self) -> str:
-        """What the involvement was called: the survey's, earlier decision's or typed title."""
+        """What the involvement was called: the survey's, earlier decision's, finding's or typed
+        title."""
         if self.kind is LinkKind.SURVEY and self.survey is not None:
             return self.survey.title
+        if self.kind is LinkKind.INSIGHT and self.insight is not None:
+            return self.insight.title
         if self.kind is LinkKind.DECISION and self.earlier_decision is not None:
             return self.earlier_decision.title
         return self.other_title
@@ -216,6 +226,8 @@ class DecisionLink(Base):
         """Survey, Earlier decision, or the kind of other involvement."""
         if self.kind is LinkKind.OTHER and self.other_kind is not None:
             return self.other_kind.label
+        if self.kind is LinkKind.INSIGHT:
+            return "Insight library finding"
         return "Survey" if self.kind is LinkKind.SURVEY else "Earlier decision"
 
     def __repr__(self) -> str:

@@ -27,6 +27,8 @@ from surveys.decisions.models import (
     LinkOutcome,
     OtherKind,
 )
+from surveys.insights.library import can_read as can_read_insight
+from surveys.insights.models import InsightFinding
 from surveys.models import Survey
 
 
@@ -63,6 +65,7 @@ class LinkFields:
     how_used: str
     survey_id: int | None = None
     earlier_decision_id: int | None = None
+    insight_id: int | None = None
     other_kind: str = ""
     other_title: str = ""
     other_date: date | None = None
@@ -272,6 +275,11 @@ def add_link(
         ):
             raise DecisionError("Choose an earlier decision from the list", "earlier_decision_id")
         link.earlier_decision_id = earlier.id
+    elif kind is LinkKind.INSIGHT:
+        finding = session.get(InsightFinding, fields.insight_id) if fields.insight_id else None
+        if finding is None or not can_read_insight(user, finding):
+            raise DecisionError("Choose a finding from the insight library", "insight_id")
+        link.insight_id = finding.id
     else:
         link.other_kind = _enum(
             OtherKind, fields.other_kind, "other_kind", "Choose the kind of involvement"

@@ -17,6 +17,7 @@ from surveys.decisions import public, register, telling
 from surveys.decisions.forms import ICB_WIDE, DecisionForm, LinkForm, StatusForm
 from surveys.decisions.models import DECISION_STATES, DecisionRecord
 from surveys.decisions.register import DecisionError
+from surveys.insights import library
 
 blueprint = Blueprint("decision_register", __name__, url_prefix="/staff/decisions")
 
@@ -47,6 +48,11 @@ def _link_form(decision: DecisionRecord) -> LinkForm:
     form = LinkForm(prefix="link")
     surveys = register.linkable_surveys(db.session, current_user)
     form.survey_id.choices = [("", "Choose a survey"), *[(str(s.id), s.title) for s in surveys]]
+    findings = library.linkable_insights(db.session, current_user)
+    form.insight_id.choices = [
+        ("", "Choose a finding"),
+        *[(str(f.id), f"{f.title} ({f.heard_on:%-d %B %Y})") for f in findings],
+    ]
     earlier = [d for d in register.decisions_for(db.session, current_user) if d.id != decision.id]
     form.earlier_decision_id.choices = [
         ("", "Choose a decision"),

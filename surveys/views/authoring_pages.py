@@ -24,6 +24,7 @@ from surveys.forms import (
     PlanForm,
     QuestionForm,
 )
+from surveys.insights import library
 from surveys.models import Survey
 from surveys.results import scope
 from surveys.services import authoring, checking, lifecycle, similar
@@ -71,7 +72,7 @@ def new():
 def detail(survey_id: int):
     """A survey's page: its guidance report, comments and actions."""
     survey = scoped_survey(survey_id)
-    context = page_data.survey_context(db.session, survey)
+    context = page_data.survey_context(db.session, survey, current_user)
     return render_template(
         "surveys/survey.html", **context, form=ConfirmForm(), override_form=OverrideForm()
     )
@@ -112,7 +113,11 @@ def plan(survey_id: int):
             db.session.commit()
             return redirect_after_change(survey, "plan")
     return render_template(
-        "surveys/plan.html", form=form, survey=survey, back_url=return_url(survey, "plan")
+        "surveys/plan.html",
+        form=form,
+        survey=survey,
+        back_url=return_url(survey, "plan"),
+        insights=library.insights_for_survey(db.session, current_user, survey),
     )
 
 
@@ -239,7 +244,7 @@ def _page_refused(survey: Survey, page_index: int, error: authoring.AuthoringErr
         name: request.form.get(name, "") for name in ("title", "show_if_key", "show_if_values")
     }
     page_form = {"index": page_index, "typed": typed, "errors": dict(error.problems)}
-    context = page_data.survey_context(db.session, survey)
+    context = page_data.survey_context(db.session, survey, current_user)
     return render_template(
         "surveys/survey.html",
         **context,

@@ -37,7 +37,7 @@ def mark_finding(survey_id: int):
             db.session.commit()
             flash("Thank you: the comms team will look at your note.", "success")
             return redirect_to_survey(survey, "findings")
-    context = page_data.survey_context(db.session, survey)
+    context = page_data.survey_context(db.session, survey, current_user)
     return render_template(
         "surveys/survey.html",
         **context,

@@ -23,6 +23,7 @@ SAMPLE_ARGS = {
     "selection_id": 999999,
     "bulletin_id": 999999,
     "item_id": 999999,
+    "block_id": 999999,
     "survey_id": 999999,
     "page_index": 0,
     "key": "q1",
@@ -30,6 +31,8 @@ SAMPLE_ARGS = {
     "version": 1,
     "election_id": 999999,
     "decision_id": 999999,
+    "insight_id": 999999,
+    "start_year": 2025,
 }
 
 

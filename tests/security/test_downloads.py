@@ -45,6 +45,8 @@ KNOWN_DOWNLOADS = {
     "reports.evidence_pack",
     "bulletin_stats.bulletin_csv",
     "member_area.your_data_json",
+    "annual_report.download_markdown",
+    "annual_report.download_html",
 }
 
 
@@ -97,6 +99,13 @@ def read_file(name: str, body: bytes) -> list[list[list[str]]]:
         return [rows]
     if extension == "json":
         json.loads(body.decode("utf-8"))
+        return []
+    if extension == "md":
+        assert body.decode("utf-8").lstrip().startswith("#"), f"{name}: no heading"
+        return []
+    if extension == "htm":
+        text = body.decode("utf-8")
+        assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>"), name
         return []
     if extension == "pdf":
         assert body.startswith(b"%PDF-") and b"%%EOF" in body[-1024:], name

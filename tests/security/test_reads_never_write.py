@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import has_request_context, request, url_for
 
+from mailer.bulletins.block_models import BulletinImage
 from mailer.bulletins.models import Bulletin, BulletinRecipient
 from mailer.bulletins.rendering import view_token
 from mailer.tracking.models import BulletinLink
@@ -111,6 +112,10 @@ def _public_urls(app, session) -> list[str]:
         "take_part.page": [{"kind": "s", "token": t, "number": 1} for t in personal],
         "take_part.check": [{"kind": "s", "token": t} for t in personal],
         "take_part.done": [{"kind": "s", "token": t} for t in personal],
+        "bulletin_images.image": [
+            {"digest": image.sha256, "extension": "png"}
+            for image in session.scalars(sa.select(BulletinImage))
+        ],
         "tracking.pixel": [{"token": tracking_token}],
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
     }

@@ -39,6 +39,8 @@ USER_TEXT = {
     "bulletin_items.link_url",
     "bulletin_items.link_text",
     "bulletin_items.review_note",
+    "bulletin_saved_blocks.name",
+    "bulletin_templates.name",
     "member_imports.filename",
     "members.first_name",
     "members.last_name",
@@ -65,6 +67,12 @@ USER_TEXT = {
     "decision_links.other_url",
     "decision_links.people_said",
     "decision_links.how_used",
+    "insight_findings.title",
+    "insight_findings.summary",
+    "insight_findings.source_name",
+    "insight_findings.source_url",
+    "insight_findings.owner_name",
+    "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
     "survey_emails.subject",
@@ -137,6 +145,8 @@ NOT_USER_TEXT = {
     "postcode_district_places.outward_code",
     "bulletin_batches.message_id",
     "bulletin_links.url",
+    "bulletin_images.sha256",
+    "bulletin_images.content_type",
     "consent_records.wording_version",
     "consent_records.method",
     "member_equality.sex",
@@ -176,6 +186,10 @@ NOT_USER_TEXT = {
     "sign_in_throttles.key_hash",
     "job_runs.job_id",
     "job_runs.last_error",
+    "insight_findings.topic_codes",
+    "insight_findings.group_codes",
+    "insight_findings.search_text",
+    "annual_report_drafts.fingerprint",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
@@ -231,6 +245,7 @@ def poison(session: Session) -> None:
     option's new text is also the answers' value; the answer codes hold positions, not texts)."""
     import json
 
+    from mailer.bulletins.block_models import BulletinBlock
     from panel.json_text import dumps
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
@@ -261,6 +276,17 @@ def poison(session: Session) -> None:
         snapshot.document = dumps(_poison_document(json.loads(snapshot.document), mapping))
     for answer in session.scalars(sa.select(Answer)):
         answer.value = _poison_document(answer.value, mapping)
+    for block in session.scalars(sa.select(BulletinBlock)):
+        block.data = {
+            name: (
+                URL_PAYLOADS[zlib.crc32(value.encode()) % len(URL_PAYLOADS)]
+                if name == "url"
+                else poisoned(value, 150, nul_ok=nul_ok)
+            )
+            if isinstance(value, str) and value
+            else value
+            for name, value in (block.data or {}).items()
+        }
     session.flush()
 
 
@@ -305,6 +331,7 @@ def staff_urls(
 ) -> list[str]:
     """Every staff route taking ``method`` (only ``endpoints`` if given) with the ids of real
     records filled in (several of each)."""
+    from mailer.bulletins.block_models import BulletinBlock
     from mailer.bulletins.models import Bulletin, BulletinItem
     from panel.auth.models import StaffUser
     from panel.auth.services import password_reset_token
@@ -313,6 +340,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
+    from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
 
@@ -331,6 +359,8 @@ def staff_urls(
         ),
         ("decision_id", "survey_id"): _ids(session, sa.select(Decision.id, Decision.survey_id)),
         ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
+        ("insight_id",): _ids(session, sa.select(InsightFinding.id)),
+        ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
         ),
@@ -342,6 +372,9 @@ def staff_urls(
             ),
         ),
         ("item_id",): _ids(session, sa.select(BulletinItem.id)),
+        ("block_id", "bulletin_id"): _ids(
+            session, sa.select(BulletinBlock.id, BulletinBlock.bulletin_id)
+        ),
         ("segment_id",): _ids(session, sa.select(Segment.id)),
         ("segment_id", "selection_id"): _ids(
             session, sa.select(FairSelection.segment_id, FairSelection.id)

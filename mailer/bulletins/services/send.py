@@ -22,7 +22,8 @@ from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from mailer.backends import BatchContent, BatchOutcome, batch_sender_from_config, personalization
-from mailer.bulletins import rendering
+from mailer.bulletins import block_rendering, rendering
+from mailer.bulletins.batch_tokens import UnsubscribeTokens
 from mailer.bulletins.models import (
     BatchState,
     Bulletin,
@@ -136,8 +137,8 @@ class _Personaliser:
         config = current_app.config
         self.bulletin_id = str(bulletin.id)
         self.base = f"{config['PUBLIC_BASE_URL']}/unsubscribe/"
-        self.signer = URLSafeTimedSerializer(
-            config["SECRET_KEY"], salt=str(TokenPurpose.UNSUBSCRIBE)
+        self.signer = UnsubscribeTokens(
+            URLSafeTimedSerializer(config["SECRET_KEY"], salt=str(TokenPurpose.UNSUBSCRIBE))
         )
         self.attribution = unsubscribe_attribution_signer(config)
         self.tracking = tracked_links.TrackingSubstitutions(
@@ -147,6 +148,10 @@ class _Personaliser:
             tracked_links.bulletin_links(session, bulletin.id),
         )
         self.personal_items = rendering.personal_items(bulletin)
+        self.survey_blocks = [
+            (tracked_links.personal_tag(block.id), (block.data or {}).get("survey_id") or 0)
+            for block in block_rendering.survey_blocks(bulletin.blocks)
+        ]
 
     def build(self, rows) -> list[dict]:
         member_ids = [row[1] for row in rows]
@@ -154,21 +159,31 @@ class _Personaliser:
             rendering.link_tag(item): rendering.PERSONAL_LINK_PROVIDERS[item.kind](item, member_ids)
             for item in self.personal_items
         }
+        block_links = {
+            tag: block_rendering.survey_links(survey_id, member_ids)
+            for tag, survey_id in self.survey_blocks
+        }
         people = []
+        places: dict[str | None, str] = {}
         for recipient_id, member_id, email, first_name, place_name, _reason, consent in rows:
             # The same token panel.members.services.links.unsubscribe_token makes, and which
             # bulletin it came from (a token of its own: it tracks nobody's reading).
             unsubscribe = (
-                f"{self.base}{self.signer.dumps(member_id)}"
+                f"{self.base}{self.signer.make(member_id)}"
                 f"?from={self.attribution.make(int(self.bulletin_id), recipient_id)}"
             )
-            name = first_name or "there"
+            name = str(escape(first_name or "there"))
+            place = places.get(place_name)
+            if place is None:
+                place = places[place_name] = str(escape(place_name or ""))
+            personal = {tag: made.get(member_id, "") for tag, made in block_links.items()}
             substitutions = {
-                **self.tracking.values(self.tracking.token(recipient_id), consent),
-                rendering.FIRST_NAME: plain_text(str(escape(name))),
-                "-first_name_html-": str(escape(name)),
-                rendering.PLACE: plain_text(str(escape(place_name or ""))),
-                "-place_html-": str(escape(place_name or "")),
+                **personal,
+                **self.tracking.values(self.tracking.token(recipient_id), consent, personal),
+                rendering.FIRST_NAME: plain_text(name),
+                "-first_name_html-": name,
+                rendering.PLACE: plain_text(place),
+                "-place_html-": place,
                 rendering.UNSUBSCRIBE_URL: unsubscribe,
             }
             for tag, made in links.items():

@@ -1,0 +1,1 @@
+"""The insight library: what we heard from surveys, events and partner reports, searchable."""
