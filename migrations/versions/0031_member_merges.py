@@ -2,7 +2,7 @@
 different
 
 Revision ID: 0031_member_merges
-Revises: 0031_survey_emails
+Revises: 0033_insights
 Create Date: 2026-12-07 03:15:00
 
 """
@@ -13,7 +13,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0031_member_merges'
-down_revision = '0031_survey_emails'
+down_revision = '0033_insights'
 branch_labels = None
 depends_on = None
 
