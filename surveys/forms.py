@@ -118,7 +118,10 @@ class PlanForm(PanelForm):
     )
     reminder_days = IntegerField(
         "Remind people who have not finished, this many days before it closes",
-        description="Leave empty for no reminder (usual for formal consultations).",
+        description=(
+            "Leave empty for no reminder (usual for formal consultations). The invitations' "
+            "check page shows the reminder, and confirming the invitations confirms it."
+        ),
         validators=[Optional(), NumberRange(min=1, max=60, message="Enter 1 to 60 days")],
     )
     results_note = TextAreaField(

@@ -108,9 +108,11 @@ def audit_confirmation(
     object_id: int,
     count: int,
     now: datetime,
+    note: str = "",
 ) -> None:
-    """Record who confirmed a send to how many people."""
-    record_audit(session, user, action, object_type, [object_id], f"{count} recipients", now=now)
+    """Record who confirmed a send to how many people (and anything else the send commits to)."""
+    detail = f"{count} recipients" + (f"; {note}" if note else "")
+    record_audit(session, user, action, object_type, [object_id], detail, now=now)
 
 
 def send_test(

@@ -20,6 +20,7 @@ class Dashboard:
     figures: figures.Assurance
     guidance: guidance_rules.GuidanceFigures
     recruitment: partners.Recruitment
+    partner_reach: partners.PartnerReach
     sections: list[sections.AssuranceSection]
 
 
@@ -30,5 +31,6 @@ def dashboard(session: Session, user: StaffUser, now: datetime, period: Period) 
         figures.assurance(session, user, now, period),
         guidance_rules.guidance_figures(session, user, period),
         partners.recruitment(session, user, period),
+        partners.partner_reach(session, user, period),
         sections.sections(session, user, period),
     )

@@ -8,7 +8,8 @@ The same rendering queues the real emails, so what the page shows is what people
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -70,6 +71,32 @@ def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: d
     return check_mail(session, rows, example_email_for(session, "invite", survey))
 
 
+@dataclass(frozen=True)
+class PlannedReminder:
+    """The reminder the survey's plan will send: when, and to at most how many people."""
+
+    due_at: datetime
+    at_most: int
+
+
+def planned_reminder(session: Session, survey: Survey, check: MailCheck) -> PlannedReminder | None:
+    """The plan's reminder, shown on the invitation check page so that confirming the
+    invitations also confirms it (the fieldwork job sends it on the day, to the people invited
+    who have not answered by then); None when the plan has no reminder. The plan cannot change
+    once the survey is live, so what the page shows is what the job sends."""
+    if not survey.reminder_days or survey.closes_at is None:
+        return None
+    earlier = session.scalar(
+        sa.select(sa.func.count(Invitation.id)).where(
+            Invitation.survey_id == survey.id,
+            Invitation.channel == "email",
+            Invitation.reminded_at.is_(None),
+        )
+    )
+    due_at = survey.closes_at - timedelta(days=survey.reminder_days)
+    return PlannedReminder(due_at, check.recipients + (earlier or 0))
+
+
 def invite_checked(
     session: Session, survey: Survey, user: StaffUser, expected: str | None, now: datetime
 ):
@@ -77,9 +104,16 @@ def invite_checked(
     Raises AudienceChanged or InvitationError."""
     check = preview_invitation(session, survey, user, now)
     require_unchanged(check, expected)
+    reminder = planned_reminder(session, survey, check)
     result = invitations.invite(session, survey, user, now)
+    note = (
+        f"with the planned reminder on {reminder.due_at:%Y-%m-%d %H:%M} UTC "
+        f"to at most {reminder.at_most}"
+        if reminder
+        else ""
+    )
     audit_confirmation(
-        session, user, "survey.invite_confirmed", "survey", survey.id, check.recipients, now
+        session, user, "survey.invite_confirmed", "survey", survey.id, check.recipients, now, note
     )
     return result
 

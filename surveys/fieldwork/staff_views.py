@@ -99,10 +99,14 @@ def _check_page(survey: Survey, kind: str, changed: str = "", status: int = 200)
         db.session.commit()  # nothing but the audit of a refused segment, if that was it
         return _to_fieldwork(survey)
     db.session.commit()  # the equality-data rule's audit of the count, if the segment uses it
+    reminder = (
+        invitation_preview.planned_reminder(db.session, survey, check) if kind == "invite" else None
+    )
     page = render_template(
         "surveys/fieldwork/mail_check.html",
         survey=survey,
         kind=kind,
+        reminder=reminder,
         text=CHECKS[kind],
         check=check,
         form=ConfirmForm(),

@@ -13,6 +13,7 @@ from mailer.bulletins.models import Bulletin, BulletinStatus
 from panel.auth.models import Role
 from panel.field_errors import FieldError
 from surveys.assurance import period as periods
+from surveys.insights.models import InsightFinding, SourceKind
 from surveys.models import Survey, SurveyStatus
 from tests.factories import make_staff
 
@@ -72,13 +73,26 @@ def test_every_figure_follows_the_period_and_links_to_its_records(session, clien
             started_at=datetime.now(UTC) - timedelta(days=30),
         )
     )
+    session.add(
+        InsightFinding(
+            title="Young carers' views on respite",
+            summary="What young carers told Healthwatch",
+            source_kind=SourceKind.PARTNER_REPORT,
+            heard_on=(datetime.now(UTC) - timedelta(days=10)).date(),
+            group_codes="|carers|young_people|",
+            people_heard=23,
+            owner_name="Engagement lead",
+        )
+    )
     session.commit()
 
     recent = _page(client, "period=two_months")
     assert "the last 2 months" in recent
     assert "Autumn survey" in recent and "Spring survey" not in recent
     assert "/staff/surveys/" in recent and "/stats" in recent and "October news" in recent
-    assert "cannot be worked out from the records" in recent  # seldom-heard via partners
+    # seldom-heard groups reached via partners, linked to the partner reports behind it
+    assert "<strong>1</strong> of 1 partner report" in recent and "<strong>23</strong>" in recent
+    assert "group=carers" in recent and "source=partner_report" in recent
 
     since = _page(client, "period=since&since=2026-05-01")
     assert "Autumn survey" in since and "Spring survey" in since

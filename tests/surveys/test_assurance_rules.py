@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mailer.bulletins.models import Bulletin, BulletinRecipient, BulletinStatus, RecipientState
 from mailer.events.models import EmailEvent
@@ -15,6 +17,7 @@ from panel.auth.models import Role
 from panel.members.models import RecruitmentSource
 from surveys.assurance import guidance_rules, partners
 from surveys.assurance.period import since
+from surveys.insights.models import InsightFinding, SourceKind
 from surveys.models import GuidanceOverride, Survey, SurveyStatus
 from tests.factories import make_member, make_staff, place
 
@@ -245,6 +248,88 @@ def test_joins_by_recruitment_source_are_a_recount_of_the_members(session, now):
         }
         assert shown.joined == sum(count for _name, count in rows)
         assert shown.through_sources == sum(count for name, count in rows if name)
+
+
+def _recount_partner_reports(session, extra: str, params: dict):
+    """Partner reports in the period and place, and their people (summed, and how many reports
+    gave no number), from the raw rows; ``extra`` is one of the test's fixed conditions."""
+    scope = (
+        "source_kind = 'partner_report' AND heard_on >= :first AND heard_on <= :last "
+        "AND (CAST(:code AS VARCHAR(40)) IS NULL OR place_id = "
+        "(SELECT id FROM places WHERE code = :code))"
+    )
+    # The test's own fixed conditions, not input.
+    query = f"SELECT count(*), coalesce(sum(people_heard), 0), count(*) - count(people_heard) FROM insight_findings WHERE {scope} {extra}"  # noqa: E501, S608
+    return session.execute(sa.text(query), params).one()
+
+
+GROUP_CODES = ["carers", "young_people", "general_public", "disabled", "women"]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    reports=st.lists(
+        st.tuples(
+            st.sampled_from(list(SourceKind)),
+            st.lists(st.sampled_from(GROUP_CODES), unique=True, max_size=3),
+            st.one_of(st.none(), st.integers(1, 400)),
+            st.integers(-30, 400),  # days before today it was heard (negative: future)
+            st.sampled_from([None, "blackpool", "lancashire"]),
+        ),
+        max_size=8,
+    )
+)
+def test_seldom_heard_reach_via_partners_is_a_recount_of_the_reports(session, now, reports):
+    session.execute(sa.delete(InsightFinding))
+    today = now.date()
+    for number, (kind, codes, people, days_ago, code) in enumerate(reports):
+        session.add(
+            InsightFinding(
+                title=f"Report {number}",
+                summary="What we heard",
+                source_kind=kind,
+                heard_on=today - timedelta(days=days_ago),
+                place_id=place(session, code).id if code else None,
+                group_codes="".join(f"|{c}|" for c in codes).replace("||", "|"),
+                people_heard=people,
+                owner_name="Owner",
+            )
+        )
+    session.flush()
+    period = since(PERIOD_START, now)
+    for user, where in (
+        (make_staff(session, Role.OBSERVER), None),
+        (make_staff(session, Role.PLACE, ["blackpool"]), "blackpool"),
+    ):
+        shown = partners.partner_reach(session, user, period)
+        bounds = {"first": PERIOD_START, "last": today, "code": where}
+
+        def recount(extra: str, params: dict, bounds=bounds):
+            return _recount_partner_reports(session, extra, {**bounds, **params})
+
+        assert shown.reports == recount("", {})[0]
+        seldom = recount(
+            "AND (group_codes LIKE '%|carers|%' OR group_codes LIKE '%|young_people|%' "
+            "OR group_codes LIKE '%|disabled|%')",
+            {},
+        )
+        assert (
+            shown.seldom_heard_reports,
+            shown.seldom_heard_people,
+            shown.seldom_heard_without_number,
+        ) == tuple(seldom)
+        expected = {}
+        for code in GROUP_CODES:
+            row = recount("AND group_codes LIKE :pattern", {"pattern": f"%|{code}|%"})
+            if row[0]:
+                expected[code] = tuple(row)
+        assert {
+            g.code: (g.reports, g.people, g.reports_without_number) for g in shown.by_group
+        } == expected
 
 
 def _queries(session, run) -> int:

@@ -190,3 +190,43 @@ def test_the_reminder_check_counts_who_has_not_answered_and_sends_to_exactly_the
         sa.select(OutboundEmail.to_email).where(OutboundEmail.kind == "survey_reminder")
     ).all()
     assert sorted(reminders) == sorted(m.email for m in members["waiting"])
+
+
+def test_a_planned_reminder_is_shown_and_confirmed_with_the_invitations(
+    app, session, client, login_as, outbox, real_now, audience
+):
+    """The plan's reminder goes later without another click, so the invitations' check page
+    shows it (when, to at most how many, the email) and the confirmation covers it; on the day
+    it reaches no more people than the page said."""
+    survey, author, will_get, _paused, bounced = audience
+    survey.reminder_days = 3
+    session.commit()
+    login_as(author)
+    text = client.get(f"/staff/surveys/{survey.id}/invite").get_data(as_text=True)
+    assert "This also plans a reminder" in text and "at most 6 people" in text  # 5 + 1 before
+    assert "Send 5 invitations and plan the reminder" in text
+    assert f"/staff/surveys/{survey.id}/remind/email.html" in text
+    reminder_email = client.get(f"/staff/surveys/{survey.id}/remind/email.html")
+    assert reminder_email.status_code == 200 and EXAMPLE_TOKEN in reminder_email.text
+
+    with app.test_request_context():
+        expected = preview_invitation(session, survey, author, real_now).fingerprint
+    client.post(f"/staff/surveys/{survey.id}/invite", data={"expected": expected})
+    session.expire_all()
+    detail = session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "survey.invite_confirmed")
+    ).one()
+    assert detail.startswith("5 recipients; with the planned reminder on ")
+    assert detail.endswith("to at most 6")
+
+    invitations.send_invitation_emails(session, real_now)
+    session.commit()
+    due = survey.closes_at - timedelta(days=3)
+    invitations.send_reminders(session, due)
+    session.commit()
+    reminded = session.scalars(
+        sa.select(OutboundEmail.to_email).where(OutboundEmail.kind == "survey_reminder")
+    ).all()
+    # the five invited here and the one invited before; not the bounced address
+    assert len(reminded) == 6 and bounced.email not in reminded
+    assert {m.email for m in will_get} < set(reminded)
