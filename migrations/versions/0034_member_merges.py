@@ -1,7 +1,7 @@
 """member merges: duplicate members proposed, merged (with what moved, for undo) or judged
 different
 
-Revision ID: 0031_member_merges
+Revision ID: 0034_member_merges
 Revises: 0033_insights
 Create Date: 2026-12-07 03:15:00
 
@@ -12,7 +12,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0031_member_merges'
+revision = '0034_member_merges'
 down_revision = '0033_insights'
 branch_labels = None
 depends_on = None
