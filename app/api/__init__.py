@@ -21,6 +21,8 @@ class PanelApi(Api):
     """flask-smorest's Api, leaving the app's error pages alone: the API's blueprint answers
     its own errors as problem details, and panel.errors does so for unknown /api/ paths."""
 
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
     def _register_error_handlers(self):
         pass
 

@@ -36,7 +36,6 @@ from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.problem_details import MEDIA_TYPE, problem_response
 from surveys.decisions import public as public_decisions
-from surveys.decisions.models import BodyKind, DecisionStatus
 from surveys.models import Survey
 from surveys.results import public, publishing
 
@@ -53,6 +52,9 @@ limiter.limit(rate_limit, key_func=rate_limit_key)(blueprint)
 _PROBLEM = {"schema": ProblemSchema, "content_type": MEDIA_TYPE}
 _ERRORS = {
     401: "The key was not recognised, was revoked or has expired",
+    403: "The key does not have the scope this needs",
+    404: "Nothing published has that id",
+    422: "A parameter is not valid: the problem names it under errors",
     429: "Too many calls: wait a minute",
 }
 
@@ -161,15 +163,10 @@ def place_results(filters):
 @problems(422)
 def decisions(filters):
     """Decisions on the public register, latest first."""
-    status, body_kind = filters.get("status"), filters.get("body_kind")
-    if status and status not in DecisionStatus.__members__.values():
-        return problem_response(422, "Choose a status from the register's list.", {"status": []})
-    if body_kind and body_kind not in BodyKind.__members__.values():
-        return problem_response(422, "Choose a kind of body from the list.", {"body_kind": []})
     chosen = public_decisions.PublicFilters(
         place_id=filters.get("place_id"),
-        status=DecisionStatus(status) if status else None,
-        body_kind=BodyKind(body_kind) if body_kind else None,
+        status=filters.get("status"),
+        body_kind=filters.get("body_kind"),
     )
     return [shapes.decision(d) for d in public_decisions.published_decisions(db.session, chosen)]
 

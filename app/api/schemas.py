@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from surveys.decisions.models import BodyKind, DecisionStatus
+
 #: ids fit the database's integer column (PostgreSQL refuses larger numbers in a query).
 _ID = validate.Range(min=1, max=2**31 - 1)
 HIDDEN_NOTE = "null when hidden under the small-number rule (as on the public page)"
@@ -28,8 +30,8 @@ class DecisionFilterSchema(Schema):
     """Filters for the decisions register."""
 
     place_id = fields.Integer(validate=_ID)
-    status = fields.String(validate=validate.Length(max=40))
-    body_kind = fields.String(validate=validate.Length(max=40))
+    status = fields.Enum(DecisionStatus, by_value=True)
+    body_kind = fields.Enum(BodyKind, by_value=True)
 
 
 class PageSchema(Schema):

@@ -32,6 +32,9 @@ SCOPE_LABELS = {
     Scope.SUBMIT_RESPONSES: "Submit responses gathered on paper or at events (not available yet)",
 }
 
+#: the scopes' names, for checking stored and submitted values.
+SCOPE_VALUES = frozenset(scope.value for scope in Scope)
+
 
 class ApiKey(Base):
     """A partner organisation's key to the API."""
@@ -68,7 +71,7 @@ class ApiKey(Base):
     @property
     def scope_set(self) -> frozenset[Scope]:
         """The scopes granted."""
-        return frozenset(Scope(value) for value in self.scopes.split() if value in Scope)
+        return frozenset(Scope(value) for value in self.scopes.split() if value in SCOPE_VALUES)
 
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired."""

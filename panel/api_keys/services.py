@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from panel.api_keys.models import ApiKey, Scope
+from panel.api_keys.models import SCOPE_VALUES, ApiKey, Scope
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.field_errors import FieldError
@@ -59,7 +59,7 @@ def issue_api_key(
         raise ApiKeyError("Enter the partner organisation", "organisation")
     if not name:
         raise ApiKeyError("Enter what the key is for", "name")
-    granted = [Scope(value) for value in scopes if value in Scope]
+    granted = [Scope(value) for value in scopes if value in SCOPE_VALUES]
     if not granted:
         raise ApiKeyError("Choose at least one thing the key may do", "scopes")
     if place_id is not None and session.get(Place, place_id) is None:

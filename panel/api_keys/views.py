@@ -51,7 +51,7 @@ def new():
                 now=utcnow(),
             )
         except services.ApiKeyError as problem:
-            db.session.rollback()
+            # Raised before anything is added: nothing to roll back.
             show_field_error(form, problem, "organisation")
         else:
             db.session.commit()
