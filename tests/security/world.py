@@ -92,6 +92,8 @@ USER_TEXT = {
     "email_events.reason",
     "email_events.url",
     "audit_events.detail",
+    "api_keys.organisation",
+    "api_keys.name",
     "bulletin_batches.error",
     "outbound_emails.last_error",
 }
@@ -99,6 +101,9 @@ USER_TEXT = {
 #: text columns no user writes as free text: codes, hashes, tokens, enums, reference data,
 #: and copies rendered from user text (poisoned at their source instead).
 NOT_USER_TEXT = {
+    "api_keys.prefix",
+    "api_keys.key_hash",
+    "api_keys.scopes",
     "email_events.sg_event_id",
     "email_events.dedupe_key",
     "email_events.event",
