@@ -125,7 +125,7 @@ def test_the_comms_team_issues_a_key_shown_once_and_revokes_it(app, client, sess
     issued = client.post(
         "/staff/api-keys/new", data={**form, "name": "Site", "expires_on": expires_on}
     ).get_data(as_text=True)
-    secret = issued.split('id="secret" class="app-secret">')[1].split("<")[0]
+    secret = issued.split('id="secret" class="app-secret app-break-anywhere">')[1].split("<")[0]
     assert secret.startswith("lscp_")
     assert client.get("/api/v1/surveys", headers=bearer(secret)).status_code == 200
     listing = client.get("/staff/api-keys/").get_data(as_text=True)
