@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from panel.api_keys.models import ApiKey, Scope
@@ -17,7 +17,8 @@ from panel.problem_details import problem_response
 
 logger = logging.getLogger(__name__)
 
-#: per key, and per address for calls without a key.
+#: per key, and per address for calls without a key (API_RATE_LIMIT_KEY and
+#: API_RATE_LIMIT_ANONYMOUS in the configuration change them).
 KEY_RATE_LIMIT = "600/minute"
 ANONYMOUS_RATE_LIMIT = "60/minute"
 
@@ -46,7 +47,9 @@ def rate_limit_key() -> str:
 
 def rate_limit() -> str:
     """The limit for this caller."""
-    return KEY_RATE_LIMIT if presented_secret() else ANONYMOUS_RATE_LIMIT
+    if presented_secret():
+        return current_app.config.get("API_RATE_LIMIT_KEY", KEY_RATE_LIMIT)
+    return current_app.config.get("API_RATE_LIMIT_ANONYMOUS", ANONYMOUS_RATE_LIMIT)
 
 
 def identify_caller():

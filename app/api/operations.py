@@ -47,7 +47,8 @@ blueprint = Blueprint(
 )
 blueprint.before_request(identify_caller)
 blueprint.after_request(audit_call)
-limiter.limit(rate_limit, key_func=rate_limit_key)(blueprint)
+# One allowance across every operation, per key or per address.
+limiter.shared_limit(rate_limit, scope="api-v1", key_func=rate_limit_key)(blueprint)
 
 _PROBLEM = {"schema": ProblemSchema, "content_type": MEDIA_TYPE}
 _ERRORS = {
