@@ -75,6 +75,7 @@ MODEL_MODULES = (
     "panel.email_requests",
     "panel.audit.models",
     "panel.members.models",
+    "panel.duplicates.models",
     "panel.segments.models",
     "mailer.models",
     "mailer.events.models",

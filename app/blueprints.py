@@ -30,6 +30,8 @@ from panel.api_keys.views import blueprint as api_keys_blueprint
 from panel.audit.views import blueprint as audit_blueprint
 from panel.auth.admin_views import blueprint as staff_admin_blueprint
 from panel.auth.views import blueprint as auth_blueprint
+from panel.duplicates import member_data as _merge_member_data  # noqa: F401 (registers)
+from panel.duplicates.views import blueprint as duplicates_blueprint
 from panel.members.member_views import blueprint as member_area_blueprint
 from panel.members.public_views import blueprint as join_blueprint
 from panel.members.staff_views import blueprint as members_blueprint
@@ -83,6 +85,7 @@ BLUEPRINTS = (
     join_blueprint,
     member_area_blueprint,
     members_blueprint,
+    duplicates_blueprint,
     segments_blueprint,
     webhooks_blueprint,
     bulletins_blueprint,

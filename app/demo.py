@@ -14,6 +14,7 @@ from app.demo_resident import create_demo_resident
 from mailer.bulletins.demo import create_demo_bulletins
 from mailer.tracking.demo import create_demo_tracking
 from panel.auth.demo import DemoAccount, create_demo_staff
+from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
 from panel.segments.demo import create_demo_segments
@@ -38,4 +39,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_insights(session, now)
     create_demo_meetings(session, now)
     create_demo_resident(session, now)
+    create_demo_duplicates(session, now)
     return accounts

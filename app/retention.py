@@ -13,6 +13,7 @@ from mailer.jobs import SENT_BODY_RETENTION, purge_sent_email_bodies
 from panel.audit.retention import Rule, record_retention_run
 from panel.auth.throttle import FORGET_AFTER, forget_old_failures
 from panel.database import utcnow
+from panel.duplicates.merging import UNDO_DAYS, purge_merged_records
 from panel.extensions import db
 from panel.login_sessions import purge_expired_sessions
 from panel.members.services.joining import apply_sign_up_retention
@@ -41,6 +42,12 @@ def housekeeping_rules(config) -> list[Rule]:
             "fixed",
             "Kept only to slow down password guessing.",
         ),
+        Rule(
+            "A member record merged into another record of the same person",
+            f"{UNDO_DAYS} days after the merge (the time to undo it)",
+            "fixed",
+            "Kept so a wrong merge can be undone; the duplicates page shows how many are due.",
+        ),
     ]
 
 
@@ -68,11 +75,12 @@ def forget_old_failures_job(session: Session, now: datetime) -> int:
 
 
 def apply_housekeeping_retention(session: Session, now: datetime) -> dict[str, int]:
-    """The three housekeeping purges, each audited as its scheduled job audits it."""
+    """The housekeeping purges, each audited as its scheduled job audits it."""
     return {
         "sent email copies blanked": purge_sent_email_bodies_job(session, now),
         "ended sign-in sessions": purge_expired_sessions_job(session, now),
         "failed sign-in counts forgotten": forget_old_failures_job(session, now),
+        "merged member records erased": purge_merged_records(session, now),
     }
 
 

@@ -110,4 +110,8 @@ def load_config(instance_path: Path) -> dict:
         "RETENTION_UNSENT_RESPONSE_DAYS": _period(env, "RETENTION_UNSENT_RESPONSE_DAYS", 30),
         "RETENTION_RESPONSE_LINK_MONTHS": _period(env, "RETENTION_RESPONSE_LINK_MONTHS", 6),
         "RETENTION_SURVEY_RECORDS_YEARS": _period(env, "RETENTION_SURVEY_RECORDS_YEARS", 6),
+        # At most this many members per household (same surname at the same postcode), checked
+        # at joining and import; 0 (the default) means no limit. Telling a joiner the household
+        # is full says someone there is a member: set it only if the panel needs it.
+        "MAX_MEMBERS_PER_HOUSEHOLD": int(env.get("MAX_MEMBERS_PER_HOUSEHOLD", "0")),
     }

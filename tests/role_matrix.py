@@ -31,6 +31,14 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "members.import_preview": COMMS,
     "members.sources_index": MEMBER_DATA,
     "members.source_detail": MEMBER_DATA,
+    # duplicates: place teams see and propose within their places; the comms team merges
+    "duplicates.index": MEMBER_DATA,
+    "duplicates.pair": MEMBER_DATA,
+    "duplicates.propose": MEMBER_DATA,
+    "duplicates.merge": COMMS,
+    "duplicates.not_duplicate": COMMS,
+    "duplicates.merge_detail": MEMBER_DATA,
+    "duplicates.undo": COMMS,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,

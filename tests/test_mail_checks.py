@@ -64,6 +64,7 @@ AT_MOST_ONE_PERSON = {
     "insights.new", "insights.edit", "annual_report.generate", "annual_report.save",
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
+    "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
 }  # fmt: skip
 
 

@@ -21,14 +21,18 @@ class MemberStatus(StrEnum):
     ACTIVE = "active"
     #: left the panel: personal data erased, the row kept only as an anonymous count.
     LEFT = "left"
+    #: merged into another record of the same person (panel.duplicates): kept 30 days so the
+    #: merge can be undone, then erased.
+    MERGED = "merged"
 
 
 #: the only moves a member may make: confirming the signup, and leaving (which erases them).
 MEMBER_STATES = StateMachine(
     {
         MemberStatus.PENDING: {MemberStatus.ACTIVE, MemberStatus.LEFT},
-        MemberStatus.ACTIVE: {MemberStatus.LEFT},
+        MemberStatus.ACTIVE: {MemberStatus.LEFT, MemberStatus.MERGED},
         MemberStatus.LEFT: set(),
+        MemberStatus.MERGED: {MemberStatus.ACTIVE, MemberStatus.LEFT},
     },
     lambda current, new: f"A {current.value} member cannot become {new.value}",
 )

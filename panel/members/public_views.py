@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from panel.database import utcnow
 from panel.extensions import csrf, db, limiter
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, show_field_error
 from panel.limits import hit_limit
 from panel.members import reference
 from panel.members.forms import (
@@ -19,7 +28,7 @@ from panel.members.forms import (
     source_code,
 )
 from panel.members.models import Member
-from panel.members.services import joining, member_area
+from panel.members.services import households, joining, member_area
 from panel.members.views_support import (
     join_summary,
     offer_places,
@@ -93,7 +102,7 @@ def your_details():
     form = YourDetailsForm(data=draft.answers if draft else {})
     if request.method == "GET":
         form.source.data = source_code(request.args.get("source"))
-    if form.validate_on_submit() and _postcode_is_known(form):
+    if form.validate_on_submit() and _postcode_is_known(form) and _household_has_room(form):
         now = utcnow()
         if draft is None:
             # The first step submitted: only now is anything kept about this resident.
@@ -108,6 +117,22 @@ def your_details():
         db.session.commit()
         return redirect(url_for("join.where_you_live"))
     return render_template("panel/join/your_details.html", form=form, step=1)
+
+
+def _household_has_room(form) -> bool:
+    """The optional limit of members per household, as a message by the postcode."""
+    try:
+        households.check_household_room(
+            db.session,
+            current_app.config["MAX_MEMBERS_PER_HOUSEHOLD"],
+            form.last_name.data,
+            form.postcode.data,
+            form.email.data,
+        )
+    except households.HouseholdFull as problem:
+        show_field_error(form, problem)
+        return False
+    return True
 
 
 def _postcode_is_known(form) -> bool:

@@ -151,7 +151,7 @@ def import_upload():
             form.file.errors.append("Choose a CSV file saved as UTF-8, up to 5 MB")
         else:
             try:
-                importing.preview_import(db.session, content)
+                importing.preview_import(db.session, content, _household_limit())
             except importing.ImportFileError as error:
                 form.file.errors.append(str(error))
             else:
@@ -168,6 +168,10 @@ def import_upload():
     return render_template("panel/members/import.html", form=form)
 
 
+def _household_limit() -> int:
+    return current_app.config["MAX_MEMBERS_PER_HOUSEHOLD"]
+
+
 def _read_upload(upload) -> str | None:
     return text_from_upload(upload, 5 * 1024 * 1024)
 
@@ -180,11 +184,13 @@ def import_preview(import_id: int):
     if staged.confirmed_at is not None:
         return render_template("panel/members/import_done.html", staged=staged)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
-        created = importing.confirm_import(db.session, current_user, staged, utcnow())
+        created = importing.confirm_import(
+            db.session, current_user, staged, utcnow(), _household_limit()
+        )
         db.session.commit()
         flash(f"Imported {created} members", "info")
         return redirect(url_for("members.import_preview", import_id=staged.id))
-    preview = importing.preview_import(db.session, staged.content)
+    preview = importing.preview_import(db.session, staged.content, _household_limit())
     record_audit(db.session, current_user, "members.import_preview", "member_import", [staged.id])
     db.session.commit()
     return render_template("panel/members/import_preview.html", staged=staged, preview=preview)

@@ -62,6 +62,10 @@ class ResponseStatus(StrEnum):
 
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
+    #: sent, but by a member later merged with another record of the same person who also
+    #: answered: kept, not counted (each survey counts once per person; undoing the merge
+    #: makes it SUBMITTED again).
+    DUPLICATE = "duplicate"
 
 
 class SurveyResponse(Base):

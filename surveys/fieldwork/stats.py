@@ -77,7 +77,10 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
     stopped = dict(
         session.execute(
             sa.select(SurveyResponse.furthest_page, sa.func.count())
-            .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status != SUBMITTED)
+            .where(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.status == ResponseStatus.IN_PROGRESS,
+            )
             .group_by(SurveyResponse.furthest_page)
         ).all()
     )

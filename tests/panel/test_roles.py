@@ -15,6 +15,8 @@ SAMPLE_ARGS = {
     "code": "FY1",
     "name": "none.eml",
     "member_id": 999999,
+    "other_id": 999998,
+    "merge_id": 999999,
     "import_id": 999999,
     "source_id": 999999,
     "segment_id": 999999,

@@ -104,6 +104,8 @@ NOT_USER_TEXT = {
     "api_keys.prefix",
     "api_keys.key_hash",
     "api_keys.scopes",
+    # the duplicate detector's reasons, written by code from fixed phrases
+    "member_merges.reasons",
     "email_events.sg_event_id",
     "email_events.dedupe_key",
     "email_events.event",
@@ -309,6 +311,21 @@ def _ids(session: Session, statement) -> list:
     return list(session.execute(statement).all())
 
 
+def _member_pairs(session: Session) -> list[tuple[int, int]]:
+    """Pairs of members for the duplicates pages: the first four of each place, two by two."""
+    from panel.members.models import Member
+
+    rows = session.execute(
+        sa.select(Member.place_id, Member.id).order_by(Member.place_id, Member.id)
+    ).all()
+    by_place: dict = {}
+    for place_id, member_id in rows:
+        by_place.setdefault(place_id, []).append(member_id)
+    return [
+        (ids[i], ids[i + 1]) for ids in by_place.values() for i in range(0, min(len(ids), 4) - 1, 2)
+    ]
+
+
 def staff_urls(
     app: Flask,
     session: Session,
@@ -323,6 +340,7 @@ def staff_urls(
     from mailer.bulletins.models import Bulletin, BulletinItem
     from panel.auth.models import StaffUser
     from panel.auth.services import password_reset_token
+    from panel.duplicates.models import MemberMerge
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
@@ -367,6 +385,8 @@ def staff_urls(
             session, sa.select(FairSelection.segment_id, FairSelection.id)
         ),
         ("member_id",): _ids(session, sa.select(Member.id).order_by(Member.id).limit(4)),
+        ("member_id", "other_id"): _member_pairs(session),
+        ("merge_id",): _ids(session, sa.select(MemberMerge.id).limit(3)),
         ("user_id",): _ids(session, sa.select(StaffUser.id)),
         ("place_id",): _ids(session, sa.select(Place.id)),
         ("code",): _ids(session, sa.select(PostcodeDistrict.outward_code).limit(2)),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from mailer.transport import is_suppressed
 from panel.audit.services import record_audit
 from panel.members import reference
+from panel.members.matching import household_key
 from panel.members.models import (
     ConsentBasis,
     ConsentKind,
@@ -22,6 +23,7 @@ from panel.members.models import (
     MemberImport,
     MemberStatus,
 )
+from panel.members.services import households
 from panel.places.models import Place
 from panel.places.services import (
     BadPostcode,
@@ -107,8 +109,9 @@ def _read_rows(content: str) -> list[dict]:
     return rows
 
 
-def preview_import(session: Session, content: str) -> ImportPreview:
-    """Check every row without writing anything. Raises ImportFileError for an unreadable file."""
+def preview_import(session: Session, content: str, household_limit: int = 0) -> ImportPreview:
+    """Check every row without writing anything; with ``household_limit``, rows that would take
+    a household past it are errors. Raises ImportFileError for an unreadable file."""
     places_by_name = {p.name.lower(): p for p in session.scalars(sa.select(Place))}
     places_by_name.update({p.code: p for p in places_by_name.values()})
     seen: dict[str, int] = {}
@@ -137,7 +140,24 @@ def preview_import(session: Session, content: str) -> ImportPreview:
             else:
                 seen[values["email"]] = number
     _mark_existing(session, result)
+    if household_limit:
+        _check_households(session, result, household_limit)
     return ImportPreview(result)
+
+
+def _check_households(session: Session, rows: list[ImportRow], limit: int) -> None:
+    """A new row whose household (surname and postcode) is already full, counting the members
+    held and the earlier rows of the file, is a row error."""
+    new = [r for r in rows if not r.errors and r.outcome != "existing"]
+    counts = households.household_counts(session, [r.values.get("postcode", "") for r in new])
+    for row in new:
+        key = household_key(row.values.get("last_name"), row.values.get("postcode"))
+        if key is None:
+            continue
+        if counts[key] >= limit:
+            row.errors.append(households.household_message(limit))
+        else:
+            counts[key] += 1
 
 
 def _place_for(session, values, places_by_name, row) -> Place | None:
@@ -213,11 +233,13 @@ def stage_import(
     return staged
 
 
-def confirm_import(session: Session, actor, staged: MemberImport, now: datetime) -> int:
+def confirm_import(
+    session: Session, actor, staged: MemberImport, now: datetime, household_limit: int = 0
+) -> int:
     """Create the new members of a staged import; re-running it creates nobody twice."""
     if staged.confirmed_at is not None:
         return 0
-    preview = preview_import(session, staged.content)
+    preview = preview_import(session, staged.content, household_limit)
     created = []
     for row in preview.new_rows:
         values = row.values

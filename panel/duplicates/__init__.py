@@ -1,0 +1,1 @@
+"""Duplicate members: the detector's list, proposals, merges and their undo."""
