@@ -1,6 +1,6 @@
 """API keys for partner organisations (issue 24)
 
-Revision ID: 0034_api_keys
+Revision ID: 0035_api_keys
 Revises: 0034_member_merges
 Create Date: 2026-12-07 04:20:00
 
@@ -11,7 +11,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0034_api_keys'
+revision = '0035_api_keys'
 down_revision = '0034_member_merges'
 branch_labels = None
 depends_on = None
