@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import blueprints, cli, metrics
+from app import api, blueprints, cli, metrics
 from mailer.backends import backend_from_config
 from panel import errors, log_format, security, templating
 from panel.auth.loader import load_staff_user
@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     blueprints.register(app)
+    api.init_app(app)
     metrics.init_app(app)
 
     templating.init_app(app)
@@ -68,6 +69,7 @@ MODEL_MODULES = (
     "panel.places.models",
     "panel.auth.models",
     "panel.auth.throttle",
+    "panel.api_keys.models",
     "panel.login_sessions",
     "panel.job_runs",
     "panel.email_requests",

@@ -26,6 +26,7 @@ from mailer.tracking.services import register_listeners as register_tracking_lis
 from mailer.tracking.views import blueprint as tracking_blueprint
 from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
 from mailer.views import blueprint as mailer_blueprint
+from panel.api_keys.views import blueprint as api_keys_blueprint
 from panel.audit.views import blueprint as audit_blueprint
 from panel.auth.admin_views import blueprint as staff_admin_blueprint
 from panel.auth.views import blueprint as auth_blueprint
@@ -81,6 +82,7 @@ BLUEPRINTS = (
     staff_home.blueprint,
     places_blueprint,
     audit_blueprint,
+    api_keys_blueprint,
     mailer_blueprint,
     join_blueprint,
     member_area_blueprint,

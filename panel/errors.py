@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from panel.extensions import db
+from panel.problem_details import is_api_request, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +61,15 @@ def init_app(app: Flask) -> None:
     def _http_error(error):
         if error.code and error.code < 400:
             return error
+        if is_api_request(request.path):
+            # The API answers in JSON (RFC 9457): its own handler names the field or key.
+            return problem_response(error.code or 500, error.description or "")
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected_error(error):
         logger.exception("unhandled error")
         db.session.rollback()
+        if is_api_request(request.path):
+            return problem_response(500, "Something went wrong; try again later.")
         return render_error(500)

@@ -127,6 +127,7 @@ def staff_navigation() -> list[dict]:
         ("places.index", "Places", {Role.COMMS}),
         ("staff_admin.index", "Staff", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),
+        ("api_keys.index", "API keys", {Role.COMMS}),
         ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
         ("decision_register.index", "Decisions", None),

@@ -18,6 +18,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "places.edit_postcode": COMMS,
     "audit.index": COMMS,
     "audit.retention": COMMS,
+    # API keys for partner organisations (issue 24): the communications team issues them
+    "api_keys.index": COMMS,
+    "api_keys.new": COMMS,
+    "api_keys.revoke": COMMS,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
     "members.index": MEMBER_DATA,
@@ -258,6 +262,18 @@ PUBLIC_ROUTES = {
     # the public decisions register and each decision's involvement trail
     "public_decisions.index",
     "public_decisions.decision",
+    # the partner API (issue 24): public data without a key, place results with one; its
+    # OpenAPI document and reference page
+    "api_v1.engagement",
+    "api_v1.surveys",
+    "api_v1.survey_results",
+    "api_v1.place_results",
+    "api_v1.decisions",
+    "api_v1.decision",
+    "api_v1.bulletins",
+    "api_v1.bulletin",
+    "api-docs.openapi_json",
+    "api_reference.reference",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.

@@ -33,6 +33,8 @@ from tests.security.world import add_place_team_records, build_world, sign_in_st
 SUFFIXES = tuple(f".{extension}" for extension in DOWNLOAD_TYPES)
 #: downloads outside the staff pages, each tested below as the person it belongs to.
 MEMBER_DOWNLOADS = {"member_area.your_data_json"}
+#: public documents that are not files to save: the API's OpenAPI document.
+PUBLIC_DOCUMENTS = {"api-docs.openapi_json"}
 #: the downloads there are today; the URL map must still offer at least these.
 KNOWN_DOWNLOADS = {
     "members.export",
@@ -193,7 +195,9 @@ def test_the_url_map_offers_every_known_download(app):
     found = {rule.endpoint for rule in download_rules(app)}
     assert found >= KNOWN_DOWNLOADS
     outside_staff = {r.endpoint for r in download_rules(app) if not r.rule.startswith("/staff")}
-    assert outside_staff == MEMBER_DOWNLOADS, "test a download outside the staff pages below"
+    assert outside_staff == MEMBER_DOWNLOADS | PUBLIC_DOCUMENTS, (
+        "test a download outside the staff pages below"
+    )
 
 
 @pytest.mark.parametrize("role", [Role.COMMS, Role.PLACE, Role.OBSERVER])
@@ -247,7 +251,7 @@ def test_only_routes_named_as_files_answer_with_a_file(app, session, world):
         if "attachment" in response.headers.get("Content-Disposition", ""):
             answered_with_files.add(_endpoint(app, url, "GET"))
     assert failures == {}
-    assert answered_with_files == {e for e in named if e not in MEMBER_DOWNLOADS}
+    assert answered_with_files == {e for e in named if e not in MEMBER_DOWNLOADS | PUBLIC_DOCUMENTS}
 
 
 def test_a_member_downloads_their_own_data_and_nobody_else_can(app, session, world):

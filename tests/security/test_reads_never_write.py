@@ -95,6 +95,11 @@ def _public_urls(app, session) -> list[str]:
         "pages.assets": [{"filename": "manifest.json"}],
         "static": [{"filename": "app.css"}],
         "engagement.results": [{"survey_id": s.id} for s in surveys],
+        "api_v1.survey_results": [{"survey_id": s.id} for s in surveys],
+        "api_v1.decision": [
+            {"decision_id": d} for d in session.scalars(sa.select(DecisionRecord.id))
+        ],
+        "api_v1.bulletin": [{"bulletin_id": b} for b in session.scalars(sa.select(Bulletin.id))],
         "public_decisions.decision": [
             {"decision_id": d} for d in session.scalars(sa.select(DecisionRecord.id))
         ],

@@ -100,6 +100,8 @@ USER_TEXT = {
     "email_events.reason",
     "email_events.url",
     "audit_events.detail",
+    "api_keys.organisation",
+    "api_keys.name",
     "bulletin_batches.error",
     "outbound_emails.last_error",
 }
@@ -107,6 +109,9 @@ USER_TEXT = {
 #: text columns no user writes as free text: codes, hashes, tokens, enums, reference data,
 #: and copies rendered from user text (poisoned at their source instead).
 NOT_USER_TEXT = {
+    "api_keys.prefix",
+    "api_keys.key_hash",
+    "api_keys.scopes",
     # the duplicate detector's reasons, written by code from fixed phrases
     "member_merges.reasons",
     "email_events.sg_event_id",
