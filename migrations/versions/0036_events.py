@@ -1,6 +1,6 @@
 """engagement events, invitations and the confirmed-place counter
 
-Revision ID: 0035_events
+Revision ID: 0036_events
 Revises: 0035_api_keys
 Create Date: 2026-12-07 03:53:41.921232
 
@@ -11,7 +11,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0035_events'
+revision = '0036_events'
 down_revision = '0035_api_keys'
 branch_labels = None
 depends_on = None
