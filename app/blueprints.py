@@ -48,6 +48,7 @@ from surveys.decisions.notice_views import blueprint as decision_notices_bluepri
 from surveys.decisions.public_views import blueprint as public_decisions_blueprint
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
 from surveys.emails.views import blueprint as survey_emails_blueprint
+from surveys.engagement_events import member_data as _event_member_data  # noqa: F401 (registers)
 from surveys.engagement_events.reply_views import blueprint as event_replies_blueprint
 from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)

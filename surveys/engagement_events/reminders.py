@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
@@ -18,7 +17,7 @@ from surveys.engagement_events.models import (
     EventStatus,
     InvitationState,
 )
-from surveys.engagement_events.replies import reply_token
+from surveys.engagement_events.replies import reply_url
 
 #: (name, how long before the start, the invitation's column, until how long before the start).
 REMINDERS = (
@@ -71,9 +70,7 @@ def _queue_reminder(session: Session, invitation: EventInvitation, name: str, no
             "event": event,
             "when": "next week" if name == "week" else "tomorrow",
             "joining_link": event.joining_link,
-            "cancel_url": url_for(
-                "event_replies.reply", token=reply_token(invitation), _external=True
-            ),
+            "cancel_url": reply_url(invitation),
         },
         idempotency_key=f"event-reminder:{name}:{invitation.id}",
         now=now,

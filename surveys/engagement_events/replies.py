@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
@@ -21,7 +21,10 @@ from surveys.engagement_events.places import (
     decline_invitation,
 )
 
-__all__ = ["RepliesClosed", "ReplyFields", "find_invitation", "reply", "reply_token"]
+__all__ = ["RepliesClosed", "ReplyFields", "find_invitation", "reply", "reply_token", "reply_url"]
+
+#: where invitees reply (the reply blueprint's prefix; emails link to it without a request).
+REPLY_PATH = "/events/reply"
 
 
 @dataclass
@@ -37,6 +40,12 @@ class ReplyFields:
 def reply_token(invitation: EventInvitation) -> str:
     """The signed token of an invitation's reply link; it stops working once used."""
     return make_token(TokenPurpose.EVENT_REPLY, [invitation.id, invitation.reply_nonce])
+
+
+def reply_url(invitation: EventInvitation) -> str:
+    """The invitee's own reply page, built from the configured public address so that the
+    scheduler's jobs (which have no request) can put it in an email."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}{REPLY_PATH}/{reply_token(invitation)}"
 
 
 def find_invitation(session: Session, token: str) -> tuple[EventInvitation | None, bool]:
@@ -89,9 +98,7 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
             "joining_link": event.joining_link
             if invitation.state is InvitationState.CONFIRMED
             else "",
-            "cancel_url": url_for(
-                "event_replies.reply", token=reply_token(invitation), _external=True
-            ),
+            "cancel_url": reply_url(invitation),
         },
         idempotency_key=f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}",
         now=now,

@@ -13,7 +13,7 @@ from surveys.engagement_events import replies
 from surveys.engagement_events.forms import ReplyForm
 from surveys.engagement_events.models import EventStatus, InvitationState
 
-blueprint = Blueprint("event_replies", __name__, url_prefix="/events/reply")
+blueprint = Blueprint("event_replies", __name__, url_prefix=replies.REPLY_PATH)
 
 HOLDING = (InvitationState.CONFIRMED, InvitationState.WAITING)
 

@@ -1,5 +1,6 @@
-"""The check before a reminder and before a bulletin, in Chromium with axe-core on every page:
-the count shown is the number of people the fake SendGrid then receives the email for."""
+"""The checks before invitations, a reminder, a bulletin, a decision's results email and a
+resend, in Chromium with axe-core on every page: each count shown is the number of people the
+fake SendGrid then receives the email for."""
 
 from __future__ import annotations
 
@@ -84,10 +85,12 @@ def test_reminder_and_bulletin_checks_send_to_exactly_the_people_shown(
     checker.goto(f"/staff/surveys/{survey_id}/fieldwork")
     page.click("text=Check and send invitations")
     checker.check()
-    if page.locator("button:has-text('invitation')").count():
-        page.click("button:has-text('invitation')")
-        checker.check()
+    count, subject = _shown(page)
+    assert count > 1
+    page.click(f"button:has-text('Send {count:,} invitations')")
+    checker.check()
     _run_scheduler(live_server)  # the invitations go, so there is someone to remind
+    assert len(_received(fake_sendgrid, subject)) == count
 
     checker.goto(f"/staff/surveys/{survey_id}/fieldwork")
     page.click("text=Check and send a reminder")
@@ -164,3 +167,10 @@ def test_reminder_and_bulletin_checks_send_to_exactly_the_people_shown(
     page.click("text=Check and resend these 3")
     checker.check()
     assert "Check before you send it again" in page.inner_text("main")
+    count, subject = _shown(page)
+    assert count == 3
+    fake_sendgrid.reset()
+    page.click("button:has-text('Send again to 3 people')")
+    checker.check()
+    _run_scheduler(live_server)
+    assert len(_received(fake_sendgrid, subject)) == 3

@@ -32,6 +32,7 @@ SAMPLE_ARGS = {
     "election_id": 999999,
     "decision_id": 999999,
     "insight_id": 999999,
+    "event_id": 999999,
     "start_year": 2025,
 }
 

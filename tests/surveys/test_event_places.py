@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from panel.audit.models import AuditEvent
 from panel.extensions import db
+from panel.members.models import Member
+from panel.members.services.member_area import erase_member, export_member_data
 from surveys.engagement_events.models import (
     EngagementEvent,
     EventInvitation,
@@ -156,17 +158,17 @@ def test_reminders_go_a_week_and_a_day_before_to_confirmed_people_once(app, sess
     day_before = event.starts_at - timedelta(days=1)
     session.commit()
 
-    with app.test_request_context():
-        runs = [
-            send_event_reminders(session, at)
-            for at in (
-                week_before - timedelta(minutes=1),
-                week_before,
-                week_before + timedelta(hours=1),
-                day_before,
-                day_before + timedelta(minutes=5),
-            )
-        ]
+    # No request context, as when the scheduler runs it: links come from PUBLIC_BASE_URL.
+    runs = [
+        send_event_reminders(session, at)
+        for at in (
+            week_before - timedelta(minutes=1),
+            week_before,
+            week_before + timedelta(hours=1),
+            day_before,
+            day_before + timedelta(minutes=5),
+        )
+    ]
 
     assert runs == [0, 1, 0, 1, 0]
     subjects = session.scalars(
@@ -195,3 +197,27 @@ def test_needs_are_deleted_thirty_days_after_the_event_and_the_run_is_audited(se
     ).all()
     assert [a.detail for a in audits] == ["event access and dietary needs: 1"]
     assert "Hearing" not in audits[0].detail
+
+
+def test_a_member_who_leaves_is_in_their_data_copy_then_their_place_goes_to_the_waiting_list(
+    session, now
+):
+    event = make_event(session, now, capacity=1)
+    leaver, waiting = invite(session, event, now), invite(session, event, now)
+    accept_invitation(session, leaver, now)
+    accept_invitation(session, waiting, now + timedelta(minutes=1))
+    leaver.access_needs = "Step-free access"
+    member = session.get(Member, leaver.member_id)
+    (row,) = export_member_data(session, member)["events_you_were_invited_to"]
+    assert (row["event"], row["where_you_stand"]) == (event.title, "confirmed")
+    assert row["access_needs"] == "Step-free access"
+    # No request context: a merged-away record is erased by a scheduled job.
+    erase_member(session, member, now, "member")
+    session.flush()
+    left = sa.select(sa.func.count()).where(EventInvitation.member_id == leaver.member_id)
+    assert session.scalar(left) == 0
+    assert _states(session, waiting) == [InvitationState.CONFIRMED]
+    session.refresh(event)
+    assert event.confirmed_count == 1
+    told = sa.text("SELECT to_email FROM outbound_emails WHERE kind = 'event_place_confirmed'")
+    assert session.scalars(told).all() == [session.get(Member, waiting.member_id).email]

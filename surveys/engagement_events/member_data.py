@@ -1,0 +1,57 @@
+"""What the events hold about a member: their invitations, replies and any access or dietary
+needs, in their copy of their data; at erasure a held place is freed for the waiting list (and
+offered at once, as when they cancel), then their invitations are deleted."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from panel.members.services.member_area import erasure_step, member_data_section
+from surveys.engagement_events.models import (
+    EngagementEvent,
+    EventInvitation,
+    EventStatus,
+    InvitationState,
+)
+from surveys.engagement_events.places import decline_invitation
+from surveys.engagement_events.replies import tell_place
+
+
+@member_data_section("event_invitations")
+def event_invitations_section(session, member):
+    """The events the member was invited to, where they stand, and the needs they gave."""
+    rows = session.execute(
+        sa.select(EngagementEvent.title, EngagementEvent.starts_at, EventInvitation)
+        .join(EngagementEvent, EngagementEvent.id == EventInvitation.event_id)
+        .where(EventInvitation.member_id == member.id)
+        .order_by(EngagementEvent.starts_at)
+    ).all()
+    return "events_you_were_invited_to", [
+        {
+            "event": title,
+            "starts_at": starts_at.isoformat(),
+            "where_you_stand": invitation.state.value,
+            "replied_at": invitation.replied_at.isoformat() if invitation.replied_at else None,
+            "access_needs": invitation.access_needs,
+            "dietary_needs": invitation.dietary_needs,
+        }
+        for title, starts_at, invitation in rows
+    ]
+
+
+@erasure_step("event_invitations")
+def erase_event_invitations(session, member, now) -> None:
+    """Free any place the member holds (the next on the waiting list is offered it), then delete
+    their invitations, replies and needs."""
+    held = session.scalars(
+        sa.select(EventInvitation)
+        .join(EngagementEvent, EngagementEvent.id == EventInvitation.event_id)
+        .where(
+            EventInvitation.member_id == member.id,
+            EventInvitation.state.in_([InvitationState.CONFIRMED, InvitationState.WAITING]),
+            EngagementEvent.status != EventStatus.CANCELLED,
+        )
+    ).all()
+    for invitation in held:
+        decline_invitation(session, invitation, now, on_offer=tell_place)
+    session.execute(sa.delete(EventInvitation).where(EventInvitation.member_id == member.id))
