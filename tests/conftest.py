@@ -26,7 +26,9 @@ for _shared_store in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
 
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
-from tests import log_scan  # noqa: E402
+from tests import log_scan, route_builders  # noqa: E402
+
+route_builders.install()
 
 # No test is timed (speed belongs in bench/): Hypothesis's per-example deadline would fail a
 # correct test on a busy machine, so it is off for the whole suite.
