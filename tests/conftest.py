@@ -27,6 +27,7 @@ for _shared_store in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
 from app import create_app  # noqa: E402
 from panel.extensions import db  # noqa: E402
 from tests import log_scan, route_builders  # noqa: E402
+from tests.pg_reuse import ReusableDatabase  # noqa: E402
 
 route_builders.install()
 
@@ -89,20 +90,32 @@ def database_template(tmp_path_factory):
         yield ("sqlite", path, None)
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path):
+@pytest.fixture(scope="session")
+def worker_database(database_template):
+    """PostgreSQL only: this worker's database, reset to the template's state after each test
+    (tests/pg_reuse.py says why)."""
     kind, template, admin = database_template
+    if kind != "postgresql":
+        yield None
+        return
+    database = ReusableDatabase(
+        admin, template, lambda name: _with_database(TEST_DATABASE_URL, name)
+    )
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def database_url(database_template, worker_database, tmp_path):
+    """A database in the template's state, for this test alone."""
+    kind, template, _admin = database_template
     if kind == "sqlite":
         target = tmp_path / "panel.sqlite3"
         shutil.copy(template, target)
         yield f"sqlite:///{target}"
         return
-    name = f"panel_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield _with_database(TEST_DATABASE_URL, name)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield worker_database.url
+    worker_database.reset()
 
 
 @pytest.fixture
