@@ -77,6 +77,7 @@ MODEL_MODULES = (
     "panel.members.models",
     "panel.duplicates.models",
     "panel.segments.models",
+    "panel.recruitment.models",
     "mailer.models",
     "mailer.events.models",
     "mailer.bulletins.models",

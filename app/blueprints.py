@@ -37,6 +37,7 @@ from panel.members.public_views import blueprint as join_blueprint
 from panel.members.staff_views import blueprint as members_blueprint
 from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
+from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.annual_report.views import blueprint as annual_report_blueprint
@@ -89,6 +90,7 @@ BLUEPRINTS = (
     member_area_blueprint,
     members_blueprint,
     duplicates_blueprint,
+    recruitment_blueprint,
     segments_blueprint,
     webhooks_blueprint,
     bulletins_blueprint,

@@ -39,6 +39,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "duplicates.not_duplicate": COMMS,
     "duplicates.merge_detail": MEMBER_DATA,
     "duplicates.undo": COMMS,
+    # the recruitment plan (issue 26): every role reads; the comms team sets the targets
+    "recruitment.index": ALL,
+    "recruitment.edit_targets": COMMS,
+    "recruitment.place_brief": MEMBER_DATA,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,

@@ -48,7 +48,7 @@ AT_MOST_ONE_PERSON = {
     "bulletins.edit_item", "bulletins.index", "bulletins.new_item", "bulletins.offer_results",
     "bulletins.review", "decisions.change", "fieldwork.add_open_link", "members.import_preview",
     "members.import_upload", "members.sources_index", "places.edit", "places.edit_postcode",
-    "api_keys.new", "api_keys.revoke",
+    "api_keys.new", "api_keys.revoke", "recruitment.edit_targets",
     "results.add_quote", "results.edit_page", "results.remove_quote", "results.unpublish",
     "segments.add_condition", "segments.change", "segments.contact_rules",
     "segments.export_selection", "segments.index", "segments.select", "surveys.add_from_bank",

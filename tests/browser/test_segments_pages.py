@@ -54,3 +54,18 @@ def test_place_team_checks_the_pool_and_selects_fairly(staff_page):
     main = page.inner_text("main")
     assert "4 people selected" in main and "How closely the quotas were met" in main
     assert "Gap" in main and "Target" in main
+
+
+def test_recruitment_plan_and_its_targets_pass_axe(staff_page):
+    """The plan (scores, forecasts, sign-ups) and the targets form with an error shown."""
+    checker = staff_page(Role.COMMS, "recruitment")
+    page = checker.page
+    checker.goto("/staff/recruitment-plan/")
+    main = page.inner_text("main")
+    assert "How representative" in main and "Sign-ups over the last twelve months" in main
+    page.click("text=Change the target or a place's share")
+    checker.check()
+    page.fill("#total", "0")
+    page.click("button:has-text('Save targets')")
+    checker.check()
+    assert "Enter a number from 1 to 100,000" in page.inner_text(".nhsuk-error-summary")

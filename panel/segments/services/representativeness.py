@@ -8,6 +8,7 @@ where only zeros are left to hide with it, zeros."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
@@ -40,6 +41,11 @@ _ethnic_summary = sa.case(
     ],
     else_=None,
 )
+_carer = sa.case(
+    (EqualityProfile.carer.in_(["yes_under_20", "yes_20_49", "yes_50_plus"]), "carer"),
+    (EqualityProfile.carer == "no", "not_carer"),
+    else_=None,
+)
 _disability = sa.case(
     (EqualityProfile.disability.in_(["yes_a_lot", "yes_a_little"]), "disabled"),
     (EqualityProfile.disability == "no", "not_disabled"),
@@ -69,6 +75,13 @@ DIMENSIONS = {
         "Disability",
         _disability,
         [("disabled", "Disabled"), ("not_disabled", "Not disabled")],
+    ),
+    # Census 2021 TS039 counts carers aged 5 and over, for 14 of the 16 districts (none for
+    # South Cumbria): areas without figures leave this out and say so.
+    "carer": (
+        "Unpaid carers",
+        _carer,
+        [("carer", "Unpaid carer"), ("not_carer", "Not an unpaid carer")],
     ),
 }
 
@@ -117,6 +130,8 @@ class AreaReport:
     members: int
     target: int
     dimensions: list[DimensionReport]
+    #: characteristics with no Census figures for this area (or for one of its places).
+    without_figures: list[str] = field(default_factory=list)
 
 
 def _panel_counts(session: Session, user: StaffUser) -> dict[str, dict]:
@@ -146,8 +161,10 @@ def representativeness(
     *,
     target: int = PANEL_TARGET,
     threshold: float = UNDER_REPRESENTED_BELOW,
+    place_targets: Mapping[int, int] | None = None,
 ) -> list[AreaReport]:
-    """The whole ICB (for users who see every place) and each place the user may see."""
+    """The whole ICB (for users who see every place) and each place the user may see. Each
+    place's target is its share of ``target`` by population unless ``place_targets`` gives it."""
     places = list(
         session.scalars(scope_to_places(sa.select(Place).order_by(Place.name), user, Place.id))
     )
@@ -178,7 +195,10 @@ def representativeness(
             )
         )
     for place in places:
-        place_target = round(target * (place.population or 0) / everyone_population)
+        if place_targets is not None and place.id in place_targets:
+            place_target = place_targets[place.id]
+        else:
+            place_target = round(target * (place.population or 0) / everyone_population)
         areas.append(
             _area(
                 place.name,
@@ -231,8 +251,13 @@ def _hidden(row: GroupRow) -> GroupRow:
 def _area(
     name, place_id, place_ids, counts, population, notes, members, target, threshold
 ) -> AreaReport:
-    dimensions = []
+    dimensions, without_figures = [], []
     for key, (label, _expression, categories) in DIMENSIONS.items():
+        if not all(
+            any((pid, key, cat) in population for cat, _ in categories) for pid in place_ids
+        ):
+            without_figures.append(label)
+            continue
         panel = {
             cat: sum(counts[key].get((pid, cat), 0) for pid in place_ids) for cat, _ in categories
         }
@@ -264,4 +289,4 @@ def _area(
         dimensions.append(
             DimensionReport(key, label, rows, answered, members - answered, area_notes)
         )
-    return AreaReport(name, place_id, members, target, dimensions)
+    return AreaReport(name, place_id, members, target, dimensions, without_figures)
