@@ -1,6 +1,6 @@
 """the panel's recruitment target and places' own shares of it; Census unpaid carers (issue 26)
 
-Revision ID: 0043_recruitment_targets
+Revision ID: 0037_recruitment_targets
 Revises: 0036_events
 Create Date: 2026-12-07 06:40:00
 
@@ -11,7 +11,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0043_recruitment_targets'
+revision = '0037_recruitment_targets'
 down_revision = '0036_events'
 branch_labels = None
 depends_on = None
