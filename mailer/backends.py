@@ -21,6 +21,8 @@ from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.eventwebhook import EventWebhook
 
+from mailer.attachments import Attachment
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,6 +39,7 @@ class MailMessage:
     headers: dict[str, str] = field(default_factory=dict)
     #: ids only (never names or addresses): SendGrid keeps them and returns them on events.
     custom_args: dict[str, str] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 class DeliveryError(Exception):
@@ -71,6 +74,11 @@ def to_email_message(message: MailMessage) -> EmailMessage:
         email[name] = value
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
+    for attachment in message.attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        email.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return email
 
 
@@ -116,6 +124,16 @@ class SendGridBackend:
                 {"type": "text/html", "value": message.html_body},
             ],
         }
+        if message.attachments:
+            payload["attachments"] = [
+                {
+                    "content": a.base64,
+                    "type": a.content_type,
+                    "filename": a.filename,
+                    "disposition": "attachment",
+                }
+                for a in message.attachments
+            ]
         payload["personalizations"][0] = {
             k: v for k, v in payload["personalizations"][0].items() if v is not None
         }

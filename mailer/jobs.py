@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from mailer.attachments import from_stored
 from mailer.backends import DeliveryError, MailMessage
 from mailer.models import EmailStatus, OutboundEmail
 from mailer.suppression import is_suppressed
@@ -60,6 +61,7 @@ def deliver_queued_emails(session: Session, backend, now: datetime, limit: int =
             from_name=config["MAIL_FROM_NAME"],
             headers=dict(email.headers or {}),
             custom_args={"outbound_email_id": str(email.id)},
+            attachments=from_stored(email.attachments),
         )
         try:
             backend.send(message)

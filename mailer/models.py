@@ -35,6 +35,8 @@ class OutboundEmail(Base):
     html_body: Mapped[str] = mapped_column(sa.Text)
     #: extra headers as JSON, e.g. List-Unsubscribe.
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: files sent with it (mailer.attachments.to_stored): an event's calendar entry.
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
     status: Mapped[EmailStatus] = mapped_column(
         enum_type(EmailStatus, length=10),
         default=EmailStatus.QUEUED,

@@ -3,11 +3,13 @@ later."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from mailer.attachments import Attachment, to_stored
 from mailer.models import OutboundEmail
 from mailer.rendering import render_email
 from mailer.suppression import is_suppressed
@@ -31,6 +33,7 @@ def queue_email(
     now: datetime,
     unsubscribe_url: str | None = None,
     member_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboundEmail | None:
     """Render ``template`` and queue it for ``to_email`` unless this key was queued before or
     the address is suppressed.
@@ -54,6 +57,7 @@ def queue_email(
         text_body=rendered.text_body,
         html_body=rendered.html_body,
         headers=headers,
+        attachments=to_stored(attachments),
         created_at=now,
         member_id=member_id,
     )

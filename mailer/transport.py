@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from mailer.attachments import Attachment
 from mailer.models import EmailStatus, EmailSuppression, OutboundEmail, SuppressionReason
 from mailer.queue import one_click_unsubscribe_headers, queue_email
 from mailer.rendering import RenderedEmail, render_email
@@ -21,6 +22,7 @@ from mailer.suppression import email_hash, is_suppressed, lift_suppression, supp
 
 __all__ = [
     "OPT_OUT_LISTENERS",
+    "Attachment",
     "EmailStatus",
     "RenderedEmail",
     "MemberEmail",

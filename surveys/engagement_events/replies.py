@@ -14,6 +14,7 @@ from mailer.transport import queue_email
 from panel.field_errors import FieldError
 from panel.members.models import Member
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from surveys.engagement_events.calendar import calendar_attachment
 from surveys.engagement_events.models import EngagementEvent, EventInvitation, InvitationState
 from surveys.engagement_events.places import (
     RepliesClosed,
@@ -88,6 +89,8 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
         if invitation.state is InvitationState.CONFIRMED
         else "event_waiting_list"
     )
+    confirmed = invitation.state is InvitationState.CONFIRMED
+    joining_link = event.joining_link if confirmed else ""
     queue_email(
         session,
         to_email=member.email,
@@ -95,14 +98,23 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
         context={
             "first_name": member.first_name,
             "event": event,
-            "joining_link": event.joining_link
-            if invitation.state is InvitationState.CONFIRMED
-            else "",
+            "joining_link": joining_link,
             "cancel_url": reply_url(invitation),
         },
         idempotency_key=f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}",
         now=now,
         member_id=member.id,
+        # A confirmed place comes with its calendar entry; a waiting-list place does not.
+        attachments=[
+            calendar_attachment(
+                event,
+                joining_link=joining_link,
+                public_base_url=current_app.config["PUBLIC_BASE_URL"],
+                now=now,
+            )
+        ]
+        if confirmed
+        else [],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import math
@@ -41,6 +42,8 @@ class AcceptedMessage(NamedTuple):
     substitutions: dict[str, str]
     content_types: tuple[str, ...]
     index: int  # position in the request's personalizations
+    #: (filename, type, decoded bytes) of each attachment of the message.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 class Rejection(NamedTuple):
@@ -50,7 +53,11 @@ class Rejection(NamedTuple):
 
 _FIELDS = AcceptedMessage._fields
 # Log entries hold no cycles, so the per-call circular-reference bookkeeping is pure cost.
-_encode = json.JSONEncoder(check_circular=False).encode
+_encode = json.JSONEncoder(
+    check_circular=False,
+    # an attachment's bytes go into the log as base64
+    default=lambda value: base64.b64encode(value).decode("ascii"),
+).encode
 
 
 def _error_body(errors: list[dict[str, Any]]) -> bytes:
@@ -59,6 +66,10 @@ def _error_body(errors: list[dict[str, Any]]) -> bytes:
 
 def _accepted_entries(message: dict[str, Any], request_no: int, message_id: str) -> list:
     content_types = tuple(part["type"] for part in message.get("content") or ())
+    attachments = tuple(
+        (a["filename"], a.get("type", ""), base64.b64decode(a["content"]))
+        for a in message.get("attachments") or ()
+    )
     subject = message.get("subject")
     shared_args = message.get("custom_args")
     shared_headers = message.get("headers")
@@ -82,6 +93,7 @@ def _accepted_entries(message: dict[str, Any], request_no: int, message_id: str)
                 p.get("substitutions") or {},
                 content_types,
                 i,
+                attachments,
             )
         )
     return entries

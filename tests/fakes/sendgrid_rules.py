@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 MAX_PERSONALIZATIONS = 1000
@@ -225,6 +227,39 @@ def _plainly_valid(personalizations: list[Any], shared_args: Any) -> bool:
     return recipients <= MAX_RECIPIENTS
 
 
+def _attachment_errors(attachments: Any) -> list[dict[str, Any]]:
+    """SendGrid's documented rules: a list of objects, each with base64 content and a filename
+    (type optional), disposition "attachment" or "inline"."""
+    if type(attachments) is not list:
+        return [error("Invalid type. Expected: array.", "attachments")]
+    errors = []
+    for i, attachment in enumerate(attachments):
+        field = f"attachments.{i}"
+        if type(attachment) is not dict:
+            errors.append(error("Invalid type. Expected: object.", field))
+            continue
+        content = attachment.get("content")
+        try:
+            valid = (
+                type(content) is str
+                and content != ""
+                and bool(base64.b64decode(content, validate=True))
+            )
+        except (ValueError, binascii.Error):
+            valid = False
+        if not valid:
+            errors.append(
+                error("The attachment content must be base64 encoded.", f"{field}.content")
+            )
+        if not attachment.get("filename") or type(attachment.get("filename")) is not str:
+            message = "The attachment filename parameter is required."
+            errors.append(error(message, f"{field}.filename"))
+        if attachment.get("disposition", "attachment") not in ("attachment", "inline"):
+            message = "The disposition must be either attachment or inline."
+            errors.append(error(message, f"{field}.disposition"))
+    return errors
+
+
 def validate_mail_send(message: Any) -> list[dict[str, Any]]:
     """Return the errors SendGrid would answer 400 with for this parsed body ([] if it is valid)."""
     if type(message) is not dict:
@@ -242,6 +277,8 @@ def validate_mail_send(message: Any) -> list[dict[str, Any]]:
             )
         )
     errors += _content_errors(message)
+    if message.get("attachments") is not None:
+        errors += _attachment_errors(message["attachments"])
     if message.get("headers") is not None:
         errors += _headers_errors(message["headers"], "headers")
     if message.get("custom_args") is not None:
