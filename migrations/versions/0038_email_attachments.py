@@ -1,7 +1,7 @@
 """queued emails can carry attachments (an event's calendar entry, issue 25)
 
-Revision ID: 0044_email_attachments
-Revises: 0036_events
+Revision ID: 0038_email_attachments
+Revises: 0037_recruitment_targets
 Create Date: 2026-12-07 06:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0044_email_attachments'
-down_revision = '0036_events'
+revision = '0038_email_attachments'
+down_revision = '0037_recruitment_targets'
 branch_labels = None
 depends_on = None
 
