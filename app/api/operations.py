@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_smorest import Blueprint
 
-from app.api import shapes
+from app.api import kept, shapes
 from app.api.keys import (
     audit_call,
     current_key,
@@ -133,7 +133,7 @@ def survey_results(survey_id: int):
     page = publishing.results_page(db.session, survey) if survey else None
     if page is None or page.published_at is None:
         return _not_found("survey results")
-    return shapes.results(db.session, survey, page, every_question=False)
+    return kept.results_response(db.session, survey, page)
 
 
 @blueprint.get("/place-results")
