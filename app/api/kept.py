@@ -10,17 +10,24 @@ from sqlalchemy.orm import Session
 
 from app.api import shapes
 from app.api.schemas import ResultsSchema
-from surveys.models import Survey
-from surveys.results.models import ResultsPage
+from surveys.results import figure_cache
+from surveys.results.figures import removed_notice
 
 #: surveys' answers kept per process; past this the store starts again.
 MAX_SURVEYS = 256
 
 
-def results_response(session: Session, survey: Survey, page: ResultsPage) -> Response:
-    """The survey's public results as the API's JSON answer (schema-dumped once per change)."""
+def results_response(session: Session, survey_id: int) -> Response | None:
+    """The survey's public results as the API's JSON answer (schema-dumped once per change);
+    None if the survey has no published results."""
+    found = figure_cache.published_with_mark(session, survey_id)
+    if found is None:
+        return None
+    survey, page, mark = found
     summary = shapes.survey_summary(survey, page)
-    figures = shapes.published_figures(session, survey, page)
+    figures = None
+    if not removed_notice(survey):
+        figures = figure_cache.public_figures(session, survey, page, mark=mark)
     store = current_app.extensions.setdefault("api_results_text", {})
     kept = store.get(survey.id)
     if kept is None or kept[0] is not figures or kept[1] != summary:

@@ -12,6 +12,7 @@ them under the older mark, so the next read counts again."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -35,13 +36,35 @@ def figure_mark(session: Session, survey: Survey) -> int | None:
     )
 
 
+def published_with_mark(
+    session: Session, survey_id: int
+) -> tuple[Survey, ResultsPage, int | None] | None:
+    """A survey with published results, its page and its mark, in one query (its questions are
+    read only if its figures must be counted again); None if nothing is published."""
+    row = session.execute(
+        sa.select(Survey, ResultsPage, FigureVersion.version)
+        .join(ResultsPage, ResultsPage.survey_id == Survey.id)
+        .outerjoin(FigureVersion, FigureVersion.survey_id == Survey.id)
+        .options(sa.orm.defer(Survey.content), sa.orm.joinedload(Survey.place))
+        .where(Survey.id == survey_id, ResultsPage.published_at.is_not(None))
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def public_figures(
-    session: Session, survey: Survey, page: ResultsPage | None, every_question: bool = False
+    session: Session,
+    survey: Survey,
+    page: ResultsPage | None,
+    every_question: bool = False,
+    mark: int | None | object = ...,
 ) -> public.PublicFigures:
     """surveys.results.public.public_figures, counted again only when something they depend on
-    changed. Callers must not change the object returned. Raises what public_figures raises."""
+    changed (``mark``: the survey's mark if just read with it, see published_with_mark).
+    Callers must not change the object returned. Raises what public_figures raises."""
     featured = tuple(page.featured_questions or ()) if page is not None else ()
-    key = (figure_mark(session, survey), featured, current_app.config.get("SMALL_NUMBER_MAX"))
+    if mark is ...:
+        mark = figure_mark(session, survey)
+    key = (mark, featured, current_app.config.get("SMALL_NUMBER_MAX"))
     store = _store()
     kept = store.get((survey.id, every_question))
     if kept is not None and kept[0] == key:
