@@ -10,8 +10,12 @@ deleted with plain SQL, behind the application's back, and the endpoint must ans
 respondent fewer at once from both workers (the triggers' mark, not a timeout, renews figures).
 
 Rate limits are off (as in bench-pixel): this measures serving, not the limiter.
-Prints figures per database, then one JSON line: req_per_s, p99_ms, html_req_per_s,
-html_p99_ms, recount_ms, ratio_vs_recount (requests/s served vs. requests/s if each call
+The machine's 2 cores may be shared: each run also reports the server's CPU time per request
+(gunicorn master and workers, from /proc) and the load average, so a low rate can be told apart
+from an expensive request.
+Prints figures per database, then one JSON line: req_per_s, p99_ms, cpu_ms_per_request,
+html_req_per_s, html_p99_ms, html_cpu_ms_per_request, recount_ms, load_average,
+ratio_vs_recount (requests/s served vs. requests/s if each call
 counted afresh on one core), invalidated, and the PostgreSQL figures (pg_*).
 """
 
@@ -26,6 +30,7 @@ import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from bench_pixel import ROOT, free_port, wait_until_up, wrk
@@ -60,8 +65,48 @@ def publish(survey) -> None:
 
 
 def respondents(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=10) as answer:
+    with urllib.request.urlopen(url, timeout=300) as answer:
         return json.load(answer)["respondents"]
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) the gunicorn master and its workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [master]
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def loaded(target: str, master: int) -> dict:
+    """wrk's figures for ``target`` and the server's CPU milliseconds per request: on a shared
+    machine the rate says how busy the neighbours were, the CPU cost what a request needs."""
+    before = server_cpu_seconds(master)
+    found = wrk(target, None)
+    used = server_cpu_seconds(master) - before
+    found["cpu_ms_per_request"] = round(1000 * used / max(1, found["requests"]), 2)
+    return found
+
+
+def wait_until_served(url: str) -> None:
+    """Until a worker answers: gunicorn listens before its workers have imported the app."""
+    deadline = time.time() + 300
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=300).read()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def measure(kind: str, url: str) -> dict:
@@ -74,7 +119,7 @@ def measure(kind: str, url: str) -> dict:
         if kind == "postgresql":
             with db.engine.connect() as connection:
                 connection.execute(sa.text("ANALYZE"))
-        print(f"{kind:10} {N:,} responses in {time.perf_counter() - start:.0f} s")
+        print(f"{kind:10} {N:,} responses in {time.perf_counter() - start:.0f} s", flush=True)
         page = db.session.get(ResultsPage, survey.id) or db.session.scalar(
             sa.select(ResultsPage).where(ResultsPage.survey_id == survey.id)
         )
@@ -99,10 +144,15 @@ def measure(kind: str, url: str) -> dict:
     html_url = f"{base}/engagement/{survey_id}"
     try:
         wait_until_up(port)
+        wait_until_served(api_url)
         for target in (api_url, html_url):  # warm-up: each worker counts once
-            subprocess.run(["wrk", "-t1", "-c4", "-d2s", target], capture_output=True, check=True)
-        api = wrk(api_url, None)
-        html = wrk(html_url, None)
+            for _ in range(8):
+                urllib.request.urlopen(target, timeout=300).read()
+            subprocess.run(["wrk", "-t1", "-c4", "-d3s", target], capture_output=True, check=True)
+        api = loaded(api_url, server.pid)
+        print(f"{kind:10} API results: {api}", flush=True)
+        html = loaded(html_url, server.pid)
+        print(f"{kind:10} HTML results page: {html}", flush=True)
         before = [respondents(api_url) for _ in range(4)]
         with app.app_context():
             db.session.execute(
@@ -131,15 +181,19 @@ def measure(kind: str, url: str) -> dict:
         "req_per_s": round(api["req_per_s"]),
         "p99_ms": api["p99_ms"],
         "non_2xx": api["non_2xx"],
+        "cpu_ms_per_request": api["cpu_ms_per_request"],
         "html_req_per_s": round(html["req_per_s"]),
+        "html_cpu_ms_per_request": html["cpu_ms_per_request"],
         "html_p99_ms": html["p99_ms"],
         "recount_ms": recount_ms,
         "ratio_vs_recount": round(api["req_per_s"] / (1000 / recount_ms), 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "invalidated": invalidated,
     }
     print(
         f"{kind:10} API results {api['req_per_s']:,.0f} req/s, p99 {api['p99_ms']} ms, "
-        f"{api['requests']:,} requests ({api['non_2xx']} non-2xx); HTML results page "
+        f"{api['requests']:,} requests ({api['non_2xx']} non-2xx), server CPU "
+        f"{api['cpu_ms_per_request']} ms a request; HTML results page "
         f"{html['req_per_s']:,.0f} req/s, p99 {html['p99_ms']} ms; counting afresh "
         f"{recount_ms} ms a call; after a plain-SQL delete the API said {sorted(set(after))} "
         f"(was {sorted(set(before))}): {'renewed' if invalidated else 'STALE'}"
