@@ -60,6 +60,7 @@ from surveys.fieldwork.public_views import blueprint as take_part_blueprint
 from surveys.fieldwork.staff_views import blueprint as fieldwork_blueprint
 from surveys.guidance.command import survey_check, survey_corpus_add
 from surveys.insights.staff_views import blueprint as insights_blueprint
+from surveys.open_data.public_views import blueprint as open_data_blueprint
 from surveys.results.decision_views import blueprint as decisions_blueprint
 from surveys.results.feedback_views import blueprint as feedback_blueprint
 from surveys.results.public_views import blueprint as engagement_blueprint
@@ -113,6 +114,7 @@ BLUEPRINTS = (
     decision_register_blueprint,
     decision_notices_blueprint,
     public_decisions_blueprint,
+    open_data_blueprint,
     insights_blueprint,
     engagement_events_blueprint,
     event_replies_blueprint,

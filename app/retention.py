@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from mailer.jobs import SENT_BODY_RETENTION, purge_sent_email_bodies
+from panel.api_keys.services import forget_old_api_calls
 from panel.audit.retention import Rule, record_retention_run
 from panel.auth.throttle import FORGET_AFTER, forget_old_failures
 from panel.database import utcnow
@@ -55,6 +56,13 @@ def housekeeping_rules(config) -> list[Rule]:
             "fixed",
             "Needed only to make the event accessible; the reply page promises it.",
         ),
+        Rule(
+            "The audit log's record of each partner API call (key, path, answer)",
+            f"{config['RETENTION_API_CALL_DAYS']} days after the call",
+            "RETENTION_API_CALL_DAYS",
+            "Kept to answer questions about a key's use; every call leaves one, so they go "
+            "sooner than the rest of the audit log.",
+        ),
     ]
 
 
@@ -81,9 +89,18 @@ def forget_old_failures_job(session: Session, now: datetime) -> int:
     return forgotten
 
 
+def forget_old_api_calls_job(session: Session, now: datetime) -> int:
+    """The scheduler's job: delete old API-call audit rows, audited with the count."""
+    days = current_app.config["RETENTION_API_CALL_DAYS"]
+    forgotten = forget_old_api_calls(session, now, days)
+    record_retention_run(session, "api_calls", {"API call audit rows deleted": forgotten}, now)
+    return forgotten
+
+
 def apply_housekeeping_retention(session: Session, now: datetime) -> dict[str, int]:
     """The housekeeping purges, each audited as its scheduled job audits it."""
     return {
+        "API call audit rows deleted": forget_old_api_calls_job(session, now),
         "sent email copies blanked": purge_sent_email_bodies_job(session, now),
         "ended sign-in sessions": purge_expired_sessions_job(session, now),
         "failed sign-in counts forgotten": forget_old_failures_job(session, now),

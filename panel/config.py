@@ -110,6 +110,8 @@ def load_config(instance_path: Path) -> dict:
         "RETENTION_UNSENT_RESPONSE_DAYS": _period(env, "RETENTION_UNSENT_RESPONSE_DAYS", 30),
         "RETENTION_RESPONSE_LINK_MONTHS": _period(env, "RETENTION_RESPONSE_LINK_MONTHS", 6),
         "RETENTION_SURVEY_RECORDS_YEARS": _period(env, "RETENTION_SURVEY_RECORDS_YEARS", 6),
+        # Days the audit log keeps each partner API call (one row per call).
+        "RETENTION_API_CALL_DAYS": _period(env, "RETENTION_API_CALL_DAYS", 90),
         # At most this many members per household (same surname at the same postcode), checked
         # at joining and import; 0 (the default) means no limit. Telling a joiner the household
         # is full says someone there is a member: set it only if the panel needs it.

@@ -278,6 +278,11 @@ PUBLIC_ROUTES = {
     "api_v1.bulletin",
     "api-docs.openapi_json",
     "api_reference.reference",
+    # open data (issue 24): the datasets, their dictionary, each as CSV or JSON, the feed
+    "open_data.index",
+    "open_data.dictionary",
+    "open_data.download",
+    "open_data.feed_atom",
 }
 
 #: the two CSRF exemptions the quality bar allows, each proved by its own test.

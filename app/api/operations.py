@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_smorest import Blueprint
 
-from app.api import shapes
+from app.api import kept, shapes
 from app.api.keys import (
     audit_call,
     current_key,
@@ -36,8 +36,7 @@ from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.problem_details import MEDIA_TYPE, problem_response
 from surveys.decisions import public as public_decisions
-from surveys.models import Survey
-from surveys.results import public, publishing
+from surveys.results import public
 
 blueprint = Blueprint(
     "api_v1",
@@ -129,11 +128,8 @@ def surveys(filters):
 @problems(404)
 def survey_results(survey_id: int):
     """A survey's published figures: the same questions and hidden cells as its public page."""
-    survey = db.session.get(Survey, survey_id)
-    page = publishing.results_page(db.session, survey) if survey else None
-    if page is None or page.published_at is None:
-        return _not_found("survey results")
-    return shapes.results(db.session, survey, page, every_question=False)
+    answer = kept.results_response(db.session, survey_id)
+    return _not_found("survey results") if answer is None else answer
 
 
 @blueprint.get("/place-results")

@@ -10,7 +10,7 @@ from mailer.bulletins.archive import ArchiveEntry
 from panel.disclosure import HIDDEN
 from surveys.decisions.models import DecisionRecord
 from surveys.models import Survey
-from surveys.results import public
+from surveys.results import figure_cache, public
 from surveys.results.figures import removed_notice
 from surveys.results.models import ResultsPage
 
@@ -35,10 +35,25 @@ def survey_summary(survey: Survey, page: ResultsPage) -> dict:
 
 def results(session: Session, survey: Survey, page: ResultsPage, every_question: bool) -> dict:
     """The survey's figures as the public page shows them (every closed question if asked)."""
-    summary = survey_summary(survey, page)
+    return results_of(
+        survey_summary(survey, page), published_figures(session, survey, page, every_question)
+    )
+
+
+def published_figures(
+    session: Session, survey: Survey, page: ResultsPage, every_question: bool = False
+) -> public.PublicFigures | None:
+    """The figures the public page shows (kept until they change), or None once the answers
+    were deleted under the retention schedule."""
     if removed_notice(survey):
+        return None
+    return figure_cache.public_figures(session, survey, page, every_question=every_question)
+
+
+def results_of(summary: dict, figures: public.PublicFigures | None) -> dict:
+    """A survey's summary and figures (None: figures removed) as the API's results."""
+    if figures is None:
         return {"survey": summary, "figures_removed": True, "by_place": [], "questions": []}
-    figures = public.public_figures(session, survey, page, every_question=every_question)
     return {
         "survey": summary,
         "figures_removed": False,

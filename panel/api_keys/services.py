@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.api_keys.models import SCOPE_VALUES, ApiKey, Scope
+from panel.audit.models import AuditEvent
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.field_errors import FieldError
@@ -20,6 +21,8 @@ from panel.places.models import Place
 #: every key carries this before its random part, so a leaked key is recognisable in a scan.
 KEY_MARK = "lscp_"
 PREFIX_LENGTH = 12
+#: the audit action of every API call (panel.audit), one row per call.
+API_CALL_ACTION = "api.call"
 #: keys are for a year at most: partners come back for a new one.
 MAX_LIFETIME = timedelta(days=366)
 
@@ -122,4 +125,16 @@ def record_api_call(
     """One audit row for one API call (key, method, path, status); the caller commits."""
     ids = [key.id] if key is not None else []
     detail = f"{method} {path} {status}" + (f" {key.organisation}" if key else " anonymous")
-    record_audit(session, None, "api.call", "api_key", ids, detail, now=now)
+    record_audit(session, None, API_CALL_ACTION, "api_key", ids, detail, now=now)
+
+
+def forget_old_api_calls(session: Session, now: datetime, days: int) -> int:
+    """Delete the API-call audit rows older than ``days`` days (RETENTION_API_CALL_DAYS); every
+    call leaves one, so they would otherwise outgrow the rest of the audit log. Returns how
+    many were deleted; running it again at once deletes none."""
+    deleted = session.execute(
+        sa.delete(AuditEvent).where(
+            AuditEvent.action == API_CALL_ACTION, AuditEvent.at < now - timedelta(days=days)
+        )
+    ).rowcount
+    return deleted or 0

@@ -143,3 +143,19 @@ class ThemeCoding(Base):
 
     def __repr__(self) -> str:
         return f"<ThemeCoding theme={self.theme_id} answer={self.answer_id}>"
+
+
+class FigureVersion(Base):
+    """A mark that changes whenever anything a survey's published figures are counted from
+    changes (its sent responses, its questions, a place's name). Database triggers (migration
+    0041_open_data) set it, so every writer is covered, Core statements and bulk jobs too; the
+    figure cache (surveys.results.figure_cache) keeps figures only while the mark is unchanged."""
+
+    __tablename__ = "figure_versions"
+
+    survey_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    #: a random number, never a counter: a rolled-back change cannot bring an old mark back.
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<FigureVersion survey={self.survey_id} {self.version}>"

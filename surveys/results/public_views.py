@@ -12,7 +12,7 @@ from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
 from surveys.decisions import public as public_decisions
 from surveys.models import Survey
-from surveys.results import decision_changes, public, publishing
+from surveys.results import decision_changes, figure_cache, public, publishing
 from surveys.results.figures import removed_notice
 
 blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
@@ -69,7 +69,7 @@ def results(survey_id: int):
         survey=survey,
         page=page,
         removed=removed,
-        figures=None if removed else public.public_figures(db.session, survey, page),
+        figures=None if removed else figure_cache.public_figures(db.session, survey, page),
         decisions=publishing.decisions(db.session, survey),
         changes=decision_changes.changes(db.session, survey),
         quotes=publishing.quotes(db.session, survey),

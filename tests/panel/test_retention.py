@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.scheduler import JOBS, run_job
 from mailer.models import EmailStatus, OutboundEmail
+from panel.api_keys.services import record_api_call
 from panel.audit.models import AuditEvent
 from panel.audit.retention import months_before
 from panel.auth.models import Role
@@ -149,8 +150,11 @@ def test_the_housekeeping_purges_are_audited_with_counts_and_listed(
             ),
         ]
     )
+    for age in (91, 89):  # partner API calls: kept 90 days (RETENTION_API_CALL_DAYS)
+        record_api_call(session, None, "GET", "/api/v1/surveys", 200, real_now - age * DAY)
     session.commit()
     jobs = {
+        "forget-old-api-calls": ("retention.api_calls", "API call audit rows deleted: 1"),
         "purge-sent-email-bodies": ("retention.email_copies", "sent email copies blanked: 1"),
         "purge-expired-login-sessions": ("retention.login_sessions", "ended sign-in sessions: 1"),
         "forget-old-sign-in-failures": (
@@ -169,9 +173,11 @@ def test_the_housekeeping_purges_are_audited_with_counts_and_listed(
     assert session.scalar(sa.select(sa.func.count(SignInThrottle.id))) == 1
     kept = session.scalars(sa.select(OutboundEmail.to_email).order_by(OutboundEmail.id)).all()
     assert kept == ["(removed)", "resident2@example.com"]
+    calls = sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "api.call")
+    assert session.scalar(calls) == 1
 
     login_as(staff)
     page = client.get("/staff/audit/retention").text
-    for text in ("30 days after sending", "Sign-in sessions", "failed sign-ins"):
+    for text in ("30 days after sending", "Sign-in sessions", "failed sign-ins", "90 days after"):
         assert text in page
     assert "<li>ended sign-in sessions: 1</li>" in page

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from lxml import etree
 
 from panel.auth.models import Role, StaffUser
+from surveys.open_data.datasets import DATASETS
 from tests.security.html_audit import (
     injection_problems,
     plain_text_problems,
@@ -241,7 +242,7 @@ def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, r
     assert ok_pages > 40, ok_pages
 
 
-def _feed_problems(response) -> dict[str, list[str]]:
+def _feed_problems(response, path: str = "/bulletins/feed.atom") -> dict[str, list[str]]:
     """The archive's Atom feed: well-formed XML whose titles and summaries hold no tag and whose
     entries' HTML holds no surviving markup."""
     feed = etree.fromstring(response.data, etree.XMLParser(resolve_entities=False))
@@ -254,7 +255,7 @@ def _feed_problems(response) -> dict[str, list[str]]:
                     for found in plain_text_problems(element.text or element.get("term") or "")
                 ]
         problems += injection_problems(entry.findtext(f"{ATOM}content") or "")
-    return {"/bulletins/feed.atom": problems[:3]} if problems else {}
+    return {path: problems[:3]} if problems else {}
 
 
 def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
@@ -284,6 +285,9 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
     urls += ["/bulletins/"] + [f"/bulletins/{b}" for b in session.scalars(sa.select(Bulletin.id))]
     urls += [f"/unsubscribe/{unsubscribe_token(member)}"]
     problems = _feed_problems(client.get("/bulletins/feed.atom"))
+    problems.update(_feed_problems(client.get("/open-data/feed.atom"), "/open-data/feed.atom"))
+    urls += ["/open-data/", "/open-data/dictionary"]
+    urls += [f"/open-data/{slug}.{kind}" for slug in DATASETS for kind in ("csv", "json")]
     for url in urls:
         found = _check_response(url, client.get(url, follow_redirects=True))
         if found:

@@ -30,6 +30,7 @@ from surveys.engagement_events.replies import reply_token
 from surveys.fieldwork.models import OpenLink
 from surveys.fieldwork.tokens import PersonalLinks
 from surveys.models import Survey
+from surveys.open_data.datasets import DATASETS
 from tests.factories import STAFF_PASSWORD, make_staff
 from tests.security.world import build_world, sign_in_staff, staff_urls
 
@@ -128,6 +129,9 @@ def _public_urls(app, session) -> list[str]:
             {"token": reply_token(i)} for i in session.scalars(sa.select(EventInvitation))
         ],
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
+        "open_data.download": [
+            {"slug": slug, "kind": kind} for slug in DATASETS for kind in ("csv", "json")
+        ],
     }
     urls = []
     with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
