@@ -1,7 +1,7 @@
 """Published figures kept between requests: counting a survey's 100,000 answer codes takes a
 few hundred milliseconds, while the figures change only when its sent responses, its questions,
 its page's featured questions or a place's name change. Database triggers (migration
-0041_open_data) give the survey a new mark (surveys.results.models.FigureVersion) on every such
+0039_open_data) give the survey a new mark (surveys.results.models.FigureVersion) on every such
 change, whoever makes it (a submit, an edit, an erasure, a bulk job, plain SQL); the figures
 kept here are used only while the mark they were counted under is still the survey's mark. So a
 figure read from here always equals a recount (quality bar 24), and nothing is written on a read.

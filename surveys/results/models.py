@@ -148,7 +148,7 @@ class ThemeCoding(Base):
 class FigureVersion(Base):
     """A mark that changes whenever anything a survey's published figures are counted from
     changes (its sent responses, its questions, a place's name). Database triggers (migration
-    0041_open_data) set it, so every writer is covered, Core statements and bulk jobs too; the
+    0039_open_data) set it, so every writer is covered, Core statements and bulk jobs too; the
     figure cache (surveys.results.figure_cache) keeps figures only while the mark is unchanged."""
 
     __tablename__ = "figure_versions"

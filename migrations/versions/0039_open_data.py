@@ -1,8 +1,8 @@
 """figure versions: a mark per survey that database triggers change whenever its published
 figures could change, so counted figures can be kept until then
 
-Revision ID: 0041_open_data
-Revises: 0036_events
+Revision ID: 0039_open_data
+Revises: 0038_email_attachments
 Create Date: 2026-12-07 05:40:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0041_open_data'
-down_revision = '0036_events'
+revision = '0039_open_data'
+down_revision = '0038_email_attachments'
 branch_labels = None
 depends_on = None
 
