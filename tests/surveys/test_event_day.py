@@ -26,11 +26,13 @@ from surveys.engagement_events.attendance import (
 from surveys.engagement_events.attendance_models import EventAttendance
 from surveys.engagement_events.models import EventStatus, InvitationState
 from surveys.engagement_events.outputs import FindingFields, add_finding, save_summary
+from surveys.engagement_events.replies import reply_token
 from surveys.engagement_events.walk_ins import JOIN_METHOD, WalkInFields, add_walk_in
 from surveys.fieldwork.models import Invitation
 from surveys.insights.library import linkable_insights
 from surveys.insights.models import SourceKind
 from tests.factories import make_member, make_staff
+from tests.panel.test_member_area import _sign_in
 from tests.surveys.event_helpers import invite, make_event
 from tests.surveys.fieldwork_helpers import live_survey
 
@@ -313,3 +315,25 @@ def test_the_outputs_page_saves_a_summary_and_a_finding(client, login_as, sessio
     assert "Choose at least one topic" in body and "Kept as typed" in body
     page = client.get(f"/staff/events/{event.id}/outputs").get_data(as_text=True)
     assert "Good turnout" in page and "Buses" in page
+
+
+def test_the_member_area_lists_invitations_and_bookings_and_the_public_page_only_listed_events(
+    client, session, outbox, real_now
+):
+    member = make_member(session)
+    upcoming = make_event(session, real_now, title="Listed workshop", listed_publicly=True)
+    hidden = make_event(session, real_now, title="Invitation-only group")
+    booked = invite(session, upcoming, real_now, member, state=CONFIRMED)
+    invite(session, hidden, real_now, member)
+    invite(session, upcoming, real_now, make_member(session, first_name="Someoneelse"))
+    session.commit()
+
+    public = client.get("/engagement/").text
+    assert "Listed workshop" in public and "Invitation-only group" not in public
+    assert "Someoneelse" not in public
+    _sign_in(client, member, outbox)
+    page = client.get("/my-panel/events/").text
+    assert "Listed workshop" in page and "Place confirmed" in page
+    assert "Invitation-only group" in page and "Reply to this invitation" in page
+    assert page.count('alt="Check-in code for') == 1
+    assert f"/events/reply/{reply_token(booked)}" in page
