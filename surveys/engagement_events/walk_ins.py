@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.auth.models import StaffUser
-from panel.members.models import Member, MemberStatus
+from panel.members.models import Member
 from panel.members.services.joining import submit_join
 from panel.places.services import PostcodeNotAccepted, place_for_postcode
 from surveys.engagement_events.attendance import AttendanceError, check_register_open
@@ -89,11 +89,8 @@ def add_walk_in(
                 EventAttendance.event_id == event.id, EventAttendance.member_id == member_id
             )
         )
-        member = session.get(Member, member_id)
-        if already is not None and member is not None and member.status is MemberStatus.ACTIVE:
-            raise AttendanceError(f"{member.display_name} is already on the register", "email")
-        if already is not None:
-            member_id = None  # the same pending sign-up again: one row keeps the member
+        if already is not None:  # booked, or added as a walk-in before (the caller rolls back)
+            raise AttendanceError(f"{first} {last} is already on the register", "email")
     row = EventAttendance(
         event_id=event.id,
         member_id=member_id,

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
@@ -204,6 +206,15 @@ def test_a_walk_in_is_recorded_and_joins_the_panel_only_if_they_agree(
         real_now,
     )
     session.commit()
+    with pytest.raises(AttendanceError, match="Di Joiner is already on the register"):
+        add_walk_in(
+            session,
+            event,
+            WalkInFields("Di", "Joiner", True, "DI.joiner@example.com", "FY1 1AA"),
+            organiser,
+            real_now,
+        )
+    session.rollback()
 
     member = session.get(Member, joins.member_id)
     assert member.status is MemberStatus.PENDING and member.place.code == "blackpool"
@@ -337,3 +348,43 @@ def test_the_member_area_lists_invitations_and_bookings_and_the_public_page_only
     assert "Invitation-only group" in page and "Reply to this invitation" in page
     assert page.count('alt="Check-in code for') == 1
     assert f"/events/reply/{reply_token(booked)}" in page
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(["attended", "absent", "undo"])),
+        max_size=12,
+    )
+)
+def test_any_sequence_of_marks_and_undos_leaves_the_figures_a_recount_gives(session, now, steps):
+    event, organiser = _today(session, now), make_staff(session, Role.COMMS)
+    people = [invite(session, event, now, state=CONFIRMED) for _ in range(3)]
+    expected: dict[int, bool] = {}
+    for person, action in steps:
+        booking = people[person]
+        if action == "undo":
+            row = session.scalar(
+                sa.select(EventAttendance).where(EventAttendance.invitation_id == booking.id)
+            )
+            if row is None:
+                continue
+            undo(session, event, row.id, now)
+            expected.pop(person)
+            continue
+        came = action == "attended"
+        if expected.get(person) is came:
+            with pytest.raises(AttendanceError, match="already marked"):
+                mark_booked(session, event, booking, came, organiser, now)
+        else:
+            mark_booked(session, event, booking, came, organiser, now)
+            expected[person] = came
+
+    counts = attendance_counts(session, event)
+    assert counts.attended == sum(expected.values())
+    assert counts.absent == len(expected) - sum(expected.values())
+    assert set(session.scalars(attendee_member_ids(event))) == {
+        people[p].member_id for p, came in expected.items() if came
+    }
