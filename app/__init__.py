@@ -88,6 +88,7 @@ MODEL_MODULES = (
     "surveys.results.models",
     "surveys.insights.models",
     "surveys.engagement_events.models",
+    "surveys.engagement_events.attendance_models",
     "surveys.decisions.models",
     "surveys.annual_report.models",
     "surveys.assurance.models",

@@ -50,6 +50,8 @@ from surveys.decisions.public_views import blueprint as public_decisions_bluepri
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
 from surveys.emails.views import blueprint as survey_emails_blueprint
 from surveys.engagement_events import member_data as _event_member_data  # noqa: F401 (registers)
+from surveys.engagement_events.member_views import blueprint as my_events_blueprint
+from surveys.engagement_events.onday_views import blueprint as event_day_blueprint
 from surveys.engagement_events.reply_views import blueprint as event_replies_blueprint
 from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
@@ -118,6 +120,8 @@ BLUEPRINTS = (
     insights_blueprint,
     engagement_events_blueprint,
     event_replies_blueprint,
+    event_day_blueprint,
+    my_events_blueprint,
     annual_report_blueprint,
     assurance_blueprint,
     committee_report_blueprint,

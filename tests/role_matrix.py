@@ -179,6 +179,14 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "engagement_events.new": MEMBER_DATA,
     "engagement_events.edit": MEMBER_DATA,
     "engagement_events.needs": MEMBER_DATA,
+    # on the day: the event's organisers only (place teams: their places' events)
+    "event_day.register": MEMBER_DATA,
+    "event_day.mark": MEMBER_DATA,
+    "event_day.undo": MEMBER_DATA,
+    "event_day.walk_in": MEMBER_DATA,
+    "event_day.check_in": MEMBER_DATA,
+    "event_day.outputs_page": MEMBER_DATA,
+    "event_day.add_finding": MEMBER_DATA,
     # the annual report's section on involving the public: the communications team writes it
     "annual_report.index": COMMS,
     "annual_report.generate": COMMS,
@@ -240,6 +248,7 @@ PUBLIC_ROUTES = {
     "member_area.leave",
     "member_area.sign_out",
     "my_surveys.index",
+    "my_events.index",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token

@@ -62,6 +62,10 @@ AT_MOST_ONE_PERSON = {
     "bulletin_blocks.new", "bulletin_blocks.edit", "bulletin_blocks.arrange",
     "bulletin_blocks.save_block", "bulletin_blocks.save_template", "bulletin_blocks.add_saved",
     "insights.new", "insights.edit", "engagement_events.new", "engagement_events.edit",
+    "event_day.mark", "event_day.undo", "event_day.check_in", "event_day.outputs_page",
+    "event_day.add_finding",
+    # a walk-in who asks to join gets the one confirmation email anyone joining gets
+    "event_day.walk_in",
     "annual_report.generate", "annual_report.save",
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",

@@ -1,21 +1,26 @@
-"""Demo events: a Blackpool workshop with confirmed places and a waiting list, and an
-ICB-wide online session, once."""
+"""Demo events: a Blackpool workshop with confirmed places and a waiting list, an ICB-wide
+online session, and a drop-in happening now with a register part filled in, once."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.auth.models import Role, StaffUser
+from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus
 from panel.places.models import Place
 from surveys.engagement_events import services
+from surveys.engagement_events.attendance import mark_booked
 from surveys.engagement_events.invitations import add_invitations
 from surveys.engagement_events.models import EngagementEvent
+from surveys.engagement_events.outputs import save_summary
 from surveys.engagement_events.places import accept_invitation
 from surveys.engagement_events.services import EventFields
+from surveys.engagement_events.walk_ins import WalkInFields, add_walk_in
 
 DEMO_ZONE = "Europe/London"
 
@@ -86,3 +91,60 @@ def create_demo_events(session: Session, now: datetime) -> None:
         invitations[0].access_needs = "Demo: a hearing loop, please."
         invitations[0].needs_consent_at = now
     session.flush()
+    _drop_in_happening_now(session, comms, blackpool, now)
+
+
+def _create_drop_in(session: Session, comms, blackpool, soon: datetime, now: datetime):
+    return services.create_event(
+        session,
+        comms,
+        EventFields(
+            title="Example (demo): health checks drop-in",
+            purpose="Demo content. Drop in to tell us how we can make health checks easier.",
+            involvement="listen",
+            place_id=blackpool.id if blackpool else None,
+            format="in_person",
+            venue="Demo venue: Winter Gardens, Church Street, Blackpool FY1 1HL",
+            accessibility="Step-free access and seating throughout.",
+            map_url="",
+            joining_link="",
+            day=soon.date(),
+            starts=soon.time(),
+            ends=(soon + timedelta(hours=1)).time() if soon.hour < 23 else time(23, 59),
+            capacity=10,
+            replies_close_on=soon.date(),
+            listed_publicly=True,
+        ),
+        DEMO_ZONE,
+        now,
+    )
+
+
+def _drop_in_happening_now(session: Session, comms, blackpool, now: datetime) -> None:
+    """A listed drop-in that started an hour ago: three booked, one marked attended, one
+    walk-in, and a first note, so the register and outputs pages have something to show."""
+    local_now = now.astimezone(ZoneInfo(DEMO_ZONE))
+    soon = (local_now + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    try:
+        drop_in = _create_drop_in(session, comms, blackpool, soon, now)
+    except FieldError:  # the hour the clocks skip: no drop-in in a demo built then
+        return
+    members = session.scalars(
+        sa.select(Member.id)
+        .where(Member.status == MemberStatus.ACTIVE, Member.place_id == drop_in.place_id)
+        .order_by(Member.id.desc())
+        .limit(3)
+    ).all()
+    booked = add_invitations(session, drop_in, members, now)
+    for invitation in booked:
+        accept_invitation(session, invitation, now)
+    # It is happening now: started an hour ago (times are set directly, as the form refuses
+    # a start in the past).
+    drop_in.starts_at, drop_in.ends_at = now - timedelta(hours=1), now + timedelta(hours=2)
+    drop_in.replies_close_at = drop_in.starts_at
+    session.flush()
+    if booked:
+        mark_booked(session, drop_in, booked[0], True, comms, now)
+    add_walk_in(session, drop_in, WalkInFields("Demo", "Walk-in"), comms, now)
+    notes = "Demo notes: people asked for evening health checks."
+    save_summary(session, drop_in, notes, comms, now)

@@ -94,6 +94,11 @@ class EventForm(PanelForm):
     )
     survey_id = SelectField("Linked survey (optional)", validate_choice=True)
     decision_id = SelectField("Linked decision (optional)", validate_choice=True)
+    listed_publicly = BooleanField(
+        "List it on the public engagement page",
+        description="Shows the title, purpose, date, place and venue to everyone (never who is "
+        "coming); leave unticked for an invitation-only group",
+    )
 
     def values(self) -> EventFields:
         """The form's values for the events services."""
@@ -114,6 +119,7 @@ class EventForm(PanelForm):
             replies_close_on=self.replies_close_on.data,
             survey_id=int(self.survey_id.data) if self.survey_id.data else None,
             decision_id=int(self.decision_id.data) if self.decision_id.data else None,
+            listed_publicly=bool(self.listed_publicly.data),
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from panel.members.services.member_area import erasure_step, member_data_section
+from surveys.engagement_events.attendance_models import EventAttendance
 from surveys.engagement_events.models import (
     EngagementEvent,
     EventInvitation,
@@ -37,6 +38,34 @@ def event_invitations_section(session, member):
         }
         for title, starts_at, invitation in rows
     ]
+
+
+@member_data_section("event_attendances")
+def event_attendances_section(session, member):
+    """The events the member was marked as attending or absent from, and how it was recorded."""
+    rows = session.execute(
+        sa.select(EngagementEvent.title, EngagementEvent.starts_at, EventAttendance)
+        .join(EngagementEvent, EngagementEvent.id == EventAttendance.event_id)
+        .where(EventAttendance.member_id == member.id)
+        .order_by(EngagementEvent.starts_at)
+    ).all()
+    return "events_you_attended", [
+        {
+            "event": title,
+            "starts_at": starts_at.isoformat(),
+            "attended": row.attended,
+            "recorded_by": row.checked_in_by.label,
+            "recorded_at": row.recorded_at.isoformat(),
+            "name_given_at_the_door": row.walk_in_name,
+        }
+        for title, starts_at, row in rows
+    ]
+
+
+@erasure_step("event_attendances")
+def erase_event_attendances(session, member, now) -> None:
+    """Delete the member's attendance at events (and any name they gave at the door)."""
+    session.execute(sa.delete(EventAttendance).where(EventAttendance.member_id == member.id))
 
 
 @erasure_step("event_invitations")

@@ -91,6 +91,8 @@ class EngagementEvent(Base):
         sa.ForeignKey("fair_selections.id", ondelete="SET NULL")
     )
     status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
+    #: shown on the public engagement page (title, purpose, when and where; never who is coming).
+    listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )

@@ -9,7 +9,9 @@ from panel.database import utcnow
 from panel.extensions import db, limiter
 from panel.field_errors import FieldError
 from panel.forms_common import ConfirmForm, show_field_error
+from panel.qr import qr_data_uri
 from surveys.engagement_events import replies
+from surveys.engagement_events.attendance import check_in_code
 from surveys.engagement_events.forms import ReplyForm
 from surveys.engagement_events.models import EventStatus, InvitationState
 
@@ -59,4 +61,5 @@ def reply(token: str):
         event=event,
         invitation=invitation,
         holding=holding,
+        check_in=check_in_code(invitation, now, qr_data_uri),
     ), status

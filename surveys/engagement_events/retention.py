@@ -1,5 +1,6 @@
-"""Access and dietary needs are deleted a set time after the event (the reply page promises
-it); each run that deletes any is audited with a count, never the needs themselves."""
+"""Access and dietary needs, and the names walk-ins gave at the door, are deleted a set time
+after the event (the reply page promises it); each run is audited with counts, never the data
+itself. A walk-in's attendance stays, as "Walk-in", so the event's figures do not change."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.audit.retention import record_retention_run
+from surveys.engagement_events.attendance_models import EventAttendance
 from surveys.engagement_events.models import EngagementEvent, EventInvitation
 
 #: promised on the reply page next to the consent box.
 NEEDS_RETENTION = timedelta(days=30)
+#: what a walk-in's name becomes once it is deleted.
+NAME_DELETED = "Walk-in"
 
 
 def forget_event_needs(session: Session, now: datetime) -> int:
@@ -28,7 +32,21 @@ def forget_event_needs(session: Session, now: datetime) -> int:
         .values(access_needs="", dietary_needs="", needs_deleted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    record_retention_run(session, "event_needs", {"event access and dietary needs": forgotten}, now)
+    names = session.execute(
+        sa.update(EventAttendance)
+        .where(
+            EventAttendance.event_id.in_(ended),
+            EventAttendance.walk_in_name.not_in(["", NAME_DELETED]),
+        )
+        .values(walk_in_name=NAME_DELETED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    record_retention_run(
+        session,
+        "event_needs",
+        {"event access and dietary needs": forgotten, "walk-in names at events": names},
+        now,
+    )
     return forgotten
 
 

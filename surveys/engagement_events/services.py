@@ -43,6 +43,7 @@ class EventFields:
     replies_close_on: date
     survey_id: int | None = None
     decision_id: int | None = None
+    listed_publicly: bool = False
 
 
 def visible_events(user: StaffUser):
@@ -121,6 +122,7 @@ def _checked(user: StaffUser, fields: EventFields, zone: str, now: datetime) -> 
         "replies_close_at": closes_at,
         "survey_id": fields.survey_id,
         "decision_id": fields.decision_id,
+        "listed_publicly": fields.listed_publicly,
     }
 
 

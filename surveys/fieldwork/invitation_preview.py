@@ -60,11 +60,12 @@ def example_email_for(session: Session, kind: str, survey: Survey):
     return example_email(TEMPLATES[kind], _example_context(session, kind, survey))
 
 
-def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: datetime):
-    """How many people the invitation would reach now, by place, and the email. Raises
-    InvitationError when it cannot go out."""
+def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: datetime, only=None):
+    """How many people the invitation would reach now (of the audience, or of ``only``, a
+    select() of member ids), by place, and the email. Raises InvitationError when it cannot
+    go out."""
     rows = session.execute(
-        eligible_members(session, survey, user, now)
+        eligible_members(session, survey, user, now, only)
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(None)
     ).all()
@@ -98,20 +99,28 @@ def planned_reminder(session: Session, survey: Survey, check: MailCheck) -> Plan
 
 
 def invite_checked(
-    session: Session, survey: Survey, user: StaffUser, expected: str | None, now: datetime
+    session: Session,
+    survey: Survey,
+    user: StaffUser,
+    expected: str | None,
+    now: datetime,
+    only=None,
+    note: str = "",
 ):
     """Invite, if the people are those the check page counted (``expected``, its fingerprint).
-    Raises AudienceChanged or InvitationError."""
-    check = preview_invitation(session, survey, user, now)
+    Raises AudienceChanged or InvitationError. ``only`` as for preview_invitation; ``note``
+    says who they are in the audit row."""
+    check = preview_invitation(session, survey, user, now, only)
     require_unchanged(check, expected)
     reminder = planned_reminder(session, survey, check)
-    result = invitations.invite(session, survey, user, now)
-    note = (
+    result = invitations.invite(session, survey, user, now, only)
+    planned = (
         f"with the planned reminder on {reminder.due_at:%Y-%m-%d %H:%M} UTC "
         f"to at most {reminder.at_most}"
         if reminder
         else ""
     )
+    note = "; ".join(part for part in (note, planned) if part)
     audit_confirmation(
         session, user, "survey.invite_confirmed", "survey", survey.id, check.recipients, now, note
     )

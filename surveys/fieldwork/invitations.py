@@ -45,9 +45,14 @@ class InviteResult:
     invited: int
 
 
-def audience_query(session: Session, survey: Survey, user: StaffUser, now: datetime):
+def audience_query(session: Session, survey: Survey, user: StaffUser, now: datetime, only=None):
     """Active members the survey is for, within the survey's place and the user's places.
-    Raises InvitationError (also when the equality-data rule refuses the segment to ``user``)."""
+    Raises InvitationError (also when the equality-data rule refuses the segment to ``user``).
+
+    ``only``, a select() of member ids (for example the people who attended an event), makes
+    those members the audience instead, still within the user's places."""
+    if only is not None:
+        return members_matching(session, empty_definition(), user, now).where(Member.id.in_(only))
     if survey.audience is AudienceKind.PUBLIC:
         raise InvitationError("This survey is for the public: share its open links instead")
     if survey.audience is AudienceKind.SEGMENT:
@@ -71,29 +76,31 @@ def already_invited(survey: Survey):
     )
 
 
-def eligible_members(session: Session, survey: Survey, user: StaffUser, now: datetime):
-    """Members an invitation would go to now: the audience, less those the contact rules skip
-    and those invited before. Raises InvitationError."""
-    query = audience_query(session, survey, user, now).order_by(None)
+def eligible_members(session: Session, survey: Survey, user: StaffUser, now: datetime, only=None):
+    """Members an invitation would go to now: the audience (or ``only``), less those the contact
+    rules skip and those invited before. Raises InvitationError."""
+    query = audience_query(session, survey, user, now, only).order_by(None)
     return contactable(query, contact_rules(session), now).where(
         Member.id.not_in(already_invited(survey))
     )
 
 
-def invite(session: Session, survey: Survey, user: StaffUser, now: datetime) -> InviteResult:
-    """Invite everyone in the audience who may be contacted now and was not invited before;
-    the emails go out from the invitation job. Raises InvitationError."""
+def invite(
+    session: Session, survey: Survey, user: StaffUser, now: datetime, only=None
+) -> InviteResult:
+    """Invite everyone in the audience (or ``only``) who may be contacted now and was not
+    invited before; the emails go out from the invitation job. Raises InvitationError."""
     if survey.status is not SurveyStatus.LIVE:
         raise InvitationError("Publish the survey before inviting people")
     if survey.closes_at is not None and survey.closes_at <= now:
         raise InvitationError("The survey has closed")
-    query = audience_query(session, survey, user, now).order_by(None)
+    query = audience_query(session, survey, user, now, only).order_by(None)
 
     def count(statement) -> int:
         return session.scalar(statement.with_only_columns(sa.func.count(Member.id))) or 0
 
     already = already_invited(survey)
-    eligible = eligible_members(session, survey, user, now)
+    eligible = eligible_members(session, survey, user, now, only)
     matched, before = count(query), count(query.where(Member.id.in_(already)))
     invited = count(eligible)
     session.execute(

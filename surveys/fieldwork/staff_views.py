@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -21,6 +22,9 @@ from panel.forms_common import ConfirmForm
 from panel.members.mail_check import AudienceChanged
 from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
+from surveys.engagement_events.attendance import attendee_member_ids
+from surveys.engagement_events.models import EngagementEvent
+from surveys.engagement_events.services import visible_events
 from surveys.fieldwork import invitation_preview, invitations, retention, stats
 from surveys.fieldwork.forms import OpenLinkForm
 from surveys.models import Survey
@@ -87,11 +91,33 @@ CHECKS = {
 }
 
 
+def _attendees_of(survey: Survey) -> EngagementEvent | None:
+    """The event named by ``?attendees_of=``, whose attendees alone the invitation goes to (a
+    follow-up survey); it must be one the user may see and linked to this survey."""
+    event_id = request.args.get("attendees_of", type=int)
+    if event_id is None:
+        return None
+    event = db.session.scalars(
+        visible_events(current_user).where(
+            EngagementEvent.id == event_id, EngagementEvent.survey_id == survey.id
+        )
+    ).first()
+    if event is None:
+        abort(404)
+    return event
+
+
+def _only(event: EngagementEvent | None):
+    return attendee_member_ids(event) if event is not None else None
+
+
 def _check_page(survey: Survey, kind: str, changed: str = "", status: int = 200):
-    now = utcnow()
+    now, event = utcnow(), _attendees_of(survey)
     try:
         if kind == "invite":
-            check = invitation_preview.preview_invitation(db.session, survey, current_user, now)
+            check = invitation_preview.preview_invitation(
+                db.session, survey, current_user, now, _only(event)
+            )
         else:
             check = invitation_preview.preview_reminder(db.session, survey, now)
     except invitations.InvitationError as error:
@@ -102,12 +128,22 @@ def _check_page(survey: Survey, kind: str, changed: str = "", status: int = 200)
     reminder = (
         invitation_preview.planned_reminder(db.session, survey, check) if kind == "invite" else None
     )
+    text = CHECKS[kind]
+    if event is not None:
+        text = {
+            "title": "Check the follow-up survey before you send it",
+            "noun": "invitation",
+            "rules": f"That is everyone marked attended at {event.title} who was not invited "
+            "to this survey before, less people who paused invitations, have reached the contact "
+            "cap or cannot be emailed",
+        }
     page = render_template(
         "surveys/fieldwork/mail_check.html",
         survey=survey,
         kind=kind,
         reminder=reminder,
-        text=CHECKS[kind],
+        attendees_of=event,
+        text=text,
         check=check,
         form=ConfirmForm(),
         changed=changed,
@@ -182,11 +218,23 @@ def invite(survey_id: int):
     """Invite the survey's audience (the second click, from the check page)."""
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit() or "expected" not in request.form:
-        return redirect(url_for("fieldwork.invite_confirm", survey_id=survey.id))
-    now = utcnow()
+        return redirect(
+            url_for(
+                "fieldwork.invite_confirm",
+                survey_id=survey.id,
+                attendees_of=request.args.get("attendees_of", type=int),
+            )
+        )
+    now, event = utcnow(), _attendees_of(survey)
     try:
         result = invitation_preview.invite_checked(
-            db.session, survey, current_user, request.form["expected"], now
+            db.session,
+            survey,
+            current_user,
+            request.form["expected"],
+            now,
+            _only(event),
+            f"to the attendees of event {event.id}" if event else "",
         )
     except AudienceChanged as changed:
         db.session.rollback()

@@ -58,6 +58,10 @@ class InsightFinding(Base):
     decision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("decisions.id", ondelete="SET NULL"), index=True
     )
+    #: the engagement event whose notes and outputs recorded it (None: recorded in the library).
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("engagement_events.id", ondelete="SET NULL"), index=True
+    )
     #: when we heard it: the event's date, the survey's close or the report's publication.
     heard_on: Mapped[date] = mapped_column(sa.Date, index=True)
     #: None: ICB-wide.

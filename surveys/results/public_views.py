@@ -11,6 +11,7 @@ from panel.extensions import db
 from panel.forms_common import QueryForm
 from panel.members.reference import TOPICS
 from surveys.decisions import public as public_decisions
+from surveys.engagement_events.public import upcoming_public_events
 from surveys.models import Survey
 from surveys.results import decision_changes, figure_cache, public, publishing
 from surveys.results.figures import removed_notice
@@ -49,6 +50,7 @@ def index():
         "engagement/index.html",
         form=form,
         open_surveys=public.open_opportunities(db.session, utcnow()),
+        events=upcoming_public_events(db.session, utcnow()),
         past=public.published_results(db.session, filters),
         topics=dict(TOPICS),
     )

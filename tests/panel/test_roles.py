@@ -33,6 +33,9 @@ SAMPLE_ARGS = {
     "decision_id": 999999,
     "insight_id": 999999,
     "event_id": 999999,
+    "invitation_id": 999999,
+    "attendance_id": 999999,
+    "token": "not-a-check-in-code",
     "start_year": 2025,
 }
 

@@ -80,6 +80,8 @@ USER_TEXT = {
     "engagement_events.joining_link",
     "event_invitations.access_needs",
     "event_invitations.dietary_needs",
+    "event_attendances.walk_in_name",
+    "event_outputs.summary",
     "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
@@ -355,7 +357,8 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
-    from surveys.engagement_events.models import EngagementEvent
+    from surveys.engagement_events.attendance_models import EventAttendance
+    from surveys.engagement_events.models import EngagementEvent, EventInvitation
     from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
@@ -377,6 +380,13 @@ def staff_urls(
         ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
         ("insight_id",): _ids(session, sa.select(InsightFinding.id)),
         ("event_id",): _ids(session, sa.select(EngagementEvent.id)),
+        ("event_id", "invitation_id"): _ids(
+            session, sa.select(EventInvitation.event_id, EventInvitation.id).limit(4)
+        ),
+        ("attendance_id", "event_id"): _ids(
+            session, sa.select(EventAttendance.id, EventAttendance.event_id).limit(3)
+        ),
+        ("event_id", "token"): _check_in_links(session),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
@@ -428,6 +438,20 @@ def staff_urls(
             for values in choices[arguments]:
                 urls.append(url_for(rule.endpoint, **dict(zip(arguments, values, strict=True))))
     return sorted(set(urls))
+
+
+def _check_in_links(session: Session) -> list[tuple]:
+    """(event id, check-in token) of a few confirmed bookings, for the attendees' QR codes."""
+    from surveys.engagement_events.attendance import check_in_token
+    from surveys.engagement_events.models import EventInvitation, InvitationState
+
+    confirmed = session.scalars(
+        sa.select(EventInvitation)
+        .where(EventInvitation.state == InvitationState.CONFIRMED)
+        .order_by(EventInvitation.id)
+        .limit(2)
+    )
+    return [(invitation.event_id, check_in_token(invitation)) for invitation in confirmed]
 
 
 def sign_in_staff(app: Flask, user: StaffUser, *, like_a_server: bool = False):

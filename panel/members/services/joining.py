@@ -122,11 +122,12 @@ def _apply_profile(member: Member, answers: dict) -> None:
     member.heard_from = answers.get("heard_from") or None
 
 
-def submit_join(session: Session, answers: dict, now: datetime) -> None:
+def submit_join(session: Session, answers: dict, now: datetime, method: str = "join form") -> None:
     """Finish joining: create or refresh a pending member and queue the right email.
 
     Whether the address is new, pending or already a member, the caller shows the same page and
-    one email is queued, so the response reveals nothing about who is on the panel.
+    one email is queued, so the response reveals nothing about who is on the panel. ``method``
+    says where the person asked to join (recorded with their consents).
     """
     email = answers["email"].strip().lower()
     member = session.scalar(sa.select(Member).where(Member.email == email))
@@ -163,7 +164,7 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
         ConsentKind.TRACKING,
         member.tracking_consent,
         reference.TRACKING_CONSENT_VERSION,
-        "join form",
+        method,
         now,
     )
     apply_equality(
@@ -171,7 +172,7 @@ def submit_join(session: Session, answers: dict, now: datetime) -> None:
         answers.get("equality") or {},
         bool(answers.get("equality_consent")),
         now,
-        "join form",
+        method,
     )
     session.flush()
     queue_member_email(
