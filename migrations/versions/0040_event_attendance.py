@@ -1,7 +1,7 @@
 """event attendance, notes and outputs
 
 Revision ID: 0040_event_attendance
-Revises: 0036_events
+Revises: 0039_open_data
 Create Date: 2026-12-07 05:32:11.409416
 
 """
@@ -13,7 +13,7 @@ import panel.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = "0040_event_attendance"
-down_revision = "0036_events"
+down_revision = '0039_open_data'
 branch_labels = None
 depends_on = None
 
