@@ -34,6 +34,8 @@ SAMPLE_ARGS = {
     "insight_id": 999999,
     "event_id": 999999,
     "start_year": 2025,
+    "endpoint_id": 999999,
+    "delivery_id": 999999,
 }
 
 
