@@ -150,6 +150,9 @@ def post(url: str, body: bytes, headers: dict[str, str], allow_loopback: bool) -
         finally:
             response.release_conn()
         return answer(response.status)
+    except urllib3.exceptions.NewConnectionError:
+        # Checked first: urllib3 makes it a kind of timeout error too.
+        return answer(None, "could not connect (connection refused or unreachable)")
     except urllib3.exceptions.TimeoutError:
         return answer(None, f"no answer within {TIMEOUT_SECONDS} seconds")
     except urllib3.exceptions.SSLError:
