@@ -147,3 +147,25 @@ def record_answer(
 def deliver_webhooks_job(session: Session, now: datetime) -> None:
     """Scheduler job: send what is due."""
     deliver_due_webhooks(session, now, allow_loopback=loopback_allowed(current_app.config))
+
+
+#: how long a finished message and its attempts stay in the delivery log.
+LOG_RETENTION = timedelta(days=90)
+
+
+def forget_old_deliveries(session: Session, now: datetime) -> int:
+    """Delete delivered and failed messages (and their attempts) queued before LOG_RETENTION;
+    waiting ones stay. Returns how many went; safe to run twice."""
+    old = sa.select(WebhookDelivery.id).where(
+        WebhookDelivery.status != DeliveryStatus.PENDING,
+        WebhookDelivery.created_at < now - LOG_RETENTION,
+    )
+    session.execute(sa.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old.scalar_subquery())))
+    return session.execute(
+        sa.delete(WebhookDelivery).where(WebhookDelivery.id.in_(old.scalar_subquery()))
+    ).rowcount
+
+
+def forget_old_deliveries_job(session: Session, now: datetime) -> None:
+    """Scheduler job: keep the delivery log to LOG_RETENTION."""
+    forget_old_deliveries(session, now)

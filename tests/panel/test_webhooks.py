@@ -18,7 +18,14 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.domain_events import DomainEvent, EventType, emit
-from panel.webhooks.delivery import RETRY_DELAYS, deliver_due_webhooks
+from panel.webhooks.delivery import (
+    LOG_RETENTION,
+    RETRY_DELAYS,
+    deliver_due_webhooks,
+    forget_old_deliveries,
+    record_answer,
+)
+from panel.webhooks.egress import Answer
 from panel.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from panel.webhooks.outbox import MAX_PAYLOAD_BYTES, new_message_id, payload_for
 from panel.webhooks.services import (
@@ -307,3 +314,17 @@ def test_the_secret_is_kept_encrypted_and_only_this_secret_key_reads_it(app, ses
             decrypt_secret(endpoint.secret_encrypted)
     finally:
         app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
+
+
+def test_the_delivery_log_keeps_finished_messages_for_ninety_days(session, now):
+    loopback_endpoint(session, "https://hooks.example.org/panel", now)
+    for subject in (1, 2, 3):
+        emit(session, EventType.SURVEY_CLOSED, subject, None, now)
+    delivered, failed, waiting = _deliveries(session)
+    record_answer(session, delivered, Answer(204, "", 5), now)
+    record_answer(session, failed, Answer(410, "", 5), now)
+    session.commit()
+    assert forget_old_deliveries(session, now + LOG_RETENTION) == 0
+    assert forget_old_deliveries(session, now + LOG_RETENTION + timedelta(seconds=1)) == 2
+    assert forget_old_deliveries(session, now + LOG_RETENTION + timedelta(days=1)) == 0
+    assert [d.id for d in _deliveries(session)] == [waiting.id]
