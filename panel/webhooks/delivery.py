@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from cryptography.fernet import InvalidToken
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -82,26 +83,25 @@ def deliver_due_webhooks(
             .values(next_attempt_at=moment + LEASE)
         ).rowcount
         session.commit()
-        if claimed:
-            attempt_delivery(session, session.get(WebhookDelivery, delivery_id), moment,
-                             allow_loopback=allow_loopback)  # fmt: skip
-            session.commit()
-            attempted += 1
+        if not claimed:
+            continue
+        delivery = session.get(WebhookDelivery, delivery_id)
+        body = delivery.payload.encode()
+        try:
+            secrets_in_use = signing_secrets(delivery.endpoint, moment)
+        except InvalidToken:
+            # SECRET_KEY changed since the secret was stored: nothing can sign until staff
+            # make a new secret, so the message fails like any other and is retried.
+            answer = egress.Answer(None, "the signing secret cannot be read: make a new one", 0)
+        else:
+            headers = signed_headers(secrets_in_use, delivery.message_id, body, moment)
+            url = delivery.endpoint.url
+            session.commit()  # nothing is held open while waiting for the answer
+            answer = egress.post(url, body, headers, allow_loopback)
+        record_answer(session, delivery, answer, moment)
+        session.commit()
+        attempted += 1
     return attempted
-
-
-def attempt_delivery(
-    session: Session, delivery: WebhookDelivery, now: datetime, *, allow_loopback: bool
-) -> WebhookAttempt:
-    """Send the delivery once and record what came of it (the caller commits)."""
-    endpoint = delivery.endpoint
-    body = delivery.payload.encode()
-    headers = signed_headers(signing_secrets(endpoint, now), delivery.message_id, body, now)
-    url = endpoint.url
-    # Nothing is written while waiting for the answer.
-    session.commit()
-    answer = egress.post(url, body, headers, allow_loopback)
-    return record_answer(session, delivery, answer, now)
 
 
 def record_answer(
@@ -160,7 +160,9 @@ def forget_old_deliveries(session: Session, now: datetime) -> int:
         WebhookDelivery.status != DeliveryStatus.PENDING,
         WebhookDelivery.created_at < now - LOG_RETENTION,
     )
-    session.execute(sa.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old.scalar_subquery())))
+    session.execute(
+        sa.delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old.scalar_subquery()))
+    )
     return session.execute(
         sa.delete(WebhookDelivery).where(WebhookDelivery.id.in_(old.scalar_subquery()))
     ).rowcount

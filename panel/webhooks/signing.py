@@ -5,10 +5,11 @@ the database alone signs nothing; during a rotation both secrets sign every mess
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 from datetime import datetime
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
@@ -47,14 +48,18 @@ def decrypt_secret(stored: str) -> str:
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
-    """The secrets that sign now: the current one, and the previous one during the overlap."""
+    """The secrets that sign now: the current one, and the previous one during the overlap.
+    Raises cryptography.fernet.InvalidToken if the current one was stored under another
+    SECRET_KEY."""
     found = [decrypt_secret(endpoint.secret_encrypted)]
     if (
         endpoint.previous_secret_encrypted
         and endpoint.previous_secret_until is not None
         and now < endpoint.previous_secret_until
     ):
-        found.append(decrypt_secret(endpoint.previous_secret_encrypted))
+        # One stored under an earlier SECRET_KEY cannot be read: the new secret signs alone.
+        with contextlib.suppress(InvalidToken):
+            found.append(decrypt_secret(endpoint.previous_secret_encrypted))
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -39,9 +40,10 @@ from panel.webhooks.services import (
 from panel.webhooks.signing import decrypt_secret, new_secret, signed_headers, signing_secrets
 from surveys.fieldwork.invitations import close_survey
 from surveys.insights.library import record_insight
+from surveys.models import Survey, SurveyStatus
+from surveys.services import lifecycle
 from tests.factories import make_staff, place
 from tests.panel.webhook_helpers import loopback_endpoint, start_receiver
-from tests.surveys.fieldwork_helpers import live_survey
 from tests.surveys.insight_helpers import finding_fields
 
 
@@ -272,14 +274,29 @@ def test_payloads_are_ids_and_links_well_under_twenty_kilobytes(app, now):
     }
 
 
-def test_surveys_and_insights_queue_events_in_the_transaction_of_the_change(session, now):
+def test_surveys_and_insights_queue_events_in_the_transaction_of_the_change(
+    session, now, monkeypatch
+):
     endpoint, _secret = loopback_endpoint(session, "https://hooks.example.org/panel", now)
     elsewhere, _ = loopback_endpoint(
         session, "https://hooks.example.org/south-cumbria", now,
         place_id=place(session, "south-cumbria").id,
     )  # fmt: skip
     session.commit()
-    survey, _author = live_survey(session, now, place_id=place(session, "blackpool").id)
+    survey = Survey(
+        title="Parking at the hospital",
+        status=SurveyStatus.APPROVED,
+        place_id=place(session, "blackpool").id,
+        opens_at=now,
+        closes_at=now + timedelta(days=40),
+        content={"pages": []},
+    )
+    session.add(survey)
+    session.flush()
+    # The guidance checker is not under test here (and slow): nothing blocks.
+    monkeypatch.setattr(lifecycle.checking, "check", lambda *args: SimpleNamespace(blocking=[]))
+    lifecycle.publish(session, survey, make_staff(session, Role.COMMS), now)
+    session.commit()
     assert [(d.event_type, d.endpoint_id) for d in _deliveries(session)] == [
         ("survey.published", endpoint.id)
     ]
@@ -328,3 +345,26 @@ def test_the_delivery_log_keeps_finished_messages_for_ninety_days(session, now):
     assert forget_old_deliveries(session, now + LOG_RETENTION + timedelta(seconds=1)) == 2
     assert forget_old_deliveries(session, now + LOG_RETENTION + timedelta(days=1)) == 0
     assert [d.id for d in _deliveries(session)] == [waiting.id]
+
+
+def test_after_secret_key_changes_messages_fail_until_a_new_secret_is_made(
+    app, session, receiver, now
+):
+    endpoint, _old = loopback_endpoint(session, receiver.url, now)
+    emit(session, EventType.SURVEY_CLOSED, 8, None, now)
+    session.commit()
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    try:
+        assert _deliver(session, now) == 1
+        (delivery,) = _deliveries(session)
+        assert "signing secret cannot be read" in delivery.attempts[0].error
+        assert delivery.failures == 1 and receiver.received == []
+        new = rotate_secret(session, None, endpoint, now)
+        session.commit()
+        assert _deliver(session, delivery.next_attempt_at) == 1
+        (got,) = receiver.received
+        assert len(got.headers["webhook-signature"].split(" ")) == 1
+        assert delivery.status is DeliveryStatus.DELIVERED
+        assert new.startswith("whsec_")
+    finally:
+        app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
