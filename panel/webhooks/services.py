@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mailer.transport import queue_email
 from panel.audit.services import record_audit
 from panel.field_errors import FieldError
+from panel.input_cleaning import single_line
 from panel.places.models import Place
 from panel.webhooks import egress
 from panel.webhooks.models import (
@@ -51,11 +52,17 @@ class EndpointFields:
 
 
 def _checked(session: Session, fields: EndpointFields, allow_loopback: bool) -> dict:
-    organisation, name = (fields.organisation or "").strip(), (fields.name or "").strip()
+    # Cleaned here too: a partner's own pages or an API may call this without a PanelForm.
+    organisation = single_line(fields.organisation or "").strip()
+    name = single_line(fields.name or "").strip()
     if not organisation:
         raise WebhookError("Enter the partner organisation", "organisation")
+    if len(organisation) > 120:
+        raise WebhookError("Keep the organisation's name under 120 characters", "organisation")
     if not name:
         raise WebhookError("Enter what the endpoint is for", "name")
+    if len(name) > 120:
+        raise WebhookError("Keep what the endpoint is for under 120 characters", "name")
     url = (fields.url or "").strip()
     if len(url) > 500:
         raise WebhookError("Keep the address under 500 characters", "url")
@@ -68,9 +75,9 @@ def _checked(session: Session, fields: EndpointFields, allow_loopback: bool) -> 
             (fields.contact_email or "").strip(), check_deliverability=False
         ).normalized
     except EmailNotValidError:
-        raise WebhookError(
-            "Enter an email address like name@example.org", "contact_email"
-        ) from None
+        contact = ""
+    if not contact or len(contact) > 254:
+        raise WebhookError("Enter an email address like name@example.org", "contact_email")
     chosen = sorted({value for value in fields.event_types if value in EVENT_VALUES})
     if not chosen:
         raise WebhookError("Choose at least one event to send", "event_types")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
@@ -14,6 +16,7 @@ from panel.domain_events import EventType, emit
 from panel.webhooks.delivery import record_answer
 from panel.webhooks.egress import Answer
 from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
+from panel.webhooks.services import EndpointFields, WebhookError, create_endpoint
 from tests.factories import make_staff
 
 FORM = {
@@ -80,3 +83,38 @@ def test_the_comms_team_adds_rotates_disables_enables_and_redelivers(
             "webhook.redeliver",
         ]
     )
+
+
+ODD_URLS = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from(
+        [
+            "https://[::1",
+            "https://a.example:99999/",
+            "https://a.example:0/",
+            "https://a.example:-1/",
+            "https:///path",
+            "https://a.example/\x00",
+            "https://" + "a" * 600 + ".example/",
+            "https://\u202ehooks.example/",
+            "https://xn--.example/",
+            "//hooks.example.org/",
+        ]
+    ),
+)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(url=ODD_URLS, contact=st.text(max_size=60), organisation=st.text(max_size=130))
+def test_odd_endpoint_input_is_a_field_error_never_a_crash(
+    session, now, url, contact, organisation
+):
+    fields = EndpointFields(organisation, "Website", url, contact, ["survey.closed"], None)
+    try:
+        endpoint, _secret = create_endpoint(session, None, fields, now, allow_loopback=False)
+    except WebhookError as problem:
+        assert problem.field in {"organisation", "url", "contact_email"}
+    else:
+        assert endpoint.url.startswith("https://") and len(endpoint.url) <= 500
+        assert 0 < len(endpoint.organisation) <= 120 and "\x00" not in endpoint.organisation
+    session.rollback()
