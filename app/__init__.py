@@ -70,6 +70,7 @@ MODEL_MODULES = (
     "panel.auth.models",
     "panel.auth.throttle",
     "panel.api_keys.models",
+    "panel.webhooks.models",
     "panel.login_sessions",
     "panel.job_runs",
     "panel.email_requests",

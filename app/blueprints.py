@@ -30,6 +30,7 @@ from panel.api_keys.views import blueprint as api_keys_blueprint
 from panel.audit.views import blueprint as audit_blueprint
 from panel.auth.admin_views import blueprint as staff_admin_blueprint
 from panel.auth.views import blueprint as auth_blueprint
+from panel.domain_events import LISTENERS as DOMAIN_EVENT_LISTENERS
 from panel.duplicates import member_data as _merge_member_data  # noqa: F401 (registers)
 from panel.duplicates.views import blueprint as duplicates_blueprint
 from panel.members.member_views import blueprint as member_area_blueprint
@@ -40,6 +41,8 @@ from panel.places.views import blueprint as places_blueprint
 from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
+from panel.webhooks.outbox import record_webhook_deliveries
+from panel.webhooks.views import blueprint as webhook_endpoints_blueprint
 from surveys.annual_report.views import blueprint as annual_report_blueprint
 from surveys.assurance.report_views import blueprint as committee_report_blueprint
 from surveys.assurance.sections import ASSURANCE_SECTIONS
@@ -88,6 +91,7 @@ BLUEPRINTS = (
     places_blueprint,
     audit_blueprint,
     api_keys_blueprint,
+    webhook_endpoints_blueprint,
     mailer_blueprint,
     join_blueprint,
     member_area_blueprint,
@@ -139,6 +143,9 @@ def register(app: Flask) -> None:
     if surveys_offered_to not in OFFERED_SURVEY_SOURCES:
         # A bulletin's survey item counts as an offer in the member's "My surveys".
         OFFERED_SURVEY_SOURCES.append(surveys_offered_to)
+    if record_webhook_deliveries not in DOMAIN_EVENT_LISTENERS:
+        # Surveys emit events through the shared base; the webhooks above them queue messages.
+        DOMAIN_EVENT_LISTENERS.append(record_webhook_deliveries)
     if reach_section not in ASSURANCE_SECTIONS:
         # Bulletin reach sits above surveys: the dashboard shows it without importing it.
         ASSURANCE_SECTIONS.append(reach_section)

@@ -18,6 +18,7 @@ from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
 from panel.segments.demo import create_demo_segments
+from panel.webhooks.demo import create_demo_webhooks
 from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
@@ -30,6 +31,8 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     """Everything the demo needs; later capabilities add their own steps here."""
     load_reference_places(session)
     accounts = create_demo_staff(session, now)
+    # Before the surveys, results and decisions, so their events queue messages for it.
+    create_demo_webhooks(session, now)
     create_demo_members(session, now)
     create_demo_segments(session, now)
     create_demo_surveys(session, now)

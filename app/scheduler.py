@@ -34,6 +34,9 @@ JOBS: list[JobSpec] = [
     # Sign-in links, password resets and joins typed into forms (see panel.email_requests).
     JobSpec("handle-email-requests", "panel.email_requests:handle_email_requests", 5),
     JobSpec("deliver-queued-emails", "mailer.jobs:deliver_queued_emails_job", 10),
+    # Partners' webhooks (issue 24): signed messages, retried with backoff for about 3 days.
+    JobSpec("deliver-webhooks", "panel.webhooks.delivery:deliver_webhooks_job", 10),
+    JobSpec("forget-old-webhooks", "panel.webhooks.delivery:forget_old_deliveries_job", 3600),
     JobSpec("purge-sent-email-bodies", "app.retention:purge_sent_email_bodies_job", 3600),
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
     JobSpec("fold-tracking-hits", "mailer.tracking.jobs:fold_tracking_spool_job", 10),

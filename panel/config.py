@@ -68,6 +68,11 @@ def load_config(instance_path: Path) -> dict:
             if net.strip()
         ),
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
+        # Let webhooks go to http:// and loopback receivers (the tests' own): never in
+        # production, where every endpoint must be https on a public address.
+        "WEBHOOK_ALLOW_LOOPBACK": False
+        if production
+        else env.get("WEBHOOK_ALLOW_LOOPBACK", "0") == "1",
         # Run every scheduled job at least this often (seconds; 0: as JOBS says). For tests and
         # demonstrations that cannot wait for the hourly jobs; ignored in production.
         "SCHEDULER_MAX_INTERVAL_SECONDS": 0

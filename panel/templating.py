@@ -128,6 +128,7 @@ def staff_navigation() -> list[dict]:
         ("staff_admin.index", "Staff", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),
         ("api_keys.index", "API keys", {Role.COMMS}),
+        ("webhook_endpoints.index", "Webhooks", {Role.COMMS}),
         ("surveys.index", "Surveys", None),
         ("bulletins.index", "Bulletins", None),
         ("decision_register.index", "Decisions", None),

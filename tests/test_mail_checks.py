@@ -49,6 +49,9 @@ AT_MOST_ONE_PERSON = {
     "bulletins.review", "decisions.change", "fieldwork.add_open_link", "members.import_preview",
     "members.import_upload", "members.sources_index", "places.edit", "places.edit_postcode",
     "api_keys.new", "api_keys.revoke", "recruitment.edit_targets",
+    # webhook endpoints: disabling by staff emails no one (only the job tells the owner)
+    "webhook_endpoints.new", "webhook_endpoints.rotate", "webhook_endpoints.disable",
+    "webhook_endpoints.enable", "webhook_endpoints.redeliver",
     "results.add_quote", "results.edit_page", "results.remove_quote", "results.unpublish",
     "segments.add_condition", "segments.change", "segments.contact_rules",
     "segments.export_selection", "segments.index", "segments.select", "surveys.add_from_bank",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, scope_to_places
 from panel.auth.models import StaffUser
+from panel.domain_events import EventType, emit
 from panel.field_errors import FieldError
 from panel.places.models import Place
 from panel.state_machine import IllegalTransition
@@ -242,6 +243,7 @@ def publish(session: Session, decision: DecisionRecord, user: StaffUser, now: da
     decision.published_at = now
     _note_we_did(decision, now)
     record_audit(session, user, "decision.publish", "decision", [decision.id], now=now)
+    emit(session, EventType.DECISION_RECORDED, decision.id, decision.place_id, now)
 
 
 def unpublish(session: Session, decision: DecisionRecord, user: StaffUser, now: datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, visible_place_ids
 from panel.auth.models import StaffUser
+from panel.domain_events import EventType, emit
 from panel.field_errors import FieldError
 from panel.places.models import Place
 from panel.web_links import is_web_link
@@ -258,7 +259,15 @@ def record_insight(
     session.add(finding)
     session.flush()
     record_audit(session, user, "insight.create", "insight", [finding.id], now=now)
+    if finding.source_kind is SourceKind.PARTNER_REPORT:
+        announce_insight_report(session, finding, now)
     return finding
+
+
+def announce_insight_report(session: Session, finding: InsightFinding, now: datetime) -> None:
+    """Tell subscribers (partners' webhooks) that a partner's insight report was received: the
+    one call for every way a report arrives (typed in by staff here, sent by a partner)."""
+    emit(session, EventType.INSIGHT_REPORT_RECEIVED, finding.id, finding.place_id, now)
 
 
 def update_insight(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.domain_events import EventType, emit
 from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus
 from panel.members.reference import TOPICS
@@ -92,6 +93,7 @@ def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) ->
     page = check_publishable(session, survey)
     page.published_at, page.published_by_id = now, user.id
     record_audit(session, user, "results.publish", "survey", [survey.id], now=now)
+    emit(session, EventType.RESULTS_PUBLISHED, survey.id, survey.place_id, now)
     queued = tell_participants(session, survey, "results", None, now)
     for decision in _decisions(session, survey):
         decision.announced_at = decision.announced_at or now

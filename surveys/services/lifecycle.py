@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from panel.audit.services import record_audit
 from panel.auth.models import Role, StaffUser
+from panel.domain_events import EventType, emit
 from panel.field_errors import FieldError
 from surveys import content as doc
 from surveys import validation
@@ -146,6 +147,7 @@ def publish(session: Session, survey: Survey, user: StaffUser, now: datetime) ->
     survey.published_at = now
     snapshot = _snapshot(session, survey, user, "published", now)
     record_audit(session, user, "survey.publish", "survey", [survey.id], snapshot.sha256, now=now)
+    emit(session, EventType.SURVEY_PUBLISHED, survey.id, survey.place_id, now)
     return snapshot
 
 
@@ -206,6 +208,7 @@ def close(session: Session, survey: Survey, user: StaffUser | None, now: datetim
     _move(survey, SurveyStatus.CLOSED)
     survey.closed_at = now
     record_audit(session, user, "survey.close", "survey", [survey.id], now=now)
+    emit(session, EventType.SURVEY_CLOSED, survey.id, survey.place_id, now)
 
 
 def add_comment(

@@ -37,6 +37,8 @@ SAMPLE_ARGS = {
     "attendance_id": 999999,
     "token": "not-a-check-in-code",
     "start_year": 2025,
+    "endpoint_id": 999999,
+    "delivery_id": 999999,
 }
 
 

@@ -104,6 +104,9 @@ USER_TEXT = {
     "audit_events.detail",
     "api_keys.organisation",
     "api_keys.name",
+    "webhook_endpoints.organisation",
+    "webhook_endpoints.name",
+    "webhook_endpoints.url",
     "bulletin_batches.error",
     "outbound_emails.last_error",
 }
@@ -114,6 +117,17 @@ NOT_USER_TEXT = {
     "api_keys.prefix",
     "api_keys.key_hash",
     "api_keys.scopes",
+    # webhooks: a checked email address, encrypted secrets, codes, and text the sender writes
+    # (disabled_reason is fixed phrases and a staff name, poisoned at its source)
+    "webhook_endpoints.contact_email",
+    "webhook_endpoints.event_types",
+    "webhook_endpoints.secret_encrypted",
+    "webhook_endpoints.previous_secret_encrypted",
+    "webhook_endpoints.disabled_reason",
+    "webhook_deliveries.message_id",
+    "webhook_deliveries.event_type",
+    "webhook_deliveries.payload",
+    "webhook_attempts.error",
     # the duplicate detector's reasons, written by code from fixed phrases
     "member_merges.reasons",
     "email_events.sg_event_id",
@@ -356,6 +370,7 @@ def staff_urls(
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
+    from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
@@ -414,6 +429,10 @@ def staff_urls(
         ("code",): _ids(session, sa.select(PostcodeDistrict.outward_code).limit(2)),
         ("import_id",): _ids(session, sa.select(MemberImport.id)),
         ("source_id",): _ids(session, sa.select(RecruitmentSource.id)),
+        ("endpoint_id",): _ids(session, sa.select(WebhookEndpoint.id)),
+        ("delivery_id", "endpoint_id"): _ids(
+            session, sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id).limit(3)
+        ),
         ("name",): [(name,) for name in outbox_names[:6]],
         ("token",): [
             (password_reset_token(user),)

@@ -1,0 +1,2 @@
+"""Outbound webhooks (Standard Webhooks): partner organisations' endpoints, the outbox of signed
+deliveries and the job that sends them."""
