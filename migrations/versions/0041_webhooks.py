@@ -1,7 +1,7 @@
 """outbound webhooks: partners' endpoints, deliveries and attempts (issue 24)
 
-Revision ID: 0039_webhooks
-Revises: 0036_events
+Revision ID: 0041_webhooks
+Revises: 0040_event_attendance
 Create Date: 2026-12-07 05:35:06
 
 """
@@ -11,8 +11,8 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0039_webhooks'
-down_revision = '0036_events'
+revision = '0041_webhooks'
+down_revision = '0040_event_attendance'
 branch_labels = None
 depends_on = None
 
