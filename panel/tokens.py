@@ -20,6 +20,7 @@ class TokenPurpose(StrEnum):
     STAFF_INVITE = "staff-invite"
     BULLETIN_VIEW = "bulletin-view"
     EVENT_REPLY = "event-reply"
+    KEEP_ME = "keep-me"
 
 
 class InvalidToken(Exception):

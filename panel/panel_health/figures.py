@@ -1,0 +1,254 @@
+"""The panel's health per month and per place: size, joiners, leavers, members moved to
+inactive, addresses found unreachable, and likely duplicates (from the stored duplicate scans).
+Counted from the rows on every read in a handful of grouped queries (one pass over members
+for the events, one for the sizes), within the places the user may see; nothing is written."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, defer
+
+from panel.activity.months import Month, last_months, month_of
+from panel.auth.access import scope_to_places, visible_place_ids
+from panel.auth.models import StaffUser
+from panel.duplicates.models import DuplicateScan
+from panel.duplicates.scans import NO_PLACE as SCAN_NO_PLACE
+from panel.members.models import Member, MemberStatus
+from panel.places.models import Place
+
+MONTHS = 12
+NO_PLACE = "No place recorded"
+#: the monthly measures, in the order the tables and the export show them.
+MEASURES = {
+    "size": "Members at the end of the month",
+    "joined": "Joined",
+    "left": "Left",
+    "inactive": "Moved to inactive",
+    "unreachable": "Email found unreachable",
+    "duplicates": "Likely duplicate pairs",
+}
+_EVENTS = {
+    "joined": Member.joined_at,
+    "left": Member.left_at,
+    "inactive": Member.inactive_at,
+    "unreachable": Member.unreachable_at,
+}
+
+
+@dataclass
+class Figures:
+    """One month's (or one place's) figures; duplicates is None where no scan ran."""
+
+    size: int = 0
+    joined: int = 0
+    left: int = 0
+    inactive: int = 0
+    unreachable: int = 0
+    duplicates: int | None = None
+
+    def value(self, measure: str) -> int | None:
+        return getattr(self, measure)
+
+
+@dataclass
+class PlaceNow:
+    """Where one place stands now."""
+
+    label: str
+    active: int = 0
+    inactive: int = 0
+    unreachable: int = 0
+    duplicates: int | None = None
+
+
+@dataclass
+class PanelHealth:
+    """The figures the health page, its export and the assurance section show."""
+
+    months: list[Month]
+    #: month key -> the whole (visible) panel's figures.
+    totals: dict[str, Figures]
+    #: place label -> month key -> figures.
+    by_place: dict[str, dict[str, Figures]]
+    now: list[PlaceNow]
+    scan: DuplicateScan | None
+    all_places: bool
+    place_labels: dict = field(default_factory=dict)
+
+
+def _scoped(statement, user: StaffUser):
+    return scope_to_places(statement, user, Member.place_id)
+
+
+def _place_labels(session: Session) -> dict:
+    return {**dict(session.execute(sa.select(Place.id, Place.name)).all()), None: NO_PLACE}
+
+
+def _event_counts(session: Session, user: StaffUser, months: list[Month]):
+    """(measure, place id, month key, count) for each event column, one grouped query each."""
+    for measure, column in _EVENTS.items():
+        bucket = month_of(column, months).label("month")
+        query = _scoped(
+            sa.select(Member.place_id, bucket, sa.func.count())
+            .where(column >= months[0].start_at, column < months[-1].end_at)
+            .group_by(Member.place_id, bucket),
+            user,
+        )
+        for place_id, key, count in session.execute(query):
+            if key is not None:
+                yield measure, place_id, key, count
+
+
+def _sizes(session: Session, user: StaffUser, months: list[Month]):
+    """Members at the end of each month, per place: joined by then and not left by then
+    (records merged into another are not counted)."""
+    columns = [
+        sa.func.sum(
+            sa.case(
+                (
+                    sa.and_(
+                        Member.joined_at < m.end_at,
+                        sa.or_(Member.left_at.is_(None), Member.left_at >= m.end_at),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        ).label(f"m{index}")
+        for index, m in enumerate(months)
+    ]
+    query = _scoped(
+        sa.select(Member.place_id, *columns)
+        .where(Member.joined_at.is_not(None), Member.status != MemberStatus.MERGED)
+        .group_by(Member.place_id),
+        user,
+    )
+    for row in session.execute(query):
+        for index, month in enumerate(months):
+            yield row[0], month.key, int(row[index + 1] or 0)
+
+
+def _now_by_place(session: Session, user: StaffUser):
+    """Active, inactive and unreachable members now, per place."""
+    query = _scoped(
+        sa.select(
+            Member.place_id,
+            sa.func.sum(sa.case((Member.status == MemberStatus.ACTIVE, 1), else_=0)),
+            sa.func.sum(sa.case((Member.status == MemberStatus.INACTIVE, 1), else_=0)),
+            sa.func.sum(sa.case((Member.unreachable_at.is_not(None), 1), else_=0)),
+        )
+        .where(Member.status.in_([MemberStatus.ACTIVE, MemberStatus.INACTIVE]))
+        .group_by(Member.place_id),
+        user,
+    )
+    return session.execute(query).all()
+
+
+def _monthly_scans(session: Session, months: list[Month]) -> dict[str, DuplicateScan]:
+    """The last stored duplicate scan of each month."""
+    bucket = month_of(DuplicateScan.computed_at, months).label("month")
+    last_ids = (
+        sa.select(sa.func.max(DuplicateScan.id))
+        .where(DuplicateScan.computed_at >= months[0].start_at)
+        .group_by(bucket)
+    )
+    scans = session.scalars(
+        sa.select(DuplicateScan)
+        .where(DuplicateScan.id.in_(last_ids))
+        .options(defer(DuplicateScan.pairs))
+    )
+    keys = {m.key: m for m in months}
+    result = {}
+    for scan in scans:
+        for key, month in keys.items():
+            if month.start_at <= scan.computed_at < month.end_at:
+                result[key] = scan
+    return result
+
+
+def _scan_pairs(scan: DuplicateScan, place_key: str) -> int:
+    return int(scan.by_place.get(place_key, 0))
+
+
+def panel_health(session: Session, user: StaffUser, now: datetime) -> PanelHealth:
+    """The last twelve months' figures, in all and per place, and each place now."""
+    months = last_months(now, MONTHS)
+    labels = _place_labels(session)
+    places = visible_place_ids(user)
+    by_place: dict[str, dict[str, Figures]] = defaultdict(
+        lambda: {m.key: Figures() for m in months}
+    )
+    for measure, place_id, key, count in _event_counts(session, user, months):
+        figures = by_place[labels.get(place_id, NO_PLACE)][key]
+        setattr(figures, measure, figures.value(measure) + count)
+    for place_id, key, size in _sizes(session, user, months):
+        by_place[labels.get(place_id, NO_PLACE)][key].size += size
+    scans = _monthly_scans(session, months)
+    latest = max(scans.values(), key=lambda s: (s.computed_at, s.id), default=None)
+    visible_keys = (
+        {str(p) for p in places}
+        if places is not None
+        else {str(p) for p in labels if p is not None} | {SCAN_NO_PLACE}
+    )
+    for key, scan in scans.items():
+        for place_key in visible_keys:
+            place_id = None if place_key == SCAN_NO_PLACE else int(place_key)
+            label = labels.get(place_id, NO_PLACE)
+            pairs = _scan_pairs(scan, place_key)
+            if pairs or label in by_place:
+                by_place[label][key].duplicates = pairs
+    totals = {m.key: Figures() for m in months}
+    for figures in by_place.values():
+        for key, month_figures in figures.items():
+            total = totals[key]
+            for measure in ("size", "joined", "left", "inactive", "unreachable"):
+                setattr(total, measure, total.value(measure) + month_figures.value(measure))
+    for key, scan in scans.items():
+        # A pair across two places counts once in each place's row; in all, once for those who
+        # see every place (for a user of several places, in each of theirs).
+        totals[key].duplicates = (
+            scan.pair_count if places is None else sum(_scan_pairs(scan, str(p)) for p in places)
+        )
+    now_rows = []
+    for place_id, active, inactive, unreachable in _now_by_place(session, user):
+        pairs = (
+            _scan_pairs(latest, SCAN_NO_PLACE if place_id is None else str(place_id))
+            if latest
+            else None
+        )
+        now_rows.append(
+            PlaceNow(
+                labels.get(place_id, NO_PLACE),
+                int(active or 0),
+                int(inactive or 0),
+                int(unreachable or 0),
+                pairs,
+            )
+        )
+    return PanelHealth(
+        months=months,
+        totals=totals,
+        by_place=dict(sorted(by_place.items())),
+        now=sorted(now_rows, key=lambda r: r.label),
+        scan=latest,
+        all_places=places is None,
+    )
+
+
+def export_rows(health: PanelHealth):
+    """The figures as CSV rows (month, place, then each measure); "All places" first."""
+    yield ["Month", "Place", *MEASURES.values()]
+    for month in health.months:
+        rows = [("All places", health.totals[month.key])] + [
+            (label, figures[month.key]) for label, figures in health.by_place.items()
+        ]
+        for label, figures in rows:
+            yield [
+                month.key,
+                label,
+                *["" if figures.value(m) is None else figures.value(m) for m in MEASURES],
+            ]
