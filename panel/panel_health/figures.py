@@ -94,7 +94,12 @@ def _event_counts(session: Session, user: StaffUser, months: list[Month]):
         bucket = month_of(column, months).label("month")
         query = _scoped(
             sa.select(Member.place_id, bucket, sa.func.count())
-            .where(column >= months[0].start_at, column < months[-1].end_at)
+            .where(
+                column >= months[0].start_at,
+                column < months[-1].end_at,
+                # A record merged into another is the same person joining twice.
+                Member.status != MemberStatus.MERGED,
+            )
             .group_by(Member.place_id, bucket),
             user,
         )
@@ -103,33 +108,28 @@ def _event_counts(session: Session, user: StaffUser, months: list[Month]):
                 yield measure, place_id, key, count
 
 
-def _sizes(session: Session, user: StaffUser, months: list[Month]):
+def _sizes(session: Session, user: StaffUser, months: list[Month], joined: dict, left: dict):
     """Members at the end of each month, per place: joined by then and not left by then
-    (records merged into another are not counted)."""
-    columns = [
-        sa.func.sum(
-            sa.case(
-                (
-                    sa.and_(
-                        Member.joined_at < m.end_at,
-                        sa.or_(Member.left_at.is_(None), Member.left_at >= m.end_at),
-                    ),
-                    1,
-                ),
-                else_=0,
-            )
-        ).label(f"m{index}")
-        for index, m in enumerate(months)
-    ]
+    (records merged into another are not counted). Since no one leaves before joining, that is
+    those joined before the first month less those left before it, plus each month's joiners
+    less its leavers: one query for the start, the months from the event counts."""
+    start = months[0].start_at
     query = _scoped(
-        sa.select(Member.place_id, *columns)
-        .where(Member.joined_at.is_not(None), Member.status != MemberStatus.MERGED)
+        sa.select(
+            Member.place_id,
+            sa.func.sum(sa.case((Member.joined_at < start, 1), else_=0)),
+            sa.func.sum(sa.case((Member.left_at < start, 1), else_=0)),
+        )
+        .where(Member.joined_at < start, Member.status != MemberStatus.MERGED)
         .group_by(Member.place_id),
         user,
     )
-    for row in session.execute(query):
-        for index, month in enumerate(months):
-            yield row[0], month.key, int(row[index + 1] or 0)
+    size = {place_id: int(j or 0) - int(gone or 0) for place_id, j, gone in session.execute(query)}
+    for place_id in set(size) | {p for p, _key in joined} | {p for p, _key in left}:
+        running = size.get(place_id, 0)
+        for month in months:
+            running += joined.get((place_id, month.key), 0) - left.get((place_id, month.key), 0)
+            yield place_id, month.key, running
 
 
 def _now_by_place(session: Session, user: StaffUser):
@@ -182,10 +182,12 @@ def panel_health(session: Session, user: StaffUser, now: datetime) -> PanelHealt
     by_place: dict[str, dict[str, Figures]] = defaultdict(
         lambda: {m.key: Figures() for m in months}
     )
+    events: dict[str, dict] = defaultdict(dict)
     for measure, place_id, key, count in _event_counts(session, user, months):
+        events[measure][(place_id, key)] = count
         figures = by_place[labels.get(place_id, NO_PLACE)][key]
         setattr(figures, measure, figures.value(measure) + count)
-    for place_id, key, size in _sizes(session, user, months):
+    for place_id, key, size in _sizes(session, user, months, events["joined"], events["left"]):
         by_place[labels.get(place_id, NO_PLACE)][key].size += size
     scans = _monthly_scans(session, months)
     latest = max(scans.values(), key=lambda s: (s.computed_at, s.id), default=None)
