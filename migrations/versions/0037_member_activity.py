@@ -52,10 +52,10 @@ def upgrade():
         batch_op.add_column(sa.Column('inactive_at', panel.database.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('unreachable_at', panel.database.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('unreachable_reason', sa.String(length=20), nullable=True))
-        batch_op.create_index('ix_members_joined_at', ['joined_at'], unique=False)
-        batch_op.create_index('ix_members_left_at', ['left_at'], unique=False)
-        batch_op.create_index('ix_members_inactive_at', ['inactive_at'], unique=False)
-        batch_op.create_index('ix_members_unreachable_at', ['unreachable_at'], unique=False)
+        batch_op.create_index('ix_members_joined_at', ['joined_at', 'place_id', 'status', 'left_at'], unique=False)
+        batch_op.create_index('ix_members_left_at', ['left_at', 'place_id', 'status'], unique=False)
+        batch_op.create_index('ix_members_inactive_at', ['inactive_at', 'place_id', 'status'], unique=False)
+        batch_op.create_index('ix_members_unreachable_at', ['unreachable_at', 'place_id', 'status'], unique=False)
 
     # ### end Alembic commands ###
 

@@ -88,14 +88,27 @@ def _place_labels(session: Session) -> dict:
     return {**dict(session.execute(sa.select(Place.id, Place.name)).all()), None: NO_PLACE}
 
 
+#: the bucket of events before the first month shown (for the size at its start).
+BEFORE = "before"
+
+
 def _event_counts(session: Session, user: StaffUser, months: list[Month]):
-    """(measure, place id, month key, count) for each event column, one grouped query each."""
+    """(measure, place id, month key, count) for each event column, one grouped query each,
+    read from its date index. Joiners and leavers before the first month are counted too (key
+    BEFORE), for the size at its start."""
     for measure, column in _EVENTS.items():
-        bucket = month_of(column, months).label("month")
+        whole_history = measure in ("joined", "left")
+        bucket = (
+            sa.case((column < months[0].start_at, BEFORE), else_=month_of(column, months))
+            if whole_history
+            else month_of(column, months)
+        )
+        bucket = bucket.label("month")
+        since = column.is_not(None) if whole_history else column >= months[0].start_at
         query = _scoped(
             sa.select(Member.place_id, bucket, sa.func.count())
             .where(
-                column >= months[0].start_at,
+                since,
                 column < months[-1].end_at,
                 # A record merged into another is the same person joining twice.
                 Member.status != MemberStatus.MERGED,
@@ -108,44 +121,39 @@ def _event_counts(session: Session, user: StaffUser, months: list[Month]):
                 yield measure, place_id, key, count
 
 
-def _sizes(session: Session, user: StaffUser, months: list[Month], joined: dict, left: dict):
+def _sizes(months: list[Month], joined: dict, left: dict):
     """Members at the end of each month, per place: joined by then and not left by then
-    (records merged into another are not counted). Since no one leaves before joining, that is
-    those joined before the first month less those left before it, plus each month's joiners
-    less its leavers: one query for the start, the months from the event counts."""
-    start = months[0].start_at
-    query = _scoped(
-        sa.select(
-            Member.place_id,
-            sa.func.sum(sa.case((Member.joined_at < start, 1), else_=0)),
-            sa.func.sum(sa.case((Member.left_at < start, 1), else_=0)),
-        )
-        .where(Member.joined_at < start, Member.status != MemberStatus.MERGED)
-        .group_by(Member.place_id),
-        user,
-    )
-    size = {place_id: int(j or 0) - int(gone or 0) for place_id, j, gone in session.execute(query)}
-    for place_id in set(size) | {p for p, _key in joined} | {p for p, _key in left}:
-        running = size.get(place_id, 0)
+    (records merged into another are not counted). No one leaves before joining, so that is
+    those joined before the first month less those left before it, then each month's joiners
+    less its leavers."""
+    for place_id in {p for p, _key in joined} | {p for p, _key in left}:
+        running = joined.get((place_id, BEFORE), 0) - left.get((place_id, BEFORE), 0)
         for month in months:
             running += joined.get((place_id, month.key), 0) - left.get((place_id, month.key), 0)
             yield place_id, month.key, running
 
 
 def _now_by_place(session: Session, user: StaffUser):
-    """Active, inactive and unreachable members now, per place."""
-    query = _scoped(
-        sa.select(
-            Member.place_id,
-            sa.func.sum(sa.case((Member.status == MemberStatus.ACTIVE, 1), else_=0)),
-            sa.func.sum(sa.case((Member.status == MemberStatus.INACTIVE, 1), else_=0)),
-            sa.func.sum(sa.case((Member.unreachable_at.is_not(None), 1), else_=0)),
-        )
-        .where(Member.status.in_([MemberStatus.ACTIVE, MemberStatus.INACTIVE]))
+    """(place id, active, inactive, unreachable) now: counted from the indexes alone."""
+    kept = Member.status.in_([MemberStatus.ACTIVE, MemberStatus.INACTIVE])
+    counts: dict = defaultdict(lambda: [0, 0, 0])
+    by_status = _scoped(
+        sa.select(Member.place_id, Member.status, sa.func.count())
+        .where(kept)
+        .group_by(Member.place_id, Member.status),
+        user,
+    )
+    for place_id, status, count in session.execute(by_status):
+        counts[place_id][0 if status == MemberStatus.ACTIVE else 1] += count
+    unreachable = _scoped(
+        sa.select(Member.place_id, sa.func.count())
+        .where(Member.unreachable_at.is_not(None), kept)
         .group_by(Member.place_id),
         user,
     )
-    return session.execute(query).all()
+    for place_id, count in session.execute(unreachable):
+        counts[place_id][2] += count
+    return [(place_id, *values) for place_id, values in counts.items()]
 
 
 def _monthly_scans(session: Session, months: list[Month]) -> dict[str, DuplicateScan]:
@@ -185,9 +193,10 @@ def panel_health(session: Session, user: StaffUser, now: datetime) -> PanelHealt
     events: dict[str, dict] = defaultdict(dict)
     for measure, place_id, key, count in _event_counts(session, user, months):
         events[measure][(place_id, key)] = count
-        figures = by_place[labels.get(place_id, NO_PLACE)][key]
-        setattr(figures, measure, figures.value(measure) + count)
-    for place_id, key, size in _sizes(session, user, months, events["joined"], events["left"]):
+        if key != BEFORE:
+            figures = by_place[labels.get(place_id, NO_PLACE)][key]
+            setattr(figures, measure, figures.value(measure) + count)
+    for place_id, key, size in _sizes(months, events["joined"], events["left"]):
         by_place[labels.get(place_id, NO_PLACE)][key].size += size
     scans = _monthly_scans(session, months)
     latest = max(scans.values(), key=lambda s: (s.computed_at, s.id), default=None)
