@@ -57,9 +57,12 @@ def last_months(now: datetime, count: int, zone: str = "Europe/London") -> list[
     return months
 
 
-def month_of(column, months: list[Month]):
-    """The month key a timestamp falls in, or NULL outside ``months`` (a SQL CASE)."""
+def month_of(column, months: list[Month], before: str | None = None):
+    """The month key a timestamp falls in (a SQL CASE): ``before`` (NULL if not given) for
+    earlier instants, NULL for later ones. One comparison per month passed, so a query over
+    many rows does half the work of testing both ends of each month."""
     return sa.case(
-        *[(sa.and_(column >= m.start_at, column < m.end_at), m.key) for m in months],
+        (column < months[0].start_at, before if before is not None else sa.null()),
+        *[(column < m.end_at, m.key) for m in months],
         else_=sa.null(),
     )

@@ -98,11 +98,7 @@ def _event_counts(session: Session, user: StaffUser, months: list[Month]):
     BEFORE), for the size at its start."""
     for measure, column in _EVENTS.items():
         whole_history = measure in ("joined", "left")
-        bucket = (
-            sa.case((column < months[0].start_at, BEFORE), else_=month_of(column, months))
-            if whole_history
-            else month_of(column, months)
-        )
+        bucket = month_of(column, months, BEFORE if whole_history else None)
         bucket = bucket.label("month")
         since = column.is_not(None) if whole_history else column >= months[0].start_at
         query = _scoped(
