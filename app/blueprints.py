@@ -26,6 +26,9 @@ from mailer.tracking.services import register_listeners as register_tracking_lis
 from mailer.tracking.views import blueprint as tracking_blueprint
 from mailer.tracking.views import stats_blueprint as bulletin_stats_blueprint
 from mailer.views import blueprint as mailer_blueprint
+from panel.activity.public_views import blueprint as still_interested_blueprint
+from panel.activity.record import activity_section
+from panel.activity.views import blueprint as activity_blueprint
 from panel.api_keys.views import blueprint as api_keys_blueprint
 from panel.audit.views import blueprint as audit_blueprint
 from panel.auth.admin_views import blueprint as staff_admin_blueprint
@@ -35,8 +38,11 @@ from panel.duplicates import member_data as _merge_member_data  # noqa: F401 (re
 from panel.duplicates.views import blueprint as duplicates_blueprint
 from panel.members.member_views import blueprint as member_area_blueprint
 from panel.members.public_views import blueprint as join_blueprint
+from panel.members.record_sections import MEMBER_RECORD_SECTIONS
 from panel.members.staff_views import blueprint as members_blueprint
 from panel.pages.views import blueprint as pages_blueprint
+from panel.panel_health.assurance import health_section
+from panel.panel_health.views import blueprint as panel_health_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.segments.views import blueprint as segments_blueprint
@@ -98,6 +104,9 @@ BLUEPRINTS = (
     members_blueprint,
     duplicates_blueprint,
     recruitment_blueprint,
+    activity_blueprint,
+    still_interested_blueprint,
+    panel_health_blueprint,
     segments_blueprint,
     webhooks_blueprint,
     bulletins_blueprint,
@@ -149,6 +158,11 @@ def register(app: Flask) -> None:
     if reach_section not in ASSURANCE_SECTIONS:
         # Bulletin reach sits above surveys: the dashboard shows it without importing it.
         ASSURANCE_SECTIONS.append(reach_section)
+    if health_section not in ASSURANCE_SECTIONS:
+        ASSURANCE_SECTIONS.append(health_section)
+    if activity_section not in MEMBER_RECORD_SECTIONS:
+        # A member's invitations and answers live above members (in segments' contact log).
+        MEMBER_RECORD_SECTIONS.append(activity_section)
     app.cli.add_command(fold_tracking)
     app.cli.add_command(survey_check)
     app.cli.add_command(survey_corpus_add)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.demo_resident import create_demo_resident
 from mailer.bulletins.demo import create_demo_bulletins
 from mailer.tracking.demo import create_demo_tracking
+from panel.activity.demo import create_demo_activity
 from panel.auth.demo import DemoAccount, create_demo_staff
 from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
@@ -45,4 +46,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_meetings(session, now)
     create_demo_resident(session, now)
     create_demo_duplicates(session, now)
+    create_demo_activity(session, now)
     return accounts

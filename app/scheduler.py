@@ -53,6 +53,11 @@ JOBS: list[JobSpec] = [
     JobSpec("forget-old-sign-in-failures", "app.retention:forget_old_failures_job", 3600),
     JobSpec("forget-old-api-calls", "app.retention:forget_old_api_calls_job", 3600),
     JobSpec("purge-merged-members", "panel.duplicates.merging:purge_merged_records", 3600),
+    # The duplicate detector takes seconds at 100,000 members: pages read its stored result.
+    JobSpec("scan-duplicates", "panel.duplicates.scans:scan_duplicates_job", 3600),
+    JobSpec(
+        "move-unanswered-to-inactive", "panel.activity.inactivity:move_unanswered_to_inactive", 3600
+    ),
 ]
 
 

@@ -32,6 +32,8 @@ __all__ = [
     "is_suppressed",
     "lift_suppression",
     "notify_opt_out",
+    "notify_unreachable",
+    "UNREACHABLE_LISTENERS",
     "preview_email",
     "queue_depth",
     "sent_count",
@@ -51,6 +53,19 @@ def notify_opt_out(session: Session, address: str, now: datetime) -> None:
     """Tell every registered listener that ``address`` opted out at the provider."""
     for listener in OPT_OUT_LISTENERS:
         listener(session, address, now)
+
+
+#: ``address`` bounced or complained (the reason, a SuppressionReason); the panel registers one
+#: that marks the member unreachable, so they are asked to update their details.
+UNREACHABLE_LISTENERS: list[Callable[[Session, str, SuppressionReason, datetime], None]] = []
+
+
+def notify_unreachable(
+    session: Session, address: str, reason: SuppressionReason, now: datetime
+) -> None:
+    """Tell every registered listener that the provider can no longer deliver to ``address``."""
+    for listener in UNREACHABLE_LISTENERS:
+        listener(session, address, reason, now)
 
 
 @dataclass(frozen=True)

@@ -121,4 +121,8 @@ def load_config(instance_path: Path) -> dict:
         # at joining and import; 0 (the default) means no limit. Telling a joiner the household
         # is full says someone there is a member: set it only if the panel needs it.
         "MAX_MEMBERS_PER_HOUSEHOLD": int(env.get("MAX_MEMBERS_PER_HOUSEHOLD", "0")),
+        # Members silent this long are asked "are you still interested?" (a round the comms
+        # team starts); without an answer after the notice period they become inactive.
+        "INACTIVITY_SILENT_MONTHS": max(1, _period(env, "INACTIVITY_SILENT_MONTHS", 12)),
+        "INACTIVITY_NOTICE_DAYS": max(7, _period(env, "INACTIVITY_NOTICE_DAYS", 30)),
     }

@@ -134,6 +134,7 @@ def staff_navigation() -> list[dict]:
         ("decision_register.index", "Decisions", None),
         ("insights.index", "Insight", None),
         ("assurance.dashboard", "Assurance", None),
+        ("panel_health.index", "Panel health", {Role.OBSERVER}),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
     ]
     current = request.endpoint or ""

@@ -21,6 +21,7 @@ class TokenPurpose(StrEnum):
     BULLETIN_VIEW = "bulletin-view"
     EVENT_REPLY = "event-reply"
     EVENT_CHECK_IN = "event-check-in"
+    KEEP_ME = "keep-me"
 
 
 class InvalidToken(Exception):

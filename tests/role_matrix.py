@@ -51,6 +51,16 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "recruitment.index": ALL,
     "recruitment.edit_targets": COMMS,
     "recruitment.place_brief": MEMBER_DATA,
+    # members' activity (issue 26): figures for place teams and comms; the comms team alone
+    # starts a round of "are you still interested?"
+    "activity.index": MEMBER_DATA,
+    "activity.check": COMMS,
+    "activity.email_html": COMMS,
+    "activity.send_test": COMMS,
+    "activity.start_round": COMMS,
+    # panel health: aggregate counts within the user's places, for every role
+    "panel_health.index": ALL,
+    "panel_health.export": ALL,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,
@@ -58,6 +68,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "segments.add_condition": MEMBER_DATA,
     "segments.dashboard": ALL,
     "segments.contact_rules": ALL,
+    "segments.add_group_cap": COMMS,
+    "segments.remove_group_cap": COMMS,
     "segments.select": MEMBER_DATA,
     "segments.selection": MEMBER_DATA,
     "segments.export_selection": MEMBER_DATA,
@@ -255,8 +267,11 @@ PUBLIC_ROUTES = {
     "member_area.your_data_json",
     "member_area.leave",
     "member_area.sign_out",
+    "member_area.try_address_again",
     "my_surveys.index",
     "my_events.index",
+    # "yes, keep me" from the are-you-still-interested email: a signed link, no sign-in
+    "still_interested.keep",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token

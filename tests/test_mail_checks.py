@@ -73,6 +73,7 @@ AT_MOST_ONE_PERSON = {
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
+    "segments.add_group_cap", "segments.remove_group_cap", "activity.send_test",
 }  # fmt: skip
 
 
@@ -196,7 +197,17 @@ def _tell(session, now):
     return author, base, base
 
 
+def _still_interested(session, now):
+    comms = make_staff(session, Role.COMMS)
+    long_ago = now - timedelta(days=400)
+    for code in ("blackpool", "blackpool", "lancashire"):
+        make_member(session, code, joined_at=long_ago, created_at=long_ago)
+    make_member(session, "blackpool")  # joined now: not silent
+    return comms, "/staff/activity/still-interested", "/staff/activity/still-interested"
+
+
 SCENARIOS = {
+    "activity.start_round": _still_interested,
     "fieldwork.invite": _invite,
     "fieldwork.remind": _remind,
     "feedback.publish": _publish,

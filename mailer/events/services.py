@@ -15,7 +15,7 @@ from mailer.backends import verify_sendgrid_signature
 from mailer.events.models import EmailEvent
 from mailer.models import SuppressionReason
 from mailer.suppression import email_hash, suppress
-from mailer.transport import notify_opt_out
+from mailer.transport import notify_opt_out, notify_unreachable
 
 KNOWN_EVENTS = {
     "processed",
@@ -178,6 +178,8 @@ def _apply_effects(session: Session, item: dict, now: datetime) -> int:
     if reason is None:
         return 0
     suppress(session, address, reason, now)
+    if reason in (SuppressionReason.BOUNCED, SuppressionReason.COMPLAINED):
+        notify_unreachable(session, address, reason, now)
     if reason in (SuppressionReason.COMPLAINED, SuppressionReason.UNSUBSCRIBED):
         notify_opt_out(session, address, now)
     return 1

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from panel.duplicates.merging import merge_members
 from panel.duplicates.models import MemberMerge
+from panel.duplicates.scans import scan_duplicates
 from panel.members.demo import DEMO_DOMAIN
 from panel.members.matching import NICKNAMES
 from panel.members.models import Member, MemberStatus
@@ -57,4 +58,6 @@ def create_demo_duplicates(session: Session, now: datetime) -> int:
             now - timedelta(days=2),
             reasons="demo: the same person signed up twice",
         )
+    # What the hourly job would have stored, so the lists have something to show.
+    scan_duplicates(session, now)
     return len(seconds)

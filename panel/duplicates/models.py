@@ -64,3 +64,25 @@ class MemberMerge(Base):
         return (
             f"<MemberMerge {self.id} {self.status} {self.kept_member_id}<-{self.merged_member_id}>"
         )
+
+
+class DuplicateScan(Base):
+    """One run of the duplicate detector over every active member, stored by a job so that no
+    page runs the detector (seconds at 100,000 members) while someone reads it."""
+
+    __tablename__ = "duplicate_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(index=True)
+    members_checked: Mapped[int]
+    threshold: Mapped[float] = mapped_column(sa.Float)
+    #: how many likely pairs, in all and by place ({place id or "none": pairs with a member
+    #: there}); kept for every run, for the panel health figures per month.
+    pair_count: Mapped[int]
+    by_place: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: the pairs, best first: [first member id, second member id, score, [reasons]]. Only the
+    #: newest run keeps them; older runs keep their counts only.
+    pairs: Mapped[list | None] = mapped_column(sa.JSON)
+
+    def __repr__(self) -> str:
+        return f"<DuplicateScan {self.id} {self.pair_count} pairs>"

@@ -12,8 +12,9 @@ from panel.audit.services import record_audit
 from panel.auth.access import scope_to_places
 from panel.auth.models import StaffUser
 from panel.duplicates.merging import MergeError, details_given_at, merges_due_for_erasure
-from panel.duplicates.models import MemberMerge, MergeStatus
-from panel.members.matching import DEFAULT_THRESHOLD, MatchRecord, find_duplicates
+from panel.duplicates.models import DuplicateScan, MemberMerge, MergeStatus
+from panel.duplicates.scans import latest_scan, scan_pairs_for
+from panel.members.matching import MatchRecord, find_duplicates
 from panel.members.models import ConsentRecord, Member, MemberStatus
 from surveys.fieldwork.models import Invitation, ResponseStatus, SurveyResponse
 
@@ -62,30 +63,34 @@ def match_records(session: Session, user: StaffUser) -> list[MatchRecord]:
     return [MatchRecord(*row) for row in session.execute(query)]
 
 
-def list_duplicates(session: Session, user: StaffUser) -> tuple[list[Candidate], int]:
-    """The likely duplicates among the members the user may see (both of a pair), best first,
-    without pairs judged different; and how many there are in all."""
+def list_duplicates(
+    session: Session, user: StaffUser
+) -> tuple[list[Candidate], int, DuplicateScan | None]:
+    """The likely duplicates the last stored scan found among the members the user may see
+    (both of a pair, both still active), best first, without pairs judged different; how many
+    there are in all; and the scan (None before the job first ran). Reads only."""
+    scan = latest_scan(session)
+    if scan is None:
+        return [], 0, None
     decided = _decided_pairs(session)
     pairs = [
         p
-        for p in find_duplicates(match_records(session, user), DEFAULT_THRESHOLD).pairs
-        if not (
-            (m := decided.get((p.first_id, p.second_id))) and m.status is MergeStatus.NOT_DUPLICATE
-        )
+        for p in scan_pairs_for(session, scan, user)
+        if not ((m := decided.get((p[0], p[1]))) and m.status is MergeStatus.NOT_DUPLICATE)
     ]
     shown = pairs[:SHOWN]
-    ids = {i for p in shown for i in (p.first_id, p.second_id)}
+    ids = {i for p in shown for i in (p[0], p[1])}
     members = {m.id: m for m in session.scalars(sa.select(Member).where(Member.id.in_(ids)))}
-    return [
-        Candidate(
-            members[p.first_id],
-            members[p.second_id],
-            p.score,
-            p.reasons,
-            decided.get((p.first_id, p.second_id)),
-        )
-        for p in shown
-    ], len(pairs)
+    return (
+        [
+            Candidate(
+                members[first], members[second], score, list(reasons), decided.get((first, second))
+            )
+            for first, second, score, reasons in shown
+        ],
+        len(pairs),
+        scan,
+    )
 
 
 @dataclass

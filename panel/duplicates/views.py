@@ -16,6 +16,7 @@ from panel.duplicates.models import MemberMerge
 from panel.extensions import db
 from panel.forms_common import ConfirmForm
 from panel.members import reference
+from panel.members.matching import DEFAULT_THRESHOLD
 from panel.members.models import Member
 
 blueprint = Blueprint("duplicates", __name__, url_prefix="/staff/duplicates")
@@ -26,7 +27,7 @@ blueprint = Blueprint("duplicates", __name__, url_prefix="/staff/duplicates")
 def index():
     """Likely duplicates among the members the user may see, best first (audited)."""
     now = utcnow()
-    candidates, total = services.list_duplicates(db.session, current_user)
+    candidates, total, scan = services.list_duplicates(db.session, current_user)
     merges = services.recent_merges(db.session, current_user)
     shown = [m.id for c in candidates for m in (c.first, c.second)]
     record_audit(
@@ -37,10 +38,11 @@ def index():
         "panel/duplicates/index.html",
         candidates=candidates,
         total=total,
+        scan=scan,
         merges=merges,
         due=services.due_for_erasure_count(db.session, now),
         undo_days=merging.UNDO_DAYS,
-        threshold=services.DEFAULT_THRESHOLD,
+        threshold=DEFAULT_THRESHOLD,
     )
 
 

@@ -30,7 +30,7 @@ from panel.members.forms import (
     TrackingForm,
     equality_form_errors,
 )
-from panel.members.services import joining, member_area, signing_in
+from panel.members.services import joining, member_area, signing_in, staying
 from panel.members.views_support import (
     MEMBER_SESSION_KEY,
     member_required,
@@ -72,7 +72,7 @@ def use_link(token: str):
         if not form.validate_on_submit():
             signing_in.member_for_magic_link(db.session, token)
             return render_template("panel/member_area/use_link.html", form=form)
-        member = signing_in.use_magic_link(db.session, token)
+        member = signing_in.use_magic_link(db.session, token, utcnow())
     except InvalidToken as error:
         return render_template(
             "panel/join/link_problem.html", expired=error.expired, magic=True
@@ -88,8 +88,27 @@ def use_link(token: str):
 def home():
     """The member area's home page."""
     return render_template(
-        "panel/member_area/home.html", member=g.member, now=utcnow(), reference=reference
+        "panel/member_area/home.html",
+        member=g.member,
+        now=utcnow(),
+        reference=reference,
+        retry_form=ConfirmForm(),
     )
+
+
+@blueprint.post("/try-my-address-again")
+@member_required
+def try_address_again():
+    """The member says their address works again after a bounce: emails go to it again."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            staying.try_address_again(db.session, g.member)
+        except staying.CannotRetry as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Thank you: we will email this address again", "info")
+    return redirect(url_for("member_area.home"))
 
 
 @blueprint.route("/details", methods=["GET", "POST"])

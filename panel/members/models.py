@@ -24,15 +24,21 @@ class MemberStatus(StrEnum):
     #: merged into another record of the same person (panel.duplicates): kept 30 days so the
     #: merge can be undone, then erased.
     MERGED = "merged"
+    #: silent for a long time and did not answer "are you still interested?" by its deadline
+    #: (panel.activity): kept, counted apart, sent no invitations or bulletins; signing in or
+    #: the email's "yes, keep me" link makes them active again.
+    INACTIVE = "inactive"
 
 
-#: the only moves a member may make: confirming the signup, and leaving (which erases them).
+#: the only moves a member may make: confirming the signup, leaving (which erases them), going
+#: quiet (inactive) and coming back.
 MEMBER_STATES = StateMachine(
     {
         MemberStatus.PENDING: {MemberStatus.ACTIVE, MemberStatus.LEFT},
-        MemberStatus.ACTIVE: {MemberStatus.LEFT, MemberStatus.MERGED},
+        MemberStatus.ACTIVE: {MemberStatus.LEFT, MemberStatus.MERGED, MemberStatus.INACTIVE},
         MemberStatus.LEFT: set(),
         MemberStatus.MERGED: {MemberStatus.ACTIVE, MemberStatus.LEFT},
+        MemberStatus.INACTIVE: {MemberStatus.ACTIVE, MemberStatus.LEFT},
     },
     lambda current, new: f"A {current.value} member cannot become {new.value}",
 )
@@ -54,6 +60,12 @@ class Member(Base):
         sa.Index("ix_members_place_created", "place_id", "created_at"),
         sa.Index("ix_members_place_status", "place_id", "status"),
         sa.Index("ix_members_status_created", "status", "created_at"),
+        # The panel health page counts joiners, leavers, the inactive and the unreachable by
+        # month and place: read by date range from the index alone (it holds all it needs).
+        sa.Index("ix_members_joined_at", "joined_at", "place_id", "status", "left_at"),
+        sa.Index("ix_members_left_at", "left_at", "place_id", "status"),
+        sa.Index("ix_members_inactive_at", "inactive_at", "place_id", "status"),
+        sa.Index("ix_members_unreachable_at", "unreachable_at", "place_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +107,19 @@ class Member(Base):
     bulletin_paused_until: Mapped[datetime | None]
     #: no panel emails at all from then on, until the member resubscribes.
     unsubscribed_at: Mapped[datetime | None]
+    #: the member last signed in or said "yes, keep me" (answers are in member_contacts).
+    last_seen_at: Mapped[datetime | None]
+    #: when "are you still interested?" was sent, and the deadline to answer it; both null
+    #: when never asked or once answered (panel.activity).
+    interest_asked_at: Mapped[datetime | None]
+    interest_deadline: Mapped[datetime | None]
+    #: when the member was last moved to inactive (kept after they come back, for the figures).
+    inactive_at: Mapped[datetime | None]
+    #: the provider said the address bounced or complained; cleared when the member gives a
+    #: new address. The member area asks them to update their details.
+    unreachable_at: Mapped[datetime | None]
+    #: "bounced" or "complained".
+    unreachable_reason: Mapped[str | None] = mapped_column(sa.String(20))
     #: binds emailed confirm and sign-in links, so each works once: rotated whenever one is
     #: used or the member leaves. (Signed-in browsers are rows in login_sessions.)
     session_token: Mapped[str] = mapped_column(

@@ -86,6 +86,31 @@ class ContactRulesForm(PanelForm):
     )
 
 
+class GroupCapForm(PanelForm):
+    """A stricter cap for one group; ``group`` choices are set by the view."""
+
+    group = SelectField("Group", choices=[], validate_choice=False)
+    max_invitations = IntegerField(
+        "Most survey invitations a member of this group may get",
+        validators=[
+            InputRequired("Enter a number"),
+            NumberRange(min=1, max=20, message="Enter a number from 1 to 20"),
+        ],
+    )
+    window_days = IntegerField(
+        "In any period of this many days",
+        validators=[
+            InputRequired("Enter a number of days"),
+            NumberRange(min=1, max=365, message="Enter a number from 1 to 365"),
+        ],
+    )
+    reason = StringField(
+        "Why this group has its own cap (optional)",
+        filters=[strip_whitespace],
+        validators=[Length(max=300, message="300 characters or fewer")],
+    )
+
+
 class SelectionForm(PanelForm):
     """How many, matched on what, to whose population, with which seed; the target share boxes
     are added per characteristic by ``selection_form``."""

@@ -80,6 +80,32 @@ class ContactRules(Base):
         return f"<ContactRules {self.max_invitations} per {self.window_days} days>"
 
 
+class GroupContactCap(Base):
+    """A stricter cap for one group of members (e.g. a small group asked too often), on top of
+    the panel-wide rules: a member of the group is skipped once either cap is reached."""
+
+    __tablename__ = "group_contact_caps"
+    __table_args__ = (sa.UniqueConstraint("field", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a choice field of panel.segments.definition.FIELDS (place, age band, ethnic group...).
+    field: Mapped[str] = mapped_column(sa.String(40))
+    #: one of the field's codes.
+    value: Mapped[str] = mapped_column(sa.String(60))
+    max_invitations: Mapped[int]
+    window_days: Mapped[int]
+    #: why the group has its own cap, as the comms team wrote it.
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        cap = f"{self.max_invitations}/{self.window_days}d"
+        return f"<GroupContactCap {self.field}={self.value} {cap}>"
+
+
 class FairSelection(Base):
     """A stratified random selection from a segment, kept so its export matches what was shown."""
 

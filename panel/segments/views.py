@@ -29,10 +29,11 @@ from panel.segments.forms import (
     ChooseFieldForm,
     ConditionForm,
     ContactRulesForm,
+    GroupCapForm,
     SegmentForm,
     selection_form,
 )
-from panel.segments.models import FairSelection
+from panel.segments.models import FairSelection, GroupContactCap
 from panel.segments.selection import QuotasConflict, SelectionError
 from panel.segments.services import fair_selection, fatigue, quotas, segments
 from panel.segments.services.figures import segment_figures
@@ -190,10 +191,34 @@ def dashboard():
     )
 
 
+def _contact_rules_page(form, cap_form, status: int = 200):
+    rules = fatigue.contact_rules(db.session)
+    now = utcnow()
+    caps = [
+        (
+            cap,
+            fatigue.group_label(db.session, cap, current_user),
+            fatigue.members_in_group(db.session, cap, now),
+        )
+        for cap in fatigue.group_caps(db.session)
+    ]
+    cap_form.group.choices = [("", "Choose a group")] + fatigue.group_cap_choices(
+        db.session, current_user
+    )
+    return render_template(
+        "panel/segments/contact_rules.html",
+        form=form,
+        rules=rules,
+        caps=caps,
+        cap_form=cap_form,
+        remove_form=ConfirmForm(),
+    ), status
+
+
 @blueprint.route("/contact-rules", methods=["GET", "POST"])
 @staff_required()
 def contact_rules():
-    """The contact rules; POST changes them."""
+    """The contact rules and the groups with their own caps; POST changes the rules."""
     rules = fatigue.contact_rules(db.session)
     form = ContactRulesForm(obj=rules)
     if request.method == "POST":
@@ -214,7 +239,64 @@ def contact_rules():
             db.session.commit()
             flash("Contact caps saved", "info")
             return redirect(url_for("segments.contact_rules"))
-    return render_template("panel/segments/contact_rules.html", form=form, rules=rules)
+    return _contact_rules_page(form, GroupCapForm(formdata=None, prefix="cap"))
+
+
+@blueprint.post("/contact-rules/groups")
+@staff_required(Role.COMMS)
+def add_group_cap():
+    """Save a stricter cap for one group (comms team)."""
+    form = GroupCapForm(prefix="cap")
+    if form.validate_on_submit():
+        try:
+            cap = fatigue.add_group_cap(
+                db.session,
+                current_user,
+                form.group.data,
+                form.max_invitations.data,
+                form.window_days.data,
+                form.reason.data or "",
+                utcnow(),
+            )
+        except fatigue.GroupCapError as error:
+            db.session.rollback()
+            show_field_error(form, error, "group")
+        else:
+            record_audit(
+                db.session,
+                current_user,
+                "contact_rules.group_cap",
+                "group_contact_cap",
+                [cap.id],
+                detail=f"{cap.field}={cap.value}: {cap.max_invitations} per {cap.window_days} days",
+            )
+            db.session.commit()
+            flash("The group's cap is saved: every invitation now respects it", "info")
+            return redirect(url_for("segments.contact_rules"))
+    rules = fatigue.contact_rules(db.session)
+    return _contact_rules_page(ContactRulesForm(obj=rules, formdata=None), form, 422)
+
+
+@blueprint.post("/contact-rules/groups/<int:cap_id>/remove")
+@staff_required(Role.COMMS)
+def remove_group_cap(cap_id: int):
+    """Remove a group's own cap (the panel-wide cap still applies to them)."""
+    cap = db.session.get(GroupContactCap, cap_id)
+    if cap is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        record_audit(
+            db.session,
+            current_user,
+            "contact_rules.group_cap_removed",
+            "group_contact_cap",
+            [cap.id],
+            detail=f"{cap.field}={cap.value}",
+        )
+        db.session.delete(cap)
+        db.session.commit()
+        flash("The group's own cap is removed", "info")
+    return redirect(url_for("segments.contact_rules"))
 
 
 @blueprint.route("/<int:segment_id>/select", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from panel.members.models import Member, MemberStatus
 from panel.members.services.links import queue_member_email
 from panel.segments.definition import empty_definition
 from panel.segments.models import ContactKind, MemberContact
-from panel.segments.services.fatigue import contact_rules, contactable
+from panel.segments.services.fatigue import contact_rules, contactable, group_caps
 from panel.segments.services.segments import members_matching, segment_member_query
 from panel.segments.services.special_category import SpecialCategoryRefused, Use
 from surveys.emails.models import EmailKind
@@ -80,7 +80,7 @@ def eligible_members(session: Session, survey: Survey, user: StaffUser, now: dat
     """Members an invitation would go to now: the audience (or ``only``), less those the contact
     rules skip and those invited before. Raises InvitationError."""
     query = audience_query(session, survey, user, now, only).order_by(None)
-    return contactable(query, contact_rules(session), now).where(
+    return contactable(query, contact_rules(session), now, group_caps(session)).where(
         Member.id.not_in(already_invited(survey))
     )
 

@@ -31,3 +31,22 @@ def test_comms_reviews_merges_and_undoes_and_a_place_team_proposes(staff_page):
     place.check()
     assert "Propose merging these records" in place.page.inner_text("main")
     assert "Merge these records" not in place.page.inner_text("main")
+
+
+def test_comms_reads_panel_health_and_checks_a_still_interested_round(staff_page):
+    checker = staff_page(Role.COMMS, "panel-health")
+    page = checker.page
+    checker.goto("/staff/panel-health/")
+    main = page.inner_text("main")
+    assert "Each place now" in main and "Members at the end of the month" in main
+    assert "duplicate check of" in main  # the demo stored a scan; no page runs the detector
+    page.set_viewport_size({"width": 320, "height": 800})
+    checker.goto("/staff/panel-health/")
+    checker.no_horizontal_scroll()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    checker.goto("/staff/activity/")
+    assert "Response rates" in page.inner_text("main")
+    page.click("a:has-text('Check who would be asked now')")
+    checker.check()
+    assert "will get this email" in page.inner_text("main")
+    assert "yes, keep me" in page.inner_text("main").lower()

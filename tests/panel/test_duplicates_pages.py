@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.duplicates.models import MemberMerge, MergeStatus
+from panel.duplicates.scans import scan_duplicates
 from panel.members.models import MemberStatus
 from tests.factories import make_member, make_staff
 
@@ -41,6 +42,7 @@ def test_place_team_sees_its_pairs_proposes_and_cannot_merge(client, session, lo
         session, "blackburn-with-darwen", first_name="Robert", last_name="Nowak"
     )
     login_as(make_staff(session, Role.PLACE, places=["blackpool"]))
+    scan_duplicates(session, datetime.now(UTC))  # the hourly job
     session.commit()
 
     page = client.get("/staff/duplicates/").get_data(as_text=True)
@@ -92,6 +94,7 @@ def test_comms_merges_after_the_confirmation_page_and_undoes(client, session, lo
 def test_a_pair_judged_to_be_two_people_is_no_longer_listed(client, session, login_as):
     robert, bob = _twice(session)
     login_as(make_staff(session, Role.COMMS))
+    scan_duplicates(session, datetime.now(UTC))
     session.commit()
     assert "Bob Nowak" in client.get("/staff/duplicates/").get_data(as_text=True)
     client.post(f"/staff/duplicates/{robert.id}/{bob.id}/not-duplicate")

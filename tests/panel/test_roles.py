@@ -17,6 +17,7 @@ SAMPLE_ARGS = {
     "member_id": 999999,
     "other_id": 999998,
     "merge_id": 999999,
+    "cap_id": 999999,
     "import_id": 999999,
     "source_id": 999999,
     "segment_id": 999999,

@@ -107,6 +107,7 @@ USER_TEXT = {
     "webhook_endpoints.organisation",
     "webhook_endpoints.name",
     "webhook_endpoints.url",
+    "group_contact_caps.reason",
     "bulletin_batches.error",
     "outbound_emails.last_error",
 }
@@ -130,6 +131,10 @@ NOT_USER_TEXT = {
     "webhook_attempts.error",
     # the duplicate detector's reasons, written by code from fixed phrases
     "member_merges.reasons",
+    # a group cap's field and code come from fixed lists; "bounced" or "complained"
+    "group_contact_caps.field",
+    "group_contact_caps.value",
+    "members.unreachable_reason",
     "email_events.sg_event_id",
     "email_events.dedupe_key",
     "email_events.event",
@@ -371,6 +376,7 @@ def staff_urls(
     from panel.places.models import Place, PostcodeDistrict
     from panel.segments.models import FairSelection, Segment
     from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
+    from panel.segments.models import FairSelection, GroupContactCap, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
@@ -424,6 +430,7 @@ def staff_urls(
         ("member_id",): _ids(session, sa.select(Member.id).order_by(Member.id).limit(4)),
         ("member_id", "other_id"): _member_pairs(session),
         ("merge_id",): _ids(session, sa.select(MemberMerge.id).limit(3)),
+        ("cap_id",): _ids(session, sa.select(GroupContactCap.id)),
         ("user_id",): _ids(session, sa.select(StaffUser.id)),
         ("place_id",): _ids(session, sa.select(Place.id)),
         ("code",): _ids(session, sa.select(PostcodeDistrict.outward_code).limit(2)),

@@ -22,6 +22,7 @@ INCLUDED = "included"
 #: "paused" is the member's bulletin pause, not their survey invitations pause.
 EXCLUSION_REASONS = (
     "pending",
+    "inactive",
     "left",
     "unsubscribed",
     "paused",
@@ -57,6 +58,8 @@ def audience_member_ids(session: Session, bulletin: Bulletin, user: StaffUser, n
 def _reason(now: datetime):
     return sa.case(
         (Member.status == MemberStatus.PENDING, "pending"),
+        # Did not answer "are you still interested?" (panel.activity): kept, not emailed.
+        (Member.status == MemberStatus.INACTIVE, "inactive"),
         (sa.or_(Member.status != MemberStatus.ACTIVE, Member.email.is_(None)), "left"),
         (Member.unsubscribed_at.is_not(None), "unsubscribed"),
         # The member's bulletin pause only: pausing survey invitations never stops the bulletin.

@@ -34,14 +34,16 @@ def household_message(limit: int) -> str:
 
 
 def household_counts(session: Session, postcodes: Iterable[str]) -> Counter:
-    """Active and pending members per household among the given postcodes."""
+    """Active, inactive and pending members per household among the given postcodes."""
     codes = sorted({p for p in postcodes if p})
     counts: Counter = Counter()
     for start in range(0, len(codes), 500):
         rows = session.execute(
             sa.select(Member.last_name, Member.postcode).where(
                 Member.postcode.in_(codes[start : start + 500]),
-                Member.status.in_([MemberStatus.ACTIVE, MemberStatus.PENDING]),
+                Member.status.in_(
+                    [MemberStatus.ACTIVE, MemberStatus.INACTIVE, MemberStatus.PENDING]
+                ),
             )
         )
         counts.update(household_key(last, code) for last, code in rows)
@@ -60,7 +62,7 @@ def check_household_room(
     same_person = session.execute(
         sa.select(Member.last_name, Member.postcode).where(
             Member.email == email.strip().lower(),
-            Member.status.in_([MemberStatus.ACTIVE, MemberStatus.PENDING]),
+            Member.status.in_([MemberStatus.ACTIVE, MemberStatus.INACTIVE, MemberStatus.PENDING]),
         )
     ).first()
     if same_person is not None and household_key(*same_person) == key:

@@ -219,7 +219,7 @@ def member_to_confirm(session: Session, token: str) -> Member:
     member = session.get(Member, member_id)
     if member is None or member.status is MemberStatus.LEFT:
         raise InvalidToken()
-    if member.status is MemberStatus.ACTIVE:
+    if member.status in (MemberStatus.ACTIVE, MemberStatus.INACTIVE):
         raise AlreadyConfirmed()
     if member.session_token != member_token:
         raise InvalidToken()

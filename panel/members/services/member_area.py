@@ -164,6 +164,12 @@ def _profile_section(session: Session, member: Member):
         "bulletin_paused_until": _iso(member.bulletin_paused_until),
         "unsubscribed_at": _iso(member.unsubscribed_at),
         "email_tracking_consent": member.tracking_consent,
+        "last_signed_in_or_kept_at": _iso(member.last_seen_at),
+        "asked_if_still_interested_at": _iso(member.interest_asked_at),
+        "answer_still_interested_by": _iso(member.interest_deadline),
+        "moved_to_inactive_at": _iso(member.inactive_at),
+        "emails_undeliverable_since": _iso(member.unreachable_at),
+        "emails_undeliverable_because": member.unreachable_reason,
     }
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from panel.audit.services import record_audit
 from panel.email_requests import (
     EmailRequest,
     EmailRequestKind,
@@ -29,9 +30,12 @@ from panel.login_sessions import (
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import magic_link_token, queue_member_email
 from panel.members.services.member_area import erasure_step, member_data_section
+from panel.members.services.staying import note_seen
 from panel.tokens import InvalidToken, TokenPurpose, read_token
 
 MAGIC_LINK_MAX_AGE = 60 * 60
+#: an inactive member signing in comes back to the panel.
+CAN_SIGN_IN = (MemberStatus.ACTIVE, MemberStatus.INACTIVE)
 
 
 def request_magic_link(session: Session, email: str, now: datetime) -> None:
@@ -41,9 +45,10 @@ def request_magic_link(session: Session, email: str, now: datetime) -> None:
 
 @email_request_handler(EmailRequestKind.MEMBER_SIGN_IN_LINK)
 def send_magic_link(session: Session, request: EmailRequest, now: datetime) -> None:
-    """Queue a sign-in link if an active member has the address; otherwise send nothing."""
+    """Queue a sign-in link if an active (or inactive: signing in brings them back) member has
+    the address; otherwise send nothing."""
     member = session.scalar(
-        sa.select(Member).where(Member.email == request.email, Member.status == MemberStatus.ACTIVE)
+        sa.select(Member).where(Member.email == request.email, Member.status.in_(CAN_SIGN_IN))
     )
     if member is None:
         return
@@ -62,19 +67,18 @@ def member_for_magic_link(session: Session, token: str) -> Member:
     link scanners follow links). Raises InvalidToken."""
     member_id, member_token = read_token(TokenPurpose.MAGIC_LINK, token, MAGIC_LINK_MAX_AGE)
     member = session.get(Member, member_id)
-    if (
-        member is None
-        or member.status is not MemberStatus.ACTIVE
-        or member.session_token != member_token
-    ):
+    if member is None or member.status not in CAN_SIGN_IN or member.session_token != member_token:
         raise InvalidToken()
     return member
 
 
-def use_magic_link(session: Session, token: str) -> Member:
-    """The member an emailed link signs in; each link works once. Raises InvalidToken."""
+def use_magic_link(session: Session, token: str, now: datetime) -> Member:
+    """The member an emailed link signs in (an inactive member is active again); each link
+    works once. Raises InvalidToken."""
     member = member_for_magic_link(session, token)
     member.session_token = secrets.token_urlsafe(24)
+    if note_seen(member, now):
+        record_audit(session, None, "members.came_back", "member", [member.id], "signed in", now)
     return member
 
 

@@ -32,7 +32,7 @@ from panel.members.models import Member
 from panel.places.models import Place, PopulationFigure
 from panel.segments.models import Segment
 from panel.segments.selection import SelectionError
-from panel.segments.services.fatigue import contact_rules, contactable
+from panel.segments.services.fatigue import contact_rules, contactable, group_caps
 from panel.segments.services.representativeness import DIMENSIONS
 from panel.segments.services.segments import segment_member_query
 from panel.segments.services.special_category import Use, check_special_category
@@ -355,6 +355,7 @@ def _people(
         segment_member_query(session, segment, user, now, use=Use.SELECT),
         contact_rules(session),
         now,
+        group_caps(session),
     )
     expressions = {
         key: Member.place_id if key == "place" else DIMENSIONS[key][1] for key in features
