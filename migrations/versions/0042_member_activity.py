@@ -1,7 +1,7 @@
 """member activity, group contact caps and stored duplicate scans (issue 26)
 
-Revision ID: 0037_member_activity
-Revises: 0036_events
+Revision ID: 0042_member_activity
+Revises: 0041_webhooks
 Create Date: 2026-12-07 05:32:27.223283
 
 """
@@ -11,8 +11,8 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0037_member_activity'
-down_revision = '0036_events'
+revision = '0042_member_activity'
+down_revision = '0041_webhooks'
 branch_labels = None
 depends_on = None
 
