@@ -76,6 +76,7 @@ MODEL_MODULES = (
     "panel.audit.models",
     "panel.members.models",
     "panel.duplicates.models",
+    "panel.reconsent.models",
     "panel.segments.models",
     "mailer.models",
     "mailer.events.models",

@@ -37,6 +37,9 @@ from panel.members.public_views import blueprint as join_blueprint
 from panel.members.staff_views import blueprint as members_blueprint
 from panel.pages.views import blueprint as pages_blueprint
 from panel.places.views import blueprint as places_blueprint
+from panel.reconsent import history as _reconsent_history  # noqa: F401 (registers)
+from panel.reconsent.answer_views import blueprint as reconsent_answers_blueprint
+from panel.reconsent.views import blueprint as reconsent_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from surveys.annual_report.views import blueprint as annual_report_blueprint
@@ -89,6 +92,8 @@ BLUEPRINTS = (
     member_area_blueprint,
     members_blueprint,
     duplicates_blueprint,
+    reconsent_blueprint,
+    reconsent_answers_blueprint,
     segments_blueprint,
     webhooks_blueprint,
     bulletins_blueprint,

@@ -49,6 +49,7 @@ JOBS: list[JobSpec] = [
     JobSpec("purge-expired-login-sessions", "app.retention:purge_expired_sessions_job", 3600),
     JobSpec("forget-old-sign-in-failures", "app.retention:forget_old_failures_job", 3600),
     JobSpec("purge-merged-members", "panel.duplicates.merging:purge_merged_records", 3600),
+    JobSpec("expire-reconsent", "panel.reconsent.expiry:expire_reconsent_job", 3600),
 ]
 
 

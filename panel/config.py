@@ -114,4 +114,7 @@ def load_config(instance_path: Path) -> dict:
         # at joining and import; 0 (the default) means no limit. Telling a joiner the household
         # is full says someone there is a member: set it only if the panel needs it.
         "MAX_MEMBERS_PER_HOUSEHOLD": int(env.get("MAX_MEMBERS_PER_HOUSEHOLD", "0")),
+        # Equality monitoring consent older than this many days is due for renewal: a
+        # re-consent campaign asks those members to confirm (about three years by default).
+        "RECONSENT_MAX_AGE_DAYS": _period(env, "RECONSENT_MAX_AGE_DAYS", 1095),
     }

@@ -20,6 +20,7 @@ class TokenPurpose(StrEnum):
     STAFF_INVITE = "staff-invite"
     BULLETIN_VIEW = "bulletin-view"
     EVENT_REPLY = "event-reply"
+    RECONSENT = "reconsent"
 
 
 class InvalidToken(Exception):

@@ -39,6 +39,12 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "duplicates.not_duplicate": COMMS,
     "duplicates.merge_detail": MEMBER_DATA,
     "duplicates.undo": COMMS,
+    # re-consent campaigns (issue 26): the communications team runs them for every place
+    "reconsent.index": COMMS,
+    "reconsent.campaign": COMMS,
+    "reconsent.email_html": COMMS,
+    "reconsent.send_test": COMMS,
+    "reconsent.send": COMMS,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,
@@ -236,6 +242,9 @@ PUBLIC_ROUTES = {
     "member_area.leave",
     "member_area.sign_out",
     "my_surveys.index",
+    # confirming consent (issue 26): the emailed signed link, and the member area's prompt
+    "reconsent_answers.answer",
+    "reconsent_answers.member_answer",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token

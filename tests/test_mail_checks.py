@@ -66,6 +66,7 @@ AT_MOST_ONE_PERSON = {
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
+    "reconsent.index", "reconsent.send_test",
 }  # fmt: skip
 
 

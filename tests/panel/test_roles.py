@@ -33,6 +33,7 @@ SAMPLE_ARGS = {
     "decision_id": 999999,
     "insight_id": 999999,
     "event_id": 999999,
+    "campaign_id": 999999,
     "start_year": 2025,
 }
 
