@@ -190,6 +190,20 @@ def _tell(session, now):
     return author, base, base
 
 
+def _reconsent(session, now):
+    from panel.reconsent.campaigns import plan_campaign
+
+    comms = make_staff(session, Role.COMMS)
+    # No consent record to the current privacy notice: each of them is asked.
+    for code in ("blackpool", "blackpool", "south-cumbria"):
+        make_member(session, code)
+    suppress(session, make_member(session, "lancashire").email, SuppressionReason.BOUNCED, now)
+    make_member(session, unsubscribed_at=now)
+    campaign = plan_campaign(session, comms, (now + timedelta(days=30)).date(), "UTC", now)
+    base = f"/staff/consent/{campaign.id}"
+    return comms, base, f"{base}/send"
+
+
 SCENARIOS = {
     "fieldwork.invite": _invite,
     "fieldwork.remind": _remind,
@@ -198,6 +212,7 @@ SCENARIOS = {
     "bulletin_checks.send": _bulletin,
     "bulletin_checks.resend": _resend,
     "decision_notices.send": _tell,
+    "reconsent.send": _reconsent,
 }
 
 
