@@ -17,6 +17,7 @@ from panel.auth.demo import DemoAccount, create_demo_staff
 from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
+from panel.reconsent.demo import create_demo_reconsent
 from panel.segments.demo import create_demo_segments
 from surveys.assurance.demo import create_demo_meetings
 from surveys.decisions.demo import create_demo_decisions
@@ -42,4 +43,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_meetings(session, now)
     create_demo_resident(session, now)
     create_demo_duplicates(session, now)
+    create_demo_reconsent(session, now)
     return accounts

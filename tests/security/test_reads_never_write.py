@@ -24,6 +24,8 @@ from panel.auth.models import Role, StaffUser
 from panel.extensions import db
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
+from panel.reconsent.links import request_token
+from panel.reconsent.models import ReconsentRequest
 from surveys.decisions.models import DecisionRecord
 from surveys.engagement_events.models import EventInvitation
 from surveys.engagement_events.replies import reply_token
@@ -128,6 +130,9 @@ def _public_urls(app, session) -> list[str]:
             {"token": reply_token(i)} for i in session.scalars(sa.select(EventInvitation))
         ],
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
+        "reconsent_answers.answer": [
+            {"token": request_token(r)} for r in session.scalars(sa.select(ReconsentRequest))
+        ],
     }
     urls = []
     with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):

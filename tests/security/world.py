@@ -353,6 +353,7 @@ def staff_urls(
     from panel.duplicates.models import MemberMerge
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
+    from panel.reconsent.models import ReconsentCampaign
     from panel.segments.models import FairSelection, Segment
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.models import EngagementEvent
@@ -377,6 +378,7 @@ def staff_urls(
         ("decision_id",): _ids(session, sa.select(DecisionRecord.id)),
         ("insight_id",): _ids(session, sa.select(InsightFinding.id)),
         ("event_id",): _ids(session, sa.select(EngagementEvent.id)),
+        ("campaign_id",): _ids(session, sa.select(ReconsentCampaign.id)),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
