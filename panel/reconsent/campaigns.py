@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from mailer.transport import RenderedEmail
+from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
 from panel.field_errors import FieldError
 from panel.local_time import resolve_local_time
@@ -61,6 +62,15 @@ def plan_campaign(
     )
     session.add(campaign)
     session.flush()
+    record_audit(
+        session,
+        user,
+        "reconsent.plan",
+        "reconsent_campaign",
+        [campaign.id],
+        f"last day {deadline_day.isoformat()}",
+        now=now,
+    )
     return campaign
 
 

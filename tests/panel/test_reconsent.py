@@ -148,14 +148,13 @@ def test_the_re_consent_cycle_deletes_exactly_the_silent_and_declining_members_a
     asked_row = export_member_data(session, silent)["requests_to_confirm_consent"][0]
     assert f"{OLD_EQUALITY} → {NEW_EQUALITY}" in asked_row["wording_versions"]
     withdrawn = [c for c in silent.consents if c.kind is ConsentKind.SPECIAL_CATEGORY][-1]
-    assert (withdrawn.given, withdrawn.method, withdrawn.at) == (False, "re-consent deadline", after)
+    assert (withdrawn.given, withdrawn.method) == (False, "re-consent deadline")
+    assert withdrawn.at == after
     renewed = [c for c in confirmer.consents if c.kind is ConsentKind.SPECIAL_CATEGORY][-1]
     assert (renewed.given, renewed.wording_version) == (True, NEW_EQUALITY)
 
 
-def test_a_deadline_closer_than_the_notice_period_is_refused_next_to_the_field(
-    app, session, now
-):
+def test_a_deadline_closer_than_the_notice_period_is_refused_next_to_the_field(app, session, now):
     comms = make_staff(session, Role.COMMS)
     soon = (now + timedelta(days=5)).date()
     try:
@@ -170,7 +169,7 @@ OUTCOME_CHOICES = st.sampled_from(["silent", "confirm", "decline", "renew", "wit
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(people=st.lists(st.tuples(st.booleans(), OUTCOME_CHOICES, st.booleans()), max_size=8))
 def test_the_campaign_figures_equal_a_recount_from_the_rows(app, session, now, people):

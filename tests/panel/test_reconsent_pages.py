@@ -104,6 +104,7 @@ def test_the_member_area_asks_too_and_the_staff_record_shows_the_steps(client, s
     home = client.get("/my-panel/")
     assert "Please confirm your consent" in home.text and "/my-panel/consent" in home.text
     page = client.get("/my-panel/consent")
+    assert page.status_code == 200 and "equality-2020-01" in page.text
     declined = client.post("/my-panel/consent", data={"answer": "decline"})
     assert "We have deleted your equality monitoring answers" in declined.text
     session.refresh(member)
