@@ -45,6 +45,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "reconsent.email_html": COMMS,
     "reconsent.send_test": COMMS,
     "reconsent.send": COMMS,
+    "reconsent.remind": COMMS,
+    "reconsent.remind_email_html": COMMS,
+    "reconsent.remind_test": COMMS,
+    "reconsent.remind_send": COMMS,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,

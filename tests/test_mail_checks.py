@@ -66,7 +66,7 @@ AT_MOST_ONE_PERSON = {
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
-    "reconsent.index", "reconsent.send_test",
+    "reconsent.index", "reconsent.send_test", "reconsent.remind_test",
 }  # fmt: skip
 
 
@@ -204,6 +204,22 @@ def _reconsent(session, now):
     return comms, base, f"{base}/send"
 
 
+def _reconsent_reminder(session, now):
+    from panel.reconsent.campaigns import check_campaign, send_campaign
+
+    comms, campaign_url, _send_url = _reconsent(session, now)
+    campaign_id = int(campaign_url.rsplit("/", 1)[1])
+    from panel.reconsent.models import ReconsentCampaign
+
+    campaign = session.get(ReconsentCampaign, campaign_id)
+    fingerprint = check_campaign(session, campaign, now).mail.fingerprint
+    send_campaign(session, campaign, comms, now, fingerprint)
+    session.commit()
+    _deliver(session)  # the first emails, before the reminder's check
+    base = f"{campaign_url}/remind"
+    return comms, base, base
+
+
 SCENARIOS = {
     "fieldwork.invite": _invite,
     "fieldwork.remind": _remind,
@@ -213,6 +229,7 @@ SCENARIOS = {
     "bulletin_checks.resend": _resend,
     "decision_notices.send": _tell,
     "reconsent.send": _reconsent,
+    "reconsent.remind_send": _reconsent_reminder,
 }
 
 

@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('sent_at', panel.database.UTCDateTime(), nullable=True),
     sa.Column('sent_by_id', sa.Integer(), nullable=True),
     sa.Column('closed_at', panel.database.UTCDateTime(), nullable=True),
+    sa.Column('reminded_at', panel.database.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['staff_users.id'], name=op.f('fk_reconsent_campaigns_created_by_id_staff_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['sent_by_id'], ['staff_users.id'], name=op.f('fk_reconsent_campaigns_sent_by_id_staff_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reconsent_campaigns'))
@@ -45,6 +46,7 @@ def upgrade():
     sa.Column('equality_consent_at', panel.database.UTCDateTime(), nullable=True),
     sa.Column('nonce', sa.String(length=32), nullable=False),
     sa.Column('asked_at', panel.database.UTCDateTime(), nullable=False),
+    sa.Column('reminded_at', panel.database.UTCDateTime(), nullable=True),
     sa.Column('outcome', sa.Enum('asked', 'confirmed', 'declined', 'expired', name='outcome', native_enum=False, length=20), nullable=False),
     sa.Column('answered_at', panel.database.UTCDateTime(), nullable=True),
     sa.Column('answer_method', sa.String(length=40), nullable=False),

@@ -79,7 +79,8 @@ def wordings_of(campaign: ReconsentCampaign) -> Wordings:
     return Wordings(campaign.privacy_version, campaign.equality_version, campaign.max_age_days)
 
 
-def _context(campaign: ReconsentCampaign, reasons: set[Reason]) -> dict:
+def email_context(campaign: ReconsentCampaign, reasons: set[Reason]) -> dict:
+    """What the email says for someone asked for ``reasons``."""
     return {
         "last_day": campaign.last_day,
         "privacy_changed": Reason.PRIVACY_NOTICE in reasons,
@@ -90,7 +91,7 @@ def _context(campaign: ReconsentCampaign, reasons: set[Reason]) -> dict:
 
 def example_email(campaign: ReconsentCampaign) -> RenderedEmail:
     """The email as it will arrive, for an example person asked about both wordings."""
-    context = _context(campaign, {Reason.PRIVACY_NOTICE, Reason.EQUALITY_WORDING})
+    context = email_context(campaign, {Reason.PRIVACY_NOTICE, Reason.EQUALITY_WORDING})
     return mail_check.example_email(
         TEMPLATE, {**context, "answer_url": mail_check.example_url("consent")}
     )
@@ -143,7 +144,7 @@ def check_campaign(session: Session, campaign: ReconsentCampaign, now: datetime)
 
 def send_test(session: Session, campaign: ReconsentCampaign, user: StaffUser, now: datetime):
     """Queue the example email to the staff user themselves (audited)."""
-    context = _context(campaign, {Reason.PRIVACY_NOTICE, Reason.EQUALITY_WORDING})
+    context = email_context(campaign, {Reason.PRIVACY_NOTICE, Reason.EQUALITY_WORDING})
     mail_check.send_test(
         session,
         user,
@@ -202,7 +203,7 @@ def send_campaign(
             template=TEMPLATE,
             context={
                 "first_name": member.first_name,
-                **_context(campaign, set(affected.reasons)),
+                **email_context(campaign, set(affected.reasons)),
                 "answer_url": request_url(request),
             },
             idempotency_key=f"reconsent:{campaign.id}:{member.id}",

@@ -22,6 +22,7 @@ from panel.reconsent.models import Outcome, Reason, ReconsentRequest
 
 STEP_LABELS = {
     "asked": "Asked to confirm",
+    "reminded": "Reminded",
     Outcome.CONFIRMED: "Confirmed",
     Outcome.DECLINED: "Declined: equality answers deleted",
     Outcome.EXPIRED: "No answer by the deadline",
@@ -51,6 +52,8 @@ def steps_of(request: ReconsentRequest) -> list[ConsentStep]:
     """The steps of one request so far, in order."""
     campaign = request.campaign
     steps = [ConsentStep(request.asked_at, STEP_LABELS["asked"], _asked_wording(request), "email")]
+    if request.reminded_at is not None:
+        steps.append(ConsentStep(request.reminded_at, STEP_LABELS["reminded"], "", "email"))
     if request.outcome is not Outcome.ASKED and request.answered_at is not None:
         wording = (
             f"privacy notice {campaign.privacy_version}; equality monitoring "

@@ -74,6 +74,8 @@ class ReconsentCampaign(Base):
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
     closed_at: Mapped[datetime | None]
+    #: when the one reminder went to those who had not answered.
+    reminded_at: Mapped[datetime | None]
 
     requests: Mapped[list[ReconsentRequest]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", passive_deletes=True
@@ -114,6 +116,7 @@ class ReconsentRequest(Base):
     #: binds the emailed link: it stops working once the request is answered.
     nonce: Mapped[str] = mapped_column(sa.String(32))
     asked_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
     outcome: Mapped[Outcome] = mapped_column(enum_type(Outcome), default=Outcome.ASKED)
     answered_at: Mapped[datetime | None]
     #: "email link", "member area", "equality page", "deadline".

@@ -16,7 +16,7 @@ from panel.field_errors import FieldError
 from panel.forms_common import ConfirmForm, show_field_error
 from panel.members import reference
 from panel.members.mail_check import AudienceChanged
-from panel.reconsent import campaigns
+from panel.reconsent import campaigns, reminders
 from panel.reconsent.affected import Wordings
 from panel.reconsent.figures import campaign_figures
 from panel.reconsent.forms import CampaignForm
@@ -121,4 +121,72 @@ def send(campaign_id: int):
         return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))
     db.session.commit()
     flash(f"{asked:,} people will be asked over the next few minutes", "success")
+    return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))
+
+
+def _remind_page(campaign: ReconsentCampaign, changed: str = "", status: int = 200):
+    try:
+        check = reminders.check_reminder(db.session, campaign, utcnow())
+    except campaigns.CampaignError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))
+    return render_template(
+        "panel/reconsent/remind_check.html",
+        campaign=campaign,
+        check=check,
+        form=ConfirmForm(),
+        changed=changed,
+    ), status
+
+
+@blueprint.get("/<int:campaign_id>/remind")
+@staff_required(Role.COMMS)
+def remind(campaign_id: int):
+    """Before the reminder goes: who has not answered, by place, and the email."""
+    return _remind_page(_campaign(campaign_id))
+
+
+@blueprint.get("/<int:campaign_id>/remind/email.html")
+@staff_required(Role.COMMS)
+def remind_email_html(campaign_id: int):
+    """The example reminder's HTML for the frame on its check page."""
+    return email_frame_response(reminders.example_reminder(_campaign(campaign_id)).html_body)
+
+
+@blueprint.post("/<int:campaign_id>/remind/test")
+@staff_required(Role.COMMS)
+def remind_test(campaign_id: int):
+    """Send the example reminder to the signed-in user."""
+    campaign = _campaign(campaign_id)
+    if ConfirmForm().validate_on_submit():
+        reminders.send_test_reminder(db.session, campaign, current_user, utcnow())
+        db.session.commit()
+        flash(f"A test email is on its way to {current_user.email}", "success")
+    else:
+        flash("The form had expired: try again", "error")
+    return redirect(url_for("reconsent.remind", campaign_id=campaign.id))
+
+
+@blueprint.post("/<int:campaign_id>/remind")
+@staff_required(Role.COMMS)
+@sends_to_many
+def remind_send(campaign_id: int):
+    """Remind the people counted on the reminder's check page (the confirm step)."""
+    campaign = _campaign(campaign_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form had expired: try again", "error")
+        return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))
+    try:
+        reminded = reminders.send_reminder(
+            db.session, campaign, current_user, utcnow(), request.form.get("expected")
+        )
+    except AudienceChanged as error:
+        db.session.rollback()
+        return _remind_page(campaign, changed=str(error), status=409)
+    except campaigns.CampaignError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))
+    db.session.commit()
+    flash(f"{reminded:,} people will be reminded over the next few minutes", "success")
     return redirect(url_for("reconsent.campaign", campaign_id=campaign.id))

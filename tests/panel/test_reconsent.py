@@ -17,7 +17,7 @@ from panel.members import reference
 from panel.members.models import ConsentKind, ConsentRecord, EqualityProfile, MemberStatus
 from panel.members.services.joining import apply_equality
 from panel.members.services.member_area import export_member_data
-from panel.reconsent import answers, campaigns, expiry, figures
+from panel.reconsent import answers, campaigns, expiry, figures, reminders
 from panel.reconsent.models import CampaignStatus, Outcome, ReconsentRequest
 from tests.factories import make_member, make_staff
 
@@ -101,6 +101,10 @@ def test_the_re_consent_cycle_deletes_exactly_the_silent_and_declining_members_a
     answers.confirm(session, _request(session, campaign, confirmer), later, "email link")
     answers.decline(session, _request(session, campaign, decliner), later, "email link")
     assert decliner.equality is None  # at once, as withdrawing does
+    reminder = reminders.check_reminder(session, campaign, later)
+    assert reminder.recipients == 4  # the four who have not answered
+    assert reminders.send_reminder(session, campaign, comms, later, reminder.fingerprint) == 4
+    assert session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == 10
     apply_equality(renews_on_page, {"sex": "male"}, True, later, "member area")
     session.flush()
     rows, total = figures.campaign_figures(session, campaign)
@@ -142,6 +146,7 @@ def test_the_re_consent_cycle_deletes_exactly_the_silent_and_declining_members_a
     assert steps(decliner) == ["Asked to confirm", "Declined: equality answers deleted"]
     assert steps(silent) == [
         "Asked to confirm",
+        "Reminded",
         "No answer by the deadline",
         "Equality answers deleted",
     ]
