@@ -43,6 +43,9 @@ def plan_campaign(
     day is between MIN_NOTICE_DAYS and MAX_NOTICE_DAYS away."""
     if deadline_day is None:
         raise FieldError("Enter the last day members can answer", "deadline")
+    # Dates far from today are refused before any arithmetic (9999-12-31 has no next day).
+    if not now.date() <= deadline_day <= (now + timedelta(days=MAX_NOTICE_DAYS)).date():
+        raise FieldError("Choose a day from 14 days to a year from today", "deadline")
     deadline = resolve_local_time(deadline_day + timedelta(days=1), time(0, 0), zone)
     if deadline < now + timedelta(days=MIN_NOTICE_DAYS):
         raise FieldError(
