@@ -77,6 +77,7 @@ MODEL_MODULES = (
     "panel.audit.models",
     "panel.members.models",
     "panel.duplicates.models",
+    "panel.reconsent.models",
     "panel.segments.models",
     "panel.recruitment.models",
     "mailer.models",

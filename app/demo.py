@@ -18,6 +18,7 @@ from panel.auth.demo import DemoAccount, create_demo_staff
 from panel.duplicates.demo import create_demo_duplicates
 from panel.members.demo import create_demo_members
 from panel.places.services import load_reference_places
+from panel.reconsent.demo import create_demo_reconsent
 from panel.segments.demo import create_demo_segments
 from panel.webhooks.demo import create_demo_webhooks
 from surveys.assurance.demo import create_demo_meetings
@@ -47,4 +48,5 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_resident(session, now)
     create_demo_duplicates(session, now)
     create_demo_activity(session, now)
+    create_demo_reconsent(session, now)
     return accounts

@@ -58,6 +58,7 @@ JOBS: list[JobSpec] = [
     JobSpec(
         "move-unanswered-to-inactive", "panel.activity.inactivity:move_unanswered_to_inactive", 3600
     ),
+    JobSpec("expire-reconsent", "panel.reconsent.expiry:expire_reconsent_job", 3600),
 ]
 
 

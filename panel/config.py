@@ -125,4 +125,7 @@ def load_config(instance_path: Path) -> dict:
         # team starts); without an answer after the notice period they become inactive.
         "INACTIVITY_SILENT_MONTHS": max(1, _period(env, "INACTIVITY_SILENT_MONTHS", 12)),
         "INACTIVITY_NOTICE_DAYS": max(7, _period(env, "INACTIVITY_NOTICE_DAYS", 30)),
+        # Equality monitoring consent older than this many days is due for renewal: a
+        # re-consent campaign asks those members to confirm (about three years by default).
+        "RECONSENT_MAX_AGE_DAYS": _period(env, "RECONSENT_MAX_AGE_DAYS", 1095),
     }

@@ -22,6 +22,7 @@ class TokenPurpose(StrEnum):
     EVENT_REPLY = "event-reply"
     EVENT_CHECK_IN = "event-check-in"
     KEEP_ME = "keep-me"
+    RECONSENT = "reconsent"
 
 
 class InvalidToken(Exception):

@@ -61,6 +61,16 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     # panel health: aggregate counts within the user's places, for every role
     "panel_health.index": ALL,
     "panel_health.export": ALL,
+    # re-consent campaigns (issue 26): the communications team runs them for every place
+    "reconsent.index": COMMS,
+    "reconsent.campaign": COMMS,
+    "reconsent.email_html": COMMS,
+    "reconsent.send_test": COMMS,
+    "reconsent.send": COMMS,
+    "reconsent.remind": COMMS,
+    "reconsent.remind_email_html": COMMS,
+    "reconsent.remind_test": COMMS,
+    "reconsent.remind_send": COMMS,
     # segments: observers may read; only comms and place teams build, select and export
     "segments.index": ALL,
     "segments.builder": ALL,
@@ -272,6 +282,9 @@ PUBLIC_ROUTES = {
     "my_events.index",
     # "yes, keep me" from the are-you-still-interested email: a signed link, no sign-in
     "still_interested.keep",
+    # confirming consent (issue 26): the emailed signed link, and the member area's prompt
+    "reconsent_answers.answer",
+    "reconsent_answers.member_answer",
     # SendGrid's Event Webhook: authenticated by its ECDSA signature
     "webhooks.sendgrid_events",
     # a bulletin as sent, without personal data, behind a signed token

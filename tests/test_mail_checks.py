@@ -74,6 +74,7 @@ AT_MOST_ONE_PERSON = {
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
     "segments.add_group_cap", "segments.remove_group_cap", "activity.send_test",
+    "reconsent.index", "reconsent.send_test", "reconsent.remind_test",
 }  # fmt: skip
 
 
@@ -204,6 +205,34 @@ def _still_interested(session, now):
         make_member(session, code, joined_at=long_ago, created_at=long_ago)
     make_member(session, "blackpool")  # joined now: not silent
     return comms, "/staff/activity/still-interested", "/staff/activity/still-interested"
+def _reconsent(session, now):
+    from panel.reconsent.campaigns import plan_campaign
+
+    comms = make_staff(session, Role.COMMS)
+    # No consent record to the current privacy notice: each of them is asked.
+    for code in ("blackpool", "blackpool", "south-cumbria"):
+        make_member(session, code)
+    suppress(session, make_member(session, "lancashire").email, SuppressionReason.BOUNCED, now)
+    make_member(session, unsubscribed_at=now)
+    campaign = plan_campaign(session, comms, (now + timedelta(days=30)).date(), "UTC", now)
+    base = f"/staff/consent/{campaign.id}"
+    return comms, base, f"{base}/send"
+
+
+def _reconsent_reminder(session, now):
+    from panel.reconsent.campaigns import check_campaign, send_campaign
+
+    comms, campaign_url, _send_url = _reconsent(session, now)
+    campaign_id = int(campaign_url.rsplit("/", 1)[1])
+    from panel.reconsent.models import ReconsentCampaign
+
+    campaign = session.get(ReconsentCampaign, campaign_id)
+    fingerprint = check_campaign(session, campaign, now).mail.fingerprint
+    send_campaign(session, campaign, comms, now, fingerprint)
+    session.commit()
+    _deliver(session)  # the first emails, before the reminder's check
+    base = f"{campaign_url}/remind"
+    return comms, base, base
 
 
 SCENARIOS = {
@@ -215,6 +244,8 @@ SCENARIOS = {
     "bulletin_checks.send": _bulletin,
     "bulletin_checks.resend": _resend,
     "decision_notices.send": _tell,
+    "reconsent.send": _reconsent,
+    "reconsent.remind_send": _reconsent_reminder,
 }
 
 

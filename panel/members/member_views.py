@@ -30,6 +30,7 @@ from panel.members.forms import (
     TrackingForm,
     equality_form_errors,
 )
+from panel.members.record_extras import prompts_for
 from panel.members.services import joining, member_area, signing_in, staying
 from panel.members.views_support import (
     MEMBER_SESSION_KEY,
@@ -87,12 +88,14 @@ def use_link(token: str):
 @member_required
 def home():
     """The member area's home page."""
+    now = utcnow()
     return render_template(
         "panel/member_area/home.html",
         member=g.member,
-        now=utcnow(),
+        now=now,
         reference=reference,
         retry_form=ConfirmForm(),
+        prompts=prompts_for(db.session, g.member, now),
     )
 
 

@@ -28,6 +28,7 @@ from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
 from panel.members.models import Member, MemberImport, MemberStatus
 from panel.members.record_sections import record_sections
+from panel.members.record_extras import consent_steps_for
 from panel.members.services import directory, importing, sources
 from panel.members.views_support import (
     neighbourhood_choices,
@@ -114,6 +115,7 @@ def detail(member_id: int):
         reference=reference,
         history=directory.contact_history(db.session, member),
         sections=record_sections(db.session, member),
+        consent_steps=consent_steps_for(db.session, member),
         show_equality=current_user.role is Role.COMMS,
         # Members saved before places came from postcodes may disagree: say so, change nothing.
         postcode_places=postcode_places_or_none(member.postcode) if member.postcode else None,

@@ -126,3 +126,34 @@ def test_unsubscribe_page_passes_axe(phone, live_server):
     checker.page.click("button:has-text('Unsubscribe')")
     checker.check()
     assert "You have unsubscribed" in checker.page.inner_text("h1")
+
+
+def test_comms_team_reads_a_re_consent_campaign_and_a_member_confirms_on_a_phone(
+    staff_page, phone, live_server
+):
+    import sqlalchemy as sa
+
+    from panel.auth.models import Role
+    from panel.reconsent.links import request_token
+    from panel.reconsent.models import CampaignStatus, Outcome, ReconsentCampaign, ReconsentRequest
+
+    with live_server.test_request_context():
+        campaigns = {c.status: c.id for c in db.session.scalars(sa.select(ReconsentCampaign))}
+        asked = db.session.scalars(
+            sa.select(ReconsentRequest).where(ReconsentRequest.outcome == Outcome.ASKED)
+        ).first()
+        token = request_token(asked)
+        db.session.remove()
+    staff = staff_page(Role.COMMS, "reconsent")
+    staff.goto(f"/staff/consent/{campaigns[CampaignStatus.DRAFT]}")
+    assert "will get this email" in staff.page.inner_text("main")
+    staff.goto(f"/staff/consent/{campaigns[CampaignStatus.SENT]}")
+    assert "Answers by place" in staff.page.inner_text("main")
+
+    member = phone("reconsent")
+    member.goto(f"/consent/{token}")
+    member.no_horizontal_scroll()
+    member.page.check("input[name=answer][value='confirm']")
+    member.page.click("button:has-text('Send my answer')")
+    member.check()
+    assert "You confirmed your consent" in member.page.inner_text("main")

@@ -37,6 +37,7 @@ SAMPLE_ARGS = {
     "invitation_id": 999999,
     "attendance_id": 999999,
     "token": "not-a-check-in-code",
+    "campaign_id": 999999,
     "start_year": 2025,
     "endpoint_id": 999999,
     "delivery_id": 999999,

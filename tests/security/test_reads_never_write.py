@@ -24,6 +24,8 @@ from panel.auth.models import Role, StaffUser
 from panel.extensions import db
 from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
+from panel.reconsent.links import request_token
+from panel.reconsent.models import ReconsentRequest
 from surveys.decisions.models import DecisionRecord
 from surveys.engagement_events.models import EventInvitation
 from surveys.engagement_events.replies import reply_token
@@ -131,6 +133,9 @@ def _public_urls(app, session) -> list[str]:
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
         "open_data.download": [
             {"slug": slug, "kind": kind} for slug in DATASETS for kind in ("csv", "json")
+        ],
+        "reconsent_answers.answer": [
+            {"token": request_token(r)} for r in session.scalars(sa.select(ReconsentRequest))
         ],
     }
     urls = []

@@ -374,6 +374,7 @@ def staff_urls(
     from panel.duplicates.models import MemberMerge
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
+    from panel.reconsent.models import ReconsentCampaign
     from panel.segments.models import FairSelection, Segment
     from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
     from panel.segments.models import FairSelection, GroupContactCap, Segment
@@ -408,6 +409,7 @@ def staff_urls(
             session, sa.select(EventAttendance.id, EventAttendance.event_id).limit(3)
         ),
         ("event_id", "token"): _check_in_links(session),
+        ("campaign_id",): _ids(session, sa.select(ReconsentCampaign.id)),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
             session, sa.select(DecisionLink.decision_id, DecisionLink.id)
