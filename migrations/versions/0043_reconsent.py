@@ -1,7 +1,7 @@
 """re-consent campaigns and requests
 
-Revision ID: 0038_reconsent
-Revises: 0036_events
+Revision ID: 0043_reconsent
+Revises: 0042_member_activity
 Create Date: 2026-12-07 05:35:05.015116
 
 """
@@ -11,8 +11,8 @@ import panel.database  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0038_reconsent'
-down_revision = '0036_events'
+revision = '0043_reconsent'
+down_revision = '0042_member_activity'
 branch_labels = None
 depends_on = None
 
