@@ -18,7 +18,7 @@ from urllib.parse import quote
 from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, refresh
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -224,6 +224,9 @@ def init_app(app: Flask) -> None:
     # Emails are rendered outside render_template (no context processors): they ask directly.
     app.jinja_env.globals["current_language"] = current_language
     app.context_processor(_layout_context)
+    # Flask-Babel keeps the language on g, which outlives a request when an app context was
+    # already pushed (the tests, a job that renders a page): choose afresh for each request.
+    app.before_request(refresh)
     app.after_request(_remember_choice)
 
 
