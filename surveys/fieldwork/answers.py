@@ -136,7 +136,9 @@ def _clean(question: dict, raw: list[str], other: str, comment: str) -> tuple[ob
             return None, gettext("Enter a number, like 3 or 12.5")
         limit = question.get("max_length")
         if text and limit is not None and abs(float(text.replace(",", "."))) > limit:
-            return None, gettext("Enter a number no bigger than %(limit)s", limit=format(limit, ","))
+            return None, gettext(
+                "Enter a number no bigger than %(limit)s", limit=format(limit, ",")
+            )
         return text or None, None
     limit = question.get("max_length") or (
         SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
