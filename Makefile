@@ -35,7 +35,7 @@ static/vendor/nhsuk/.copied: node_modules/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 %.mo: %.po | $(VENV)/.runtime
-	$(VENV)/bin/pybabel compile --quiet -i $< -o $@
+	$(VENV)/bin/pybabel compile -i $< -o $@
 
 install: $(VENV)/.runtime static/vendor/nhsuk/.copied $(MO_FILES)
 install-dev: $(VENV)/.dev static/vendor/nhsuk/.copied $(MO_FILES)
