@@ -46,7 +46,7 @@ messages: install-dev
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location \
 	  --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \
-	  --no-location --ignore-obsolete
+	  -w 100 --ignore-obsolete
 
 migrate: install
 	$(FLASK) db upgrade

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_whitespace
-from panel.i18n import lazy_choices
+from panel.i18n import LANGUAGES, lazy_choices
 from panel.i18n import lazy_gettext as _l
 from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
@@ -199,6 +199,12 @@ class MemberDetailsForm(PanelForm):
     neighbourhood_id = WhereYouLiveForm.neighbourhood_id
     age_band = AboutYouForm.age_band
     topics = AboutYouForm.topics
+    #: the language of the member's pages and emails; each named in its own language.
+    language = RadioField(
+        _l("Which language should we use for your emails?"),
+        choices=[(language.code, language.autonym) for language in LANGUAGES],
+        validators=[Optional()],
+    )
 
 
 #: "keep" leaves a pause as it is; "0" ends it now; a number pauses for that many months.

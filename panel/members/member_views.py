@@ -124,6 +124,7 @@ def details():
                 neighbourhood_id=choice.neighbourhood.id if choice.neighbourhood else None,
                 age_band=form.age_band.data,
                 topics=form.topics.data or [],
+                language=form.language.data,
             )
             db.session.commit()
             flash(gettext("Your details have been saved"), "info")

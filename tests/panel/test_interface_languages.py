@@ -67,6 +67,19 @@ def test_a_signed_in_members_preference_sets_the_language_unless_they_choose_ano
     # A choice made with the language links wins over the preference, and is remembered.
     assert "Your member area" in client.get("/my-panel/?lang=en").text
     assert "Your member area" in client.get("/my-panel/").text
+    # The member can change the language of their emails in their details.
+    details = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "postcode": member.postcode,
+        "place_id": str(member.place_id),
+        "neighbourhood_id": "0",
+        "age_band": member.age_band,
+        "language": "ur",
+    }
+    assert client.post("/my-panel/details", data=details).status_code == 302
+    session.refresh(member)
+    assert member.language == "ur"
 
 
 def test_joining_in_urdu_records_urdu_and_the_confirmation_email_is_in_urdu(client, outbox):
