@@ -7,7 +7,7 @@ export NO_PROXY := 127.0.0.1,localhost
 export no_proxy := 127.0.0.1,localhost
 
 .PHONY: install install-dev assets migrate demo run test lint test-sqlite test-postgres system-deps \
-        bench clean
+        bench clean messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,8 +31,22 @@ static/vendor/nhsuk/.copied: node_modules/.installed
 	      node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/
 	touch $@
 
-install: $(VENV)/.runtime static/vendor/nhsuk/.copied
-install-dev: $(VENV)/.dev static/vendor/nhsuk/.copied
+# The interface languages' catalogues (issue 23) are compiled here, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po | $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+install: $(VENV)/.runtime static/vendor/nhsuk/.copied $(MO_FILES)
+install-dev: $(VENV)/.dev static/vendor/nhsuk/.copied $(MO_FILES)
+
+# After changing resident-facing text: extract it again and merge it into each catalogue, then
+# translate what `make messages` marks new (tests/test_translations.py fails until done).
+messages: install-dev
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location \
+	  --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations \
+	  -w 100 --ignore-obsolete
 
 migrate: install
 	$(FLASK) db upgrade
@@ -79,4 +93,4 @@ bench-%: system-deps install-dev
 	tools/with-postgres.sh tools/with-redis.sh $(PY) bench/bench_$*.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache translations/*/LC_MESSAGES/*.mo

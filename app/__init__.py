@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import api, blueprints, cli, metrics
 from mailer.backends import backend_from_config
-from panel import errors, log_format, security, templating
+from panel import errors, i18n, log_format, security, templating
 from panel.auth.loader import load_staff_user
 from panel.config import load_config
 from panel.database_setup import configure_engine, engine_options
@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     metrics.init_app(app)
 
     templating.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

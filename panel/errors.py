@@ -9,31 +9,42 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from panel.extensions import db
+from panel.i18n import N_, gettext
 from panel.problem_details import is_api_request, problem_response
 
 logger = logging.getLogger(__name__)
 
 _MESSAGES = {
     400: (
-        "Sorry, there is a problem with that request",
-        "The request could not be understood. Go back, check what you entered and try again.",
+        N_("Sorry, there is a problem with that request"),
+        N_("The request could not be understood. Go back, check what you entered and try again."),
     ),
     403: (
-        "You do not have permission to see this page",
-        "If you think you should, ask the communications and engagement team.",
+        N_("You do not have permission to see this page"),
+        N_("If you think you should, ask the communications and engagement team."),
     ),
     404: (
-        "Page not found",
-        "If you typed the web address, check it is correct. "
-        "If you pasted the web address, check you copied the entire address.",
+        N_("Page not found"),
+        N_(
+            "If you typed the web address, check it is correct. "
+            "If you pasted the web address, check you copied the entire address."
+        ),
     ),
-    405: ("Sorry, there is a problem with that request", "That action is not allowed here."),
-    413: ("That file or text is too large", "Go back and send something smaller."),
-    429: ("Too many attempts", "You have tried too many times. Wait a few minutes and try again."),
+    405: (
+        N_("Sorry, there is a problem with that request"),
+        N_("That action is not allowed here."),
+    ),
+    413: (N_("That file or text is too large"), N_("Go back and send something smaller.")),
+    429: (
+        N_("Too many attempts"),
+        N_("You have tried too many times. Wait a few minutes and try again."),
+    ),
     500: (
-        "Sorry, there is a problem with the service",
-        "Try again later. "
-        "If the problem continues, contact the communications and engagement team.",
+        N_("Sorry, there is a problem with the service"),
+        N_(
+            "Try again later. "
+            "If the problem continues, contact the communications and engagement team."
+        ),
     ),
 }
 
@@ -42,7 +53,7 @@ def render_error(status: int, detail: str | None = None):
     """The error page for the status, with an optional message in place of the usual one."""
     title, message = _MESSAGES.get(status, _MESSAGES[500])
     return render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
+        "errors/error.html", status=status, title=gettext(title), message=detail or gettext(message)
     ), status
 
 
@@ -53,8 +64,10 @@ def init_app(app: Flask) -> None:
     def _csrf_error(error):
         return render_error(
             400,
-            "Your form had expired or was sent from another site. "
-            "Go back, reload the page and try again.",
+            gettext(
+                "Your form had expired or was sent from another site. "
+                "Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

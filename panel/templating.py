@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
@@ -12,6 +12,7 @@ from flask_login import current_user
 from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from jinja2.bccache import Bucket
 
+from panel import i18n
 from panel.auth.models import Role
 
 
@@ -101,19 +102,18 @@ def local_zone() -> ZoneInfo:
 
 
 def local_datetime(value: datetime | None) -> str:
-    """'23 November 2026, 2:05pm' in the ICB's time zone."""
+    """'23 November 2026, 2:05pm' in the ICB's time zone (in the page's language: '23
+    listopada 2026, 14:05' in Polish)."""
     if value is None:
         return ""
-    local = value.astimezone(local_zone())
-    return f"{local.day} {local:%B %Y}, {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+    return i18n.format_day_and_time(value.astimezone(local_zone()))
 
 
-def local_date(value: datetime | None) -> str:
-    """A date (or datetime, in local time) written out for people."""
+def local_date(value: date | datetime | None) -> str:
+    """A date (or datetime, in local time) written out for people, in the page's language."""
     if value is None:
         return ""
-    local = value.astimezone(local_zone()) if isinstance(value, datetime) else value
-    return f"{local.day} {local:%B %Y}"
+    return i18n.format_day(value.astimezone(local_zone()) if isinstance(value, datetime) else value)
 
 
 def staff_navigation() -> list[dict]:

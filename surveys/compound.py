@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from panel.i18n import gettext
+
 GRID = "grid"
 RANKING = "ranking"
 COMPOUND_TYPES = frozenset({GRID, RANKING})
@@ -117,10 +119,10 @@ def read_answer(question: Mapping, form: Mapping[str, list[str]]) -> tuple[objec
 def _grid(question: Mapping, chosen: list[list[str]]) -> tuple[object, str | None]:
     rows, scale = members(question), set(question.get("options") or [])
     if any(len(values) > 1 or (values and values[0] not in scale) for values in chosen):
-        return None, "Choose one of the answers shown for each row"
+        return None, gettext("Choose one of the answers shown for each row")
     missing = [row for row, values in zip(rows, chosen, strict=True) if not values]
     if missing:
-        return None, f"Choose an answer for each row: {', '.join(missing)}"
+        return None, gettext("Choose an answer for each row: %(rows)s", rows=", ".join(missing))
     return {row: values[0] for row, values in zip(rows, chosen, strict=True)}, None
 
 
@@ -129,15 +131,21 @@ def _ranking(question: Mapping, chosen: list[list[str]]) -> tuple[object, str | 
     ranks = []
     for values in chosen:
         if len(values) > 1 or (values and values[0] not in {str(r) for r in range(1, count + 1)}):
-            return None, f"Choose a rank from 1 to {count} for each"
+            return None, gettext("Choose a rank from 1 to %(count)s for each", count=count)
         ranks.append(int(values[0]) if values else None)
     missing = [option for option, rank in zip(options, ranks, strict=True) if rank is None]
     if missing:
-        return None, f"Give every answer a rank from 1 to {count}: {', '.join(missing)} has none"
+        return None, gettext(
+            "Give every answer a rank from 1 to %(count)s: %(answers)s has none",
+            count=count,
+            answers=", ".join(missing),
+        )
     if len(set(ranks)) != count:
         twice = sorted({rank for rank in ranks if ranks.count(rank) > 1})
         shared = ", ".join(str(rank) for rank in twice)
-        return None, f"Give each answer a different rank: {shared} is used more than once"
+        return None, gettext(
+            "Give each answer a different rank: %(ranks)s is used more than once", ranks=shared
+        )
     return [option for _rank, option in sorted(zip(ranks, options, strict=True))], None
 
 

@@ -18,10 +18,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_whitespace
+from panel.i18n import LANGUAGES, lazy_choices
+from panel.i18n import lazy_gettext as _l
 from panel.members import reference
 from panel.places.postcodes import InvalidPostcode, normalise_postcode
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
 
 
 _SOURCE_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
@@ -38,43 +40,43 @@ def _postcode_check(form, field):
     try:
         field.data = normalise_postcode(field.data or "")
     except InvalidPostcode as error:
-        raise ValidationError("Enter a full UK postcode, like FY1 1AA") from error
+        raise ValidationError(_l("Enter a full UK postcode, like FY1 1AA")) from error
 
 
 class YourDetailsForm(PanelForm):
     """Joining, step one: name, email address and postcode."""
 
     first_name = StringField(
-        "First name",
+        _l("First name"),
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Enter your first name"),
-            Length(max=80, message="First name must be 80 characters or fewer"),
+            DataRequired(_l("Enter your first name")),
+            Length(max=80, message=_l("First name must be 80 characters or fewer")),
         ],
     )
     last_name = StringField(
-        "Last name",
+        _l("Last name"),
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Enter your last name"),
-            Length(max=80, message="Last name must be 80 characters or fewer"),
+            DataRequired(_l("Enter your last name")),
+            Length(max=80, message=_l("Last name must be 80 characters or fewer")),
         ],
     )
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            DataRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(EMAIL_FORMAT, check_deliverability=False),
         ],
     )
     postcode = StringField(
-        "Postcode",
+        _l("Postcode"),
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Enter your postcode"),
-            Length(max=10, message="Enter a full UK postcode, like FY1 1AA"),
+            DataRequired(_l("Enter your postcode")),
+            Length(max=10, message=_l("Enter a full UK postcode, like FY1 1AA")),
             _postcode_check,
         ],
     )
@@ -90,14 +92,14 @@ class WhereYouLiveForm(PanelForm):
     # answer fits the postcode is decided by panel.places.services.place_for_postcode, so these
     # fields only read the numbers.
     place_id = RadioField(
-        "Which area do you live in?",
+        _l("Which area do you live in?"),
         coerce=int,
         choices=[],
         validate_choice=False,
         validators=[Optional()],
     )
     neighbourhood_id = SelectField(
-        "Your neighbourhood (optional)",
+        _l("Your neighbourhood (optional)"),
         coerce=int,
         choices=[],
         validate_choice=False,
@@ -110,14 +112,16 @@ class AboutYouForm(PanelForm):
     not asked until something uses the answers: issue 23.)"""
 
     age_band = RadioField(
-        "How old are you?",
-        choices=reference.AGE_BANDS,
-        validators=[InputRequired("Choose your age group")],
+        _l("How old are you?"),
+        choices=lazy_choices(reference.AGE_BANDS),
+        validators=[InputRequired(_l("Choose your age group"))],
     )
-    topics = MultiCheckboxField("Which topics interest you? (optional)", choices=reference.TOPICS)
+    topics = MultiCheckboxField(
+        _l("Which topics interest you? (optional)"), choices=lazy_choices(reference.TOPICS)
+    )
     heard_from = RadioField(
-        "How did you hear about the panel? (optional)",
-        choices=reference.HEARD_FROM,
+        _l("How did you hear about the panel? (optional)"),
+        choices=lazy_choices(reference.HEARD_FROM),
         validators=[Optional()],
     )
 
@@ -126,10 +130,10 @@ def _equality_fields():
     fields = {}
     for question in reference.EQUALITY_QUESTIONS:
         fields[question.field] = RadioField(
-            question.question,
-            choices=question.options,
+            _l(question.question),
+            choices=lazy_choices(question.options),
             validators=[Optional()],
-            description=question.hint,
+            description=_l(question.hint) if question.hint else "",
         )
     return fields
 
@@ -139,7 +143,7 @@ EqualityForm = type(
     (PanelForm,),
     {
         **_equality_fields(),
-        "consent": BooleanField(reference.SPECIAL_CATEGORY_CONSENT_TEXT),
+        "consent": BooleanField(_l(reference.SPECIAL_CATEGORY_CONSENT_TEXT)),
     },
 )
 
@@ -149,7 +153,7 @@ def equality_form_errors(form) -> None:
     answered = any(getattr(form, f).data for f in reference.EQUALITY_FIELDS)
     if answered and not form.consent.data:
         form.consent.errors.append(
-            "Tick the box to let us keep your answers, or clear them to skip this section"
+            _l("Tick the box to let us keep your answers, or clear them to skip this section")
         )
 
 
@@ -157,15 +161,17 @@ class CheckAnswersForm(PanelForm):
     """Joining, last step: the tracking question before the answers are sent."""
 
     tracking_consent = RadioField(
-        "May we see when you open our emails or click their links?",
-        description="This helps us know whether our bulletin is useful. If you say no, our "
-        "emails carry no tracking.",
-        choices=[("yes", "Yes"), ("no", "No")],
-        validators=[InputRequired("Choose whether we may see when you open our emails")],
+        _l("May we see when you open our emails or click their links?"),
+        description=_l(
+            "This helps us know whether our bulletin is useful. If you say no, our "
+            "emails carry no tracking."
+        ),
+        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        validators=[InputRequired(_l("Choose whether we may see when you open our emails"))],
     )
     agree = BooleanField(
-        "I have read the privacy notice and want to join the panel",
-        validators=[DataRequired("Tick the box to confirm you want to join")],
+        _l("I have read the privacy notice and want to join the panel"),
+        validators=[DataRequired(_l("Tick the box to confirm you want to join"))],
     )
 
 
@@ -173,11 +179,11 @@ class MagicLinkForm(PanelForm):
     """A member asks for a sign-in link by email."""
 
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            DataRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(EMAIL_FORMAT, check_deliverability=False),
         ],
     )
@@ -193,13 +199,19 @@ class MemberDetailsForm(PanelForm):
     neighbourhood_id = WhereYouLiveForm.neighbourhood_id
     age_band = AboutYouForm.age_band
     topics = AboutYouForm.topics
+    #: the language of the member's pages and emails; each named in its own language.
+    language = RadioField(
+        _l("Which language should we use for your emails?"),
+        choices=[(language.code, language.autonym) for language in LANGUAGES],
+        validators=[Optional()],
+    )
 
 
 #: "keep" leaves a pause as it is; "0" ends it now; a number pauses for that many months.
 PAUSE_LENGTHS = [
-    ("1", "Pause for 1 month"),
-    ("3", "Pause for 3 months"),
-    ("6", "Pause for 6 months"),
+    ("1", _l("Pause for 1 month")),
+    ("3", _l("Pause for 3 months")),
+    ("6", _l("Pause for 6 months")),
 ]
 
 
@@ -207,16 +219,16 @@ class PauseForm(PanelForm):
     """Pause survey invitations and the bulletin, each on its own, for some months."""
 
     months = RadioField(
-        "Survey invitations",
-        choices=[("keep", "No change"), ("0", "Send them to me"), *PAUSE_LENGTHS],
+        _l("Survey invitations"),
+        choices=[("keep", _l("No change")), ("0", _l("Send them to me")), *PAUSE_LENGTHS],
         default="keep",
-        validators=[InputRequired("Choose what to do with survey invitations")],
+        validators=[InputRequired(_l("Choose what to do with survey invitations"))],
     )
     bulletin_months = RadioField(
-        "The panel bulletin",
-        choices=[("keep", "No change"), ("0", "Send it to me"), *PAUSE_LENGTHS],
+        _l("The panel bulletin"),
+        choices=[("keep", _l("No change")), ("0", _l("Send it to me")), *PAUSE_LENGTHS],
         default="keep",
-        validators=[InputRequired("Choose what to do with the bulletin")],
+        validators=[InputRequired(_l("Choose what to do with the bulletin"))],
     )
 
 
@@ -232,9 +244,9 @@ class LeaveForm(PanelForm):
     # A question with two answers rather than a tick box, so that "No" is an answer that keeps
     # the member, and only the exact answer "yes" ever erases anyone.
     leave = RadioField(
-        "Do you want to leave the panel and have your details deleted?",
-        choices=[("yes", "Yes, leave the panel"), ("no", "No, stay on the panel")],
-        validators=[InputRequired("Choose yes to leave the panel, or no to stay")],
+        _l("Do you want to leave the panel and have your details deleted?"),
+        choices=[("yes", _l("Yes, leave the panel")), ("no", _l("No, stay on the panel"))],
+        validators=[InputRequired(_l("Choose yes to leave the panel, or no to stay"))],
     )
 
 

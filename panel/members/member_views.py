@@ -17,6 +17,7 @@ from panel.database import utcnow
 from panel.downloads import attachment
 from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
+from panel.i18n import gettext
 from panel.json_text import dumps
 from panel.limits import hit_limit
 from panel.login_sessions import end_login_session
@@ -145,9 +146,10 @@ def details():
                 neighbourhood_id=choice.neighbourhood.id if choice.neighbourhood else None,
                 age_band=form.age_band.data,
                 topics=form.topics.data or [],
+                language=form.language.data,
             )
             db.session.commit()
-            flash("Your details have been saved", "info")
+            flash(gettext("Your details have been saved"), "info")
             return redirect(url_for("member_area.home"))
     elif not form.is_submitted() and postcode_places is not None:
         form.place_id.data = _shown_place_id(postcode_places, member.place_id)
@@ -189,7 +191,7 @@ def equality():
     if request.method == "POST" and request.form.get("delete") and form.validate_on_submit():
         member_area.withdraw_equality(db.session, member, utcnow(), "member area")
         db.session.commit()
-        flash("We have deleted your equality monitoring answers", "info")
+        flash(gettext("We have deleted your equality monitoring answers"), "info")
         return redirect(url_for("member_area.home"))
     if form.validate_on_submit():
         equality_form_errors(form)
@@ -202,9 +204,9 @@ def equality():
                 member_area.withdraw_equality(db.session, member, utcnow(), "member area")
             db.session.commit()
             flash(
-                "Your equality monitoring answers have been saved"
+                gettext("Your equality monitoring answers have been saved")
                 if member.equality
-                else "We have deleted your equality monitoring answers",
+                else gettext("We have deleted your equality monitoring answers"),
                 "info",
             )
             return redirect(url_for("member_area.home"))
@@ -223,7 +225,10 @@ def pause():
             g.member, _months(form.months.data), _months(form.bulletin_months.data), utcnow()
         )
         db.session.commit()
-        flash("Your choices about survey invitations and the bulletin have been saved", "info")
+        flash(
+            gettext("Your choices about survey invitations and the bulletin have been saved"),
+            "info",
+        )
         return redirect(url_for("member_area.home"))
     return render_template("panel/member_area/pause.html", form=form, member=g.member, now=utcnow())
 
@@ -242,12 +247,12 @@ def emails():
     if resubscribe_form.submit_requested("resubscribe") and resubscribe_form.validate_on_submit():
         member_area.resubscribe(db.session, member, utcnow())
         db.session.commit()
-        flash("You will get panel emails again", "info")
+        flash(gettext("You will get panel emails again"), "info")
         return redirect(url_for("member_area.emails"))
     if form.validate_on_submit():
         member_area.set_tracking_consent(member, form.tracking_consent.data == "yes", utcnow())
         db.session.commit()
-        flash("Your email choices have been saved", "info")
+        flash(gettext("Your email choices have been saved"), "info")
         return redirect(url_for("member_area.home"))
     return render_template(
         "panel/member_area/emails.html", form=form, member=member, resubscribe_form=resubscribe_form
@@ -277,7 +282,7 @@ def leave():
     form = LeaveForm()
     if form.validate_on_submit():
         if form.leave.data != "yes":
-            flash("You are still on the panel: nothing has changed", "info")
+            flash(gettext("You are still on the panel: nothing has changed"), "info")
             return redirect(url_for("member_area.home"))
         member_area.erase_member(db.session, g.member, utcnow(), "member area")
         db.session.commit()
@@ -293,7 +298,7 @@ def sign_out():
     end_login_session(db.session, session.get(MEMBER_SESSION_KEY))
     db.session.commit()
     session.clear()
-    flash("You have signed out of your member area", "info")
+    flash(gettext("You have signed out of your member area"), "info")
     return redirect(url_for("pages.home"))
 
 

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 
+from panel import i18n
 from panel.database import utcnow
 from panel.extensions import csrf, db, limiter
 from panel.forms_common import ConfirmForm, show_field_error
@@ -270,7 +271,13 @@ def check_answers():
         if _email_rate_limited(email):
             db.session.delete(draft)
         else:
-            joining.request_join(db.session, draft, form.tracking_consent.data == "yes", utcnow())
+            joining.request_join(
+                db.session,
+                draft,
+                form.tracking_consent.data == "yes",
+                utcnow(),
+                language=i18n.joining_language(),
+            )
         db.session.commit()
         session.pop(DRAFT_KEY, None)
         session["join_done_email"] = email

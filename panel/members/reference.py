@@ -9,36 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFER_NOT_TO_SAY = ("pns", "Prefer not to say")
+from panel.i18n import N_
+
+PREFER_NOT_TO_SAY = ("pns", N_("Prefer not to say"))
 
 AGE_BANDS = [
-    ("16-24", "16 to 24"),
-    ("25-34", "25 to 34"),
-    ("35-44", "35 to 44"),
-    ("45-54", "45 to 54"),
-    ("55-64", "55 to 64"),
-    ("65-74", "65 to 74"),
-    ("75+", "75 or over"),
+    ("16-24", N_("16 to 24")),
+    ("25-34", N_("25 to 34")),
+    ("35-44", N_("35 to 44")),
+    ("45-54", N_("45 to 54")),
+    ("55-64", N_("55 to 64")),
+    ("65-74", N_("65 to 74")),
+    ("75+", N_("75 or over")),
     PREFER_NOT_TO_SAY,
 ]
 
 #: the Integrated Care Strategy's life-course themes, then service topics.
 TOPICS = [
-    ("starting_well", "Starting well (pregnancy, babies, children and young people)"),
-    ("living_well", "Living well (staying healthy, long-term conditions)"),
-    ("working_well", "Working well (health and work)"),
-    ("ageing_well", "Ageing well (older people, frailty, care at home)"),
-    ("dying_well", "Dying well (end of life care)"),
-    ("gp", "GP practices and primary care"),
-    ("hospitals", "Hospital services"),
-    ("urgent_care", "Urgent and emergency care"),
-    ("mental_health", "Mental health"),
-    ("maternity", "Maternity services"),
-    ("pharmacy", "Pharmacies"),
-    ("dental", "Dentists"),
-    ("community", "Community services and social care"),
-    ("digital", "Digital services, like the NHS App"),
-    ("cancer", "Cancer care"),
+    ("starting_well", N_("Starting well (pregnancy, babies, children and young people)")),
+    ("living_well", N_("Living well (staying healthy, long-term conditions)")),
+    ("working_well", N_("Working well (health and work)")),
+    ("ageing_well", N_("Ageing well (older people, frailty, care at home)")),
+    ("dying_well", N_("Dying well (end of life care)")),
+    ("gp", N_("GP practices and primary care")),
+    ("hospitals", N_("Hospital services")),
+    ("urgent_care", N_("Urgent and emergency care")),
+    ("mental_health", N_("Mental health")),
+    ("maternity", N_("Maternity services")),
+    ("pharmacy", N_("Pharmacies")),
+    ("dental", N_("Dentists")),
+    ("community", N_("Community services and social care")),
+    ("digital", N_("Digital services, like the NHS App")),
+    ("cancer", N_("Cancer care")),
 ]
 
 FORMATS = [("standard", "Standard"), ("easy_read", "Easy read"), ("large_print", "Large print")]
@@ -56,15 +58,15 @@ LANGUAGES = [
 ]
 
 HEARD_FROM = [
-    ("icb_website", "The ICB's website"),
-    ("social_media", "Social media"),
-    ("gp_practice", "My GP practice"),
-    ("healthwatch", "Healthwatch"),
-    ("community_group", "A voluntary or community group"),
-    ("faith_group", "A faith group"),
-    ("event", "An event"),
-    ("friend_family", "Friends or family"),
-    ("other", "Somewhere else"),
+    ("icb_website", N_("The ICB's website")),
+    ("social_media", N_("Social media")),
+    ("gp_practice", N_("My GP practice")),
+    ("healthwatch", N_("Healthwatch")),
+    ("community_group", N_("A voluntary or community group")),
+    ("faith_group", N_("A faith group")),
+    ("event", N_("An event")),
+    ("friend_family", N_("Friends or family")),
+    ("other", N_("Somewhere else")),
 ]
 
 
@@ -79,25 +81,25 @@ class EqualityQuestion:
 
 
 ETHNIC_GROUPS = [
-    ("13", "White: English, Welsh, Scottish, Northern Irish or British"),
-    ("14", "White: Irish"),
-    ("15", "White: Gypsy or Irish Traveller"),
-    ("16", "White: Roma"),
-    ("17", "White: any other White background"),
-    ("11", "Mixed or Multiple: White and Black Caribbean"),
-    ("10", "Mixed or Multiple: White and Black African"),
-    ("9", "Mixed or Multiple: White and Asian"),
-    ("12", "Mixed or Multiple: any other Mixed or Multiple background"),
-    ("3", "Asian or Asian British: Indian"),
-    ("4", "Asian or Asian British: Pakistani"),
-    ("1", "Asian or Asian British: Bangladeshi"),
-    ("2", "Asian or Asian British: Chinese"),
-    ("5", "Asian or Asian British: any other Asian background"),
-    ("7", "Black, Black British, Caribbean or African: Caribbean"),
-    ("6", "Black, Black British, Caribbean or African: African"),
-    ("8", "Black, Black British, Caribbean or African: any other Black background"),
-    ("18", "Other ethnic group: Arab"),
-    ("19", "Other ethnic group: any other ethnic group"),
+    ("13", N_("White: English, Welsh, Scottish, Northern Irish or British")),
+    ("14", N_("White: Irish")),
+    ("15", N_("White: Gypsy or Irish Traveller")),
+    ("16", N_("White: Roma")),
+    ("17", N_("White: any other White background")),
+    ("11", N_("Mixed or Multiple: White and Black Caribbean")),
+    ("10", N_("Mixed or Multiple: White and Black African")),
+    ("9", N_("Mixed or Multiple: White and Asian")),
+    ("12", N_("Mixed or Multiple: any other Mixed or Multiple background")),
+    ("3", N_("Asian or Asian British: Indian")),
+    ("4", N_("Asian or Asian British: Pakistani")),
+    ("1", N_("Asian or Asian British: Bangladeshi")),
+    ("2", N_("Asian or Asian British: Chinese")),
+    ("5", N_("Asian or Asian British: any other Asian background")),
+    ("7", N_("Black, Black British, Caribbean or African: Caribbean")),
+    ("6", N_("Black, Black British, Caribbean or African: African")),
+    ("8", N_("Black, Black British, Caribbean or African: any other Black background")),
+    ("18", N_("Other ethnic group: Arab")),
+    ("19", N_("Other ethnic group: any other ethnic group")),
     PREFER_NOT_TO_SAY,
 ]
 
@@ -112,82 +114,89 @@ ETHNIC_GROUP_SUMMARY = {
 
 EQUALITY_QUESTIONS = [
     EqualityQuestion(
-        "sex", "What is your sex?", "", [("female", "Female"), ("male", "Male"), PREFER_NOT_TO_SAY]
+        "sex",
+        N_("What is your sex?"),
+        "",
+        [("female", N_("Female")), ("male", N_("Male")), PREFER_NOT_TO_SAY],
     ),
     EqualityQuestion(
         "gender_identity",
-        "Is the gender you identify with the same as your sex registered at birth?",
+        N_("Is the gender you identify with the same as your sex registered at birth?"),
         "",
-        [("yes", "Yes"), ("no", "No"), PREFER_NOT_TO_SAY],
+        [("yes", N_("Yes")), ("no", N_("No")), PREFER_NOT_TO_SAY],
     ),
     EqualityQuestion(
         "sexual_orientation",
-        "Which of the following best describes your sexual orientation?",
+        N_("Which of the following best describes your sexual orientation?"),
         "",
         [
-            ("straight", "Straight or heterosexual"),
-            ("gay_lesbian", "Gay or lesbian"),
-            ("bisexual", "Bisexual"),
-            ("other", "Other sexual orientation"),
+            ("straight", N_("Straight or heterosexual")),
+            ("gay_lesbian", N_("Gay or lesbian")),
+            ("bisexual", N_("Bisexual")),
+            ("other", N_("Other sexual orientation")),
             PREFER_NOT_TO_SAY,
         ],
     ),
     EqualityQuestion(
         "ethnic_group",
-        "What is your ethnic group?",
-        "Choose the option that best describes your ethnic group or background.",
+        N_("What is your ethnic group?"),
+        N_("Choose the option that best describes your ethnic group or background."),
         ETHNIC_GROUPS,
     ),
     EqualityQuestion(
         "religion",
-        "What is your religion?",
+        N_("What is your religion?"),
         "",
         [
-            ("none", "No religion"),
-            ("christian", "Christian"),
-            ("buddhist", "Buddhist"),
-            ("hindu", "Hindu"),
-            ("jewish", "Jewish"),
-            ("muslim", "Muslim"),
-            ("sikh", "Sikh"),
-            ("other", "Any other religion"),
+            ("none", N_("No religion")),
+            ("christian", N_("Christian")),
+            ("buddhist", N_("Buddhist")),
+            ("hindu", N_("Hindu")),
+            ("jewish", N_("Jewish")),
+            ("muslim", N_("Muslim")),
+            ("sikh", N_("Sikh")),
+            ("other", N_("Any other religion")),
             PREFER_NOT_TO_SAY,
         ],
     ),
     EqualityQuestion(
         "disability",
-        "Are your day-to-day activities limited because of a health problem or "
-        "disability which has lasted, or is expected to last, at least 12 months?",
-        "Include problems related to old age.",
+        N_(
+            "Are your day-to-day activities limited because of a health problem or "
+            "disability which has lasted, or is expected to last, at least 12 months?"
+        ),
+        N_("Include problems related to old age."),
         [
-            ("yes_a_lot", "Yes, limited a lot"),
-            ("yes_a_little", "Yes, limited a little"),
-            ("no", "No"),
+            ("yes_a_lot", N_("Yes, limited a lot")),
+            ("yes_a_little", N_("Yes, limited a little")),
+            ("no", N_("No")),
             PREFER_NOT_TO_SAY,
         ],
     ),
     EqualityQuestion(
         "carer",
-        "Do you look after, or give any help or support to, anyone because they have "
-        "long-term physical or mental health conditions or illnesses, or problems "
-        "related to old age?",
-        "Do not count anything you do as part of your paid job.",
+        N_(
+            "Do you look after, or give any help or support to, anyone because they have "
+            "long-term physical or mental health conditions or illnesses, or problems "
+            "related to old age?"
+        ),
+        N_("Do not count anything you do as part of your paid job."),
         [
-            ("no", "No"),
-            ("yes_under_20", "Yes, up to 19 hours a week"),
-            ("yes_20_49", "Yes, 20 to 49 hours a week"),
-            ("yes_50_plus", "Yes, 50 or more hours a week"),
+            ("no", N_("No")),
+            ("yes_under_20", N_("Yes, up to 19 hours a week")),
+            ("yes_20_49", N_("Yes, 20 to 49 hours a week")),
+            ("yes_50_plus", N_("Yes, 50 or more hours a week")),
             PREFER_NOT_TO_SAY,
         ],
     ),
     EqualityQuestion(
         "armed_forces",
-        "Have you previously served in the UK Armed Forces?",
+        N_("Have you previously served in the UK Armed Forces?"),
         "",
         [
-            ("regular", "Yes, in the Regular Armed Forces"),
-            ("reserve", "Yes, in the Reserve Armed Forces"),
-            ("no", "No"),
+            ("regular", N_("Yes, in the Regular Armed Forces")),
+            ("reserve", N_("Yes, in the Reserve Armed Forces")),
+            ("no", N_("No")),
             PREFER_NOT_TO_SAY,
         ],
     ),
@@ -197,7 +206,7 @@ EQUALITY_FIELDS = [q.field for q in EQUALITY_QUESTIONS]
 
 #: consent wording is versioned: the record says exactly what the person agreed to.
 SPECIAL_CATEGORY_CONSENT_VERSION = "equality-2026-11"
-SPECIAL_CATEGORY_CONSENT_TEXT = (
+SPECIAL_CATEGORY_CONSENT_TEXT = N_(
     "I agree that NHS Lancashire and South Cumbria ICB may keep my answers to the equality "
     "questions to check the panel includes everyone. I can withdraw this at any time."
 )

@@ -9,6 +9,7 @@ from flask import g, redirect, session, url_for
 
 from panel.database import utcnow
 from panel.extensions import db
+from panel.i18n import gettext, ngettext
 from panel.members import reference
 from panel.members.models import Member
 from panel.members.services import signing_in
@@ -34,6 +35,8 @@ def member_required(view):
         )
         if g.member is None:
             return redirect(url_for("member_area.sign_in"))
+        # The member's preferred language, unless they chose another with the language links.
+        g.preferred_language = g.member.language
         return view(*args, **kwargs)
 
     return wrapped
@@ -54,7 +57,7 @@ def neighbourhood_choices(place_id: int | None) -> list[tuple[int, str]]:
     query = sa.select(Neighbourhood).order_by(Neighbourhood.name)
     if place_id:
         query = query.where(Neighbourhood.place_id == place_id)
-    return [(0, "Not sure")] + [
+    return [(0, gettext("Not sure"))] + [
         (n.id, f"{n.name} ({n.place.name})" if not place_id else n.name)
         for n in db.session.scalars(query)
     ]
@@ -73,14 +76,14 @@ def offer_places(form, postcode_places: PostcodePlaces | None, place_id: int | N
     the neighbourhoods of the place chosen, or else of the place the postcode suggests."""
     if postcode_places is None:
         form.place_id.choices = []
-        form.neighbourhood_id.choices = [(0, "Not sure")]
+        form.neighbourhood_id.choices = [(0, gettext("Not sure"))]
         return
     choices = [(place.id, place.name) for place in postcode_places.places]
     if postcode_places.reaches_outside:
-        choices.append((LIVES_OUTSIDE, "Somewhere outside Lancashire and South Cumbria"))
+        choices.append((LIVES_OUTSIDE, gettext("Somewhere outside Lancashire and South Cumbria")))
     form.place_id.choices = choices
     place = postcode_places.suggested_place(place_id)
-    form.neighbourhood_id.choices = [(0, "Not sure")] + [
+    form.neighbourhood_id.choices = [(0, gettext("Not sure"))] + [
         (n.id, n.name) for n in postcode_places.neighbourhoods(place)
     ]
 
@@ -89,37 +92,45 @@ def join_summary(answers: dict) -> list[tuple[str, str, str]]:
     """(question, answer, change link endpoint) rows for the check-your-answers page."""
     place = db.session.get(Place, answers.get("place_id") or 0)
     neighbourhood = db.session.get(Neighbourhood, answers.get("neighbourhood_id") or 0)
-    topics = [reference.label_for(reference.TOPICS, t) for t in answers.get("topics") or []]
+    topics = [_label(reference.TOPICS, t) for t in answers.get("topics") or []]
     equality = answers.get("equality") or {}
     answered = sum(1 for v in equality.values() if v)
     return [
         (
-            "Name",
+            gettext("Name"),
             f"{answers.get('first_name', '')} {answers.get('last_name', '')}",
             "join.your_details",
         ),
-        ("Email address", answers.get("email", ""), "join.your_details"),
-        ("Postcode", answers.get("postcode", ""), "join.your_details"),
-        ("Area", place.name if place else "", "join.where_you_live"),
+        (gettext("Email address"), answers.get("email", ""), "join.your_details"),
+        (gettext("Postcode"), answers.get("postcode", ""), "join.your_details"),
+        (gettext("Area"), place.name if place else "", "join.where_you_live"),
         (
-            "Neighbourhood",
-            neighbourhood.name if neighbourhood else "Not sure",
+            gettext("Neighbourhood"),
+            neighbourhood.name if neighbourhood else gettext("Not sure"),
             "join.where_you_live",
         ),
         (
-            "Age",
-            reference.label_for(reference.AGE_BANDS, answers.get("age_band")),
+            gettext("Age"),
+            _label(reference.AGE_BANDS, answers.get("age_band")),
             "join.about_you",
         ),
-        ("Topics", ", ".join(topics) or "None chosen", "join.about_you"),
+        (gettext("Topics"), ", ".join(topics) or gettext("None chosen"), "join.about_you"),
         (
-            "Heard about the panel from",
-            reference.label_for(reference.HEARD_FROM, answers.get("heard_from")) or "Not given",
+            gettext("Heard about the panel from"),
+            _label(reference.HEARD_FROM, answers.get("heard_from")) or gettext("Not given"),
             "join.about_you",
         ),
         (
-            "Equality monitoring",
-            f"{answered} questions answered" if answered else "Skipped",
+            gettext("Equality monitoring"),
+            ngettext("%(num)d question answered", "%(num)d questions answered", answered)
+            if answered
+            else gettext("Skipped"),
             "join.equality",
         ),
     ]
+
+
+def _label(options: list[tuple[str, str]], value: str | None) -> str:
+    """The option's label in the page's language ("" if the value is not one of them)."""
+    label = reference.label_for(options, value)
+    return gettext(label) if label else ""

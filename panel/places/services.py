@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from panel.i18n import gettext
 from panel.places.models import District, Neighbourhood, Place, PopulationFigure, PostcodeDistrict
 from panel.places.postcodes import InvalidPostcode, normalise_postcode, outward_code, postcode_area
 
@@ -164,7 +165,6 @@ def update_postcode_district(
 ICB_POSTCODE_AREAS = frozenset({"BB", "FY", "LA", "PR"})
 #: The answer of someone in a district reaching beyond the ICB who lives on the outside part.
 LIVES_OUTSIDE = 0
-PANEL_IS_FOR = "The citizens' panel is for people who live in Lancashire and South Cumbria"
 
 
 class PostcodeNotAccepted(ValueError):
@@ -179,15 +179,25 @@ class BadPostcode(PostcodeNotAccepted):
     """The text is not a UK postcode that can exist."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(text, "Enter a full UK postcode, like FY1 1AA")
+        super().__init__(text, gettext("Enter a full UK postcode, like FY1 1AA"))
 
 
 class OutsideArea(PostcodeNotAccepted):
     """A real postcode outside Lancashire and South Cumbria (or its resident lives outside)."""
 
     def __init__(self, postcode: str, *, said_by_resident: bool = False) -> None:
-        where = "you live" if said_by_resident else f"{postcode} is"
-        super().__init__(postcode, f"{PANEL_IS_FOR}, and {where} outside that area")
+        if said_by_resident:
+            message = gettext(
+                "The citizens' panel is for people who live in Lancashire and South Cumbria, "
+                "and you live outside that area"
+            )
+        else:
+            message = gettext(
+                "The citizens' panel is for people who live in Lancashire and South Cumbria, "
+                "and %(postcode)s is outside that area",
+                postcode=postcode,
+            )
+        super().__init__(postcode, message)
 
 
 class UnknownDistrict(PostcodeNotAccepted):
@@ -196,8 +206,12 @@ class UnknownDistrict(PostcodeNotAccepted):
     def __init__(self, postcode: str) -> None:
         super().__init__(
             postcode,
-            f"We cannot find the postcode district {outward_code(postcode)} in Lancashire and "
-            f"South Cumbria. Check your postcode: {PANEL_IS_FOR[0].lower()}{PANEL_IS_FOR[1:]}",
+            gettext(
+                "We cannot find the postcode district %(district)s in Lancashire and South "
+                "Cumbria. Check your postcode: the citizens' panel is for people who live in "
+                "Lancashire and South Cumbria",
+                district=outward_code(postcode),
+            ),
         )
 
 
@@ -251,7 +265,8 @@ class PostcodePlaces:
     @property
     def names(self) -> str:
         """'Blackpool', or 'Blackburn with Darwen or Lancashire'."""
-        return " or ".join(place.name for place in self.places)
+        separator = gettext("or")
+        return f" {separator} ".join(place.name for place in self.places)
 
     def place_for(self, place_id: int | None) -> Place | None:
         """The place with this id if the postcode district covers it."""
@@ -287,22 +302,36 @@ class PostcodePlaces:
         neighbourhood = next((n for n in place.neighbourhoods if n.id == neighbourhood_id), None)
         if neighbourhood is None:
             raise NeighbourhoodNotInPlace(
-                f"Choose a neighbourhood in {place.name}, or choose Not sure"
+                gettext("Choose a neighbourhood in %(place)s, or choose Not sure", place=place.name)
             )
         return PlaceChoice(place, neighbourhood)
 
     def _choose_message(self) -> str:
         if self.reaches_outside:
-            return (
-                f"Your postcode district {self.outward_code} is partly in {self.names} and partly "
-                "outside Lancashire and South Cumbria: choose where you live"
+            return gettext(
+                "Your postcode district %(district)s is partly in %(places)s and partly outside "
+                "Lancashire and South Cumbria: choose where you live",
+                district=self.outward_code,
+                places=self.names,
             )
-        return f"Your postcode district {self.outward_code} covers {self.names}: choose one"
+        return gettext(
+            "Your postcode district %(district)s covers %(places)s: choose one",
+            district=self.outward_code,
+            places=self.names,
+        )
 
     def _disagree_message(self, place_id: int) -> str:
         if self.needs_choice:
-            return f"Your postcode {self.postcode} is in {self.names}: choose one of them"
-        return f"Your postcode {self.postcode} is in {self.names}: check your postcode"
+            return gettext(
+                "Your postcode %(postcode)s is in %(places)s: choose one of them",
+                postcode=self.postcode,
+                places=self.names,
+            )
+        return gettext(
+            "Your postcode %(postcode)s is in %(places)s: check your postcode",
+            postcode=self.postcode,
+            places=self.names,
+        )
 
 
 def place_for_postcode(session: Session, text: str) -> PostcodePlaces:

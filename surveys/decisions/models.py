@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
+from panel.i18n import N_
 from panel.places.models import Place
 from panel.state_machine import StateMachine
 from panel.web_links import web_link
@@ -33,6 +34,10 @@ class BodyKind(StrEnum):
             "place_board": "A place-based partnership board",
             "programme": "A programme",
         }[self.value]
+
+
+#: The statuses as the public pages write them, marked for translation there.
+STATUS_WORDS = (N_("proposed"), N_("made"), N_("implemented"), N_("reviewed"))
 
 
 class DecisionStatus(StrEnum):

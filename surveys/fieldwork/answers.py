@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from panel.i18n import N_, gettext
 from surveys import compound
 from surveys.answer_codes import OTHER, encode, layout_of
 from surveys.fieldwork.branching import require_open, visible_pages, visible_questions
@@ -30,12 +31,13 @@ COMMENT_MAX = 2000
 _NUMBER = re.compile(r"^-?\d{1,9}([.,]\d{1,3})?$")
 
 
+#: Messages for the person answering, translated when shown (the page is in their language).
 _REQUIRED = {
-    "single_choice": "Choose an answer",
-    "rating_scale": "Choose an answer",
-    "multiple_choice": "Choose an answer",
-    compound.GRID: "Choose an answer for each row",
-    compound.RANKING: "Give every answer a rank",
+    "single_choice": N_("Choose an answer"),
+    "rating_scale": N_("Choose an answer"),
+    "multiple_choice": N_("Choose an answer"),
+    compound.GRID: N_("Choose an answer for each row"),
+    compound.RANKING: N_("Give every answer a rank"),
 }
 
 
@@ -116,31 +118,37 @@ def _clean(question: dict, raw: list[str], other: str, comment: str) -> tuple[ob
     if kind in ("single_choice", "rating_scale"):
         value = chosen[0] if len(chosen) == 1 else None
         if len(chosen) > 1 or (value is not None and value not in allowed):
-            return None, "Choose one of the answers shown"
+            return None, gettext("Choose one of the answers shown")
         if value == OTHER and not other.strip():
-            return None, "Say what your other answer is"
+            return None, gettext("Say what your other answer is")
         return value, None
     if kind == "multiple_choice":
         if len(set(chosen)) != len(chosen) or not set(chosen) <= allowed:
-            return None, "Choose from the answers shown"
+            return None, gettext("Choose from the answers shown")
         if OTHER in chosen and not other.strip():
-            return None, "Say what your other answer is"
+            return None, gettext("Say what your other answer is")
         return chosen or None, None
     text = chosen[0].strip() if chosen else ""
     if len(chosen) > 1:
-        return None, "Give one answer"
+        return None, gettext("Give one answer")
     if kind == "number":
         if text and not _NUMBER.match(text):
-            return None, "Enter a number, like 3 or 12.5"
+            return None, gettext("Enter a number, like 3 or 12.5")
         limit = question.get("max_length")
         if text and limit is not None and abs(float(text.replace(",", "."))) > limit:
-            return None, f"Enter a number no bigger than {limit:,}"
+            return None, gettext(
+                "Enter a number no bigger than %(limit)s", limit=format(limit, ",")
+            )
         return text or None, None
     limit = question.get("max_length") or (
         SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
     )
     if len(text) > limit:
-        return None, f"Keep your answer to {limit:,} characters or fewer (it has {len(text):,})"
+        return None, gettext(
+            "Keep your answer to %(limit)s characters or fewer (it has %(length)s)",
+            limit=format(limit, ","),
+            length=format(len(text), ","),
+        )
     return text or None, None
 
 
@@ -178,11 +186,15 @@ def save_page(
         else:
             value, error = _clean(question, form.get(key, []), other, comment)
         if error is None and value is None and question["required"]:
-            error = _REQUIRED.get(question["type"], "Answer this question")
+            error = gettext(_REQUIRED.get(question["type"], N_("Answer this question")))
         if error is None and len(other) > SHORT_TEXT_MAX:
-            error = f"Keep your other answer to {SHORT_TEXT_MAX} characters or fewer"
+            error = gettext(
+                "Keep your other answer to %(limit)s characters or fewer", limit=SHORT_TEXT_MAX
+            )
         if error is None and len(comment) > COMMENT_MAX:
-            error = f"Keep your comment to {COMMENT_MAX:,} characters or fewer"
+            error = gettext(
+                "Keep your comment to %(limit)s characters or fewer", limit=format(COMMENT_MAX, ",")
+            )
         if error:
             result.errors[key] = error
         elif value is not None or comment.strip():

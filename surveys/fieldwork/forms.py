@@ -6,6 +6,7 @@ from wtforms import EmailField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
 from panel.forms_common import PanelForm, strip_whitespace
+from panel.i18n import lazy_gettext as _l
 
 
 class OpenLinkForm(PanelForm):
@@ -23,13 +24,15 @@ class ResumeLinkForm(PanelForm):
     """An open-link respondent asks for a link to come back to their answers."""
 
     email = EmailField(
-        "Email address",
-        description="We use it only to send you the link. We keep that email for 30 days after "
-        "sending, then delete your address and the link. It does not add you to the panel.",
+        _l("Email address"),
+        description=_l(
+            "We use it only to send you the link. We keep that email for 30 days after "
+            "sending, then delete your address and the link. It does not add you to the panel."
+        ),
         filters=[strip_whitespace],
         validators=[
-            InputRequired("Enter your email address"),
-            Length(max=254),
-            Email("Enter an email address like name@example.com", check_deliverability=False),
+            InputRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(_l("Enter an email address like name@example.com"), check_deliverability=False),
         ],
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
 from panel.database import utcnow
+from panel.i18n import gettext
 from surveys import compound
 from surveys.answer_codes import OTHER
 from surveys.fieldwork import branching
@@ -289,10 +290,10 @@ def check_context(session: Session, survey: Survey, response: SurveyResponse) ->
             value = answers.get(question["key"])
             other, comment = extras.get(question["key"], ("", ""))
             shown = value if isinstance(value, list) else ([value] if value is not None else [])
-            text = ", ".join(other or "Other" if v == OTHER else str(v) for v in shown)
+            text = ", ".join(other or gettext("Other") if v == OTHER else str(v) for v in shown)
             if compound.is_compound(question):
                 text = compound.describe(question, value)
-            rows.append((index + 1, question, text or "Not answered", comment))
+            rows.append((index + 1, question, text or gettext("Not answered"), comment))
     return {"survey": survey, "response": response, "rows": rows}
 
 

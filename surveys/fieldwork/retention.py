@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.audit.retention import months_before, record_retention_run
+from panel.i18n import format_day, gettext
 from surveys.fieldwork.models import Answer, Invitation, ResponseStatus, SurveyResponse
 from surveys.models import ReviewComment, Survey, SurveySnapshot, SurveyStatus
 
@@ -22,9 +23,10 @@ def removed_notice(survey: Survey) -> str | None:
     if survey.responses_removed_at is None:
         return None
     day = survey.responses_removed_at.astimezone(ZoneInfo("Europe/London"))
-    return (
-        f"The answers to this survey were deleted on {day.day} {day:%B %Y} under the retention "
-        "schedule; figures are no longer available."
+    return gettext(
+        "The answers to this survey were deleted on %(date)s under the retention schedule; "
+        "figures are no longer available.",
+        date=format_day(day),
     )
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from panel.database import Base, enum_type, utcnow
+from panel.i18n import N_
 
 # The results page lives with the survey (surveys.models) so that fieldwork can ask whether a
 # survey's results are public without importing results; it is known here too.
@@ -25,9 +26,12 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"did": "We did", "doing": "We are doing", "did_not": "We did not, because"}[
-            self.value
-        ]
+        # Translated where a resident page shows it.
+        return {
+            "did": N_("We did"),
+            "doing": N_("We are doing"),
+            "did_not": N_("We did not, because"),
+        }[self.value]
 
 
 class Decision(Base):

@@ -9,6 +9,8 @@ from wtforms import SelectField
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import QueryForm
+from panel.i18n import gettext, lazy_choices
+from panel.i18n import lazy_gettext as _l
 from panel.members.reference import TOPICS
 from surveys.decisions import public as public_decisions
 from surveys.engagement_events.public import upcoming_public_events
@@ -22,9 +24,11 @@ blueprint = Blueprint("engagement", __name__, url_prefix="/engagement")
 class IndexFilterForm(QueryForm):
     """The public results list's filters."""
 
-    place = SelectField("Place", validate_choice=True)
-    topic = SelectField("Topic", choices=[("", "Any topic"), *TOPICS], validate_choice=True)
-    year = SelectField("Year", validate_choice=True)
+    place = SelectField(_l("Place"), validate_choice=True)
+    topic = SelectField(
+        _l("Topic"), choices=[("", _l("Any topic")), *lazy_choices(TOPICS)], validate_choice=True
+    )
+    year = SelectField(_l("Year"), validate_choice=True)
 
 
 @blueprint.get("/")
@@ -32,10 +36,13 @@ def index():
     """ "You said, we did": the published results."""
     form = IndexFilterForm(request.args)
     form.place.choices = [
-        ("", "Anywhere"),
+        ("", gettext("Anywhere")),
         *[(str(p.id), p.name) for p in public.places(db.session)],
     ]
-    form.year.choices = [("", "Any year"), *[(str(y), str(y)) for y in public.years(db.session)]]
+    form.year.choices = [
+        ("", gettext("Any year")),
+        *[(str(y), str(y)) for y in public.years(db.session)],
+    ]
     form.validate()
 
     def good(field):

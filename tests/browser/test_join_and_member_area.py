@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+
+from app.demo_resident import DEMO_OPEN_LINK_SOURCE
 from mailer.jobs import deliver_queued_emails
 from panel.email_requests import handle_email_requests
 from panel.extensions import db
+from panel.members.models import Member
+from surveys.fieldwork.models import OpenLink
 
 
 def _latest_email_link(live_server, pattern: str) -> str:
@@ -157,3 +163,76 @@ def test_comms_team_reads_a_re_consent_campaign_and_a_member_confirms_on_a_phone
     member.page.click("button:has-text('Send my answer')")
     member.check()
     assert "You confirmed your consent" in member.page.inner_text("main")
+
+
+def test_resident_joins_in_urdu_and_reads_a_survey_and_results_in_polish_and_urdu(
+    phone, live_server
+):
+    """Issue 23: the join journey right to left in Urdu, then an open survey's pages and a
+    public results page in Polish and in Urdu, at 320 px with no sideways scrolling; axe and a
+    screenshot on every page."""
+    checker = phone("languages")
+    page = checker.page
+    checker.goto("/join?lang=ur")
+    assert page.get_attribute("html", "lang") == "ur"
+    assert page.get_attribute("html", "dir") == "rtl"
+    checker.no_horizontal_scroll()
+    page.click("a.nhsuk-button")  # ابھی شروع کریں (Start now)
+    checker.check()
+    page.fill("#first_name", "Nadia")
+    page.fill("#last_name", "Qureshi")
+    page.fill("#email", "nadia.qureshi@example.com")
+    page.fill("#postcode", "la9 4aa")
+    page.click("button:has-text('جاری رکھیں')")
+    checker.check()
+    checker.no_horizontal_scroll()
+    page.click("button:has-text('جاری رکھیں')")
+    page.check("input[name=age_band][value='35-44']")
+    page.check("input[name=topics][value='maternity']")
+    checker.no_horizontal_scroll()
+    page.click("button:has-text('جاری رکھیں')")
+    checker.check()
+    page.click("button:has-text('یہ حصہ چھوڑ دیں')")  # skip equality monitoring
+    assert page.inner_text("h1") == "اپنے جوابات چیک کریں"
+    page.check("input[name=tracking_consent][value='no']")
+    page.check("#agree")
+    checker.no_horizontal_scroll()
+    page.click("button:has-text('پینل میں شامل ہوں')")
+    checker.check()
+    assert page.inner_text("h1") == "اپنی ای میل دیکھیں"
+    checker.goto(_latest_email_link(live_server, r"http://panel\.test(/join/confirm/\S+)"))
+    page.click("form button[type=submit]")
+    checker.check()
+    assert "سٹیزنز پینل میں خوش آمدید" in page.inner_text("main")
+    with live_server.app_context():
+        language = db.session.scalar(
+            sa.select(Member.language).where(Member.email == "nadia.qureshi@example.com")
+        )
+        code = db.session.scalar(
+            sa.select(OpenLink.code).where(OpenLink.source == DEMO_OPEN_LINK_SOURCE)
+        )
+        db.session.remove()
+    assert language == "ur"
+
+    # An open survey in Polish, then its first page in Urdu (radios drawn on the right).
+    checker.goto(f"/o/{code}?lang=pl")
+    assert page.get_attribute("html", "lang") == "pl"
+    page.click("button:has-text('Rozpocznij teraz')")
+    page.wait_for_url(re.compile(r".*/r/[^/]+/page/1$"))
+    checker.check()
+    checker.no_horizontal_scroll()
+    assert "Zapisz i kontynuuj" in page.inner_text("main")
+    checker.goto(urlsplit(page.url).path + "?lang=ur")
+    checker.no_horizontal_scroll()
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert "محفوظ کریں اور جاری رکھیں" in page.inner_text("main")
+
+    # A public results page ("you said, we did") in Polish and in Urdu.
+    checker.goto("/engagement/?lang=pl")
+    page.click("text=Pharmacy opening hours")
+    checker.check()
+    checker.no_horizontal_scroll()
+    assert "O co pytaliśmy i dlaczego" in page.inner_text("main")
+    checker.goto(urlsplit(page.url).path + "?lang=ur")
+    checker.no_horizontal_scroll()
+    assert "ہم نے کیا پوچھا اور کیوں" in page.inner_text("main")

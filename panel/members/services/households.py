@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from panel.field_errors import FieldError
+from panel.i18n import ngettext
 from panel.members.matching import household_key
 from panel.members.models import Member, MemberStatus
 
@@ -25,11 +26,14 @@ class HouseholdFull(FieldError):
 
 def household_message(limit: int) -> str:
     """What a person is told when their household is full."""
-    people = "person" if limit == 1 else "people"
-    return (
-        f"The panel takes up to {limit} {people} from one household (the same surname at the "
-        "same postcode), and this household has reached it. If you are already a member, sign "
-        "in instead"
+    return ngettext(
+        "The panel takes up to %(num)d person from one household (the same surname at the same "
+        "postcode), and this household has reached it. If you are already a member, sign in "
+        "instead",
+        "The panel takes up to %(num)d people from one household (the same surname at the same "
+        "postcode), and this household has reached it. If you are already a member, sign in "
+        "instead",
+        limit,
     )
 
 

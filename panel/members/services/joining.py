@@ -120,6 +120,8 @@ def _apply_profile(member: Member, answers: dict) -> None:
     member.age_band = answers.get("age_band") or None
     member.topics = list(answers.get("topics") or [])
     member.heard_from = answers.get("heard_from") or None
+    # The language the resident joined in is the one their emails and pages start in.
+    member.language = answers.get("language") or member.language
 
 
 def submit_join(session: Session, answers: dict, now: datetime, method: str = "join form") -> None:
@@ -185,11 +187,18 @@ def submit_join(session: Session, answers: dict, now: datetime, method: str = "j
     )
 
 
-def request_join(session: Session, draft: JoinDraft, tracking_consent: bool, now: datetime) -> None:
+def request_join(
+    session: Session,
+    draft: JoinDraft,
+    tracking_consent: bool,
+    now: datetime,
+    language: str | None = None,
+) -> None:
     """Finish the join form. The job makes or refreshes the member and queues their email
     (``handle_join_request``), so this request does the same work whether or not the address is
-    already on the panel and its timing reveals nothing."""
-    save_answers(draft, {"tracking_consent": tracking_consent}, now)
+    already on the panel and its timing reveals nothing. ``language`` is the interface language
+    the resident joined in: it becomes their preferred language."""
+    save_answers(draft, {"tracking_consent": tracking_consent, "language": language}, now)
     session.flush()
     record_email_request(
         session, EmailRequestKind.JOIN, draft.answers["email"], now, join_draft_id=draft.id

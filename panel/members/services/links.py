@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
+from panel.i18n import in_language
 from panel.members.models import Member
 from panel.tokens import TokenPurpose, make_token
 
@@ -34,6 +35,21 @@ def unsubscribe_url(member: Member) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/unsubscribe/{unsubscribe_token(member)}"
 
 
+#: The member emails with complete translations: they are written in the member's preferred
+#: language (tests/test_translations.py checks every one is wrapped for translation). Others
+#: stay English throughout, dates included.
+TRANSLATED_EMAILS = frozenset(
+    {
+        "member_confirm",
+        "member_already_joined",
+        "member_magic_link",
+        "survey_invitation",
+        "survey_reminder",
+        "survey_feedback",
+    }
+)
+
+
 def queue_member_email(
     session: Session,
     member: Member,
@@ -45,14 +61,17 @@ def queue_member_email(
 ):
     """Queue ``template`` to the member with their unsubscribe link, linked to them for their
     contact history and erasure. Returns the queued email, or None when nothing was queued
-    (a repeated key or a suppressed address). The caller commits."""
-    return queue_email(
-        session,
-        to_email=member.email,
-        template=template,
-        context=context,
-        idempotency_key=idempotency_key,
-        now=now,
-        unsubscribe_url=unsubscribe_url(member),
-        member_id=member.id,
-    )
+    (a repeated key or a suppressed address). The caller commits. A translated email is
+    written in the member's preferred language."""
+    language = member.language if template in TRANSLATED_EMAILS else None
+    with in_language(language):
+        return queue_email(
+            session,
+            to_email=member.email,
+            template=template,
+            context=context,
+            idempotency_key=idempotency_key,
+            now=now,
+            unsubscribe_url=unsubscribe_url(member),
+            member_id=member.id,
+        )

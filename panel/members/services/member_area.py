@@ -33,8 +33,10 @@ def update_details(
     neighbourhood_id: int | None,
     age_band: str | None,
     topics: list[str],
+    language: str | None = None,
 ) -> None:
-    """Set the details a member may change themselves: name, postcode, place, profile answers."""
+    """Set the details a member may change themselves: name, postcode, place, profile answers
+    and the language of their emails (None leaves it as it is)."""
     member.first_name = first_name
     member.last_name = last_name
     member.postcode = postcode
@@ -42,6 +44,8 @@ def update_details(
     member.neighbourhood_id = neighbourhood_id
     member.age_band = age_band
     member.topics = list(topics)
+    if language:
+        member.language = language
 
 
 def set_tracking_consent(member: Member, consent: bool, now: datetime) -> None:
