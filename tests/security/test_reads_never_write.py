@@ -26,6 +26,7 @@ from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
 from panel.reconsent.links import request_token
 from panel.reconsent.models import ReconsentRequest
+from panel.tokens import TokenPurpose, make_token
 from surveys.decisions.models import DecisionRecord
 from surveys.engagement_events.models import EventInvitation
 from surveys.engagement_events.replies import reply_token
@@ -136,6 +137,10 @@ def _public_urls(app, session) -> list[str]:
         ],
         "reconsent_answers.answer": [
             {"token": request_token(r)} for r in session.scalars(sa.select(ReconsentRequest))
+        ],
+        "still_interested.keep": [
+            {"token": make_token(TokenPurpose.KEEP_ME, member_id)}
+            for member_id in session.scalars(sa.select(Member.id).limit(3))
         ],
     }
     urls = []
