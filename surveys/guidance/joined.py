@@ -103,11 +103,17 @@ def joined_pair(text: str, protected: list[tuple[int, int]]) -> tuple[str, str] 
             continue  # names of places or services
         if _REASON_SECOND.match(after) and not _NEW_QUESTION.match(after):
             continue
-        if m.group(1).lower() == "or" and (
-            _OR_SAME_QUESTION.match(after)
-            or _options_of_one_question(before, right)
-            or (before.count(",") >= 1 and first_sentence[: m.start()].rstrip().endswith(","))
-            or not (_OR_PROPOSAL.match(after) or _NEW_QUESTION.match(after))
+        if re.search(r"\binstead\b", after, _I):
+            continue  # "stop sending letters and use texts instead" is one change
+        if (
+            m.group(1).lower() == "or"
+            and (
+                _OR_SAME_QUESTION.match(after)
+                or _options_of_one_question(before, right)
+                # "a, b or c" ends a list; ", or did you ..." is the other answer to one question
+                or first_sentence[: m.start()].rstrip().endswith(",")
+                or not (_OR_PROPOSAL.match(after) or _NEW_QUESTION.match(after))
+            )
         ):
             continue
         left_phrase = " ".join(left[-4:])

@@ -9,6 +9,9 @@ Shapes, each reported with the words that matched:
 - loaded or emotive words that take a side ("support our plans", "stop wasting money",
   "much-needed", "outdated", "finally sort out");
 - what the wording takes for granted (presumed.py: feelings, benefits, small costs, rhetoric);
+- how the choice is framed (framing.py: a claim stated before the question, joining the
+  organisation's side, a goal stated as the effect, a question only 'yes' fits, only the good
+  side, strong praise or blame);
 - "Do you agree..." without the other side (advice: a balanced scale can put it right).
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .framing import claims, framed
 from .presumed import presumed
 from .shapes import judged
 
@@ -38,6 +42,7 @@ _LOADED_OPENING = re.compile(
     r"|doesn't|wasn't|weren't)\s+(?:you|it|we|they|this|that|there|the|our|a)\b"
     r"|\bsurely\b|\bisn't\s+it\s+(?:true|the\s+case|right|obvious)\b|\bwouldn't\s+it\s+be\b"
     r"|\bwould\s+it\s+not\s+(?:be|make)\b"
+    r"|^\s*(?:wouldn't|shouldn't|isn't|aren't|doesn't|won't|wasn't)\s+\w+[^?]*\?\s*$"
     r"|^\s*(?:is|was|are|were|does|do|would|should|could|can)\s+(?:it|this|that|there|we|you)\s+not\b|^\s*who\s+(?:wouldn't|would\s+not|doesn't|does\s+not)\b"
     r"|^\s*(?:don't|doesn't|shouldn't|isn't|wouldn't)\s+(?:patients|people|residents|everyone"
     r"|everybody|families|parents|carers|staff)\b"
@@ -78,7 +83,7 @@ _LOADED_WORDS = re.compile(
     r"\b(?:support|back|welcome|share)\s+(?:our|the\s+council's|the\s+nhs's|the)\b[^?]{0,40}?"
     r"\b(?:plans?|commitment|investment|decision|ambitions?|concerns?|vision|efforts?)\b"
     r"|\b(?:stop|end|keep|avoid)\s+(?:wasting|throwing|spending\s+money\s+on)\b"
-    r"|\bwast(?:ing|ed|eful)\b|\bwaste\s+(?:of\s+)?(?:money|time|resources)\b|\bthrowing\s+money\b|\bscrap(?:ping)?\b(?!\s+(?:metal|yards?|paper|cars?|vehicles?))|\boutdated\b"
+    r"|\bwasteful\b|\bwast(?:e|es|ing|ed)\s+(?:of\s+)?(?:so\s+much\s+|even\s+more\s+|more\s+)?(?:(?:public|taxpayers\'?|nhs|our|your|their|valuable|precious)\s+)?(?:money|resources|funds?|cash|appointments?|budgets?|beds?|staff\s+time)\b|\bthrowing\s+money\b|\bscrap(?:ping)?\b(?!\s+(?:metal|yards?|paper|cars?|vehicles?))|\boutdated\b"
     r"|\bfailing\b|\blet\s+(?:patients|residents|people|you)?\s*down\b|\bnightmare\b"
     r"|\bunacceptable\b|\bunfair\b|\bdisgrace(?:ful)?\b|\bshocking\b|(?<!feel\s)(?<!feels\s)(?<!\ba\s)(?<!any\s)\bdangerous\b(?!\s+weather)"
     r"|\b(?:mis|ab)us(?:e|ing)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:a&e|ambulance|services?"
@@ -108,7 +113,8 @@ _LOADED_WORDS = re.compile(
     r"|\bstill\s+(?:choose|chooses|insist|insists|refuse|refuses)\b"
     r"|\bwhen\s+they\s+(?:don't|do\s+not)\s+need\s+to\b"
     r"|\bbetter\s+for\s+(?:everyone|everybody|all\s+of\s+us)\b|\bdo\s+(?:your|their|our)\s+bit\b"
-    r"|\bplay\s+(?:your|their|our)\s+part\b|\bresponsibly\b"
+    r"|\b(?:play|do)\s+(?:your|their|our)\s+part\b|\bresponsibly\b"
+    r"|\b(?:firm|tough|tougher|decisive|urgent|strong|stronger)\s+action\b"
     r"|\b(?:how\s+(?:strongly|much)|to\s+what\s+extent)\s+would\s+you\s+(?:be\s+)?(?:object"
     r"|disappointed|upset|sad|angry|mind|miss|welcome)\b|\b(?:feel|think)\s+about\s+losing\b"
     r"|\bor\s+(?:lose|see\s+cuts\s+to)\s+(?:your|our|the)\b|\bfrustration\b|\boutrage\b"
@@ -130,16 +136,23 @@ _PREMISE = re.compile(
     _I,
 )
 # "As a carer, ..." or "As you know, ..." sets the scene without stating a claim.
-_SCENE = re.compile(r"^\s*(?:a|an|someone|one|part|well\s+as|you|we|with\s+(?:your|you))\b", _I)
+_SCENE = re.compile(
+    r"^\s*(?:a|an|someone|one|part|well\s+as|you|we(?!\s+all\b)|with\s+(?:your|you)|far\s+as|best\s+(?:as\s+)?you"
+    r"|much\s+as\s+you)\b",
+    _I,
+)
 # "Now that your treatment has finished, ...": the resident's own situation, not a claim, unless
 # it is judged ("Since your surgery is failing").
 _OWN_SITUATION = re.compile(r"^\s*(?:your|you've|you\s+have|you\s+are|you're)\b", _I)
+# A contested claim, not a plain fact: a problem, a pressure, a trend or an amount judged
+# ("Given that the wait is far too long"); "As the clinic is moving in May" states a fact.
 _CLAIM = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|keeps?|knows?|facing|struggling|too|so|not|no"
-    r"|nobody|shortage|crisis|lack|problems?|delays?|pressures?|demand|continues?|grow(?:s|ing)?"
-    r"|ris(?:e|es|ing)|increasing|huge|cost|success(?:ful)?|well|tight|stretched|difficult"
-    r"|more\s+and\s+more|everyone|everybody|can|more\s+(?:people|patients|residents|families)"
-    r"|loses?|losing|money|decline|declining|dying|empty|millions|rarely|never|always|limited|strain|enormous|under\s+pressure)\b",
+    r"\b(?:too|so|not\s+working|no\s+longer|nobody|shortage|crisis|lack|problems?|pressures?"
+    r"|demand|struggling|huge|success(?:ful)?|stretched|strain|enormous|under\s+pressure"
+    r"|more\s+and\s+more|everyone|everybody|we\s+all|decline|declining|dying|millions|billions"
+    r"|losing|loses|fit\s+for\s+purpose|failing|spiral+ing|soaring|rocketing|mounting|worsening"
+    r"|shrinking|dwindling|surging|getting\s+(?:worse|longer|harder)|rising|growing|increasing"
+    r"|how\s+(?:few|much|many|hard|little|popular))\b",
     _I,
 )
 # A statement of opinion before the question: "The service is failing. Do you agree?"
@@ -149,6 +162,8 @@ _OPINION = re.compile(
     r"(?<!not\s)(?<!n't\s)(?<!never\s)"
     r"\b(?:want|told\s+us|tell\s+us|feel|agree|think|say|said|know|prefer|made\s+it\s+clear)\b"
     r"|\b(?:is|are)\s+(?:failing|broken|not\s+working|too|unsafe|poor|the\s+best|better)\b"
+    r"|\b(?:struggl(?:e|es|ing)|can't\s+afford|cannot\s+afford|on\s+its\s+knees|breaking\s+point"
+    r"|lifeline|at\s+risk|left\s+behind|suffer(?:s|ing)?)\b"
     r"|\b(?:huge|great|real|big|massive|resounding|complete|total)\s+(?:success|improvement"
     r"|failure|mistake|step\s+forward|let-?down)\b"
     r"|\b(?:doctors|experts|nurses|research|studies|evidence|scientists|clinicians|the\s+science)"
@@ -178,7 +193,7 @@ _CROWD_QUESTION = re.compile(
 # "Is it fair that...": a claim stated as fact, then a question about whether it is fair.
 _FAIRNESS = re.compile(
     r"^\s*is\s+it\s+(?:fair|right|acceptable|reasonable|sensible|ok|okay|just)\s+"
-    r"(?:that|to|for\s+(?!you\b|me\b))\b",
+    r"(?:that|to(?!\s+say\b)|for\s+(?!you\b|me\b))\b",
     _I,
 )
 # "clearly" as a manner of explaining ("explain your treatment clearly") takes no side.
@@ -218,6 +233,8 @@ def _takes_a_side(text: str, match: re.Match[str]) -> bool:
     """False for a loaded-looking word used neutrally: "explain it clearly", or "support"
     in a question that offers the other side too ("support or oppose")."""
     word = match.group().lower()
+    if word.startswith("how much") and re.search(r"\bif\s+at\s+all\b", text, _I):
+        return False
     if word == "clearly":
         return not _CLEARLY_MANNER.search(text[: match.start()])
     if word.startswith(("support", "back", "welcome", "in favour")):
@@ -241,7 +258,7 @@ def leading(text: str) -> Leading | None:
         premise
         and not _SCENE.match(premise["premise"])
         and not (_OWN_SITUATION.match(premise["premise"]) and not judged(premise["premise"]))
-        and _CLAIM.search(premise["premise"])
+        and (_CLAIM.search(premise["premise"]) or claims(premise["premise"]))
     ):
         claim = " ".join(premise.group().split()).rsplit(",", 1)[0]
         return Leading(
@@ -300,7 +317,7 @@ def leading(text: str) -> Leading | None:
                 f"It {what} ('{_words(found)}'), which tells people which answer is wanted.",
                 "Remove the loaded words and describe the proposal plainly. " + _NEUTRAL_FIX,
             )
-    taken = presumed(text)
+    taken = presumed(text) or framed(text)
     if taken:
         words, what = taken
         return Leading(

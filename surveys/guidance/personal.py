@@ -40,7 +40,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a date of birth",
         re.compile(
-            r"\bdate\s+of\s+birth\b|\bbirth\s?date\b|(?<!last\s)(?<!next\s)\bbirthday\b|\bDOB\b"
+            r"\bdate\s+of\s+(?:(?:your|their|his|her)\s+)?(?:[\w'’]+\s+)?birth\b|\bbirth\s?date\b|(?<!last\s)(?<!next\s)\bbirthday\b|\bDOB\b"
             r"|\b(?:when|what\s+date|on\s+what\s+date)\s+were\s+you\s+born\b"
             r"|\b(?:day|date)\b[^?.]{0,30}\byou\s+were\s+born\b",
             _I,
@@ -74,7 +74,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "a phone number",
         re.compile(
-            r"\b(?:phone|telephone|mobile|contact)\s+(?:number|no\b)"
+            # "The practice has a new phone number" is the organisation's number, not theirs.
+            r"(?<!\bour\s)(?<!\bits\s)(?<!\bnew\s)(?<!\bthe\s)\b(?:phone|telephone|mobile|contact)"
+            r"\s+(?:number|no\b)"
             r"|\b(?:give|provide|enter|leave|share|tell\s+us|write|what\s+is|what's)\s+(?:us\s+)?"
             r"(?:your|a)\s+(?:home\s+|work\s+)?(?:telephone|phone|mobile|landline)\b"
             r"|\bnumber\s+(?:to|we\s+can|we\s+could)\s+(?:call|ring|reach|contact|text)\b"
@@ -90,6 +92,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|practice|surgery|social\s+worker|key\s+worker|care\s+worker|nurse|midwife"
             r"|health\s+visitor|therapist|person\s+who\s+(?:cares|looks))\b"
             r"|\bname\s+(?:the|your)\s+(?:GP|practice|surgery|doctor|consultant)\b"
+            r"|\bnames?\s+of\s+(?:any\s+|the\s+)?(?:staff|nurses?|doctors?|carers?|care\s+workers?"
+            r"|people|person|workers?)\b"
             r"|\b(?:GP|doctor|consultant|practice|surgery)(?:'s)?\s+name\b"
             rf"|\b(?:which|what)\s+{_KIND}(?:{_CARERS})(?:'s)?\s+(?!{_ABOUT_THE_PLACE})[a-z]+"
             r"|\b(?:which|what)\s+(?:GP\s+)?(?:practice|surgery)\b[^?.]{0,30}\bregistered\b"

@@ -29,7 +29,15 @@ _FEELING = re.compile(
     r"|\b(?:are|were|would)\s+you\s+(?:be\s+)?(?:relieved|proud|impressed|grateful|delighted"
     r"|thrilled|upset|disappointed|angry|outraged|appalled|excited|frustrated|annoyed|furious"
     r"|disgusted)\s+(?:that|by|with|if|about|of|at|to)\b"
-    r"|\b(?:are|were)\s+you\s+(?:pleased|happy|glad)\s+that\b|\bare\s+you\s+proud\b",
+    r"|\b(?:are|were)\s+you\s+(?:pleased|happy|glad)\s+that\b|\bare\s+you\s+proud\b"
+    # "How pleased are you with...": a scale that only runs one way ("satisfied" is neutral).
+    r"|\bhow\s+(?:pleased|delighted|glad|thankful|worried|concerned|unhappy)\s+(?:are|were)\s+you"
+    r"\s+(?:with|by|about)\s+(?:the|our|this|these)\s+(?:new|recent|latest|improved|planned"
+    r"|shortage|lack|loss|closure|cuts?|rise|decline|changes?|rising|growing|increasing|impact)\b"
+    r"|\b(?:are|were)\s+you\s+(?:fed\s+up|sick|tired)\s+(?:with|of)\b"
+    # "How long have you been unhappy with...": the feeling is taken as given.
+    r"|\bhow\s+long\s+have\s+you\s+(?:been|felt)\s+(?:so\s+)?(?:unhappy|dissatisfied|worried"
+    r"|frustrated|angry|annoyed|concerned|fed\s+up|disappointed|let\s+down)\b",
     _I,
 )
 _GAIN = (
@@ -37,12 +45,17 @@ _GAIN = (
     r"|better|simpler|safer|quicker)|made\s+(?:your\s+)?life\s+easier"
 )
 _BENEFIT = re.compile(
-    rf"\b(?:how|in\s+what\s+ways?|what\s+ways?)\s+(?:has|have|did|does)\b[^?]{{0,60}}\b(?:{_GAIN})\b"
+    rf"\b(?:how(?:\s+much)?|in\s+what\s+ways?|what\s+ways?)\s+(?:has|have|did|does)\b[^?]{{0,60}}"
+    rf"\b(?:{_GAIN}|cut|shortened|reduced|saved)\b"
+    r"|\bhow\s+much\s+(?:quicker|faster|shorter|simpler|cheaper|cleaner|safer|easier)\b"
     r"|\bwhat\s+(?:benefits?|improvements?|difference)\s+(?:have|has|did)\b"
     r"|\bwhich\s+of\s+(?:the|these|our)\s+(?:new\s+)?(?:improvements?|benefits?)\b"
     r"|\bwhich\s+of\s+our\s+new\b[^?]{0,40}\b(?:easier|better|helped?)\b"
     r"|\bnoticed\s+how\s+(?:much|many)\b|\bsave\s+you\s+(?:time|a\s+trip|money)\b"
-    r"|\b(?:how\s+much\s+(?:time|money)\s+(?:did|has|have))\b[^?]{0,40}\bsaved?\b",
+    r"|\b(?:how\s+much\s+(?:time|money)\s+(?:did|has|have))\b[^?]{0,40}\bsaved?\b"
+    r"|\b(?:is|are|has|have)\s+(?:the|our|this|these)\s+(?:new|improved|extended|latest)\b"
+    r"[^?]{0,40}\b(?:helping|helped|made\s+it\s+easier|made\s+(?:life|things)\s+(?:easier|better)"
+    r"|improved|improving|making\s+(?:it|life|things)\s+(?:easier|better))\b",
     _I,
 )
 _SMALL_COST = re.compile(
@@ -67,7 +80,23 @@ _RHETORICAL = re.compile(
     r"\s+(?:of\s+)?(?:people|residents|patients|parents)\s+(?:have\s+)?(?:complained|objected"
     r"|opposed|raised)\b|\bthere\s+is\s+no\s+doubt\b|\bno\s+one\s+can\s+deny\b"
     r"|\bit\s+is\s+(?:clear|obvious|widely\s+accepted|well\s+known|undeniable)\s+that\b"
-    r"|\brecent\s+failures\b",
+    r"|\brecent\s+failures\b"
+    # A problem named as settled fact: "the shortage of dentists", "the housing crisis".
+    r"|\bthe\s+(?:[\w-]+\s+)?(?:shortage|lack|chaos|mess|decline|failure|failings)\s+(?:of|in|at)\b"
+    r"|\b(?:housing|staffing|care|nhs|funding|recruitment|dental|dentistry|gp|parking)\s+crisis\b"
+    # "Should people be expected to travel 30 miles...": asked so that only 'no' fits.
+    r"|\bshould\s+(?:people|patients|residents|anyone|anybody|families|carers|parents"
+    r"|children|older\s+people|we|you)\s+(?:really\s+)?(?:be\s+(?:expected|forced|left|asked)"
+    r"|have)\s+to\s+(?:put\s+up|pay\s+more|travel|wait|suffer|struggle|cope|go\s+without)\b"
+    # "Why is it important to you that...": the importance is taken as given.
+    r"|\bwhy\s+(?:is|are|was)\s+(?:it|this|they|that)\s+(?:so\s+)?(?:important|vital|valuable"
+    r"|essential|special|crucial)\b"
+    # "Do you think it is wrong that...": a situation stated as fact, then judged one way.
+    r"|\b(?:it\s+is|it's)\s+(?:wrong|right|unfair|fair|acceptable|unacceptable|reasonable"
+    r"|unreasonable|ok|okay)\s+(?:that|for\s+(?!you\b|me\b)\w+\s+to)\b(?![^?]*\bor\s+(?:not|un|wrong))"
+    # A claim slipped in as an aside: "..., which costs millions each year".
+    r"|,\s*which\s+(?:[\w'-]+\s+){0,4}?(?:costs?|saved?|saves|wastes?|loses?|lost)\b"
+    r"[^,?]{0,30}\b(?:millions?|thousands?|billions?|£\s?[\d,.]+|a\s+fortune|so\s+much)\b",
     _I,
 )
 _PURPOSE = re.compile(

@@ -28,11 +28,12 @@ from .jargon import load_jargon
 RARE_ZIPF = 2.5
 MIN_RARE_LENGTH = 5
 
-# Abbreviations and names residents use themselves (beyond jargon.csv's allow rows).
+# Abbreviations, names and words residents use themselves (beyond jargon.csv's allow rows).
 ALLOWED = frozenset(
     """GP GPs NHS A&E UK MP MPs TV OK COVID COVID-19 BBC ID PIN SMS DVD CD PC USB WiFi Wi-Fi
     iPhone iPad YouTube WhatsApp Facebook LGBT LGBTQ LGBTQ+ BSL HIV AIDS ADHD MRI CT ECG DIY
-    PE PTSD OCD BMI IVF""".split()  # noqa: SIM905
+    PE PTSD OCD BMI IVF
+    antenatal postnatal""".split()  # noqa: SIM905
 )
 
 # One capital with up to two digits ("Q3", "M6") or a road number ("A583", "B5254") is not

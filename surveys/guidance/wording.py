@@ -96,15 +96,40 @@ FIXED_PAIRS = (
     "sexual and reproductive health",
     "hearing and sight",
     "bits and pieces",
+    "confidence and trust",
+    "trust and confidence",
+    "safe and secure",
+    "peace and quiet",
+    "park and ride",
+    "stay and play",
+    "name and date of birth",
+    "pick and mix",
 )
 _FIXED_PAIR = re.compile("|".join(re.escape(p) for p in FIXED_PAIRS), _I)
 # "park-and-ride", "pick-and-mix": a hyphenated compound names one thing.
 _HYPHENATED = re.compile(r"\w+(?:-(?:and|or|n)-\w+)+", _I)
+# One thing or one choice, not two: a range ("between booking and your appointment"), a
+# compound subject ("Were you and your partner..."), a balanced pair of comparatives ("longer or
+# shorter than", "more or less").
+_ONE_CHOICE = re.compile(
+    r"\bbetween\s+[^,?;]{1,60}?\s+and\b"
+    r"|^\s*(?:were|was|did|do|have|had|are|would|will|could|can)\s+you\s+and\s+your\s+(?:partner|family|child|children|baby|carer|husband|wife|household"
+    r"|relatives?|family\s+member)\b"
+    r"|\b\w+er\s+or\s+\w+er\b(?=\s+than\b|\s*[?,]|\s+or\b|\s+(?:than\s+)?(?:before|usual|expected))"
+    r"|\b(?:more|better|worse|less|longer|shorter)\s+or\s+(?:less|worse|better|more|fewer)\b",
+    _I,
+)
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    """The spans "and" and "or" are never split at: fixed pairs and hyphenated compounds."""
-    return [m.span() for m in (*_FIXED_PAIR.finditer(text), *_HYPHENATED.finditer(text))]
+    """The spans "and" and "or" are never split at: fixed pairs, hyphenated compounds, ranges,
+    "you and your partner" and balanced comparatives."""
+    matches = (
+        *_FIXED_PAIR.finditer(text),
+        *_HYPHENATED.finditer(text),
+        *_ONE_CHOICE.finditer(text),
+    )
+    return [m.span() for m in matches]
 
 
 _STEM = re.compile(
@@ -150,8 +175,10 @@ def _adjective_pair(text: str) -> tuple[str, str] | None:
         left = next((t for t, _ in reversed(tokens[:i]) if t != ","), "")
         right_tokens = [t for t, _ in tokens[i + 1 :] if t.lower() not in _INTENSIFIERS]
         right = right_tokens[0] if right_tokens else ""
-        if not (_is_adjective(left) and _is_adjective(right)):
+        if not (_is_adjective(left) and _is_adjective(right)) or left.lower() == right.lower():
             continue
+        if joiner == "or" and "," in text[:start]:
+            continue  # the last of a list of options: "very good, good, fair, bad or very bad"
         if joiner == "and" or _polarity(left) * _polarity(right) > 0:
             return left, right
     return None

@@ -164,6 +164,27 @@ EXAMPLES = [
     ("Some people prefer a phone call and others a letter. Which do you prefer?", set()),
     ("Have you stayed in a bed and breakfast in the town?", set()),
     ("Does your condition reduce your ability to carry out day-to-day activities?", set()),
+    # Leading by how the choice is framed (surveys/guidance/framing.py).
+    ("The new app has made booking much simpler. Have you tried it?", {"leading"}),
+    ("Will you help us fight the closure of the maternity unit?", {"leading"}),
+    ("Should we make the high street a nicer place to shop by removing traffic?", {"leading"}),
+    ("Should people who miss appointments be made to pay?", {"leading"}),
+    ("Do you want safer streets?", {"leading"}),
+    ("Tell us what you love about your GP practice.", {"leading"}),
+    ("Should the council keep investing in the hugely successful leisure card?", {"leading"}),
+    ("Given the obvious benefits, should the scheme be extended?", {"leading"}),
+    # Plain look-alikes of those shapes: a hedge, a neutral use of a loaded word, a range,
+    # balanced comparatives, a fixed pair, a compound subject, the other answer, a list.
+    ("As far as you know, does your practice offer evening appointments?", set()),
+    ("Do you think wasting food is a problem in your household?", set()),
+    ("How long did you wait between booking and your appointment?", set()),
+    ("Is the waiting time for your operation longer or shorter than you expected?", set()),
+    ("Did you have confidence and trust in the healthcare professional you saw?", set()),
+    ("Were you and your partner treated with kindness during your labour?", set()),
+    ("The practice has a new phone number. Did you know this?", set()),
+    ("Was the pharmacist able to help, or did you need to see someone else?", set()),
+    ("Would you say that your health is very good, good, fair, bad or very bad?", set()),
+    ("Have you ever been turned away from a dental practice?", set()),
 ]
 
 
