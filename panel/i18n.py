@@ -223,6 +223,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     # Emails are rendered outside render_template (no context processors): they ask directly.
     app.jinja_env.globals["current_language"] = current_language
+    # Our own words held in data (answer labels, outcomes): translated, then escaped like any
+    # value. Never _() on a value: Jinja marks what _() returns as safe markup.
+    app.jinja_env.filters["translated"] = lambda text: gettext(str(text)) if text else ""
     app.context_processor(_layout_context)
     # Flask-Babel keeps the language on g, which outlives a request when an app context was
     # already pushed (the tests, a job that renders a page): choose afresh for each request.

@@ -205,6 +205,15 @@ def test_resident_template_has_no_text_outside_gettext(name):
     assert unwrapped == [], f"wrap this text in _() in templates/{name}"
 
 
+@pytest.mark.parametrize("name", resident_templates())
+def test_gettext_in_templates_only_wraps_written_text(name):
+    """What _() returns is marked safe, so a value passed to it would reach the page unescaped:
+    values use the `translated` filter instead."""
+    tree = ENV.parse((TEMPLATES / name).read_text())
+    calls = [c for c in tree.find_all(nodes.Call) if _name(c.node) in GETTEXT_CALLS]
+    assert [c.lineno for c in calls if not isinstance(c.args[0], nodes.Const)] == []
+
+
 def test_the_checker_finds_unwrapped_text():
     """The check itself: text, read attributes, macro arguments and text keys are caught; class
     names, addresses and comparisons are not."""
