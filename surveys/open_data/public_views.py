@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 
+from panel import downloads
 from panel.database import utcnow
 from panel.extensions import db
 from surveys.open_data import datasets, feed, files
@@ -46,16 +47,14 @@ def download(slug: str, kind: str):
     if chosen is None:
         abort(404)
     rows = chosen.rows(db.session, utcnow())
-    headers = {
-        "Content-Disposition": f'attachment; filename="{slug}.{kind}"',
-        "Link": _licence_link(),
-    }
+    # Open data holds no personal data, so unlike staff exports a cache may keep it a while.
+    headers = {"Link": _licence_link(), "Cache-Control": "public, max-age=300"}
     if kind == "csv":
         body = files.csv_file(chosen, rows)
-        return Response(body, mimetype="text/csv", headers=headers)
-    dictionary_url = current_app.config["PUBLIC_BASE_URL"] + url_for(".dictionary")
-    document = files.json_document(chosen, rows, dictionary_url)
-    return Response(current_app.json.dumps(document), mimetype="application/json", headers=headers)
+    else:
+        dictionary_url = current_app.config["PUBLIC_BASE_URL"] + url_for(".dictionary")
+        body = current_app.json.dumps(files.json_document(chosen, rows, dictionary_url))
+    return downloads.attachment(body, f"{slug}.{kind}", headers)
 
 
 @blueprint.get("/feed.atom")
