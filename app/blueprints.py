@@ -44,10 +44,10 @@ from panel.pages.views import blueprint as pages_blueprint
 from panel.panel_health.assurance import health_section
 from panel.panel_health.views import blueprint as panel_health_blueprint
 from panel.places.views import blueprint as places_blueprint
-from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.reconsent import history as _reconsent_history  # noqa: F401 (registers)
 from panel.reconsent.answer_views import blueprint as reconsent_answers_blueprint
 from panel.reconsent.views import blueprint as reconsent_blueprint
+from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.segments.views import blueprint as segments_blueprint
 from panel.staff_home_sections import StaffHomeSectionSource
 from panel.webhooks.outbox import record_webhook_deliveries

@@ -205,6 +205,8 @@ def _still_interested(session, now):
         make_member(session, code, joined_at=long_ago, created_at=long_ago)
     make_member(session, "blackpool")  # joined now: not silent
     return comms, "/staff/activity/still-interested", "/staff/activity/still-interested"
+
+
 def _reconsent(session, now):
     from panel.reconsent.campaigns import plan_campaign
 

@@ -375,9 +375,8 @@ def staff_urls(
     from panel.members.models import Member, MemberImport, RecruitmentSource
     from panel.places.models import Place, PostcodeDistrict
     from panel.reconsent.models import ReconsentCampaign
-    from panel.segments.models import FairSelection, Segment
-    from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
     from panel.segments.models import FairSelection, GroupContactCap, Segment
+    from panel.webhooks.models import WebhookDelivery, WebhookEndpoint
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
