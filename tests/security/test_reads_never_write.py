@@ -26,6 +26,7 @@ from panel.members.models import Member, MemberStatus
 from panel.members.services.links import confirm_token, magic_link_token, unsubscribe_token
 from panel.reconsent.links import request_token
 from panel.reconsent.models import ReconsentRequest
+from panel.tokens import TokenPurpose, make_token
 from surveys.decisions.models import DecisionRecord
 from surveys.engagement_events.models import EventInvitation
 from surveys.engagement_events.replies import reply_token
@@ -137,6 +138,7 @@ def _public_urls(app, session) -> list[str]:
         "reconsent_answers.answer": [
             {"token": request_token(r)} for r in session.scalars(sa.select(ReconsentRequest))
         ],
+        "still_interested.keep": [{"token": make_token(TokenPurpose.KEEP_ME, member.id)}],
     }
     urls = []
     with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
