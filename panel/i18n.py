@@ -52,7 +52,19 @@ LANGUAGE_CODES = tuple(language.code for language in LANGUAGES)
 _BY_CODE = {language.code: language for language in LANGUAGES}
 
 #: The blueprints whose pages residents see: only these follow the resident's language.
-RESIDENT_BLUEPRINTS = frozenset({"join", "member_area", "my_surveys", "take_part", "engagement"})
+RESIDENT_BLUEPRINTS = frozenset(
+    {
+        "join",
+        "member_area",
+        "my_surveys",
+        "take_part",
+        "engagement",
+        "my_events",
+        "event_replies",
+        "still_interested",
+        "reconsent_answers",
+    }
+)
 
 #: The query parameter the language links set, and the cookie that remembers the choice.
 LANGUAGE_PARAMETER = "lang"

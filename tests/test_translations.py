@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from jinja2 import Environment, nodes
 
-from panel.i18n import LANGUAGES
+from panel.i18n import LANGUAGES, RESIDENT_BLUEPRINTS
 from panel.members.services.links import TRANSLATED_EMAILS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,22 @@ IDENTIFIER = re.compile(r"#?[a-z0-9_]*(-[a-z0-9_]*)+")
 ENV = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"], autoescape=True)
 
 
+BLUEPRINT = re.compile(r"""Blueprint\(\s*["'](\w+)["']""")
+RENDERED = re.compile(r"""render_template\(\s*["']([\w/.-]+)["']""")
+
+
+def blueprint_templates() -> dict[str, set[str]]:
+    """The templates each resident blueprint's module renders (RESIDENT_BLUEPRINTS in
+    panel/i18n.py): a page added to one of them is checked without anyone listing it here."""
+    found: dict[str, set[str]] = {}
+    for path in (p for d in ("panel", "surveys") for p in (ROOT / d).rglob("*.py")):
+        text = path.read_text()
+        blueprint = BLUEPRINT.search(text)
+        if blueprint and blueprint.group(1) in RESIDENT_BLUEPRINTS:
+            found.setdefault(blueprint.group(1), set()).update(RENDERED.findall(text))
+    return found
+
+
 def resident_templates() -> list[str]:
     """The resident templates and every template of ours they include, import or extend."""
     names = {
@@ -65,6 +81,7 @@ def resident_templates() -> list[str]:
         if p.suffix in (".html", ".txt")
     }
     names |= set(RESIDENT_TEMPLATES)
+    names |= {name for rendered in blueprint_templates().values() for name in rendered}
     todo = list(names)
     while todo:
         tree = ENV.parse((TEMPLATES / todo.pop()).read_text())
@@ -212,6 +229,22 @@ def test_gettext_in_templates_only_wraps_written_text(name):
     tree = ENV.parse((TEMPLATES / name).read_text())
     calls = [c for c in tree.find_all(nodes.Call) if _name(c.node) in GETTEXT_CALLS]
     assert [c.lineno for c in calls if not isinstance(c.args[0], nodes.Const)] == []
+
+
+def test_every_resident_blueprint_has_its_pages_checked():
+    """Each blueprint residents see is found with the templates it renders (so a new page of
+    theirs is scanned above), and the pages added since the first catalogues are among them."""
+    found = blueprint_templates()
+    assert set(found) == RESIDENT_BLUEPRINTS
+    assert all(found.values()), "a resident blueprint renders no template found by name"
+    checked = set(resident_templates())
+    assert {
+        "panel/activity/keep.html",
+        "panel/reconsent/answer.html",
+        "surveys/engagement_events/my_events.html",
+        "surveys/engagement_events/reply.html",
+        "surveys/engagement_events/_event_summary.html",
+    } <= checked
 
 
 def test_the_checker_finds_unwrapped_text():

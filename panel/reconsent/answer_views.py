@@ -8,6 +8,7 @@ from flask import Blueprint, g, render_template, url_for
 
 from panel.database import utcnow
 from panel.extensions import db, limiter
+from panel.i18n import lazy_gettext as _l
 from panel.members import reference
 from panel.members.views_support import member_required
 from panel.reconsent import answers
@@ -31,8 +32,8 @@ def _answer(request: ReconsentRequest, method: str, action: str):
     form = AnswerForm()
     if member.equality is None:
         form.answer.choices = [
-            ("confirm", "Yes, I agree"),
-            ("decline", "No, I do not agree"),
+            ("confirm", _l("Yes, I agree")),
+            ("decline", _l("No, I do not agree")),
         ]
     if form.validate_on_submit():
         try:

@@ -6,6 +6,7 @@ from wtforms import DateField, RadioField
 from wtforms.validators import InputRequired
 
 from panel.forms_common import PanelForm
+from panel.i18n import lazy_gettext as _l
 
 
 class CampaignForm(PanelForm):
@@ -22,10 +23,10 @@ class AnswerForm(PanelForm):
     """A member's answer: confirm, or decline (their equality answers are deleted)."""
 
     answer = RadioField(
-        "Do you agree?",
+        _l("Do you agree?"),
         choices=[
-            ("confirm", "Yes, I agree"),
-            ("decline", "No: delete my equality monitoring answers"),
+            ("confirm", _l("Yes, I agree")),
+            ("decline", _l("No: delete my equality monitoring answers")),
         ],
-        validators=[InputRequired("Choose yes or no")],
+        validators=[InputRequired(_l("Choose yes or no"))],
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from panel.i18n import N_
 from panel.members.models import Member
 from panel.members.record_extras import (
     CONSENT_STEP_SOURCES,
@@ -109,10 +110,12 @@ def _prompt(session: Session, member: Member, now: datetime) -> MemberPrompt | N
     if request is None:
         return None
     return MemberPrompt(
-        "Please confirm your consent",
-        "Our privacy notice or the wording of our consent has changed, or you gave it a while "
-        "ago: please tell us whether you agree.",
-        "Read the wording and answer",
+        N_("Please confirm your consent"),
+        N_(
+            "Our privacy notice or the wording of our consent has changed, or you gave it a "
+            "while ago: please tell us whether you agree."
+        ),
+        N_("Read the wording and answer"),
         "reconsent_answers.member_answer",
         request.campaign.last_day,
     )

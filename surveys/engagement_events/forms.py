@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from panel.forms_common import PanelForm, strip_whitespace
+from panel.i18n import lazy_gettext as _l
 from surveys.engagement_events.models import EventFormat
 from surveys.engagement_events.replies import ReplyFields
 from surveys.engagement_events.services import EventFields
@@ -127,25 +128,29 @@ class ReplyForm(PanelForm):
     """An invitee's yes or no, with needs kept only if they agree."""
 
     coming = RadioField(
-        "Can you come?",
-        choices=[("yes", "Yes, I would like a place"), ("no", "No, I cannot come")],
-        validators=[InputRequired("Choose yes or no")],
+        _l("Can you come?"),
+        choices=[("yes", _l("Yes, I would like a place")), ("no", _l("No, I cannot come"))],
+        validators=[InputRequired(_l("Choose yes or no"))],
     )
     access_needs = TextAreaField(
-        "Access needs (optional)",
-        description="For example: step-free access, a hearing loop, a BSL interpreter, large print",
+        _l("Access needs (optional)"),
+        description=_l(
+            "For example: step-free access, a hearing loop, a BSL interpreter, large print"
+        ),
         filters=[strip_whitespace],
         validators=[Optional(), Length(max=2000)],
     )
     dietary_needs = TextAreaField(
-        "Dietary needs (optional)",
+        _l("Dietary needs (optional)"),
         filters=[strip_whitespace],
         validators=[Optional(), Length(max=2000)],
     )
     consent = BooleanField(
-        "I agree that the event's organisers may keep my access and dietary needs",
-        description="Only the organisers of this event see them, and they are deleted "
-        "30 days after the event",
+        _l("I agree that the event's organisers may keep my access and dietary needs"),
+        description=_l(
+            "Only the organisers of this event see them, and they are deleted 30 days after "
+            "the event"
+        ),
     )
 
     def values(self) -> ReplyFields:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
+from panel.i18n import N_
 from panel.places.models import Place
 from surveys.models import InvolvementLevel
 
@@ -22,7 +23,8 @@ class EventFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}[self.value]
+        labels = {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("Hybrid")}
+        return labels[self.value]
 
 
 class EventStatus(StrEnum):

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from panel.i18n import N_
 from panel.members.models import Member
 from surveys.engagement_events.attendance import check_in_code
 from surveys.engagement_events.attendance_models import EventAttendance
@@ -22,11 +23,11 @@ from surveys.engagement_events.replies import reply_url
 
 #: what the member is told about where they stand.
 STANDING = {
-    InvitationState.INVITED: "Invited: please reply",
-    InvitationState.CONFIRMED: "Place confirmed",
-    InvitationState.WAITING: "On the waiting list",
-    InvitationState.DECLINED: "You said you cannot come",
-    InvitationState.CANCELLED: "You gave up your place",
+    InvitationState.INVITED: N_("Invited: please reply"),
+    InvitationState.CONFIRMED: N_("Place confirmed"),
+    InvitationState.WAITING: N_("On the waiting list"),
+    InvitationState.DECLINED: N_("You said you cannot come"),
+    InvitationState.CANCELLED: N_("You gave up your place"),
 }
 
 
@@ -49,11 +50,11 @@ def _link(invitation: EventInvitation, now: datetime) -> tuple[str, str]:
     if event.status is not EventStatus.OPEN or now > event.ends_at:
         return "", ""
     if invitation.state is InvitationState.INVITED and event.replies_open(now):
-        return reply_url(invitation), "Reply to this invitation"
+        return reply_url(invitation), N_("Reply to this invitation")
     if invitation.state is InvitationState.CONFIRMED:
-        return reply_url(invitation), "Your booking (give up your place if you cannot come)"
+        return reply_url(invitation), N_("Your booking (give up your place if you cannot come)")
     if invitation.state is InvitationState.WAITING:
-        return reply_url(invitation), "Leave the waiting list"
+        return reply_url(invitation), N_("Leave the waiting list")
     return "", ""
 
 
@@ -82,7 +83,7 @@ def my_events(session: Session, member: Member, now: datetime, draw) -> tuple[li
         event = invitation.event
         standing = STANDING.get(invitation.state, "")
         if event.status is EventStatus.CANCELLED:
-            standing = "This event was cancelled"
+            standing = N_("This event was cancelled")
         link, text = _link(invitation, now)
         row = MyEvent(
             event,

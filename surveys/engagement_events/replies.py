@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
 from panel.field_errors import FieldError
+from panel.i18n import gettext
 from panel.members.models import Member
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
 from surveys.engagement_events.calendar import calendar_attachment
@@ -125,7 +126,9 @@ def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, no
     needs = fields.access_needs or fields.dietary_needs
     if fields.coming and needs and not fields.consent:
         raise FieldError(
-            "Tick the box to let us keep your access and dietary needs, or leave them empty",
+            gettext(
+                "Tick the box to let us keep your access and dietary needs, or leave them empty"
+            ),
             "consent",
         )
     if not fields.coming:

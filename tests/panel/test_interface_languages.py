@@ -4,6 +4,7 @@ English, right-to-left Urdu pages, and members' emails in their preferred langua
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -11,8 +12,10 @@ from mailer.models import OutboundEmail
 from panel.i18n import LANGUAGE_COOKIE
 from panel.members.models import Member
 from panel.members.services.links import queue_member_email
+from surveys.engagement_events.replies import reply_token
 from tests.factories import make_member
 from tests.panel.test_joining import join
+from tests.surveys.event_helpers import invite, make_event
 
 
 def _html_tag(page: str) -> str:
@@ -116,3 +119,19 @@ def test_member_emails_are_written_in_the_members_language(app, session, now):
     # Punjabi has no catalogue yet: English, not a mixture.
     assert emails["pa"].subject == "Your link to the citizens' panel member area"
     assert '<html lang="en" dir="ltr">' in emails["pa"].html_body
+
+
+def test_an_event_reply_page_and_its_field_error_follow_the_residents_language(client, session):
+    """The pages later branches added for residents (here the event reply page, opened from the
+    email without signing in) follow the language too, down to a service's error message."""
+    now = datetime.now(UTC)
+    invitation = invite(session, make_event(session, now), now)
+    session.commit()
+    url = f"/events/reply/{reply_token(invitation)}?lang=pl"
+
+    page = client.get(url).get_data(as_text=True)
+    assert "Czy możesz przyjść?" in page and "Twoje zaproszenie" in page
+
+    refused = client.post(url, data={"coming": "yes", "dietary_needs": "Wegańska"})
+    assert refused.status_code == 400
+    assert "Zaznacz pole, aby pozwolić nam przechowywać" in refused.get_data(as_text=True)
