@@ -170,6 +170,15 @@ def requested_page() -> int:
     return min(max(page, 1), MAX_PAGE_NUMBER)
 
 
+def requested_id(name: str) -> int | None:
+    """A record's id from the query string: None when missing, not a number, or outside what a
+    database id column holds (so a lookup answers 404 rather than overflowing the driver)."""
+    value = request.args.get(name, type=int)
+    if value is None or not 1 <= value <= LARGEST_INTEGER:
+        return None
+    return value
+
+
 def show_field_error(form, error, fallback: str | None = None) -> bool:
     """Put a service's error next to the field it names (error.field), or next to `fallback`
     when it names none or one this form does not have.

@@ -107,6 +107,8 @@ def merge(member_id: int, other_id: int):
         )
     except merging.MergeError as error:
         db.session.rollback()
+        # the rollback expired both records: read them again (a 404 if one has gone meanwhile)
+        first, second = _pair(member_id, other_id)
         return _pair_page(first, second, str(error), 422)
     db.session.commit()
     flash(f"Merged. You can undo this for {merging.UNDO_DAYS} days.", "info")
@@ -124,6 +126,8 @@ def propose(member_id: int, other_id: int):
         services.propose_merge(db.session, current_user, first, second, utcnow())
     except merging.MergeError as error:
         db.session.rollback()
+        # the rollback expired both records: read them again (a 404 if one has gone meanwhile)
+        first, second = _pair(member_id, other_id)
         return _pair_page(first, second, str(error), 422)
     db.session.commit()
     flash("Proposed: the communications and engagement team will review the merge.", "info")

@@ -11,7 +11,7 @@ from panel.auth.models import Role
 from panel.database import utcnow
 from panel.downloads import attachment
 from panel.extensions import db
-from panel.forms_common import show_field_error
+from panel.forms_common import requested_id, show_field_error
 from panel.members.services import sources
 from panel.qr import qr_data_uri
 from panel.recruitment import brief, plan, signups, targets
@@ -86,8 +86,10 @@ def place_brief(place_id: int):
     if place is None:
         abort(404)
     source = None
-    source_id = request.args.get("source", type=int)
-    if source_id is not None:
+    if "source" in request.args:
+        source_id = requested_id("source")
+        if source_id is None:
+            abort(404)
         source = sources.get_source_or_404(db.session, source_id, current_user)
         if source.place_id not in (None, place_id):
             abort(404)

@@ -18,7 +18,7 @@ from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, get_scoped_or_404, s
 from panel.check_pages import email_frame_response, sends_to_many
 from panel.database import utcnow
 from panel.extensions import db
-from panel.forms_common import ConfirmForm
+from panel.forms_common import ConfirmForm, requested_id
 from panel.members.mail_check import AudienceChanged
 from panel.qr import qr_data_uri
 from panel.segments.services.fatigue import target_counts
@@ -94,9 +94,11 @@ CHECKS = {
 def _attendees_of(survey: Survey) -> EngagementEvent | None:
     """The event named by ``?attendees_of=``, whose attendees alone the invitation goes to (a
     follow-up survey); it must be one the user may see and linked to this survey."""
-    event_id = request.args.get("attendees_of", type=int)
-    if event_id is None:
+    if "attendees_of" not in request.args:
         return None
+    event_id = requested_id("attendees_of")
+    if event_id is None:
+        abort(404)
     event = db.session.scalars(
         visible_events(current_user).where(
             EngagementEvent.id == event_id, EngagementEvent.survey_id == survey.id
@@ -222,7 +224,7 @@ def invite(survey_id: int):
             url_for(
                 "fieldwork.invite_confirm",
                 survey_id=survey.id,
-                attendees_of=request.args.get("attendees_of", type=int),
+                attendees_of=requested_id("attendees_of"),
             )
         )
     now, event = utcnow(), _attendees_of(survey)

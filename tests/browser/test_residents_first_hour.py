@@ -61,7 +61,8 @@ def test_home_page_says_what_the_panel_is_and_leads_to_joining(checker):
     page.wait_for_url(re.compile(r".*/join/about-you$"))
     checker.check()
     checker.no_horizontal_scroll()
-    # Easy read and language are not asked until something uses the answers (issue 23).
+    # Easy read is not asked until something uses the answer (issue 23); the email language is
+    # chosen in the member's details, where it is used.
     about = page.inner_text("main")
     assert "How old are you?" in about
     assert "language" not in about.lower() and "receive information" not in about
@@ -105,7 +106,9 @@ def test_signed_in_resident_resumes_a_survey_and_pauses_only_invitations(checker
 
     checker.goto("/my-panel/details")
     checker.no_horizontal_scroll()
-    assert "language" not in page.inner_text("main").lower()
+    details = page.inner_text("main")
+    assert "Which language should we use for your emails?" in details
+    assert "Polski" in details and "receive information" not in details
     checker.goto("/my-panel/surveys/")
     page.click("button:has-text('Carry on')")
     page.wait_for_url(re.compile(r".*/s/[^/]+/page/2$"))  # where the resident left off
