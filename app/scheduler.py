@@ -40,6 +40,8 @@ JOBS: list[JobSpec] = [
     JobSpec("purge-sent-email-bodies", "app.retention:purge_sent_email_bodies_job", 3600),
     JobSpec("dispatch-due-bulletins", "mailer.bulletins.jobs:dispatch_due_bulletins_job", 30),
     JobSpec("fold-tracking-hits", "mailer.tracking.jobs:fold_tracking_spool_job", 10),
+    # A person's open or click is a sign of life for the inactivity cycle and segments.
+    JobSpec("record-bulletin-readers", "mailer.tracking.readers:record_bulletin_readers_job", 900),
     JobSpec("survey-fieldwork", "surveys.fieldwork.jobs:survey_fieldwork_job", 30),
     JobSpec("event-reminders", "surveys.engagement_events.jobs:event_reminders_job", 300),
     JobSpec(

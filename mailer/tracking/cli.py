@@ -7,6 +7,7 @@ import click
 from flask import current_app
 
 from mailer.tracking.hit_store import fold_stream, redis_client
+from mailer.tracking.readers import RECENT_DAYS, record_bulletin_readers
 from mailer.tracking.spool import fold_spool
 from panel.database import utcnow
 from panel.extensions import db
@@ -27,3 +28,13 @@ def fold_tracking():
         click.echo(
             f"{streamed.hits} hits folded from Redis ({streamed.malformed} malformed skipped)."
         )
+
+
+@click.command("record-bulletin-readers")
+@click.option("--days", default=RECENT_DAYS, show_default=True, type=click.IntRange(1, 36500))
+def record_readers(days: int):
+    """Record "opened a bulletin" contacts for people who read a bulletin in the last DAYS (the
+    scheduler does the last week every 15 minutes; run once with more days after upgrading)."""
+    added = record_bulletin_readers(db.session, utcnow(), days=days)
+    db.session.commit()
+    click.echo(f"{added} bulletin readers recorded.")

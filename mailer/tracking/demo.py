@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mailer.bulletins.models import Bulletin, BulletinRecipient, BulletinStatus, RecipientState
 from mailer.events.models import EmailEvent
 from mailer.tracking.models import BulletinLink, HitKind, TrackingHit
+from mailer.tracking.readers import record_bulletin_readers
 
 
 def create_demo_tracking(session: Session, now: datetime) -> None:
@@ -81,4 +82,5 @@ def create_demo_tracking(session: Session, now: datetime) -> None:
     session.execute(sa.insert(EmailEvent), events)
     if hits:
         session.execute(sa.insert(TrackingHit), hits)
+        record_bulletin_readers(session, now, days=3650)
     session.flush()

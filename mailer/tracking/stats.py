@@ -97,7 +97,7 @@ def _hit(kind: HitKind):
     )
 
 
-def _flags(fast_open_seconds: int):
+def ledger_flags(fast_open_seconds: int):
     """One boolean column per figure, for each ledger row: the table every total sums."""
     delivered_at = (
         sa.select(sa.func.min(EmailEvent.occurred_at))
@@ -144,7 +144,7 @@ def _grouped(session: Session, bulletin_ids: list[int], fast_open_seconds: int):
     """(bulletin_id, place_id, Figures) for each bulletin and the places of its recipients."""
     if not bulletin_ids:
         return []
-    flags = _flags(fast_open_seconds)
+    flags = ledger_flags(fast_open_seconds)
     columns = [sa.func.count().label("recipients")] + [
         sa.func.sum(sa.case((condition, 1), else_=0)).label(name)
         for name, condition in flags.items()

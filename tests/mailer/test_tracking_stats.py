@@ -182,3 +182,64 @@ def test_a_place_team_sees_figures_only_for_its_own_bulletins(session, client, l
     ):
         assert client.get(path).status_code == 404
     assert bulletin.title not in client.get("/staff/bulletins/stats").text
+
+
+def test_people_counted_as_reading_a_bulletin_get_one_contact_each(session, sent, now):
+    """The readers the honest figure counts (not proxies, scanners or those who did not
+    consent) become "opened a bulletin" contacts, once, which the segment condition and the
+    inactivity cycle read."""
+    from mailer.tracking.readers import record_bulletin_readers
+    from panel.activity.inactivity import InactivityRules, silent_members
+    from panel.members.models import Member
+    from panel.segments.models import ContactKind, MemberContact
+    from panel.segments.services.segments import members_matching
+
+    bulletin, comms = sent
+    later = now + timedelta(days=1)
+    # seven months on, with nothing else heard from anyone since joining long ago
+    session.execute(
+        sa.update(Member).values(joined_at=now - timedelta(days=400), last_seen_at=None)
+    )
+    months_on, rules = now + timedelta(days=200), InactivityRules(7, 30)
+
+    def silent() -> set[int]:
+        query = silent_members(rules, months_on).with_only_columns(Member.id)
+        return set(session.scalars(query))
+
+    silent_before = silent()
+    assert record_bulletin_readers(session, later) == 3
+    assert record_bulletin_readers(session, later) == 0  # a second run adds nothing
+    readers = session.scalars(
+        sa.select(BulletinRecipient.member_id)
+        .join(MemberContact, MemberContact.member_id == BulletinRecipient.member_id)
+        .where(
+            BulletinRecipient.bulletin_id == bulletin.id,
+            MemberContact.kind == ContactKind.BULLETIN_OPEN,
+            MemberContact.reference_id == bulletin.id,
+        )
+    ).all()
+    figures = stats.bulletin_stats(session, bulletin, {}).total
+    assert len(readers) == len(set(readers)) == figures.opened_human
+    session.commit()
+
+    condition = {
+        "type": "group",
+        "op": "and",
+        "negate": False,
+        "items": [{"type": "condition", "field": "opened_bulletin", "negate": False, "months": 1}],
+    }
+    matched = set(session.scalars(members_matching(session, condition, comms, later)))
+    assert {member.id for member in matched} == set(readers)
+
+    # those who could be asked "are you still interested?" no longer include the readers
+    asked_before = set(readers) & silent_before
+    assert asked_before
+    assert silent() == silent_before - asked_before
+
+
+def test_hits_older_than_the_window_wait_for_a_longer_run(session, sent, now):
+    from mailer.tracking.readers import record_bulletin_readers
+
+    long_after = now + timedelta(days=30)
+    assert record_bulletin_readers(session, long_after) == 0
+    assert record_bulletin_readers(session, long_after, days=60) == 3
