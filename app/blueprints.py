@@ -20,7 +20,7 @@ from mailer.bulletins.views import blueprint as bulletins_blueprint
 from mailer.bulletins.views import public_blueprint as bulletin_view_blueprint
 from mailer.events.views import blueprint as webhooks_blueprint
 from mailer.tracking import member_data as _tracking_member_data  # noqa: F401 (registers)
-from mailer.tracking.cli import fold_tracking
+from mailer.tracking.cli import fold_tracking, record_readers
 from mailer.tracking.reach import reach_section
 from mailer.tracking.services import register_listeners as register_tracking_listeners
 from mailer.tracking.views import blueprint as tracking_blueprint
@@ -38,14 +38,18 @@ from panel.duplicates import member_data as _merge_member_data  # noqa: F401 (re
 from panel.duplicates.views import blueprint as duplicates_blueprint
 from panel.members.member_views import blueprint as member_area_blueprint
 from panel.members.public_views import blueprint as join_blueprint
-from panel.members.record_sections import MEMBER_RECORD_SECTIONS
+from panel.members.record_extras import (
+    CONSENT_STEP_SOURCES,
+    MEMBER_PROMPTS,
+    MEMBER_RECORD_SECTIONS,
+)
 from panel.members.staff_views import blueprint as members_blueprint
 from panel.pages.views import blueprint as pages_blueprint
 from panel.panel_health.assurance import health_section
 from panel.panel_health.views import blueprint as panel_health_blueprint
 from panel.places.views import blueprint as places_blueprint
-from panel.reconsent import history as _reconsent_history  # noqa: F401 (registers)
 from panel.reconsent.answer_views import blueprint as reconsent_answers_blueprint
+from panel.reconsent.history import consent_steps, member_prompt
 from panel.reconsent.views import blueprint as reconsent_blueprint
 from panel.recruitment.views import blueprint as recruitment_blueprint
 from panel.segments.views import blueprint as segments_blueprint
@@ -168,7 +172,13 @@ def register(app: Flask) -> None:
     if activity_section not in MEMBER_RECORD_SECTIONS:
         # A member's invitations and answers live above members (in segments' contact log).
         MEMBER_RECORD_SECTIONS.append(activity_section)
+    if member_prompt not in MEMBER_PROMPTS:
+        # Re-consent asks members in their member area and adds steps to the consent history.
+        MEMBER_PROMPTS.append(member_prompt)
+    if consent_steps not in CONSENT_STEP_SOURCES:
+        CONSENT_STEP_SOURCES.append(consent_steps)
     app.cli.add_command(fold_tracking)
+    app.cli.add_command(record_readers)
     app.cli.add_command(survey_check)
     app.cli.add_command(survey_corpus_add)
     app.cli.add_command(recount_answers)

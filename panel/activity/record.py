@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from panel.activity.figures import member_activity
 from panel.members.models import Member
-from panel.members.record_sections import RecordSection
+from panel.members.record_extras import RecordSection
 
 
 def activity_section(session: Session, member: Member) -> RecordSection:

@@ -1,5 +1,6 @@
 """What packages above members add to the member area and the staff member record without
-members importing them: a prompt on the member area's home page, and steps of the consent
+members importing them, registered by the composition root (app/blueprints.py): sections of the
+staff record (activity), a prompt on the member area's home page, and steps of the consent
 history (re-consent registers both)."""
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from panel.members.models import Member
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """A section of the staff member record: a partial template and what it shows."""
+
+    template: str
+    figures: object
 
 
 @dataclass(frozen=True)
@@ -36,10 +45,17 @@ class ConsentStep:
     how: str
 
 
+#: f(session, member) -> a section, shown in this order below the member's details.
+MEMBER_RECORD_SECTIONS: list[Callable[[Session, Member], RecordSection]] = []
 #: f(session, member, now) -> a prompt or None.
 MEMBER_PROMPTS: list[Callable[[Session, Member, datetime], MemberPrompt | None]] = []
 #: f(session, member) -> steps, oldest first.
 CONSENT_STEP_SOURCES: list[Callable[[Session, Member], list[ConsentStep]]] = []
+
+
+def record_sections(session: Session, member: Member) -> list[RecordSection]:
+    """Every registered section of the staff record for the member."""
+    return [source(session, member) for source in MEMBER_RECORD_SECTIONS]
 
 
 def prompts_for(session: Session, member: Member, now: datetime) -> list[MemberPrompt]:

@@ -27,8 +27,7 @@ from panel.input_cleaning import single_line, text_from_upload
 from panel.members import reference
 from panel.members.forms import DirectoryFilterForm, ImportForm, SourceForm
 from panel.members.models import Member, MemberImport, MemberStatus
-from panel.members.record_extras import consent_steps_for
-from panel.members.record_sections import record_sections
+from panel.members.record_extras import consent_steps_for, record_sections
 from panel.members.services import directory, importing, sources
 from panel.members.views_support import (
     neighbourhood_choices,

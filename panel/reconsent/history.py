@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from panel.i18n import N_
 from panel.members.models import Member
 from panel.members.record_extras import (
-    CONSENT_STEP_SOURCES,
-    MEMBER_PROMPTS,
     ConsentStep,
     MemberPrompt,
 )
@@ -105,7 +103,8 @@ def _erase_requests(session: Session, member: Member, now: datetime) -> None:
     session.execute(sa.delete(ReconsentRequest).where(ReconsentRequest.member_id == member.id))
 
 
-def _prompt(session: Session, member: Member, now: datetime) -> MemberPrompt | None:
+def member_prompt(session: Session, member: Member, now: datetime) -> MemberPrompt | None:
+    """The member area's "please confirm your consent" while the member has an open request."""
     request = open_request_for(session, member, now)
     if request is None:
         return None
@@ -119,9 +118,3 @@ def _prompt(session: Session, member: Member, now: datetime) -> MemberPrompt | N
         "reconsent_answers.member_answer",
         request.campaign.last_day,
     )
-
-
-if consent_steps not in CONSENT_STEP_SOURCES:
-    CONSENT_STEP_SOURCES.append(consent_steps)
-if _prompt not in MEMBER_PROMPTS:
-    MEMBER_PROMPTS.append(_prompt)
