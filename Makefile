@@ -66,7 +66,8 @@ lint: install-dev
 	$(VENV)/bin/lint-imports --no-cache
 
 # Two workers, one a core; worksteal evens out the long tests (crash runs, browser journeys).
-XDIST := -n 2 --dist worksteal
+# The slowest tests are listed at the end of each run, to see where the time goes.
+XDIST := -n 2 --dist worksteal --durations=30 --durations-min=5
 
 # Both runs have a throwaway Redis (TEST_REDIS_URL) for the Redis hit store, shared rate limits
 # and the several-web-servers topology test (which needs PostgreSQL too).

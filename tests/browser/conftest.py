@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -23,6 +24,7 @@ from panel.extensions import db
 from tests.conftest import ARTIFACTS, BASE_CONFIG, IN_CI, ON_POSTGRES, TEST_DATABASE_URL
 
 CHROMIUM = "/usr/bin/chromium"
+FULL_SCREENSHOTS = os.environ.get("PANEL_FULL_SCREENSHOTS") == "1"
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,6 +95,11 @@ def browser():
         browser.close()
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SOURCE.read_text()
+
+
 class PageChecker:
     """Visits pages, checks each with axe-core (WCAG 2.2 A/AA) and keeps a screenshot."""
 
@@ -115,7 +122,7 @@ class PageChecker:
         """Axe the current page and take its screenshot."""
         page = self.page
         page.wait_for_load_state("load")
-        page.evaluate(AXE_SOURCE.read_text())
+        page.evaluate(_axe_source())
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             AXE_TAGS,
@@ -131,8 +138,11 @@ class PageChecker:
         shots = ARTIFACTS / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         db_name = "postgres" if ON_POSTGRES else "sqlite"
+        # The visible part: a full-page picture of every page checked cost about 0.3 s a check
+        # on this machine; PANEL_FULL_SCREENSHOTS=1 takes whole pages for a person to look over.
         page.screenshot(
-            path=str(shots / f"{db_name}-{self.label}-{slug or 'home'}.png"), full_page=True
+            path=str(shots / f"{db_name}-{self.label}-{slug or 'home'}.png"),
+            full_page=FULL_SCREENSHOTS,
         )
         self.visited.append(page.url)
 
