@@ -16,23 +16,15 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 
-def _is_undefined(value) -> bool:
-    return isinstance(value, Undefined)
-
-
-def _option(options, key: str, environment):
-    """`options.key` as Jinja reads it."""
-    return environment.getattr(options, key)
-
-
 @pass_environment
 def nhsuk_attributes(environment, attributes) -> Markup:
     """Component attributes as HTML: ` name="value"` pairs, the macro's rules (see its file)."""
+    read = environment.getattr  # `options.key` as Jinja reads it
     html = attributes if isinstance(attributes, str) else ""
     if (
-        not _is_undefined(attributes)
+        not isinstance(attributes, Undefined)
         and hasattr(attributes, "__html__")
-        and isinstance(_option(attributes, "val", environment), str)
+        and isinstance(read(attributes, "val"), str)
     ):
         html = attributes
     elif isinstance(attributes, Mapping):
@@ -42,20 +34,20 @@ def nhsuk_attributes(environment, attributes) -> Markup:
                 if isinstance(item, Mapping)
                 else {"value": item, "type": "string", "optional": False}
             )
-            given = _option(options, "value", environment)
+            given = read(options, "value")
             value = environment.undefined(name="value")  # unset in this pass of the loop
-            if _is_undefined(given) or given is None:
+            if isinstance(given, Undefined) or given is None:
                 value, escaped = None, ""
             elif hasattr(given, "__html__"):
-                value, escaped = _option(given, "val", environment), given
-            elif _option(options, "type", environment) == "array" and _iterable(given):
+                value, escaped = read(given, "val"), given
+            elif read(options, "type") == "array" and _iterable(given):
                 policies = environment.policies
                 escaped = htmlsafe_json_dumps(
                     given, dumps=policies["json.dumps_function"], **policies["json.dumps_kwargs"]
                 )
             else:
                 value, escaped = given, escape(given)
-            optional = _option(options, "optional", environment)
+            optional = read(options, "optional")
             if optional is True and value is True:
                 html = f"{html} {escape(name)}"
             elif (optional is True and value is not None and value is not False) or (
