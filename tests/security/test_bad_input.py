@@ -25,6 +25,7 @@ from tests.factories import sign_in_test_client
 from tests.security.forms import PageForm, page_forms
 from tests.security.html_audit import response_problems
 from tests.security.world import staff_urls
+from tests.world_snapshots import built_once
 
 #: values that broke pages or exports before (issue 16 item 3), tried in every field.
 NASTY = (
@@ -197,8 +198,12 @@ def _fuzz(client, forms, examples: int, send=_send) -> None:
 
 @pytest.fixture
 def world(app, session):
-    create_demo_data(session, datetime.now(UTC))
-    session.commit()
+    def build() -> StaffUser:
+        create_demo_data(session, datetime.now(UTC))
+        session.commit()
+        return session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+
+    built_once(app, session, ("demo",), build)
     return session
 
 

@@ -16,7 +16,6 @@ import io
 import json
 import zipfile
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,7 +27,7 @@ from panel.downloads import DOWNLOAD_TYPES
 from panel.places.models import Place
 from tests.clients import server_like_client
 from tests.role_matrix import STAFF_ROUTES
-from tests.security.world import add_place_team_records, build_world, sign_in_staff, staff_urls
+from tests.security.world import build_world_with_place_records, sign_in_staff, staff_urls
 
 SUFFIXES = tuple(f".{extension}" for extension in DOWNLOAD_TYPES)
 #: downloads outside the staff pages, each tested below as the person it belongs to.
@@ -60,9 +59,7 @@ def app_config(tmp_path):
 @pytest.fixture
 def world(app, session):
     """The demo panel, what it lacks, and a survey and bulletin of the place team's own."""
-    build_world(app, session, poisoned=False)
-    add_place_team_records(session, datetime.now(UTC))
-    session.commit()
+    build_world_with_place_records(app, session)
 
 
 def download_rules(app) -> list:

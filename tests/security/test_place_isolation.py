@@ -23,7 +23,7 @@ from surveys.demo import _plan
 from surveys.models import Survey
 from surveys.services import authoring
 from tests.factories import place
-from tests.security.world import add_place_team_records, build_world, sign_in_staff, staff_urls
+from tests.security.world import build_world_with_place_records, sign_in_staff, staff_urls
 
 #: URL pieces naming a record, and the model whose place decides who may see it.
 RECORDS = {
@@ -107,8 +107,7 @@ def _body(response) -> str:
 
 def test_a_place_team_gets_nothing_of_another_place_from_any_page(app, session):
     now = datetime.now(UTC)
-    comms = build_world(app, session, poisoned=False)
-    add_place_team_records(session, now)
+    comms = build_world_with_place_records(app, session)
     team = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.PLACE))
     elsewhere = place(session, "lancashire")
     assert elsewhere.id not in team.place_ids

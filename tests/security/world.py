@@ -21,6 +21,7 @@ from panel.extensions import db
 from tests.clients import server_like_client
 from tests.factories import sign_in_test_client
 from tests.security.payloads import PAYLOADS
+from tests.world_snapshots import built_once
 
 #: text columns a person can write, directly or through an import or a provider's event.
 USER_TEXT = {
@@ -500,17 +501,32 @@ def sign_in_staff(app: Flask, user: StaffUser, *, like_a_server: bool = False):
 
 def build_world(app: Flask, session: Session, *, poisoned: bool) -> StaffUser:
     """The demo data, hostile text in every user-written column if ``poisoned``, and what the
-    demo lacks; returns the comms user who made it."""
+    demo lacks; returns the comms user who made it. Built once per test process and copied for
+    each later test (tests/world_snapshots.py), on a database no test has written to yet."""
     from app.demo import create_demo_data
 
-    create_demo_data(session, datetime.now(UTC))
-    session.commit()
-    if poisoned:
-        poison(session)
+    def build() -> StaffUser:
+        create_demo_data(session, datetime.now(UTC))
         session.commit()
-    comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
-    make_what_the_demo_lacks(app, session, comms)
-    return comms
+        if poisoned:
+            poison(session)
+            session.commit()
+        comms = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+        make_what_the_demo_lacks(app, session, comms)
+        return comms
+
+    return built_once(app, session, ("security world", poisoned), build)
+
+
+def build_world_with_place_records(app: Flask, session: Session) -> StaffUser:
+    """The unpoisoned world and ``add_place_team_records``, built once per process like it."""
+
+    def build() -> StaffUser:
+        comms = build_world(app, session, poisoned=False)
+        add_place_team_records(session, datetime.now(UTC))
+        return comms
+
+    return built_once(app, session, ("security world, place records",), build)
 
 
 def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> None:
