@@ -6,7 +6,7 @@ import pytest
 
 from panel.auth.demo import DEMO_ACCOUNTS
 from panel.auth.models import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PageChecker, sign_in
 
 PAGES_BY_ROLE = {
     Role.COMMS: [
@@ -94,3 +94,27 @@ def test_the_sideways_scroll_check_fails_for_a_page_too_wide_for_a_phone(phone):
     )
     with pytest.raises(AssertionError, match=r"> 320\): \[.*'DIV.too-wide'\]"):
         checker.no_horizontal_scroll()
+
+
+def test_the_axe_check_fails_for_a_page_with_violations(browser, live_server):
+    """A page opened before the checker loaded axe into its context (axe is sent then) and one
+    opened after (axe is already there) are both judged, and the violation named."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(
+        "http://axe-check.test/**",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body='<!doctype html><html lang="en"><title>Bad</title><main>'
+            '<img src="x.png"><a href="/next">Next</a></main></html>',
+        ),
+    )
+    page.goto("http://axe-check.test/before")
+    checker = PageChecker(page, live_server.config["LIVE_URL"], "axe-fails")
+    with pytest.raises(AssertionError, match=r"image-alt.*'img'"):
+        checker.check()
+    page.goto("http://axe-check.test/after")
+    assert page.evaluate("() => typeof window.axe") == "object"  # from the context's script
+    with pytest.raises(AssertionError, match=r"image-alt.*'img'"):
+        checker.check()
+    context.close()
