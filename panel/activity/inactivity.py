@@ -113,7 +113,7 @@ def check_round(session: Session, now: datetime) -> MailCheck:
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(Member.id)
     ).all()
-    return mail_check.check_mail(session, rows, example_email(now))
+    return mail_check.check_mail(session, rows, example_email(now), TEMPLATE)
 
 
 def send_test(session: Session, user: StaffUser, now: datetime) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from mailer.models import OutboundEmail
 from panel.auth.models import Role
 from panel.i18n import LANGUAGE_COOKIE, in_language
+from panel.members.mail_check import check_mail
 from panel.members.models import Member
 from panel.members.services.links import queue_member_email
 from panel.segments.models import MemberContact
@@ -180,6 +181,9 @@ def test_a_decision_notice_is_written_in_each_members_language(app, session, now
     polish.language, urdu.language = "pl", "ur"
     with app.test_request_context():
         check = telling.preview_notice(session, decision, user)
+        # The check page counts who gets which language before anyone is emailed.
+        languages = [(language.code, people) for language, people in check.by_language]
+        assert languages == [("en", check.recipients - 2), ("pl", 1), ("ur", 1)]
         assert telling.tell_contributors(session, decision, user, now, check.fingerprint) > 3
     told = _latest_by_member(session, "decision_notice")
     title = "Later bus services to the hospital"
@@ -193,6 +197,29 @@ def test_a_decision_notice_is_written_in_each_members_language(app, session, now
     assert "You took part in a survey that informed a decision by ICB Board." in (
         told[english.id].text_body
     )
+
+
+def test_a_check_page_shows_how_many_people_get_each_language(session, client, login_as, now):
+    """Only for an email written in each member's language: one everyone gets in English (a
+    bulletin, which names no template) is not counted by language."""
+    user = login_as(make_staff(session, Role.COMMS))
+    survey = closed_survey(session, now)[0]
+    decision = made_decision(session, user, survey, now)
+    took_part = session.scalars(
+        sa.select(Member)
+        .join(MemberContact, MemberContact.member_id == Member.id)
+        .where(MemberContact.reference_id == survey.id)
+        .order_by(Member.id)
+    ).all()
+    took_part[0].language = "ur"
+    session.commit()
+    page = client.get(f"/staff/decisions/{decision.id}/tell").get_data(as_text=True)
+    english = len(took_part) - 1
+    assert (
+        'Each person gets it in their own language (the example is in English): <span lang="en" '
+        f'dir="ltr">English</span> {english}, <span lang="ur" dir="rtl">اردو</span> 1.'
+    ) in page
+    assert check_mail(session, [(took_part[0].id, "a@example.org", None)], None).by_language == ()
 
 
 def test_an_event_reply_page_and_its_field_error_follow_the_residents_language(client, session):
