@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -87,11 +86,6 @@ def silent_members(rules: InactivityRules, now: datetime):
     )
 
 
-def _deadline_text(deadline: datetime) -> str:
-    local = deadline.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-    return f"{local.day} {local:%B %Y}"
-
-
 def keep_url(member: Member) -> str:
     """The member's "yes, keep me" address (signed; no sign-in needed)."""
     token = make_token(TokenPurpose.KEEP_ME, member.id)
@@ -99,7 +93,8 @@ def keep_url(member: Member) -> str:
 
 
 def _context(deadline: datetime) -> dict:
-    return {"deadline": _deadline_text(deadline)}
+    # The template writes the day in the member's language (the local_date filter).
+    return {"deadline": deadline}
 
 
 def example_email(now: datetime) -> mail_check.RenderedEmail:
@@ -118,7 +113,7 @@ def check_round(session: Session, now: datetime) -> MailCheck:
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(Member.id)
     ).all()
-    return mail_check.check_mail(session, rows, example_email(now))
+    return mail_check.check_mail(session, rows, example_email(now), TEMPLATE)
 
 
 def send_test(session: Session, user: StaffUser, now: datetime) -> None:

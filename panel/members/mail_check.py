@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session
 from mailer.transport import RenderedEmail, preview_email, queue_email, unsuppressed
 from panel.audit.services import record_audit
 from panel.auth.models import StaffUser
+from panel.i18n import LANGUAGES, InterfaceLanguage, language_for_member
+from panel.members.models import Member
+from panel.members.services.links import TRANSLATED_EMAILS
 from panel.places.models import Place
 
 EXAMPLE_NAME = "Sam"
@@ -45,6 +48,9 @@ class MailCheck:
     #: the count and a hash of the recipients' ids, carried by the confirm button.
     fingerprint: str
     member_ids: tuple[int, ...] = ()
+    #: (language, people) for an email written in each member's language, in LANGUAGES order;
+    #: empty for an email everyone gets in English.
+    by_language: tuple[tuple[InterfaceLanguage, int], ...] = ()
 
 
 def example_url(path: str) -> str:
@@ -70,9 +76,11 @@ def check_mail(
     session: Session,
     rows: Iterable[tuple[int, str | None, int | None]],
     email: RenderedEmail,
+    template: str | None = None,
 ) -> MailCheck:
     """Count (member id, email, place id) rows already narrowed by the caller's rules, less the
-    do-not-email list, by place; ``email`` is the example message."""
+    do-not-email list, by place; ``email`` is the example message. When ``template`` is one of
+    the emails written in each member's language, the people are counted by language too."""
     rows = [(member_id, address, place) for member_id, address, place in rows if address]
     reachable = unsuppressed(session, [address for _id, address, _place in rows])
     kept = [(member_id, place) for member_id, address, place in rows if address in reachable]
@@ -86,6 +94,20 @@ def check_mail(
         email=email,
         fingerprint=fingerprint(ids),
         member_ids=ids,
+        by_language=_by_language(session, ids) if template in TRANSLATED_EMAILS else (),
+    )
+
+
+def _by_language(session: Session, member_ids: tuple[int, ...]):
+    """How many of the people get the email in each language (English for a language the panel
+    has no catalogue for, as queue_member_email writes it)."""
+    counts: Counter[str] = Counter()
+    for start in range(0, len(member_ids), 500):
+        chosen = member_ids[start : start + 500]
+        preferred = session.scalars(sa.select(Member.language).where(Member.id.in_(chosen)))
+        counts.update(language_for_member(code) for code in preferred)
+    return tuple(
+        (language, counts[language.code]) for language in LANGUAGES if counts[language.code]
     )
 
 

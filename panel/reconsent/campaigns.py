@@ -117,7 +117,7 @@ class CampaignCheck:
 def _chosen(session: Session, campaign: ReconsentCampaign, now: datetime):
     affected = affected_members(session, wordings_of(campaign), now)
     rows = [(a.member_id, a.email, a.place_id) for a in affected]
-    check = mail_check.check_mail(session, rows, example_email(campaign))
+    check = mail_check.check_mail(session, rows, example_email(campaign), TEMPLATE)
     chosen = set(check.member_ids)
     return check, [a for a in affected if a.member_id in chosen], len(affected)
 

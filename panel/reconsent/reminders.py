@@ -65,7 +65,7 @@ def check_reminder(session: Session, campaign: ReconsentCampaign, now: datetime)
         (member.id, member.email, member.place_id)
         for _request, member in session.execute(_unanswered(campaign))
     ]
-    return mail_check.check_mail(session, rows, example_reminder(campaign))
+    return mail_check.check_mail(session, rows, example_reminder(campaign), TEMPLATE)
 
 
 def send_reminder(

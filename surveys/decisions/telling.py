@@ -87,7 +87,7 @@ def preview_notice(session: Session, decision: DecisionRecord, user: StaffUser) 
     rows = session.execute(
         _recipients(decision, user).with_only_columns(Member.id, Member.email, Member.place_id)
     ).all()
-    return mail_check.check_mail(session, rows, example_email(decision))
+    return mail_check.check_mail(session, rows, example_email(decision), TEMPLATE)
 
 
 def already_told(session: Session, decision: DecisionRecord, user: StaffUser) -> int:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
+from panel.i18n import in_language
 from panel.members.models import Member, MemberStatus
 from surveys.engagement_events.models import (
     EngagementEvent,
@@ -61,19 +62,21 @@ def _queue_reminder(session: Session, invitation: EventInvitation, name: str, no
     if member is None or member.status is not MemberStatus.ACTIVE or not member.email:
         return 0
     event = invitation.event
-    email = queue_email(
-        session,
-        to_email=member.email,
-        template="event_reminder",
-        context={
-            "first_name": member.first_name,
-            "event": event,
-            "when": "next week" if name == "week" else "tomorrow",
-            "joining_link": event.joining_link,
-            "cancel_url": reply_url(invitation),
-        },
-        idempotency_key=f"event-reminder:{name}:{invitation.id}",
-        now=now,
-        member_id=member.id,
-    )
+    with in_language(member.language):
+        email = queue_email(
+            session,
+            to_email=member.email,
+            template="event_reminder",
+            context={
+                "first_name": member.first_name,
+                "event": event,
+                # "week" or "day": the subject says "next week" or "tomorrow" in their language.
+                "reminder": name,
+                "joining_link": event.joining_link,
+                "cancel_url": reply_url(invitation),
+            },
+            idempotency_key=f"event-reminder:{name}:{invitation.id}",
+            now=now,
+            member_id=member.id,
+        )
     return 0 if email is None else 1

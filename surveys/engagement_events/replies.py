@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from mailer.transport import queue_email
 from panel.field_errors import FieldError
-from panel.i18n import gettext
+from panel.i18n import gettext, in_language
 from panel.members.models import Member
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
 from surveys.engagement_events.calendar import calendar_attachment
@@ -92,21 +92,9 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
     )
     confirmed = invitation.state is InvitationState.CONFIRMED
     joining_link = event.joining_link if confirmed else ""
-    queue_email(
-        session,
-        to_email=member.email,
-        template=template,
-        context={
-            "first_name": member.first_name,
-            "event": event,
-            "joining_link": joining_link,
-            "cancel_url": reply_url(invitation),
-        },
-        idempotency_key=f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}",
-        now=now,
-        member_id=member.id,
-        # A confirmed place comes with its calendar entry; a waiting-list place does not.
-        attachments=[
+    # A confirmed place comes with its calendar entry; a waiting-list place does not.
+    attachments = (
+        [
             calendar_attachment(
                 event,
                 joining_link=joining_link,
@@ -115,8 +103,26 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
             )
         ]
         if confirmed
-        else [],
+        else []
     )
+    with in_language(member.language):
+        queue_email(
+            session,
+            to_email=member.email,
+            template=template,
+            context={
+                "first_name": member.first_name,
+                "event": event,
+                "joining_link": joining_link,
+                "cancel_url": reply_url(invitation),
+            },
+            idempotency_key=(
+                f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}"
+            ),
+            now=now,
+            member_id=member.id,
+            attachments=attachments,
+        )
 
 
 def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, now: datetime):

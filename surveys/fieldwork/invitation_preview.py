@@ -69,7 +69,9 @@ def preview_invitation(session: Session, survey: Survey, user: StaffUser, now: d
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(None)
     ).all()
-    return check_mail(session, rows, example_email_for(session, "invite", survey))
+    return check_mail(
+        session, rows, example_email_for(session, "invite", survey), TEMPLATES["invite"]
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,9 @@ def preview_reminder(session: Session, survey: Survey, now: datetime) -> MailChe
     rows = session.execute(
         _unreminded(survey, now).with_only_columns(Member.id, Member.email, Member.place_id)
     ).all()
-    return check_mail(session, rows, example_email_for(session, "remind", survey))
+    return check_mail(
+        session, rows, example_email_for(session, "remind", survey), TEMPLATES["remind"]
+    )
 
 
 def remind_checked(

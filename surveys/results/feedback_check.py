@@ -71,7 +71,7 @@ def preview_feedback(session: Session, survey: Survey, decision_id: int | None =
         .with_only_columns(Member.id, Member.email, Member.place_id)
         .order_by(Member.id)
     ).all()
-    return check_mail(session, rows, feedback_email(session, survey, decision))
+    return check_mail(session, rows, feedback_email(session, survey, decision), TEMPLATE)
 
 
 def publish_checked(

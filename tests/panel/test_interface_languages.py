@@ -4,18 +4,26 @@ English, right-to-left Urdu pages, and members' emails in their preferred langua
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from mailer.models import OutboundEmail
-from panel.i18n import LANGUAGE_COOKIE
+from panel.auth.models import Role
+from panel.i18n import LANGUAGE_COOKIE, in_language
+from panel.members.mail_check import check_mail
 from panel.members.models import Member
 from panel.members.services.links import queue_member_email
-from surveys.engagement_events.replies import reply_token
-from tests.factories import make_member
+from panel.segments.models import MemberContact
+from panel.templating import local_datetime
+from surveys.decisions import telling
+from surveys.engagement_events.reminders import send_event_reminders
+from surveys.engagement_events.replies import ReplyFields, reply, reply_token
+from tests.factories import make_member, make_staff
 from tests.panel.test_joining import join
+from tests.surveys.decisions_helpers import made_decision
 from tests.surveys.event_helpers import invite, make_event
+from tests.surveys.results_helpers import closed_survey
 
 
 def _html_tag(page: str) -> str:
@@ -119,6 +127,99 @@ def test_member_emails_are_written_in_the_members_language(app, session, now):
     # Punjabi has no catalogue yet: English, not a mixture.
     assert emails["pa"].subject == "Your link to the citizens' panel member area"
     assert '<html lang="en" dir="ltr">' in emails["pa"].html_body
+
+
+def _latest_by_member(session, kind: str) -> dict[int, OutboundEmail]:
+    emails = session.scalars(
+        sa.select(OutboundEmail).where(OutboundEmail.kind == kind).order_by(OutboundEmail.id)
+    )
+    return {email.member_id: email for email in emails}
+
+
+def test_event_emails_are_written_in_the_members_language_dates_included(app, session, now):
+    """The place and reminder emails are queued without queue_member_email (they carry no
+    unsubscribe link) and still follow the member's language, down to the event's date."""
+    event = make_event(session, now)
+    members = {code: make_member(session, language=code, first_name="Sam") for code in ("pl", "ur")}
+    for member in members.values():
+        reply(session, invite(session, event, now, member), ReplyFields(coming=True), now)
+    placed = _latest_by_member(session, "event_place_confirmed")
+    polish, urdu = placed[members["pl"].id], placed[members["ur"].id]
+    assert polish.subject == "Twoje miejsce jest potwierdzone: Diabetes care workshop"
+    assert "Dzień dobry Sam," in polish.text_body and "Miejsce: Central Library" in polish.text_body
+    with in_language("pl"):
+        polish_day = local_datetime(event.starts_at)
+    assert polish_day != local_datetime(event.starts_at)  # not the English date
+    assert f"Masz miejsce na wydarzeniu Diabetes care workshop w dniu {polish_day}." in (
+        polish.text_body
+    )
+    assert urdu.subject == "آپ کی جگہ پکی ہو گئی ہے: Diabetes care workshop"
+    assert '<html lang="ur" dir="rtl">' in urdu.html_body
+    assert "مقام: Central Library" in urdu.html_body
+
+    # Eight days on, the week's reminder goes out in each language too.
+    assert send_event_reminders(session, now + timedelta(days=8)) == 2
+    reminders = _latest_by_member(session, "event_reminder")
+    assert reminders[members["pl"].id].subject == (
+        "Przypomnienie: Diabetes care workshop w przyszłym tygodniu"
+    )
+    assert reminders[members["ur"].id].subject == "یاد دہانی: Diabetes care workshop اگلے ہفتے"
+
+
+def test_a_decision_notice_is_written_in_each_members_language(app, session, now):
+    """Through the check page's second click: each person told gets their own language."""
+    user = make_staff(session, Role.COMMS)
+    survey = closed_survey(session, now)[0]
+    decision = made_decision(session, user, survey, now)
+    took_part = session.scalars(
+        sa.select(Member)
+        .join(MemberContact, MemberContact.member_id == Member.id)
+        .where(MemberContact.reference_id == survey.id)
+        .order_by(Member.id)
+    ).all()
+    polish, urdu, english = took_part[:3]
+    polish.language, urdu.language = "pl", "ur"
+    with app.test_request_context():
+        check = telling.preview_notice(session, decision, user)
+        # The check page counts who gets which language before anyone is emailed.
+        languages = [(language.code, people) for language, people in check.by_language]
+        assert languages == [("en", check.recipients - 2), ("pl", 1), ("ur", 1)]
+        assert telling.tell_contributors(session, decision, user, now, check.fingerprint) > 3
+    told = _latest_by_member(session, "decision_notice")
+    title = "Later bus services to the hospital"
+    assert told[polish.id].subject == f"Decyzja podjęta: {title}"
+    assert "Brałeś(-aś) udział w ankiecie, która pomogła" in told[polish.id].text_body
+    assert "Powiedzieliście: Buses after 6pm are rare." in told[polish.id].text_body
+    assert "Zrobiliśmy to: Two more buses" in told[polish.id].text_body
+    assert told[urdu.id].subject == f"فیصلہ (کیا گیا): {title}"
+    assert "آپ نے ایک سروے میں حصہ لیا تھا" in told[urdu.id].html_body
+    assert told[english.id].subject == f"Decision made: {title}"
+    assert "You took part in a survey that informed a decision by ICB Board." in (
+        told[english.id].text_body
+    )
+
+
+def test_a_check_page_shows_how_many_people_get_each_language(session, client, login_as, now):
+    """Only for an email written in each member's language: one everyone gets in English (a
+    bulletin, which names no template) is not counted by language."""
+    user = login_as(make_staff(session, Role.COMMS))
+    survey = closed_survey(session, now)[0]
+    decision = made_decision(session, user, survey, now)
+    took_part = session.scalars(
+        sa.select(Member)
+        .join(MemberContact, MemberContact.member_id == Member.id)
+        .where(MemberContact.reference_id == survey.id)
+        .order_by(Member.id)
+    ).all()
+    took_part[0].language = "ur"
+    session.commit()
+    page = client.get(f"/staff/decisions/{decision.id}/tell").get_data(as_text=True)
+    english = len(took_part) - 1
+    assert (
+        'Each person gets it in their own language (the example is in English): <span lang="en" '
+        f'dir="ltr">English</span> {english}, <span lang="ur" dir="rtl">اردو</span> 1.'
+    ) in page
+    assert check_mail(session, [(took_part[0].id, "a@example.org", None)], None).by_language == ()
 
 
 def test_an_event_reply_page_and_its_field_error_follow_the_residents_language(client, session):

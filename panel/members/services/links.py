@@ -37,7 +37,8 @@ def unsubscribe_url(member: Member) -> str:
 
 #: The member emails with complete translations: they are written in the member's preferred
 #: language (tests/test_translations.py checks every one is wrapped for translation). Others
-#: stay English throughout, dates included.
+#: stay English throughout, dates included. queue_member_email writes these in the member's
+#: language; the event emails, which carry no unsubscribe link, are queued inside in_language.
 TRANSLATED_EMAILS = frozenset(
     {
         "member_confirm",
@@ -46,6 +47,12 @@ TRANSLATED_EMAILS = frozenset(
         "survey_invitation",
         "survey_reminder",
         "survey_feedback",
+        "decision_notice",
+        "member_still_interested",
+        "reconsent_request",
+        "event_place_confirmed",
+        "event_waiting_list",
+        "event_reminder",
     }
 )
 
