@@ -82,6 +82,9 @@ USER_TEXT = {
     "event_invitations.dietary_needs",
     "event_attendances.walk_in_name",
     "event_outputs.summary",
+    "payment_claims.cost_centre",
+    "payment_claims.decision_note",
+    "payment_expense_items.description",
     "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
@@ -234,6 +237,8 @@ NOT_USER_TEXT = {
     "event_invitations.stratum",
     "event_invitations.reply_nonce",
     "annual_report_drafts.fingerprint",
+    # a receipt's media type, found from its content
+    "payment_expense_items.receipt_type",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
