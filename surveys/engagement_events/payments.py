@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from panel.auth.models import StaffUser
 from panel.field_errors import FieldError
@@ -30,7 +30,11 @@ from surveys.engagement_events.payment_models import (
     PaymentRate,
     RateKind,
 )
-from surveys.engagement_events.receipts import receipt_type
+from surveys.engagement_events.receipts import MAX_RECEIPT_BYTES, receipt_type
+from surveys.engagement_events.services import can_organise, visible_events
+
+#: how much of an upload is read: one byte more than a receipt may be, to tell it is too large.
+MAX_RECEIPT_READ = MAX_RECEIPT_BYTES + 1
 
 #: a session up to this long is paid at the half-day rate, a longer one at the full-day rate.
 HALF_DAY_UP_TO = timedelta(hours=4)
@@ -306,23 +310,44 @@ def reject_claim(
 
 @dataclass(frozen=True)
 class ClaimCard:
-    """One attendee's claim as the claims page shows it."""
+    """One attendee's claim as the claims page shows it, with the staff names it mentions."""
 
     claim: PaymentClaim
     name: str
+    advice_by: str = ""
+    submitted_by: str = ""
+    decided_by: str = ""
 
 
 def claim_cards(session: Session, event: EngagementEvent) -> list[ClaimCard]:
-    """The event's claims, by the attendee's surname. The caller checks the user organises the
-    event and audits the access."""
+    """The event's claims (their items loaded), by the attendee's surname. The caller checks
+    the user organises the event and audits the access."""
     rows = session.execute(
         sa.select(PaymentClaim, Member)
         .outerjoin(Member, Member.id == PaymentClaim.member_id)
+        .options(selectinload(PaymentClaim.items))
         .where(PaymentClaim.event_id == event.id)
         .order_by(Member.last_name, Member.first_name, PaymentClaim.id)
     ).all()
+    staff_ids = {
+        user_id
+        for claim, _member in rows
+        for user_id in (claim.benefits_advice_by_id, claim.submitted_by_id, claim.approved_by_id)
+        if user_id is not None
+    }
+    names = dict(
+        session.execute(
+            sa.select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(sorted(staff_ids)))
+        ).all()
+    )
     return [
-        ClaimCard(claim, member.display_name if member else "Former member")
+        ClaimCard(
+            claim,
+            member.display_name if member else "Former member",
+            names.get(claim.benefits_advice_by_id, ""),
+            names.get(claim.submitted_by_id, ""),
+            names.get(claim.approved_by_id, ""),
+        )
         for claim, member in rows
     ]
 
@@ -339,3 +364,10 @@ def unclaimed_attendees(session: Session, event: EngagementEvent) -> int:
         PaymentClaim.event_id == event.id, PaymentClaim.member_id.is_not(None)
     )
     return len(set(session.scalars(attendee_member_ids(event))) - set(session.scalars(have)))
+
+
+def organised_event_ids(session: Session, user: StaffUser) -> list[int]:
+    """The events whose claims the user may see and export: those they organise."""
+    return [
+        event.id for event in session.scalars(visible_events(user)) if can_organise(user, event)
+    ]

@@ -393,6 +393,7 @@ def staff_urls(
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
+    from surveys.engagement_events.payment_models import ExpenseItem, PaymentClaim
     from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
@@ -421,6 +422,15 @@ def staff_urls(
             session, sa.select(EventAttendance.id, EventAttendance.event_id).limit(3)
         ),
         ("event_id", "token"): _check_in_links(session),
+        ("claim_id", "event_id"): _ids(
+            session, sa.select(PaymentClaim.id, PaymentClaim.event_id).limit(3)
+        ),
+        ("claim_id", "event_id", "expense_id"): _ids(
+            session,
+            sa.select(ExpenseItem.claim_id, PaymentClaim.event_id, ExpenseItem.id)
+            .join(PaymentClaim, PaymentClaim.id == ExpenseItem.claim_id)
+            .limit(3),
+        ),
         ("campaign_id",): _ids(session, sa.select(ReconsentCampaign.id)),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(

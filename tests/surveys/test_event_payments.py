@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from surveys.engagement_events.attendance import mark_booked
 from surveys.engagement_events.models import InvitationState
@@ -272,3 +273,150 @@ def test_export_totals_equal_a_recount_of_the_approved_claims(app, session, plan
     for cost_centre, sums in export.per_cost_centre.items():
         assert sums.claims == sum(1 for c in approved if c.cost_centre == cost_centre)
     session.rollback()
+
+
+# The staff pages.
+
+
+def _errors_beside(page: str, field_id: str) -> str:
+    """The error message shown beside the field with this id ('' if none)."""
+    import re
+
+    at = page.find(f'id="{field_id}-error"')
+    if at < 0:
+        return ""
+    message = page[page.index(">", at) + 1 :].split("</span>", 2)
+    text = re.sub(r"<[^>]+>", "", "".join(message[:2]))
+    return " ".join(text.split()).removeprefix("Error:").strip()
+
+
+def test_a_bad_rate_is_answered_beside_the_field_and_nothing_typed_is_lost(
+    client, login_as, session, now
+):
+    comms = make_staff(session, Role.COMMS)
+    place_team = make_staff(session, Role.PLACE, ["blackpool"])
+    session.commit()
+    login_as(comms)
+    data = {"kind": "half_day", "amount": "twenty", "effective_from": "2025-12-01"}
+    refused = client.post("/staff/events/payment-rates", data=data)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert _errors_beside(page, "amount") == "Enter the amount in pounds and pence, like 27.50"
+    assert 'value="twenty"' in page and 'value="2025-12-01"' in page
+    no_date = client.post(
+        "/staff/events/payment-rates",
+        data={**data, "amount": "27.50", "effective_from": "2025-02-30"},
+    )
+    assert no_date.status_code == 400
+    assert "Enter a real date" in _errors_beside(no_date.get_data(as_text=True), "effective_from")
+
+    added = client.post("/staff/events/payment-rates", data={**data, "amount": "£27.5"})
+    assert added.status_code == 302
+    again = client.post("/staff/events/payment-rates", data={**data, "amount": "30"})
+    assert again.status_code == 400
+    assert "already a half day" in _errors_beside(again.get_data(as_text=True), "effective_from")
+    page = client.get("/staff/events/payment-rates").get_data(as_text=True)
+    assert "£27.50" in page and "1 December 2025" in page
+    login_as(place_team)
+    assert client.get("/staff/events/payment-rates").status_code == 403
+
+
+def test_organisers_claim_approve_and_export_through_the_pages_and_it_is_audited(
+    app, client, login_as, session
+):
+    now = datetime.now(UTC)
+    organiser = make_staff(session, Role.PLACE, ["blackpool"])
+    second = make_staff(session, Role.COMMS)
+    outsider = make_staff(session, Role.PLACE, ["south-cumbria"])
+    _rates(session, second, now)
+    place_id = organiser.places[0].id
+    event, (ann,) = _attended_event(session, now, organiser, people=1, place_id=place_id)
+    session.commit()
+    base = f"/staff/events/{event.id}/claims"
+
+    login_as(outsider)
+    assert client.get(base).status_code == 404
+    assert client.post(base, data={"cost_centre": "CC1"}).status_code == 404
+
+    login_as(organiser)
+    page = client.get(base).get_data(as_text=True)
+    assert "1 panel member marked attended has no claim yet" in page
+    empty = client.post(base, data={"cost_centre": "  "})
+    assert empty.status_code == 400
+    assert _errors_beside(empty.get_data(as_text=True), "cost_centre") == "Enter the cost centre"
+    assert client.post(base, data={"cost_centre": "CC100"}).status_code == 302
+    claim = session.scalar(sa.select(PaymentClaim).where(PaymentClaim.event_id == event.id))
+    prefix = f"e{claim.id}"
+
+    no_receipt = client.post(
+        f"{base}/{claim.id}/expenses",
+        data={
+            f"{prefix}-kind": "travel",
+            f"{prefix}-amount": "4.20",
+            f"{prefix}-description": "Bus",
+        },
+    )
+    page = no_receipt.get_data(as_text=True)
+    assert no_receipt.status_code == 400
+    assert "Upload the receipt" in _errors_beside(page, f"{prefix}-receipt")
+    assert 'value="4.20"' in page and 'value="Bus"' in page
+    wrong = client.post(
+        f"{base}/{claim.id}/expenses",
+        data={
+            f"{prefix}-kind": "parking",
+            f"{prefix}-amount": "3",
+            f"{prefix}-receipt": (io.BytesIO(b"<html>not a receipt"), "receipt.pdf"),
+        },
+    )
+    assert wrong.status_code == 400
+    assert "PDF, PNG or JPEG" in _errors_beside(wrong.get_data(as_text=True), f"{prefix}-receipt")
+    added = client.post(
+        f"{base}/{claim.id}/expenses",
+        data={
+            f"{prefix}-kind": "travel",
+            f"{prefix}-amount": "4.20",
+            f"{prefix}-receipt": (io.BytesIO(PNG), "ticket.png"),
+        },
+    )
+    assert added.status_code == 302
+
+    unasked = client.post(f"{base}/{claim.id}/submit")
+    assert unasked.status_code == 409 and "benefits advice" in unasked.get_data(as_text=True)
+    chosen = client.post(
+        f"{base}/{claim.id}/choice",
+        data={f"c{claim.id}-choice": "voucher", f"c{claim.id}-benefits_advice": "yes"},
+    )
+    assert chosen.status_code == 302
+    assert client.post(f"{base}/{claim.id}/submit").status_code == 302
+    mine = client.post(f"{base}/{claim.id}/approve")
+    assert mine.status_code == 409
+    assert "You submitted this claim, so another member of staff must approve" in mine.get_data(
+        as_text=True
+    )
+
+    login_as(second)
+    assert client.post(f"{base}/{claim.id}/approve").status_code == 302
+    download = client.get("/staff/events/payments.csv")
+    assert download.status_code == 200
+    assert (
+        download.headers["Content-Disposition"] == 'attachment; filename="involvement-payments.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+    (claim_row,) = [row for row in rows if row[0] == "claim"]
+    assert claim_row[6] == ann.display_name and claim_row[8:12] == [
+        "0.00",
+        "27.50",
+        "4.20",
+        "31.70",
+    ]
+
+    login_as(outsider)
+    theirs = list(
+        csv.reader(io.StringIO(client.get("/staff/events/payments.csv").get_data(as_text=True)))
+    )
+    assert [row for row in theirs if row[0] == "claim"] == []
+
+    actions = session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.staff_user_id.in_([organiser.id, second.id]))
+    ).all()
+    assert "event.claims_view" in actions and "event.payments_export" in actions
