@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -87,7 +88,8 @@ def test_attendance_to_claim_to_approval_by_a_second_person_to_the_finance_expor
     assert "Approved" in second.page.inner_text(f"{card} h3")
     with second.page.expect_download() as download:
         second.page.click("text=Download approved claims for finance (CSV)")
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
     mine = [dict(zip(header, row, strict=True)) for row in rows[1:] if "CC-BROWSER" in row]
     claim_row = next(row for row in mine if row["row"] == "claim")
