@@ -228,6 +228,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "event_payments.approve": MEMBER_DATA,
     "event_payments.reject": MEMBER_DATA,
     "event_payments.finance_csv": MEMBER_DATA,
+    "event_payments.receipt": MEMBER_DATA,
     # the annual report's section on involving the public: the communications team writes it
     "annual_report.index": COMMS,
     "annual_report.generate": COMMS,

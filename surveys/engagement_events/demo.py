@@ -161,8 +161,31 @@ DEMO_RATES = (
     (RateKind.FULL_DAY, 5500, date(2025, 12, 1)),
     (RateKind.MILEAGE, 45, date(2025, 4, 1)),
 )
-#: the smallest PDF a receipt check accepts, standing in for a scanned bus ticket.
-DEMO_RECEIPT = b"%PDF-1.4\n% Demo bus ticket\n%%EOF\n"
+
+
+def demo_receipt(text: str = "Demo bus ticket: 4.20") -> bytes:
+    """A one-page PDF saying ``text``, standing in for a scanned bus ticket."""
+    stream = f"BT /F1 18 Tf 20 70 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
 
 
 def _demo_payments(session: Session, drop_in: EngagementEvent, comms, now: datetime) -> None:
@@ -173,6 +196,6 @@ def _demo_payments(session: Session, drop_in: EngagementEvent, comms, now: datet
     for claim in payments.create_claims(session, drop_in, "DEMO-123", comms, DEMO_ZONE, now):
         for fields in (
             payments.ExpenseFields(ExpenseKind.MILEAGE, "Demo: there and back", 8, None, None),
-            payments.ExpenseFields(ExpenseKind.TRAVEL, "Demo: bus", None, 420, DEMO_RECEIPT),
+            payments.ExpenseFields(ExpenseKind.TRAVEL, "Demo: bus", None, 420, demo_receipt()),
         ):
             payments.add_expense(session, drop_in, claim, fields, comms, DEMO_ZONE, now)

@@ -196,7 +196,8 @@ class ExpenseItem(Base):
     #: the mileage rate in force on the event's day (mileage only).
     mileage_rate_pence: Mapped[int | None]
     amount_pence: Mapped[int]
-    #: the receipt's media type, checked from its content (empty: no receipt).
+    #: the receipt's media type, checked from its content; photos are kept as PDF (empty: no
+    #: receipt).
     receipt_type: Mapped[str] = mapped_column(sa.String(40), default="")
     receipt: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -285,3 +285,17 @@ def finance_csv():
     )
     db.session.commit()
     return attachment(body, "involvement-payments.csv")
+
+
+@blueprint.get("/<int:event_id>/claims/<int:claim_id>/receipts/<int:expense_id>.pdf")
+@staff_required(*MEMBER_DATA_ROLES)
+def receipt(event_id: int, claim_id: int, expense_id: int):
+    """An expense item's receipt, as a PDF (audited)."""
+    event = _organised(event_id)
+    claim = _claim(event, claim_id)
+    body = payments.receipt_of(db.session, claim, expense_id)
+    if body is None:
+        abort(404)
+    record_audit(db.session, current_user, "event.receipt_download", "expense_item", [expense_id])
+    db.session.commit()
+    return attachment(body, f"receipt-{expense_id}.pdf")

@@ -30,7 +30,7 @@ from surveys.engagement_events.payment_models import (
     PaymentRate,
     RateKind,
 )
-from surveys.engagement_events.receipts import MAX_RECEIPT_BYTES, receipt_type
+from surveys.engagement_events.receipts import MAX_RECEIPT_BYTES, receipt_pdf
 from surveys.engagement_events.services import can_organise, visible_events
 
 #: how much of an upload is read: one byte more than a receipt may be, to tell it is too large.
@@ -217,7 +217,8 @@ def add_expense(
     now: datetime,
 ) -> ExpenseItem:
     """Add an expense to a claim: mileage as miles at the mileage rate in force on the event's
-    day; any other kind as an amount with its receipt (PDF, PNG or JPEG, checked by content).
+    day; any other kind as an amount with its receipt (PDF, PNG or JPEG, checked by content;
+    a photo is kept as a PDF).
     Raises PaymentError (or ReceiptError, field "receipt") beside the field at fault."""
     _check_editable(claim)
     item = ExpenseItem(
@@ -243,8 +244,8 @@ def add_expense(
             raise PaymentError(
                 f"Upload the receipt: a {fields.kind.label.lower()} needs one", "receipt"
             )
-        item.receipt_type = receipt_type(fields.receipt)
-        item.receipt, item.amount_pence = fields.receipt, fields.amount_pence
+        item.receipt = receipt_pdf(fields.receipt)
+        item.receipt_type, item.amount_pence = "application/pdf", fields.amount_pence
     claim.items.append(item)
     session.flush()
     return item
@@ -371,3 +372,11 @@ def organised_event_ids(session: Session, user: StaffUser) -> list[int]:
     return [
         event.id for event in session.scalars(visible_events(user)) if can_organise(user, event)
     ]
+
+
+def receipt_of(session: Session, claim: PaymentClaim, expense_id: int) -> bytes | None:
+    """The receipt (a PDF) of an expense item on this claim, if it has one."""
+    item = session.get(ExpenseItem, expense_id)
+    if item is None or item.claim_id != claim.id or not item.receipt:
+        return None
+    return item.receipt

@@ -75,7 +75,7 @@ def test_attendance_to_claim_to_approval_by_a_second_person_to_the_finance_expor
     )
     page.click(f"{card} button:has-text('Add the expense')")
     organiser.check()
-    assert "receipt uploaded" in page.inner_text(card)
+    assert "receipt (PDF)" in page.inner_text(card)
     page.click(f"{card} button:has-text('Submit for approval')")
     organiser.check()
     assert "another member of staff must approve it" in page.inner_text(card)

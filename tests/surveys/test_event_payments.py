@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from surveys.engagement_events.attendance import mark_booked
+from surveys.engagement_events.demo import demo_receipt
 from surveys.engagement_events.models import InvitationState
 from surveys.engagement_events.payment_export import finance_csv, finance_export
 from surveys.engagement_events.payment_models import (
@@ -43,8 +44,19 @@ from tests.factories import make_member, make_staff
 from tests.surveys.event_helpers import invite, make_event
 
 ZONE = "Europe/London"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n% a bus ticket\n%%EOF\n"
+PDF = demo_receipt("A bus ticket: 4.20")
+
+
+def _png() -> bytes:
+    """A photo of a receipt (a small grey PNG)."""
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 200, 200)).save(output, format="PNG")
+    return output.getvalue()
+
+
+PNG = _png()
 
 
 def _rates(session, user, now):
@@ -146,6 +158,10 @@ def test_a_receipted_item_without_a_receipt_is_refused_beside_the_receipt(sessio
     assert wrong.value.field == "receipt"
     with pytest.raises(ReceiptError, match="5 MB"):
         add(ExpenseKind.PARKING, amount_pence=300, receipt=PNG + b"\x00" * (5 * 1024 * 1024))
+    with pytest.raises(ReceiptError, match="cannot be read"):
+        add(ExpenseKind.PARKING, amount_pence=300, receipt=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    photo = add(ExpenseKind.PARKING, amount_pence=300, receipt=PNG)
+    assert photo.receipt.startswith(b"%PDF-") and photo.receipt_type == "application/pdf"
     with pytest.raises(PaymentError, match="miles") as no_miles:
         add(ExpenseKind.MILEAGE)
     assert no_miles.value.field == "miles"
@@ -156,7 +172,7 @@ def test_a_receipted_item_without_a_receipt_is_refused_beside_the_receipt(sessio
     assert (drive.mileage_rate_pence, drive.amount_pence) == (45, 540)
     # expenses are kept apart from the involvement payment, and paid even if it is declined
     record_choice(session, claim, PaymentChoice.DECLINED, True, organiser, now)
-    assert (claim.involvement_pence, claim.expenses_pence) == (0, 960)
+    assert (claim.involvement_pence, claim.expenses_pence) == (0, 1260)
 
 
 def test_a_claim_needs_a_second_member_of_staff_to_approve_it(session, now):
@@ -395,6 +411,12 @@ def test_organisers_claim_approve_and_export_through_the_pages_and_it_is_audited
     )
 
     login_as(second)
+    (item,) = claim.items
+    receipt_url = f"{base}/{claim.id}/receipts/{item.id}.pdf"
+    assert receipt_url in client.get(base).get_data(as_text=True)
+    receipt = client.get(receipt_url)
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF-")
+    assert receipt.headers["Content-Disposition"].startswith("attachment")
     assert client.post(f"{base}/{claim.id}/approve").status_code == 302
     download = client.get("/staff/events/payments.csv")
     assert download.status_code == 200
@@ -415,8 +437,9 @@ def test_organisers_claim_approve_and_export_through_the_pages_and_it_is_audited
         csv.reader(io.StringIO(client.get("/staff/events/payments.csv").get_data(as_text=True)))
     )
     assert [row for row in theirs if row[0] == "claim"] == []
+    assert client.get(receipt_url).status_code == 404
 
     actions = session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.staff_user_id.in_([organiser.id, second.id]))
     ).all()
-    assert "event.claims_view" in actions and "event.payments_export" in actions
+    assert {"event.claims_view", "event.payments_export", "event.receipt_download"} <= set(actions)
