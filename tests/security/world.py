@@ -429,6 +429,7 @@ def staff_urls(
             session,
             sa.select(ExpenseItem.claim_id, PaymentClaim.event_id, ExpenseItem.id)
             .join(PaymentClaim, PaymentClaim.id == ExpenseItem.claim_id)
+            .where(ExpenseItem.receipt_type != "")  # items with a receipt to download
             .limit(3),
         ),
         ("campaign_id",): _ids(session, sa.select(ReconsentCampaign.id)),
