@@ -443,3 +443,24 @@ def test_organisers_claim_approve_and_export_through_the_pages_and_it_is_audited
         sa.select(AuditEvent.action).where(AuditEvent.staff_user_id.in_([organiser.id, second.id]))
     ).all()
     assert {"event.claims_view", "event.payments_export", "event.receipt_download"} <= set(actions)
+
+
+def test_erasure_deletes_unapproved_claims_and_keeps_approved_sums_without_the_member(session, now):
+    from surveys.engagement_events.member_data import erase_payment_claims
+
+    organiser, second = make_staff(session, Role.COMMS), make_staff(session, Role.COMMS)
+    _rates(session, organiser, now)
+    event, (ann,) = _attended_event(session, now, organiser, people=1)
+    later, _members = _attended_event(session, now, organiser, people=0)
+    booking = invite(session, later, now, ann, state=InvitationState.CONFIRMED)
+    mark_booked(session, later, booking, True, organiser, now)
+    (approved,) = create_claims(session, event, "CC100", organiser, ZONE, now)
+    (draft,) = create_claims(session, later, "CC100", organiser, ZONE, now)
+    _approve_all(session, [approved], organiser, second, now)
+
+    erase_payment_claims(session, ann, now)
+    session.expire_all()
+    assert session.get(PaymentClaim, draft.id) is None
+    kept = session.get(PaymentClaim, approved.id)
+    assert (kept.member_id, kept.payment_pence, kept.cost_centre) == (None, 2750, "CC100")
+    assert finance_export(session, [event.id], ZONE).overall.total == 2750
