@@ -92,6 +92,7 @@ MODEL_MODULES = (
     "surveys.insights.models",
     "surveys.engagement_events.models",
     "surveys.engagement_events.attendance_models",
+    "surveys.engagement_events.payment_models",
     "surveys.decisions.models",
     "surveys.annual_report.models",
     "surveys.assurance.models",

@@ -68,6 +68,7 @@ from surveys.emails.views import blueprint as survey_emails_blueprint
 from surveys.engagement_events import member_data as _event_member_data  # noqa: F401 (registers)
 from surveys.engagement_events.member_views import blueprint as my_events_blueprint
 from surveys.engagement_events.onday_views import blueprint as event_day_blueprint
+from surveys.engagement_events.payment_views import blueprint as event_payments_blueprint
 from surveys.engagement_events.reply_views import blueprint as event_replies_blueprint
 from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
@@ -143,6 +144,7 @@ BLUEPRINTS = (
     engagement_events_blueprint,
     event_replies_blueprint,
     event_day_blueprint,
+    event_payments_blueprint,
     my_events_blueprint,
     annual_report_blueprint,
     assurance_blueprint,

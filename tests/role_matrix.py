@@ -217,6 +217,18 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "event_day.check_in": MEMBER_DATA,
     "event_day.outputs_page": MEMBER_DATA,
     "event_day.add_finding": MEMBER_DATA,
+    # involvement payments: the rates are the communications team's; claims are the organisers'
+    "event_payments.rates": COMMS,
+    "event_payments.claims": MEMBER_DATA,
+    "event_payments.create_claims": MEMBER_DATA,
+    "event_payments.choice": MEMBER_DATA,
+    "event_payments.add_expense": MEMBER_DATA,
+    "event_payments.remove_expense": MEMBER_DATA,
+    "event_payments.submit": MEMBER_DATA,
+    "event_payments.approve": MEMBER_DATA,
+    "event_payments.reject": MEMBER_DATA,
+    "event_payments.finance_csv": MEMBER_DATA,
+    "event_payments.receipt": MEMBER_DATA,
     # the annual report's section on involving the public: the communications team writes it
     "annual_report.index": COMMS,
     "annual_report.generate": COMMS,

@@ -69,6 +69,10 @@ AT_MOST_ONE_PERSON = {
     "event_day.add_finding",
     # a walk-in who asks to join gets the one confirmation email anyone joining gets
     "event_day.walk_in",
+    # involvement payments email no one
+    "event_payments.rates", "event_payments.create_claims", "event_payments.choice",
+    "event_payments.add_expense", "event_payments.remove_expense", "event_payments.submit",
+    "event_payments.approve", "event_payments.reject",
     "annual_report.generate", "annual_report.save",
     "survey_emails.edit", "survey_emails.reset",
     "themes.create", "themes.delete", "themes.merge", "themes.rename", "themes.suggest",

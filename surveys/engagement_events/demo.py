@@ -3,7 +3,7 @@ online session, and a drop-in happening now with a register part filled in, once
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,11 +13,12 @@ from panel.auth.models import Role, StaffUser
 from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus
 from panel.places.models import Place
-from surveys.engagement_events import services
+from surveys.engagement_events import payments, services
 from surveys.engagement_events.attendance import mark_booked
 from surveys.engagement_events.invitations import add_invitations
 from surveys.engagement_events.models import EngagementEvent
 from surveys.engagement_events.outputs import save_summary
+from surveys.engagement_events.payment_models import ExpenseKind, RateKind
 from surveys.engagement_events.places import accept_invitation
 from surveys.engagement_events.services import EventFields
 from surveys.engagement_events.walk_ins import WalkInFields, add_walk_in
@@ -148,3 +149,53 @@ def _drop_in_happening_now(session: Session, comms, blackpool, now: datetime) ->
     add_walk_in(session, drop_in, WalkInFields("Demo", "Walk-in"), comms, now)
     notes = "Demo notes: people asked for evening health checks."
     save_summary(session, drop_in, notes, comms, now)
+    if booked:
+        _demo_payments(session, drop_in, comms, now)
+
+
+#: the demo's rates: raised by 10% from 1 December 2025, as national research bodies did.
+DEMO_RATES = (
+    (RateKind.HALF_DAY, 2500, date(2025, 4, 1)),
+    (RateKind.FULL_DAY, 5000, date(2025, 4, 1)),
+    (RateKind.HALF_DAY, 2750, date(2025, 12, 1)),
+    (RateKind.FULL_DAY, 5500, date(2025, 12, 1)),
+    (RateKind.MILEAGE, 45, date(2025, 4, 1)),
+)
+
+
+def demo_receipt(text: str = "Demo bus ticket: 4.20") -> bytes:
+    """A one-page PDF saying ``text``, standing in for a scanned bus ticket."""
+    stream = f"BT /F1 18 Tf 20 70 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+def _demo_payments(session: Session, drop_in: EngagementEvent, comms, now: datetime) -> None:
+    """The payment rates, and a draft claim for the drop-in's attendee with mileage and a bus
+    fare, so the claims page has something to show."""
+    for kind, pence, day in DEMO_RATES:
+        payments.add_rate(session, kind, pence, day, comms, now)
+    for claim in payments.create_claims(session, drop_in, "DEMO-123", comms, DEMO_ZONE, now):
+        for fields in (
+            payments.ExpenseFields(ExpenseKind.MILEAGE, "Demo: there and back", 8, None, None),
+            payments.ExpenseFields(ExpenseKind.TRAVEL, "Demo: bus", None, 420, demo_receipt()),
+        ):
+            payments.add_expense(session, drop_in, claim, fields, comms, DEMO_ZONE, now)

@@ -14,6 +14,7 @@ from surveys.engagement_events.models import (
     EventStatus,
     InvitationState,
 )
+from surveys.engagement_events.payment_models import ClaimStatus, PaymentClaim
 from surveys.engagement_events.places import decline_invitation
 from surveys.engagement_events.replies import tell_place
 
@@ -84,3 +85,41 @@ def erase_event_invitations(session, member, now) -> None:
     for invitation in held:
         decline_invitation(session, invitation, now, on_offer=tell_place)
     session.execute(sa.delete(EventInvitation).where(EventInvitation.member_id == member.id))
+
+
+@member_data_section("payment_claims")
+def payment_claims_section(session, member):
+    """The member's involvement payment claims: what they chose, the sums, and where each
+    claim stands (no bank details are kept here)."""
+    rows = session.execute(
+        sa.select(EngagementEvent.title, EngagementEvent.starts_at, PaymentClaim)
+        .join(EngagementEvent, EngagementEvent.id == PaymentClaim.event_id)
+        .where(PaymentClaim.member_id == member.id)
+        .order_by(EngagementEvent.starts_at)
+    ).all()
+    return "involvement_payments", [
+        {
+            "event": title,
+            "starts_at": starts_at.isoformat(),
+            "choice": claim.choice.value,
+            "involvement_payment_pence": claim.involvement_pence,
+            "expenses_pence": claim.expenses_pence,
+            "benefits_advice_offered": claim.benefits_advice_offered,
+            "status": claim.status.value,
+        }
+        for title, starts_at, claim in rows
+    ]
+
+
+@erasure_step("payment_claims")
+def erase_payment_claims(session, member, now) -> None:
+    """Delete claims not yet approved; an approved claim is a payment record finance keeps, so
+    it stays without the member's link (its sums and cost centre only)."""
+    session.execute(
+        sa.delete(PaymentClaim).where(
+            PaymentClaim.member_id == member.id, PaymentClaim.status != ClaimStatus.APPROVED
+        )
+    )
+    session.execute(
+        sa.update(PaymentClaim).where(PaymentClaim.member_id == member.id).values(member_id=None)
+    )

@@ -36,6 +36,8 @@ SAMPLE_ARGS = {
     "event_id": 999999,
     "invitation_id": 999999,
     "attendance_id": 999999,
+    "claim_id": 999999,
+    "expense_id": 999999,
     "token": "not-a-check-in-code",
     "campaign_id": 999999,
     "start_year": 2025,

@@ -83,6 +83,9 @@ USER_TEXT = {
     "event_invitations.dietary_needs",
     "event_attendances.walk_in_name",
     "event_outputs.summary",
+    "payment_claims.cost_centre",
+    "payment_claims.decision_note",
+    "payment_expense_items.description",
     "annual_report_drafts.body",
     "survey_guidance_overrides.reason",
     "survey_finding_marks.reason",
@@ -235,6 +238,8 @@ NOT_USER_TEXT = {
     "event_invitations.stratum",
     "event_invitations.reply_nonce",
     "annual_report_drafts.fingerprint",
+    # a receipt's media type, found from its content
+    "payment_expense_items.receipt_type",
 }
 
 URL_PAYLOADS = tuple(p for p in PAYLOADS if p.lower().startswith(("javascript", "jav")))
@@ -389,6 +394,7 @@ def staff_urls(
     from surveys.decisions.models import DecisionLink, DecisionRecord
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
+    from surveys.engagement_events.payment_models import ExpenseItem, PaymentClaim
     from surveys.insights.models import InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
@@ -417,6 +423,16 @@ def staff_urls(
             session, sa.select(EventAttendance.id, EventAttendance.event_id).limit(3)
         ),
         ("event_id", "token"): _check_in_links(session),
+        ("claim_id", "event_id"): _ids(
+            session, sa.select(PaymentClaim.id, PaymentClaim.event_id).limit(3)
+        ),
+        ("claim_id", "event_id", "expense_id"): _ids(
+            session,
+            sa.select(ExpenseItem.claim_id, PaymentClaim.event_id, ExpenseItem.id)
+            .join(PaymentClaim, PaymentClaim.id == ExpenseItem.claim_id)
+            .where(ExpenseItem.receipt_type != "")  # items with a receipt to download
+            .limit(3),
+        ),
         ("campaign_id",): _ids(session, sa.select(ReconsentCampaign.id)),
         ("start_year",): [(2025,), (2026,)],
         ("decision_id", "link_id"): _ids(
