@@ -63,6 +63,8 @@ RESIDENT_BLUEPRINTS = frozenset(
         "event_replies",
         "still_interested",
         "reconsent_answers",
+        "pages",
+        "public_decisions",
     }
 )
 

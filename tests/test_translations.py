@@ -244,6 +244,14 @@ def test_every_resident_blueprint_has_its_pages_checked():
         "surveys/engagement_events/my_events.html",
         "surveys/engagement_events/reply.html",
         "surveys/engagement_events/_event_summary.html",
+        "pages/home.html",
+        "pages/privacy.html",
+        "pages/accessibility.html",
+        "pages/cookies.html",
+        "decisions/index.html",
+        "decisions/decision.html",
+        "decisions/_details.html",
+        "decisions/_trail.html",
     } <= checked
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory
 from panel.database import utcnow
 from panel.extensions import db
 from panel.health import service_health, web_health
+from panel.i18n import LANGUAGE_COOKIE
 
 blueprint = Blueprint("pages", __name__)
 
@@ -34,7 +35,11 @@ def accessibility():
 @blueprint.get("/cookies")
 def cookies():
     """The cookie page."""
-    return render_template("pages/cookies.html")
+    return render_template(
+        "pages/cookies.html",
+        session_cookie=current_app.config["SESSION_COOKIE_NAME"],
+        language_cookie=LANGUAGE_COOKIE,
+    )
 
 
 @blueprint.get("/assets/<path:filename>")

@@ -7,6 +7,8 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from panel.forms_common import PanelForm, QueryForm, strip_whitespace
+from panel.i18n import lazy_choices
+from panel.i18n import lazy_gettext as _l
 from surveys.decisions.models import (
     BodyKind,
     DecisionStatus,
@@ -186,8 +188,14 @@ class StatusForm(PanelForm):
 class PublicFilterForm(QueryForm):
     """The public register's filters."""
 
-    place = SelectField("Place", validate_choice=True)
-    body = SelectField("Who decided", choices=[("", "Anyone"), *BODY_CHOICES], validate_choice=True)
+    place = SelectField(_l("Place"), validate_choice=True)
+    body = SelectField(
+        _l("Who decided"),
+        choices=[("", _l("Anyone")), *lazy_choices(BODY_CHOICES)],
+        validate_choice=True,
+    )
     status = SelectField(
-        "Status", choices=[("", "Any status"), *STATUS_CHOICES], validate_choice=True
+        _l("Status"),
+        choices=[("", _l("Any status")), *lazy_choices(STATUS_CHOICES)],
+        validate_choice=True,
     )

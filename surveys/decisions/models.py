@@ -29,10 +29,10 @@ class BodyKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "board": "The ICB Board",
-            "committee": "A committee of the Board",
-            "place_board": "A place-based partnership board",
-            "programme": "A programme",
+            "board": N_("The ICB Board"),
+            "committee": N_("A committee of the Board"),
+            "place_board": N_("A place-based partnership board"),
+            "programme": N_("A programme"),
         }[self.value]
 
 
@@ -50,7 +50,12 @@ class DecisionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {
+            "proposed": N_("Proposed"),
+            "made": N_("Made"),
+            "implemented": N_("Implemented"),
+            "reviewed": N_("Reviewed"),
+        }[self.value]
 
 
 #: a decision only moves forward; a mistake is corrected by editing the record, not its status.
@@ -90,9 +95,9 @@ class OtherKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "event": "Event",
-            "focus_group": "Focus group",
-            "partner_report": "Partner insight report",
+            "event": N_("Event"),
+            "focus_group": N_("Focus group"),
+            "partner_report": N_("Partner insight report"),
         }[self.value]
 
 
@@ -104,7 +109,7 @@ class LinkOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"did": "We did", "did_not": "We did not, because"}[self.value]
+        return {"did": N_("We did"), "did_not": N_("We did not, because")}[self.value]
 
 
 class DecisionRecord(Base):
@@ -232,8 +237,8 @@ class DecisionLink(Base):
         if self.kind is LinkKind.OTHER and self.other_kind is not None:
             return self.other_kind.label
         if self.kind is LinkKind.INSIGHT:
-            return "Insight library finding"
-        return "Survey" if self.kind is LinkKind.SURVEY else "Earlier decision"
+            return N_("Insight library finding")
+        return N_("Survey") if self.kind is LinkKind.SURVEY else N_("Earlier decision")
 
     def __repr__(self) -> str:
         return f"<DecisionLink {self.id} {self.kind} of decision {self.decision_id}>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from panel.extensions import db
+from panel.i18n import lazy_gettext
 from surveys.decisions import public
 from surveys.decisions.forms import PublicFilterForm
 from surveys.decisions.models import BodyKind, DecisionStatus
@@ -20,8 +21,8 @@ def index():
     """Decisions and the involvement behind them."""
     form = PublicFilterForm(request.args)
     form.place.choices = [
-        ("", "Anywhere"),
-        (ICB_WIDE, "ICB-wide decisions only"),
+        ("", lazy_gettext("Anywhere")),
+        (ICB_WIDE, lazy_gettext("ICB-wide decisions only")),
         *[(str(p.id), p.name) for p in public.places(db.session)],
     ]
     form.validate()

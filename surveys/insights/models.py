@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
 from panel.disclosure import SMALL_NUMBER_MAX
+from panel.i18n import N_, gettext
 from panel.places.models import Place
 from panel.web_links import web_link
 from surveys.insights.vocabulary import GROUP_LABELS, TOPIC_LABELS, decode_codes
@@ -31,10 +32,10 @@ class SourceKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "survey": "Survey results",
-            "event": "Event",
-            "focus_group": "Focus group",
-            "partner_report": "Partner report (for example Healthwatch)",
+            "survey": N_("Survey results"),
+            "event": N_("Event"),
+            "focus_group": N_("Focus group"),
+            "partner_report": N_("Partner report (for example Healthwatch)"),
         }[self.value]
 
 
@@ -118,7 +119,7 @@ class InsightFinding(Base):
         if self.people_heard is None:
             return ""
         if 1 <= self.people_heard <= SMALL_NUMBER_MAX:
-            return f"fewer than {SMALL_NUMBER_MAX + 1}"
+            return gettext("fewer than %(number)s", number=SMALL_NUMBER_MAX + 1)
         return f"{self.people_heard:,}"
 
     @property

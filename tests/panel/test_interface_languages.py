@@ -236,3 +236,37 @@ def test_an_event_reply_page_and_its_field_error_follow_the_residents_language(c
     refused = client.post(url, data={"coming": "yes", "dietary_needs": "Wegańska"})
     assert refused.status_code == 400
     assert "Zaznacz pole, aby pozwolić nam przechowywać" in refused.get_data(as_text=True)
+
+
+def test_the_home_privacy_and_decisions_pages_follow_the_chosen_language(client, session, now):
+    """The public pages and the decisions register are resident pages too: Polish, and Urdu
+    written right to left, down to a decision's status and what was done with what people said."""
+    user = make_staff(session, Role.COMMS)
+    decision = made_decision(session, user, closed_survey(session, now)[0], now)
+    session.commit()
+    expected = {
+        "pl": {
+            "/": "Panel obywatelski Lancashire i South Cumbria",
+            "/privacy": "Informacja o ochronie prywatności",
+            "/decisions/": "Decyzje i konsultacje, na których się opierają",
+            f"/decisions/{decision.id}": "Konsultacje, na których się opiera",
+        },
+        "ur": {
+            "/": "لنکاشائر اور ساؤتھ کمبریا سٹیزنز پینل",
+            "/privacy": "پرائیویسی نوٹس",
+            "/decisions/": "فیصلے اور ان کے پیچھے عوام کی شمولیت",
+            f"/decisions/{decision.id}": "اس کے پیچھے عوامی شمولیت",
+        },
+    }
+    for code, headings in expected.items():
+        for path, heading in headings.items():
+            page = client.get(f"{path}?lang={code}")
+            assert page.status_code == 200, path
+            html = page.get_data(as_text=True)
+            assert heading in html, (code, path)
+            assert f'lang="{code}"' in _html_tag(html)
+            assert ('dir="rtl"' in _html_tag(html)) is (code == "ur")
+    assert "Podjęta" in client.get("/decisions/?lang=pl").text
+    assert "ہم نے یہ کیا:" in client.get(f"/decisions/{decision.id}?lang=ur").text
+    # The privacy notice's retention periods, with the plural Polish needs.
+    assert "usuwamy 30 dni po zamknięciu ankiety" in client.get("/privacy?lang=pl").text
