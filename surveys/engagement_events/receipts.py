@@ -7,9 +7,9 @@ behind), so every receipt downloads as a PDF."""
 from __future__ import annotations
 
 import io
-import warnings
 
 from panel.field_errors import FieldError
+from panel.image_decoding import ImageTooLarge, UnreadableImage, decode_image
 
 #: the largest receipt accepted (a phone photo of a ticket is well under this).
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
@@ -20,9 +20,6 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 )
-
-#: more pixels than this is a decompression bomb, not a photo of a ticket.
-MAX_PIXELS = 40_000_000
 
 
 class ReceiptError(FieldError):
@@ -49,27 +46,12 @@ def receipt_pdf(data: bytes) -> bytes:
     PDF. Raises ReceiptError as receipt_type does, or for a photo that cannot be read."""
     if receipt_type(data) == "application/pdf":
         return data
-    # Pillow is loaded on first use: most processes never need it.
-    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise ReceiptError("The photo is too large: use a smaller picture")
-            image.load()
-            output = io.BytesIO()
-            image.convert("RGB").save(output, format="PDF")
-    except ReceiptError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+        image = decode_image(data)
+    except ImageTooLarge as error:
+        raise ReceiptError("The photo is too large: use a smaller picture") from error
+    except UnreadableImage as error:
         raise ReceiptError("The photo of the receipt cannot be read: try another") from error
+    output = io.BytesIO()
+    image.convert("RGB").save(output, format="PDF")
     return output.getvalue()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -14,40 +13,23 @@ from sqlalchemy.orm import Session
 
 from mailer.bulletins.block_models import BulletinImage
 from mailer.bulletins.services.compose import ComposeError
+from panel.image_decoding import ImageTooLarge, UnreadableImage, UnwantedFormat, decode_image
 
 #: the largest upload accepted, and the widest image kept (wider ones are scaled down).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_WIDTH = 1200
-#: more pixels than this is a decompression bomb, not a photograph.
-MAX_PIXELS = 40_000_000
 _FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 def _decode(data: bytes):
-    # Pillow is loaded on first use: the sender and scheduler processes never need it.
-    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in _FORMATS:
-                raise ComposeError("image", "The image must be a PNG or JPEG file")
-            if image.width * image.height > MAX_PIXELS:
-                raise ComposeError("image", "The image is too large: use a smaller picture")
-            image.load()
-    except ComposeError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+        return decode_image(data, frozenset(_FORMATS))
+    except UnwantedFormat as error:
+        raise ComposeError("image", "The image must be a PNG or JPEG file") from error
+    except ImageTooLarge as error:
+        raise ComposeError("image", "The image is too large: use a smaller picture") from error
+    except UnreadableImage as error:
         raise ComposeError("image", "The file is not an image this editor can use") from error
-    return image
 
 
 def store_image(session: Session, data: bytes) -> BulletinImage:
