@@ -24,12 +24,7 @@ blueprint = Blueprint("event_day", __name__, url_prefix=attendance.CHECK_IN_PATH
 
 
 def _organised(event_id: int) -> EngagementEvent:
-    event = db.session.scalars(
-        services.visible_events(current_user).where(EngagementEvent.id == event_id)
-    ).first()
-    if event is None or not services.can_organise(current_user, event):
-        abort(404)
-    return event
+    return services.organised_event(db.session, current_user, event_id) or abort(404)
 
 
 def _register(event: EngagementEvent, walk_in_form=None, problem: str = "", status: int = 200):

@@ -34,12 +34,7 @@ blueprint = Blueprint("event_payments", __name__, url_prefix="/staff/events")
 
 
 def _organised(event_id: int) -> EngagementEvent:
-    event = db.session.scalars(
-        services.visible_events(current_user).where(EngagementEvent.id == event_id)
-    ).first()
-    if event is None or not services.can_organise(current_user, event):
-        abort(404)
-    return event
+    return services.organised_event(db.session, current_user, event_id) or abort(404)
 
 
 @blueprint.route("/payment-rates", methods=["GET", "POST"])

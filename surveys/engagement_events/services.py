@@ -68,6 +68,13 @@ def can_organise(user: StaffUser, event: EngagementEvent) -> bool:
     return event.place_id is not None and can_see_place(user, event.place_id)
 
 
+def organised_event(session: Session, user: StaffUser, event_id: int) -> EngagementEvent | None:
+    """The event, if the user may see it and organises it (its register, claims and payments
+    are its organisers' only); None otherwise, which the pages answer with a 404."""
+    event = session.scalars(visible_events(user).where(EngagementEvent.id == event_id)).first()
+    return event if event is not None and can_organise(user, event) else None
+
+
 def _instant(day: date, at: time, zone: str, field: str) -> datetime:
     try:
         return resolve_local_time(day, at, zone)
