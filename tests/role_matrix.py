@@ -2,14 +2,17 @@
 
 from panel.auth.models import Role
 
-ALL = frozenset(Role)
+#: every ICB staff role (a partner account is let in only where PARTNER is named).
+ALL = frozenset({Role.COMMS, Role.PLACE, Role.OBSERVER})
+EVERY_ACCOUNT = frozenset(Role)
+PARTNER = frozenset({Role.PARTNER})
 COMMS = frozenset({Role.COMMS})
 MEMBER_DATA = frozenset({Role.COMMS, Role.PLACE})
 
 #: endpoint -> roles allowed; anonymous users are always sent to sign in.
 STAFF_ROUTES: dict[str, frozenset[Role]] = {
-    "staff_home.index": ALL,
-    "auth.account": ALL,
+    "staff_home.index": EVERY_ACCOUNT,
+    "auth.account": EVERY_ACCOUNT,
     "staff_admin.index": COMMS,
     "staff_admin.invite": COMMS,
     "staff_admin.edit": COMMS,
@@ -30,6 +33,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "webhook_endpoints.disable": COMMS,
     "webhook_endpoints.enable": COMMS,
     "webhook_endpoints.redeliver": COMMS,
+    # partner organisations (issue 24): the comms team adds them and gives them sign-up links
+    "partner_admin.index": COMMS,
+    "partner_admin.detail": COMMS,
+    # a partner account's own pages: its organisation only, never members' personal data
+    "partner.home": PARTNER,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
     "members.index": MEMBER_DATA,

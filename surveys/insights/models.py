@@ -82,6 +82,10 @@ class InsightFinding(Base):
     #: title, summary, source, place and tag names in normal form (vocabulary.normalise), searched
     #: with one LIKE per word so SQLite and PostgreSQL find the same findings.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the partner organisation that sent the report (a partner account's submission).
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organisations.id"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
