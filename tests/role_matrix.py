@@ -38,6 +38,10 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "partner_admin.detail": COMMS,
     # a partner account's own pages: its organisation only, never members' personal data
     "partner.home": PARTNER,
+    "partner.reports": PARTNER,
+    "partner.new_report": PARTNER,
+    "partner.report": PARTNER,
+    "partner.report_file": PARTNER,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
     "members.index": MEMBER_DATA,
@@ -211,6 +215,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "insights.detail": ALL,
     "insights.new": MEMBER_DATA,
     "insights.edit": MEMBER_DATA,
+    # a file a partner sent with its report (may name people: audited, observers excluded)
+    "insights.attachment_file": MEMBER_DATA,
     # engagement events: everyone reads; comms and place teams (their places) organise
     "engagement_events.index": ALL,
     "engagement_events.detail": ALL,

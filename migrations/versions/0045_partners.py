@@ -1,4 +1,4 @@
-"""partner organisations and partner accounts (issue 24 point 3)
+"""partner organisations, partner accounts and partners' report attachments (issue 24 point 3)
 
 Revision ID: 0045_partners
 Revises: 0044_involvement_payments
@@ -34,9 +34,24 @@ def upgrade():
             batch_op.add_column(sa.Column('partner_organisation_id', sa.Integer(), nullable=True))
             batch_op.create_index(batch_op.f(f'ix_{table}_partner_organisation_id'), ['partner_organisation_id'], unique=False)
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_partner_organisation_id_partner_organisations'), 'partner_organisations', ['partner_organisation_id'], ['id'])
+    op.create_table('insight_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('created_at', panel.database.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['finding_id'], ['insight_findings.id'], name=op.f('fk_insight_attachments_finding_id_insight_findings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_insight_attachments'))
+    )
+    with op.batch_alter_table('insight_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_insight_attachments_finding_id'), ['finding_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('insight_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_insight_attachments_finding_id'))
+    op.drop_table('insight_attachments')
     for table in ('insight_findings', 'recruitment_sources', 'staff_users'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_partner_organisation_id_partner_organisations'), type_='foreignkey')

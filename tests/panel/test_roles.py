@@ -45,6 +45,7 @@ SAMPLE_ARGS = {
     "delivery_id": 999999,
     "organisation_id": 999999,
     "report_id": 999999,
+    "attachment_id": 999999,
 }
 
 
