@@ -22,6 +22,13 @@ PAGES_BY_ROLE = {
     ],
     Role.PLACE: ["/staff/", "/staff/account"],
     Role.OBSERVER: ["/staff/", "/staff/account"],
+    Role.PARTNER: [
+        "/staff/",
+        "/staff/account",
+        "/partner/",
+        "/partner/reports",
+        "/partner/reports/new",
+    ],
 }
 
 
