@@ -49,6 +49,7 @@ from panel.panel_health.assurance import health_section
 from panel.panel_health.views import blueprint as panel_health_blueprint
 from panel.partners.admin_views import blueprint as partner_admin_blueprint
 from panel.partners.views import blueprint as partner_blueprint
+from panel.partners.webhook_views import blueprint as partner_webhooks_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.reconsent.answer_views import blueprint as reconsent_answers_blueprint
 from panel.reconsent.history import consent_steps, member_prompt
@@ -110,6 +111,7 @@ BLUEPRINTS = (
     webhook_endpoints_blueprint,
     partner_admin_blueprint,
     partner_blueprint,
+    partner_webhooks_blueprint,
     mailer_blueprint,
     join_blueprint,
     member_area_blueprint,
