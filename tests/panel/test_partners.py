@@ -215,6 +215,34 @@ def test_the_partner_home_shows_own_links_and_counts_only(client, session, login
     assert partner.name in home.text
 
 
+def test_a_partner_signs_in_with_two_factors_and_is_ended_when_moved(client, session, now):
+    import pyotp
+
+    from tests.factories import STAFF_PASSWORD
+
+    partner = make_partner(session)
+    session.commit()
+    response = client.post(
+        "/staff/sign-in", data={"email": partner.email, "password": STAFF_PASSWORD}
+    )
+    assert response.location.endswith("/staff/sign-in/code")
+    code = pyotp.TOTP(partner.totp_secret).now()
+    response = client.post("/staff/sign-in/code", data={"code": code})
+    assert response.status_code == 302 and response.location.endswith("/staff/")
+    assert client.get("/partner/").status_code == 200
+    assert client.get("/staff/account").status_code == 200
+    # moving the account to another organisation ends its sessions at once
+    details = auth_services.StaffDetails(
+        name=partner.name,
+        role=Role.PARTNER,
+        place_ids=[],
+        partner_organisation_id=make_partner_organisation(session).id,
+    )
+    auth_services.update_staff(session, make_staff(session, Role.COMMS), partner, details, now)
+    session.commit()
+    assert client.get("/partner/").status_code == 302
+
+
 def test_staff_pages_refuse_a_partner_and_partner_pages_refuse_staff(client, session, login_as):
     login_as(make_partner(session))
     session.commit()
