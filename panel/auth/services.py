@@ -349,6 +349,7 @@ def invite_staff_by_email(
             "name": user.name,
             "inviter": actor.name,
             "role": user.role.label,
+            "organisation": user.partner_organisation.name if user.partner_organisation else "",
             "token": invite_token(user),
         },
         idempotency_key=f"invite:{user.id}:{user.session_token}",

@@ -154,6 +154,8 @@ def test_comms_adds_an_organisation_and_invites_a_partner(client, session, login
     session.expire_all()
     user = session.scalar(sa.select(StaffUser).where(StaffUser.email == "pat@healthwatch.example"))
     assert user.role is Role.PARTNER and user.partner_organisation_id == organisation.id
+    [message] = outbox()
+    assert "for Healthwatch Blackpool" in message.text_body
     assert "Pat Partner" in client.get(f"/staff/admin/partners/{organisation.id}").text
 
 
