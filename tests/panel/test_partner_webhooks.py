@@ -126,3 +126,33 @@ def test_another_organisation_s_endpoint_is_a_404(session, client, login_as, now
         )
         == 0
     )
+
+
+def test_generated_input_on_partner_forms_never_causes_a_server_error(session, client, login_as):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.panel.test_bad_input_fuzz import nasty_text
+
+    login_as(make_partner(session, make_partner_organisation(session, "Healthwatch", "blackpool")))
+    session.commit()
+    fields = {
+        "/partner/reports/new": ["title", "summary", "groups", "place_id"],
+        "/partner/webhooks/new": ["name", "url", "contact_email", "event_types", "place_id"],
+    }
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(data=st.data())
+    def post_garbage(data):
+        url = data.draw(st.sampled_from(sorted(fields)))
+        form = {name: data.draw(nasty_text) for name in fields[url]}
+        response = client.post(url, data=form)
+        assert response.status_code in (200, 302, 400), (url, form, response.status_code)
+
+    post_garbage()
