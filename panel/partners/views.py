@@ -21,7 +21,7 @@ from panel.places.services import all_places
 from surveys.insights import partner_reports
 from surveys.insights.vocabulary import GROUPS
 
-blueprint = Blueprint("partner", __name__, url_prefix="/partner")
+blueprint = Blueprint("partner", __name__, url_prefix="/staff/partner")
 
 
 def own_organisation():

@@ -18,7 +18,7 @@ from panel.webhooks import services
 from panel.webhooks.delivery import loopback_allowed
 from panel.webhooks.forms import EndpointForm
 
-blueprint = Blueprint("partner_webhooks", __name__, url_prefix="/partner/webhooks")
+blueprint = Blueprint("partner_webhooks", __name__, url_prefix="/staff/partner/webhooks")
 
 #: the templates are the communications team's, pointed at these routes.
 ROUTES = "partner_webhooks"

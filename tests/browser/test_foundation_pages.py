@@ -25,9 +25,9 @@ PAGES_BY_ROLE = {
     Role.PARTNER: [
         "/staff/",
         "/staff/account",
-        "/partner/",
-        "/partner/reports",
-        "/partner/reports/new",
+        "/staff/partner/",
+        "/staff/partner/reports",
+        "/staff/partner/reports/new",
     ],
 }
 

@@ -59,10 +59,12 @@ def test_a_partner_endpoint_is_always_its_own_organisation_s(session, now):
 def test_a_partner_manages_its_endpoint_and_redelivers(session, client, login_as, now):
     partner = login_as(make_partner(session, make_partner_organisation(session, "Healthwatch")))
     session.commit()
-    refused = client.post("/partner/webhooks/new", data={**FORM, "url": "http://x.example.org"})
+    refused = client.post(
+        "/staff/partner/webhooks/new", data={**FORM, "url": "http://x.example.org"}
+    )
     assert refused.status_code == 400 and "The address must start with https://" in refused.text
     assert 'value="Website"' in refused.text
-    added = client.post("/partner/webhooks/new", data=FORM)
+    added = client.post("/staff/partner/webhooks/new", data=FORM)
     assert added.status_code == 200
     secret = re.search(r'id="secret"[^>]*>(whsec_[A-Za-z0-9+/=]+)<', added.text).group(1)
     endpoint = session.scalar(sa.select(WebhookEndpoint))
@@ -72,23 +74,23 @@ def test_a_partner_manages_its_endpoint_and_redelivers(session, client, login_as
     record_answer(session, delivery, Answer(503, "", 87), now)
     session.commit()
 
-    assert "Website" in client.get("/partner/webhooks/").text
-    detail = client.get(f"/partner/webhooks/{endpoint.id}").text
+    assert "Website" in client.get("/staff/partner/webhooks/").text
+    detail = client.get(f"/staff/partner/webhooks/{endpoint.id}").text
     assert secret not in detail and delivery.message_id in detail and "503" in detail
-    rotated = client.post(f"/partner/webhooks/{endpoint.id}/rotate")
+    rotated = client.post(f"/staff/partner/webhooks/{endpoint.id}/rotate")
     assert "whsec_" in rotated.text and "signed with both" in rotated.text
     page = client.post(
-        f"/partner/webhooks/{endpoint.id}/deliveries/{delivery.id}/redeliver",
+        f"/staff/partner/webhooks/{endpoint.id}/deliveries/{delivery.id}/redeliver",
         follow_redirects=True,
     ).text
     assert "to send again" in page
     assert (
         "Disabled the endpoint"
-        in client.post(f"/partner/webhooks/{endpoint.id}/disable", follow_redirects=True).text
+        in client.post(f"/staff/partner/webhooks/{endpoint.id}/disable", follow_redirects=True).text
     )
     assert (
         "Enabled the endpoint"
-        in client.post(f"/partner/webhooks/{endpoint.id}/enable", follow_redirects=True).text
+        in client.post(f"/staff/partner/webhooks/{endpoint.id}/enable", follow_redirects=True).text
     )
     actions = session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.staff_user_id == partner.id)
@@ -111,10 +113,10 @@ def test_another_organisation_s_endpoint_is_a_404(session, client, login_as, now
     delivery = session.scalar(sa.select(WebhookDelivery))
     login_as(make_partner(session, make_partner_organisation(session, "Healthwatch Blackpool")))
     session.commit()
-    assert "Healthwatch Cumbria" not in client.get("/partner/webhooks/").text
-    assert client.get(f"/partner/webhooks/{endpoint.id}").status_code == 404
+    assert "Healthwatch Cumbria" not in client.get("/staff/partner/webhooks/").text
+    assert client.get(f"/staff/partner/webhooks/{endpoint.id}").status_code == 404
     for action in ("rotate", "disable", "enable", f"deliveries/{delivery.id}/redeliver"):
-        response = client.post(f"/partner/webhooks/{endpoint.id}/{action}")
+        response = client.post(f"/staff/partner/webhooks/{endpoint.id}/{action}")
         assert response.status_code == 404, action
     session.expire_all()
     assert session.get(WebhookEndpoint, endpoint.id).disabled_at is None
@@ -137,8 +139,8 @@ def test_generated_input_on_partner_forms_never_causes_a_server_error(session, c
     login_as(make_partner(session, make_partner_organisation(session, "Healthwatch", "blackpool")))
     session.commit()
     fields = {
-        "/partner/reports/new": ["title", "summary", "groups", "place_id"],
-        "/partner/webhooks/new": ["name", "url", "contact_email", "event_types", "place_id"],
+        "/staff/partner/reports/new": ["title", "summary", "groups", "place_id"],
+        "/staff/partner/webhooks/new": ["name", "url", "contact_email", "event_types", "place_id"],
     }
 
     @settings(

@@ -205,7 +205,7 @@ def test_the_partner_home_shows_own_links_and_counts_only(client, session, login
     member = session.scalar(sa.select(Member))
     partner = login_as(make_partner(session, mine))
     session.commit()
-    response = client.get("/partner/")
+    response = client.get("/staff/partner/")
     assert response.status_code == 200
     assert "Healthwatch stall" in response.text and f"source={stall.code}" in response.text
     assert "Cumbria stall" not in response.text
@@ -213,7 +213,7 @@ def test_the_partner_home_shows_own_links_and_counts_only(client, session, login
     assert member.email not in response.text and member.postcode not in response.text
     home = client.get("/staff/")
     assert home.status_code == 200 and "Healthwatch Blackpool" in home.text
-    assert "/partner/" in home.text and "/staff/members/" not in home.text
+    assert "/staff/partner/" in home.text and "/staff/members/" not in home.text
     assert partner.name in home.text
 
 
@@ -231,7 +231,7 @@ def test_a_partner_signs_in_with_two_factors_and_is_ended_when_moved(client, ses
     code = pyotp.TOTP(partner.totp_secret).now()
     response = client.post("/staff/sign-in/code", data={"code": code})
     assert response.status_code == 302 and response.location.endswith("/staff/")
-    assert client.get("/partner/").status_code == 200
+    assert client.get("/staff/partner/").status_code == 200
     assert client.get("/staff/account").status_code == 200
     # moving the account to another organisation ends its sessions at once
     details = auth_services.StaffDetails(
@@ -242,7 +242,7 @@ def test_a_partner_signs_in_with_two_factors_and_is_ended_when_moved(client, ses
     )
     auth_services.update_staff(session, make_staff(session, Role.COMMS), partner, details, now)
     session.commit()
-    assert client.get("/partner/").status_code == 302
+    assert client.get("/staff/partner/").status_code == 302
 
 
 def test_staff_pages_refuse_a_partner_and_partner_pages_refuse_staff(client, session, login_as):
@@ -255,4 +255,4 @@ def test_staff_pages_refuse_a_partner_and_partner_pages_refuse_staff(client, ses
 def test_an_icb_user_cannot_open_the_partner_home(client, session, login_as):
     login_as(make_staff(session, Role.COMMS))
     session.commit()
-    assert client.get("/partner/").status_code == 403
+    assert client.get("/staff/partner/").status_code == 403

@@ -470,6 +470,13 @@ def staff_urls(
         ("attachment_id", "insight_id"): _ids(
             session, sa.select(InsightAttachment.id, InsightAttachment.finding_id).limit(3)
         ),
+        ("report_id",): _ids(
+            session,
+            sa.select(InsightFinding.id).where(InsightFinding.partner_organisation_id.is_not(None)),
+        ),
+        ("attachment_id", "report_id"): _ids(
+            session, sa.select(InsightAttachment.id, InsightAttachment.finding_id).limit(3)
+        ),
         ("delivery_id", "endpoint_id"): _ids(
             session, sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id).limit(3)
         ),

@@ -181,7 +181,7 @@ def test_a_partner_sends_a_report_with_a_file_and_reads_it_back(client, session,
     partner = login_as(make_partner(session))
     session.commit()
     response = client.post(
-        "/partner/reports/new",
+        "/staff/partner/reports/new",
         data={
             "title": "Waiting for a GP appointment",
             "summary": "Carers cannot get through at 8am.",
@@ -197,16 +197,16 @@ def test_a_partner_sends_a_report_with_a_file_and_reads_it_back(client, session,
     report = session.scalar(sa.select(InsightFinding))
     assert report.partner_organisation_id == partner.partner_organisation_id
     file = session.scalar(sa.select(InsightAttachment))
-    download = client.get(f"/partner/reports/{report.id}/files/{file.id}.pdf")
+    download = client.get(f"/staff/partner/reports/{report.id}/files/{file.id}.pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
-    assert "Waiting for a GP appointment" in client.get("/partner/reports").text
+    assert "Waiting for a GP appointment" in client.get("/staff/partner/reports").text
 
 
 def test_a_bad_file_is_a_400_next_to_the_field_keeping_the_text(client, session, login_as):
     login_as(make_partner(session))
     session.commit()
     response = client.post(
-        "/partner/reports/new",
+        "/staff/partner/reports/new",
         data={
             "title": "Kept title",
             "summary": "Kept summary",
@@ -229,9 +229,9 @@ def test_another_organisation_s_report_and_file_are_404(client, session, login_a
     file = session.scalar(sa.select(InsightAttachment))
     login_as(make_partner(session))
     session.commit()
-    assert client.get(f"/partner/reports/{other.id}").status_code == 404
-    assert client.get(f"/partner/reports/{other.id}/files/{file.id}.pdf").status_code == 404
-    assert "Waiting for a GP" not in client.get("/partner/reports").text
+    assert client.get(f"/staff/partner/reports/{other.id}").status_code == 404
+    assert client.get(f"/staff/partner/reports/{other.id}/files/{file.id}.pdf").status_code == 404
+    assert "Waiting for a GP" not in client.get("/staff/partner/reports").text
 
 
 def test_comms_read_the_report_in_the_library_and_its_file_download_is_audited(
@@ -257,5 +257,5 @@ def test_a_partner_sees_what_was_done_once_the_decision_is_public(client, sessio
     decision = _decision(session, now)
     report.decision_id = decision.id
     session.commit()
-    page = client.get(f"/partner/reports/{report.id}")
+    page = client.get(f"/staff/partner/reports/{report.id}")
     assert "Extra phone lines at 8am" in page.text
