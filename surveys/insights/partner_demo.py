@@ -9,16 +9,9 @@ from sqlalchemy.orm import Session
 
 from panel.auth.models import Role, StaffUser
 from panel.members.models import RecruitmentSource
+from surveys.engagement_events.demo import demo_receipt
 from surveys.insights import partner_reports
 from surveys.insights.models import InsightFinding
-
-#: a one-page PDF standing in for the notes a partner attaches.
-_DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def create_demo_partner_work(session: Session, now: datetime) -> None:
@@ -52,7 +45,7 @@ def create_demo_partner_work(session: Session, now: datetime) -> None:
             ),
             groups=["carers"],
             place_id=organisation.place_id,
-            attachments=[("coffee-morning-notes.pdf", _DEMO_PDF)],
+            attachments=[("coffee-morning-notes.pdf", demo_receipt("Coffee morning notes"))],
         ),
         now,
     )
