@@ -47,6 +47,9 @@ from panel.members.staff_views import blueprint as members_blueprint
 from panel.pages.views import blueprint as pages_blueprint
 from panel.panel_health.assurance import health_section
 from panel.panel_health.views import blueprint as panel_health_blueprint
+from panel.partners.admin_views import blueprint as partner_admin_blueprint
+from panel.partners.views import blueprint as partner_blueprint
+from panel.partners.webhook_views import blueprint as partner_webhooks_blueprint
 from panel.places.views import blueprint as places_blueprint
 from panel.reconsent.answer_views import blueprint as reconsent_answers_blueprint
 from panel.reconsent.history import consent_steps, member_prompt
@@ -106,6 +109,9 @@ BLUEPRINTS = (
     audit_blueprint,
     api_keys_blueprint,
     webhook_endpoints_blueprint,
+    partner_admin_blueprint,
+    partner_blueprint,
+    partner_webhooks_blueprint,
     mailer_blueprint,
     join_blueprint,
     member_area_blueprint,

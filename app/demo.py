@@ -26,6 +26,7 @@ from surveys.decisions.demo import create_demo_decisions
 from surveys.demo import create_demo_surveys
 from surveys.engagement_events.demo import create_demo_events
 from surveys.insights.demo import create_demo_insights
+from surveys.insights.partner_demo import create_demo_partner_work
 from surveys.results.demo import create_demo_results
 
 
@@ -43,6 +44,7 @@ def create_demo_data(session: Session, now: datetime) -> list[DemoAccount]:
     create_demo_results(session, now)
     create_demo_decisions(session, now)
     create_demo_insights(session, now)
+    create_demo_partner_work(session, now)
     create_demo_events(session, now)
     create_demo_meetings(session, now)
     create_demo_resident(session, now)

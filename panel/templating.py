@@ -13,6 +13,7 @@ from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemLo
 from jinja2.bccache import Bucket
 
 from panel import i18n
+from panel.auth.access import ALL_STAFF
 from panel.auth.models import Role
 from panel.nhsuk_attributes import nhsuk_attributes
 
@@ -146,6 +147,7 @@ def staff_navigation() -> list[dict]:
         ("segments.index", "Segments", None),
         ("places.index", "Places", {Role.COMMS}),
         ("staff_admin.index", "Staff", {Role.COMMS}),
+        ("partner_admin.index", "Partners", {Role.COMMS}),
         ("audit.index", "Audit log", {Role.COMMS}),
         ("api_keys.index", "API keys", {Role.COMMS}),
         ("webhook_endpoints.index", "Webhooks", {Role.COMMS}),
@@ -156,11 +158,15 @@ def staff_navigation() -> list[dict]:
         ("assurance.dashboard", "Assurance", None),
         ("panel_health.index", "Panel health", {Role.OBSERVER}),
         ("mailer.outbox", "Outbox", {Role.COMMS}),
+        # a partner account's own pages (issue 24): nothing else is offered to a partner
+        ("partner.home", "Your organisation", {Role.PARTNER}),
+        ("partner.reports", "Insight reports", {Role.PARTNER}),
+        ("partner_webhooks.index", "Webhooks", {Role.PARTNER}),
     ]
     current = request.endpoint or ""
     nav = []
     for endpoint, text, roles in items:
-        if roles is None or current_user.role in roles:
+        if current_user.role in (ALL_STAFF if roles is None else roles):
             section = endpoint.split(".")[0]
             nav.append(
                 {

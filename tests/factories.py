@@ -47,6 +47,25 @@ def make_staff(
     return user
 
 
+def make_partner_organisation(session, name: str | None = None, place_code: str | None = None):
+    """A partner organisation (for example Healthwatch Blackpool)."""
+    from panel.partners.models import PartnerOrganisation
+
+    organisation = PartnerOrganisation(
+        name=name or f"Partner Organisation {next(_counter)}",
+        place_id=place(session, place_code).id if place_code else None,
+    )
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def make_partner(session, organisation=None, **overrides) -> StaffUser:
+    """A partner account (the partner role) for ``organisation`` (a new one when not given)."""
+    organisation = organisation or make_partner_organisation(session)
+    return make_staff(session, Role.PARTNER, partner_organisation=organisation, **overrides)
+
+
 def make_member(session, place_code: str = "blackpool", **overrides):
     """An active member (pass status=... for others)."""
     from panel.members.models import Member, MemberStatus

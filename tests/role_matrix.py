@@ -2,14 +2,17 @@
 
 from panel.auth.models import Role
 
-ALL = frozenset(Role)
+#: every ICB staff role (a partner account is let in only where PARTNER is named).
+ALL = frozenset({Role.COMMS, Role.PLACE, Role.OBSERVER})
+EVERY_ACCOUNT = frozenset(Role)
+PARTNER = frozenset({Role.PARTNER})
 COMMS = frozenset({Role.COMMS})
 MEMBER_DATA = frozenset({Role.COMMS, Role.PLACE})
 
 #: endpoint -> roles allowed; anonymous users are always sent to sign in.
 STAFF_ROUTES: dict[str, frozenset[Role]] = {
-    "staff_home.index": ALL,
-    "auth.account": ALL,
+    "staff_home.index": EVERY_ACCOUNT,
+    "auth.account": EVERY_ACCOUNT,
     "staff_admin.index": COMMS,
     "staff_admin.invite": COMMS,
     "staff_admin.edit": COMMS,
@@ -30,6 +33,23 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "webhook_endpoints.disable": COMMS,
     "webhook_endpoints.enable": COMMS,
     "webhook_endpoints.redeliver": COMMS,
+    # partner organisations (issue 24): the comms team adds them and gives them sign-up links
+    "partner_admin.index": COMMS,
+    "partner_admin.detail": COMMS,
+    # a partner account's own pages: its organisation only, never members' personal data
+    "partner.home": PARTNER,
+    "partner.reports": PARTNER,
+    "partner.new_report": PARTNER,
+    "partner.report": PARTNER,
+    "partner.report_file": PARTNER,
+    # a partner's own webhook endpoints (issue 24 point 4), the comms team's pages' twins
+    "partner_webhooks.index": PARTNER,
+    "partner_webhooks.new": PARTNER,
+    "partner_webhooks.detail": PARTNER,
+    "partner_webhooks.rotate": PARTNER,
+    "partner_webhooks.disable": PARTNER,
+    "partner_webhooks.enable": PARTNER,
+    "partner_webhooks.redeliver": PARTNER,
     "mailer.outbox": COMMS,
     "mailer.outbox_message": COMMS,
     "members.index": MEMBER_DATA,
@@ -203,6 +223,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "insights.detail": ALL,
     "insights.new": MEMBER_DATA,
     "insights.edit": MEMBER_DATA,
+    # a file a partner sent with its report (may name people: audited, observers excluded)
+    "insights.attachment_file": MEMBER_DATA,
     # engagement events: everyone reads; comms and place teams (their places) organise
     "engagement_events.index": ALL,
     "engagement_events.detail": ALL,

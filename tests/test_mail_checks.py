@@ -79,6 +79,10 @@ AT_MOST_ONE_PERSON = {
     "duplicates.merge", "duplicates.not_duplicate", "duplicates.propose", "duplicates.undo",
     "segments.add_group_cap", "segments.remove_group_cap", "activity.send_test",
     "reconsent.index", "reconsent.send_test", "reconsent.remind_test",
+    # partner organisations and partners' own pages (issue 24) email no one
+    "partner_admin.index", "partner_admin.detail", "partner.new_report",
+    "partner_webhooks.new", "partner_webhooks.rotate", "partner_webhooks.disable",
+    "partner_webhooks.enable", "partner_webhooks.redeliver",
 }  # fmt: skip
 
 

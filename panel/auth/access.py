@@ -14,13 +14,17 @@ from flask_login import current_user
 from panel.auth.models import Role, StaffUser
 from panel.extensions import login_manager
 
-ALL_STAFF = frozenset(Role)
+#: the ICB's own staff: what ``staff_required()`` with no roles allows (never a partner).
+ALL_STAFF = frozenset({Role.COMMS, Role.PLACE, Role.OBSERVER})
+#: every account, partners included: only pages every account has (home, own account).
+ALL_ACCOUNTS = frozenset(Role)
 #: who may see members' personal data (observers read results and reports only).
 MEMBER_DATA_ROLES = frozenset({Role.COMMS, Role.PLACE})
 
 
 def staff_required(*roles: Role):
-    """Allow signed-in staff holding one of ``roles`` (any staff role when none are given)."""
+    """Allow signed-in staff holding one of ``roles`` (any ICB staff role when none are given:
+    a partner account is let in only where ``Role.PARTNER`` is named)."""
     allowed = frozenset(roles) or ALL_STAFF
 
     def decorator(view):
@@ -42,7 +46,9 @@ def visible_place_ids(user: StaffUser) -> frozenset[int] | None:
     """The places whose people this user may see; None means every place.
 
     An observer with places is a member of those places' partnership boards: they read their
-    own places' figures and reports only."""
+    own places' figures and reports only. A partner sees no place's people at all."""
+    if user.role is Role.PARTNER:
+        return frozenset()
     if user.role is Role.PLACE or (user.role is Role.OBSERVER and user.place_ids):
         return frozenset(user.place_ids)
     return None

@@ -12,6 +12,7 @@ from panel.auth.models import Role, StaffUser
 from panel.database import utcnow
 from panel.extensions import db
 from panel.forms_common import show_field_error
+from panel.partners.services import all_organisations
 from panel.places.services import all_places
 
 blueprint = Blueprint("staff_admin", __name__, url_prefix="/staff/admin/staff")
@@ -19,6 +20,9 @@ blueprint = Blueprint("staff_admin", __name__, url_prefix="/staff/admin/staff")
 
 def _with_place_choices(form):
     form.places.choices = [(place.id, place.name) for place in all_places(db.session)]
+    form.organisation.choices = [(0, "None (an ICB account)")] + [
+        (organisation.id, organisation.name) for organisation in all_organisations(db.session)
+    ]
     return form
 
 
@@ -28,6 +32,7 @@ def _details(form) -> services.StaffDetails:
         role=Role(form.role.data),
         place_ids=list(form.places.data or []),
         is_enabled=bool(form.is_enabled.data),
+        partner_organisation_id=form.organisation.data or None,
     )
 
 
@@ -66,11 +71,12 @@ def edit(user_id: int):
     if not form.is_submitted():
         form.role.data = user.role.value
         form.places.data = sorted(user.place_ids)
+        form.organisation.data = user.partner_organisation_id or 0
     if form.validate_on_submit():
         try:
             services.update_staff(db.session, current_user, user, _details(form), utcnow())
         except services.AuthError as error:
-            form.role.errors.append(str(error))
+            show_field_error(form, error, fallback="role")
         else:
             db.session.commit()
             flash(f"Saved changes to {user.name}", "info")

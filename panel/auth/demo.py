@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from panel.auth.models import Role, StaffUser
 from panel.auth.passwords import hash_password
+from panel.partners.models import PartnerOrganisation
 from panel.places.models import Place
 
 DEMO_PASSWORD = "demo-panel-password"  # noqa: S105 (demo accounts only; refused in production)
@@ -25,6 +26,8 @@ class DemoAccount:
     place_codes: tuple[str, ...]
     #: fixed so the README and browser tests can produce codes; demo accounts only.
     totp_secret: str
+    #: a partner account's organisation (made with the account if it does not exist yet).
+    organisation: str = ""
 
 
 DEMO_ACCOUNTS = (
@@ -49,7 +52,30 @@ DEMO_ACCOUNTS = (
         (),
         "JBSWY3DPEHPK3PXPOBSERVERDEMOAAAA",
     ),
+    DemoAccount(
+        "partner@demo.lsc-panel.example",
+        "Parveen Partner",
+        Role.PARTNER,
+        ("blackpool",),
+        "JBSWY3DPEHPK3PXPPARTNERDEMOAAAAA",
+        organisation="Healthwatch Blackpool",
+    ),
 )
+
+
+def _organisation(session: Session, account: DemoAccount, places: dict) -> PartnerOrganisation:
+    """The partner account's organisation (working in the account's place), made once."""
+    organisation = session.scalar(
+        sa.select(PartnerOrganisation).where(PartnerOrganisation.name == account.organisation)
+    )
+    if organisation is None:
+        place = places.get(account.place_codes[0]) if account.place_codes else None
+        organisation = PartnerOrganisation(
+            name=account.organisation, place_id=place.id if place else None
+        )
+        session.add(organisation)
+        session.flush()
+    return organisation
 
 
 def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
@@ -59,6 +85,7 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
         exists = session.scalar(sa.select(StaffUser.id).where(StaffUser.email == account.email))
         if exists:
             continue
+        partner = account.role is Role.PARTNER
         session.add(
             StaffUser(
                 email=account.email,
@@ -69,7 +96,8 @@ def create_demo_staff(session: Session, now: datetime) -> list[DemoAccount]:
                 totp_secret=account.totp_secret,
                 totp_confirmed_at=now,
                 created_at=now,
-                places=[places[code] for code in account.place_codes],
+                places=[] if partner else [places[code] for code in account.place_codes],
+                partner_organisation=_organisation(session, account, places) if partner else None,
             )
         )
     session.flush()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
 from panel.auth.models import Role
@@ -95,6 +102,11 @@ class NewPasswordForm(PanelForm):
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
+def _organisation_id(value) -> int:
+    """The chosen organisation's id; 0 for none (an ICB account has no organisation)."""
+    return 0 if value in (None, "") else int(value)
+
+
 class StaffDetailsForm(PanelForm):
     """A staff user's name, role and places."""
 
@@ -111,6 +123,12 @@ class StaffDetailsForm(PanelForm):
         "Places (for place team members, and observers from a place partnership board)",
         coerce=int,
         choices=[],
+    )
+    organisation = SelectField(
+        "Partner organisation (for partner accounts only)",
+        coerce=_organisation_id,
+        choices=[],
+        default=0,
     )
     is_enabled = BooleanField("Account can sign in", default=True)
 

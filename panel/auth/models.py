@@ -11,14 +11,17 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, CreatedAtMixin, enum_type, utcnow
+from panel.partners.models import PartnerOrganisation
 
 
 class Role(StrEnum):
-    """What a staff member may do: comms team everything, place team its places, observer reads."""
+    """What an account may do: comms team everything, place team its places, observer reads;
+    a partner sees only its own organisation's pages (never members' personal data)."""
 
     COMMS = "comms"
     PLACE = "place"
     OBSERVER = "observer"
+    PARTNER = "partner"
 
     @property
     def label(self) -> str:
@@ -26,6 +29,7 @@ class Role(StrEnum):
             "comms": "Communications and engagement team",
             "place": "Place team",
             "observer": "Observer",
+            "partner": "Partner organisation",
         }[self.value]
 
 
@@ -68,7 +72,12 @@ class StaffUser(UserMixin, CreatedAtMixin, Base):
         sa.String(64), unique=True, default=new_session_token
     )
     password_changed_at: Mapped[datetime | None]
+    #: the organisation a partner account belongs to (set for the partner role only).
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organisations.id"), index=True
+    )
 
+    partner_organisation: Mapped[PartnerOrganisation | None] = relationship(lazy="selectin")
     places = relationship("Place", secondary=staff_places, lazy="selectin", order_by="Place.name")
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="staff_user", cascade="all, delete-orphan"

@@ -28,6 +28,7 @@ from panel.email_requests import (
 )
 from panel.field_errors import FieldError
 from panel.login_sessions import end_all_sessions, start_login_session
+from panel.partners.models import PartnerOrganisation
 from panel.places.models import Place
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
 
@@ -285,14 +286,26 @@ class StaffDetails:
     role: Role
     place_ids: list[int]
     is_enabled: bool = True
+    #: the partner role's organisation (ignored for the ICB's own roles).
+    partner_organisation_id: int | None = None
 
 
 def _apply_details(session: Session, user: StaffUser, details: StaffDetails) -> None:
     if details.role is Role.PLACE and not details.place_ids:
         raise AuthError("Choose at least one place for a place team member", field="places")
+    organisation = None
+    if details.role is Role.PARTNER:
+        organisation = (
+            session.get(PartnerOrganisation, details.partner_organisation_id)
+            if details.partner_organisation_id
+            else None
+        )
+        if organisation is None:
+            raise AuthError("Choose the partner's organisation", field="organisation")
     user.name = " ".join(details.name.split())
     user.role = details.role
     user.is_enabled = details.is_enabled
+    user.partner_organisation = organisation
     places = session.scalars(sa.select(Place).where(Place.id.in_(details.place_ids))).all()
     user.places = list(places) if details.role in (Role.PLACE, Role.OBSERVER) else []
 
@@ -306,8 +319,9 @@ def invite_staff(
     if find_staff_by_email(session, email):
         raise AuthError("A staff account with this email address already exists", field="email")
     user = StaffUser(email=email, name=details.name, role=details.role, created_at=now)
-    session.add(user)
+    # Checked before the account joins the session, so a refused invitation leaves no row.
     _apply_details(session, user, details)
+    session.add(user)
     session.flush()
     record_audit(
         session,
@@ -315,7 +329,7 @@ def invite_staff(
         "staff.invite",
         "staff_user",
         [user.id],
-        detail=f"role={user.role.value}",
+        detail=f"role={user.role.value} partner={user.partner_organisation_id or '-'}",
         now=now,
     )
     return user
@@ -335,6 +349,7 @@ def invite_staff_by_email(
             "name": user.name,
             "inviter": actor.name,
             "role": user.role.label,
+            "organisation": user.partner_organisation.name if user.partner_organisation else "",
             "token": invite_token(user),
         },
         idempotency_key=f"invite:{user.id}:{user.session_token}",
@@ -350,9 +365,10 @@ def update_staff(
     session of the user, so what they may see changes at once. Raises AuthError."""
     if user.id == actor.id and (details.role is not Role.COMMS or not details.is_enabled):
         raise AuthError("You cannot remove your own administrator access", field="role")
-    before = (user.role, user.place_ids, user.is_enabled)
+    before = (user.role, user.place_ids, user.is_enabled, user.partner_organisation_id)
     _apply_details(session, user, details)
-    if (user.role, user.place_ids, user.is_enabled) != before:
+    session.flush()
+    if (user.role, user.place_ids, user.is_enabled, user.partner_organisation_id) != before:
         end_all_sessions(session, staff_user_id=user.id)
     record_audit(
         session,
@@ -360,7 +376,10 @@ def update_staff(
         "staff.update",
         "staff_user",
         [user.id],
-        detail=f"role={user.role.value} enabled={user.is_enabled}",
+        detail=(
+            f"role={user.role.value} enabled={user.is_enabled}"
+            f" partner={user.partner_organisation_id or '-'}"
+        ),
         now=now,
     )
 

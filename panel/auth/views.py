@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from panel.audit.services import record_audit
 from panel.auth import services
-from panel.auth.access import staff_required
+from panel.auth.access import ALL_ACCOUNTS, staff_required
 from panel.auth.forms import (
     CodeForm,
     EnrolForm,
@@ -230,7 +230,7 @@ def _set_password_page(user: StaffUser, heading: str, audit_action: str):
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
-@staff_required()
+@staff_required(*ALL_ACCOUNTS)
 def account():
     """The signed-in user's account page; POST makes new recovery codes."""
     form = ConfirmForm()

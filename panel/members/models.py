@@ -229,6 +229,10 @@ class RecruitmentSource(Base):
         sa.String(24), unique=True, default=lambda: secrets.token_urlsafe(9)
     )
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id"))
+    #: the partner organisation whose link this is: its partner accounts see the sign-up counts.
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organisations.id"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")

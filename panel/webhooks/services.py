@@ -8,7 +8,7 @@ delivery of another organisation, exactly as for one that does not exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -110,6 +110,26 @@ def create_endpoint(
     session.flush()
     _audit(session, actor, "webhook.create", endpoint, now)
     return endpoint, secret
+
+
+def create_partner_endpoint(
+    session: Session,
+    partner,
+    fields: EndpointFields,
+    now: datetime,
+    *,
+    allow_loopback: bool,
+) -> tuple[WebhookEndpoint, str]:
+    """Add an endpoint for the partner account's own organisation (whatever ``fields`` says),
+    for its place or every place when the organisation works in one place. Raises WebhookError
+    as create_endpoint does, or for another place."""
+    organisation = partner.partner_organisation
+    if organisation is None:
+        raise WebhookError("Only a partner organisation's account can add its endpoints")
+    if organisation.place_id is not None and fields.place_id not in (None, organisation.place_id):
+        raise WebhookError("Choose your organisation's place or every place", "place_id")
+    own = replace(fields, organisation=organisation.name)
+    return create_endpoint(session, partner, own, now, allow_loopback=allow_loopback)
 
 
 def rotate_secret(session: Session, actor, endpoint: WebhookEndpoint, now: datetime) -> str:

@@ -82,6 +82,10 @@ class InsightFinding(Base):
     #: title, summary, source, place and tag names in normal form (vocabulary.normalise), searched
     #: with one LIKE per word so SQLite and PostgreSQL find the same findings.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the partner organisation that sent the report (a partner account's submission).
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organisations.id"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
@@ -129,3 +133,23 @@ class InsightFinding(Base):
 
     def __repr__(self) -> str:
         return f"<InsightFinding {self.id} {self.source_kind}>"
+
+
+class InsightAttachment(Base):
+    """A file a partner sent with its insight report, kept as a PDF (a photo is made into one,
+    its camera and location details left behind; see surveys.insights.partner_reports)."""
+
+    __tablename__ = "insight_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("insight_findings.id", ondelete="CASCADE"), index=True
+    )
+    #: the name the file was sent with, cleaned (shown, never used as a path).
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<InsightAttachment {self.id} finding={self.finding_id}>"

@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from panel.audit.services import record_audit
 from panel.auth.access import ALL_STAFF, MEMBER_DATA_ROLES, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import show_field_error
 from surveys.decisions import public, register
-from surveys.insights import library
+from surveys.insights import library, partner_reports
 from surveys.insights.forms import ICB_PLACE_FILTER, ICB_WIDE, InsightForm, InsightSearchForm
 from surveys.insights.models import InsightFinding
 
@@ -102,8 +104,21 @@ def detail(insight_id: int):
     return render_template(
         "surveys/insights/detail.html",
         finding=finding,
+        attachments=partner_reports.report_attachments(db.session, finding),
         can_edit=current_user.role in MEMBER_DATA_ROLES and library.can_edit(current_user, finding),
     )
+
+
+@blueprint.get("/<int:insight_id>/files/<int:attachment_id>.pdf")
+@staff_required(*MEMBER_DATA_ROLES)
+def attachment_file(insight_id: int, attachment_id: int):
+    """A file a partner sent with its report, as a PDF (audited: a partner's file may name
+    people)."""
+    finding = _finding(insight_id)
+    file = partner_reports.find_attachment(db.session, finding, attachment_id) or abort(404)
+    record_audit(db.session, current_user, "insight.file_download", "insight_attachment", [file.id])
+    db.session.commit()
+    return attachment(file.content, f"report-{finding.id}-file-{file.id}.pdf")
 
 
 @blueprint.route("/<int:insight_id>/edit", methods=["GET", "POST"])

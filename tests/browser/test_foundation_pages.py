@@ -22,6 +22,13 @@ PAGES_BY_ROLE = {
     ],
     Role.PLACE: ["/staff/", "/staff/account"],
     Role.OBSERVER: ["/staff/", "/staff/account"],
+    Role.PARTNER: [
+        "/staff/",
+        "/staff/account",
+        "/staff/partner/",
+        "/staff/partner/reports",
+        "/staff/partner/reports/new",
+    ],
 }
 
 

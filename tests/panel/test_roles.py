@@ -6,7 +6,7 @@ import pytest
 
 from panel.auth.access import scope_to_places, visible_place_ids
 from panel.auth.models import Role, StaffUser
-from tests.factories import make_staff, place
+from tests.factories import make_partner, make_staff, place
 from tests.role_matrix import PUBLIC_ROUTES, STAFF_ROUTES
 
 SAMPLE_ARGS = {
@@ -43,6 +43,9 @@ SAMPLE_ARGS = {
     "start_year": 2025,
     "endpoint_id": 999999,
     "delivery_id": 999999,
+    "organisation_id": 999999,
+    "report_id": 999999,
+    "attachment_id": 999999,
 }
 
 
@@ -69,12 +72,14 @@ def _url(app, session, rule, subject):
 
 @pytest.mark.parametrize(
     "role",
-    [None, Role.OBSERVER, Role.PLACE, Role.COMMS],
-    ids=["anonymous", "observer", "place", "comms"],
+    [None, Role.OBSERVER, Role.PLACE, Role.COMMS, Role.PARTNER],
+    ids=["anonymous", "observer", "place", "comms", "partner"],
 )
 def test_each_role_gets_exactly_the_routes_the_matrix_allows(app, session, client, login_as, role):
     subject = make_staff(session, Role.OBSERVER)
-    if role is not None:
+    if role is Role.PARTNER:
+        login_as(make_partner(session))
+    elif role is not None:
         login_as(make_staff(session, role, places=["blackpool"] if role is Role.PLACE else ()))
     session.commit()
     for rule in _rules(app):

@@ -226,7 +226,7 @@ def _xlsx_problems(data: bytes) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("role", [Role.COMMS, Role.PLACE, Role.OBSERVER])
+@pytest.mark.parametrize("role", list(Role))
 def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, role):
     build_world(app, session, poisoned=True)
     user = session.scalar(sa.select(StaffUser).where(StaffUser.role == role))
@@ -241,7 +241,8 @@ def test_hostile_text_never_survives_as_markup_on_any_staff_page(app, session, r
             problems[url] = found[:3]
         ok_pages += response.status_code == 200
     _fail_with(problems)
-    assert ok_pages > 40, ok_pages
+    # A partner is refused every ICB page; its own pages (home, reports, webhooks) still count.
+    assert ok_pages > (5 if role == Role.PARTNER else 40), ok_pages
 
 
 def _feed_problems(response, path: str = "/bulletins/feed.atom") -> dict[str, list[str]]:

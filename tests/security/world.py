@@ -108,6 +108,8 @@ USER_TEXT = {
     "audit_events.detail",
     "api_keys.organisation",
     "api_keys.name",
+    "partner_organisations.name",
+    "insight_attachments.filename",
     "webhook_endpoints.organisation",
     "webhook_endpoints.name",
     "webhook_endpoints.url",
@@ -387,6 +389,7 @@ def staff_urls(
     from panel.auth.services import password_reset_token
     from panel.duplicates.models import MemberMerge
     from panel.members.models import Member, MemberImport, RecruitmentSource
+    from panel.partners.models import PartnerOrganisation
     from panel.places.models import Place, PostcodeDistrict
     from panel.reconsent.models import ReconsentCampaign
     from panel.segments.models import FairSelection, GroupContactCap, Segment
@@ -395,7 +398,7 @@ def staff_urls(
     from surveys.engagement_events.attendance_models import EventAttendance
     from surveys.engagement_events.models import EngagementEvent, EventInvitation
     from surveys.engagement_events.payment_models import ExpenseItem, PaymentClaim
-    from surveys.insights.models import InsightFinding
+    from surveys.insights.models import InsightAttachment, InsightFinding
     from surveys.models import Survey, SurveySnapshot
     from surveys.results.models import Decision
 
@@ -463,6 +466,17 @@ def staff_urls(
         ("import_id",): _ids(session, sa.select(MemberImport.id)),
         ("source_id",): _ids(session, sa.select(RecruitmentSource.id)),
         ("endpoint_id",): _ids(session, sa.select(WebhookEndpoint.id)),
+        ("organisation_id",): _ids(session, sa.select(PartnerOrganisation.id)),
+        ("attachment_id", "insight_id"): _ids(
+            session, sa.select(InsightAttachment.id, InsightAttachment.finding_id).limit(3)
+        ),
+        ("report_id",): _ids(
+            session,
+            sa.select(InsightFinding.id).where(InsightFinding.partner_organisation_id.is_not(None)),
+        ),
+        ("attachment_id", "report_id"): _ids(
+            session, sa.select(InsightAttachment.id, InsightAttachment.finding_id).limit(3)
+        ),
         ("delivery_id", "endpoint_id"): _ids(
             session, sa.select(WebhookDelivery.id, WebhookDelivery.endpoint_id).limit(3)
         ),

@@ -8,10 +8,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from panel.audit.services import record_audit
 from panel.auth.access import can_see_place, get_scoped_or_404, scope_to_places
 from panel.auth.models import Role, StaffUser
+from panel.disclosure import HIDDEN, SMALL_NUMBER_MAX, suppress_small
 from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus, RecruitmentSource
+from panel.partners.models import PartnerOrganisation
 from panel.places.models import Place
 
 PANEL_TARGET = 4000
@@ -110,3 +113,87 @@ def recruitment_dashboard(session: Session, user: StaffUser) -> RecruitmentDashb
         target = round(PANEL_TARGET * (place.population or 0) / total_population)
         by_place.append((place.name, counts.get(place.id, 0), target))
     return RecruitmentDashboard(by_source, by_place, sum(counts.values()))
+
+
+def give_source_to_partner(
+    session: Session,
+    actor: StaffUser,
+    source: RecruitmentSource,
+    organisation_id: int | None,
+    now: datetime,
+) -> None:
+    """Make the sign-up link the partner organisation's (None: no organisation's), so its
+    partner accounts see the link's sign-up counts (audited). Raises SourceError for an
+    unknown organisation."""
+    if organisation_id is not None and session.get(PartnerOrganisation, organisation_id) is None:
+        raise SourceError("Choose an organisation from the list", field="source_id")
+    source.partner_organisation_id = organisation_id
+    session.flush()
+    record_audit(
+        session,
+        actor,
+        "source.partner",
+        "recruitment_source",
+        [source.id],
+        detail=f"partner={organisation_id or '-'}",
+        now=now,
+    )
+
+
+def partner_sources(session: Session, organisation_id: int) -> list[RecruitmentSource]:
+    """The sign-up links given to one partner organisation, by name."""
+    return list(
+        session.scalars(
+            sa.select(RecruitmentSource)
+            .where(RecruitmentSource.partner_organisation_id == organisation_id)
+            .order_by(RecruitmentSource.name)
+        )
+    )
+
+
+@dataclass
+class PartnerSignups:
+    """What a partner account sees of its sign-up links: counts only, small ones hidden."""
+
+    #: one row per link: {"source": RecruitmentSource, "joined": int | "*", "active": int | "*"}
+    rows: list[dict]
+    joined_total: int | str
+    active_total: int | str
+
+
+def partner_signups(session: Session, organisation_id: int) -> PartnerSignups:
+    """People who confirmed their membership through each of the organisation's links (and
+    how many of them are members now), counted in SQL with NHS Digital's small-number rule
+    applied (panel.disclosure): no name, email or postcode ever leaves this function."""
+    sources = partner_sources(session, organisation_id)
+    joined_statuses = [status for status in MemberStatus if status is not MemberStatus.PENDING]
+    counts = {
+        source_id: (joined, active or 0)
+        for source_id, joined, active in session.execute(
+            sa.select(
+                Member.recruitment_source_id,
+                sa.func.count(),
+                sa.func.sum(sa.case((Member.status == MemberStatus.ACTIVE, 1), else_=0)),
+            )
+            .where(
+                Member.recruitment_source_id.in_([source.id for source in sources]),
+                Member.status.in_(joined_statuses),
+            )
+            .group_by(Member.recruitment_source_id)
+        )
+    }
+    rows = [
+        {
+            "source": source,
+            "joined": counts.get(source.id, (0, 0))[0],
+            "active": counts.get(source.id, (0, 0))[1],
+        }
+        for source in sources
+    ]
+    joined_total = sum(row["joined"] for row in rows)
+    active_total = sum(row["active"] for row in rows)
+    return PartnerSignups(
+        rows=suppress_small(rows, ["joined", "active"]),
+        joined_total=HIDDEN if 1 <= joined_total <= SMALL_NUMBER_MAX else joined_total,
+        active_total=HIDDEN if 1 <= active_total <= SMALL_NUMBER_MAX else active_total,
+    )

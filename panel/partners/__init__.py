@@ -1,0 +1,1 @@
+"""Partner organisations (for example Healthwatch Blackpool) and their people's accounts."""
