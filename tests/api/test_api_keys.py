@@ -142,3 +142,43 @@ def test_the_comms_team_issues_a_key_shown_once_and_revokes_it(app, client, sess
         sa.select(AuditEvent.action).where(AuditEvent.object_type == "api_key")
     )
     assert {"api_key.issue", "api_key.revoke"} <= set(actions)
+
+
+def test_the_kept_answer_follows_every_change_to_what_it_is_made_from(app, client, session, now):
+    """The results answer is kept between calls: each change below, made with plain SQL behind
+    the application's back, shows in the very next answer."""
+    survey = published_survey(app, session, now, "blackpool")
+    url = f"/api/v1/surveys/{survey.id}/results"
+
+    def answer() -> dict:
+        got = client.get(url)
+        assert got.status_code == 200
+        return got.get_json()
+
+    first = answer()
+    assert answer() == first  # kept: the same answer again
+    changes = [
+        ("UPDATE surveys SET title = 'Renamed behind its back' WHERE id = :id", "title"),
+        ("UPDATE survey_results_pages SET topic = 'Transport' WHERE survey_id = :id", "topic"),
+        (
+            "UPDATE places SET name = 'Blackpool and the Fylde'"
+            " WHERE id = (SELECT place_id FROM surveys WHERE id = :id)",
+            "place",
+        ),
+        ("UPDATE surveys SET responses_removed_at = CURRENT_TIMESTAMP WHERE id = :id", "removed"),
+    ]
+    for statement, field in changes:
+        before = answer()
+        session.execute(sa.text(statement), {"id": survey.id})
+        session.commit()
+        after = answer()
+        if field == "removed":
+            assert (before["figures_removed"], after["figures_removed"]) == (False, True)
+        else:
+            assert after["survey"][field] != before["survey"][field], field
+    session.execute(
+        sa.text("UPDATE survey_results_pages SET published_at = NULL WHERE survey_id = :id"),
+        {"id": survey.id},
+    )
+    session.commit()
+    assert client.get(url).status_code == 404
