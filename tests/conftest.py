@@ -250,12 +250,22 @@ def pytest_configure(config):
     log_scan.configure(config)
 
 
+#: fixtures that reach a database: a test marked no_database may use none of them.
+DATABASE_FIXTURES = frozenset(
+    {"database_template", "worker_database", "database_url", "app", "session"}
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only leave the SQLite run as deselected, so a skip always means
-    something is missing."""
-    if ON_POSTGRES:
-        return
-    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    """Tests marked postgres_only leave the SQLite run, and tests marked no_database (they touch
+    no database, so a second run proves nothing new) leave the PostgreSQL run, as deselected,
+    so a skip always means something is missing."""
+    for item in items:
+        uses = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("no_database") and uses:
+            raise pytest.UsageError(f"{item.nodeid} is marked no_database but uses {sorted(uses)}")
+    left_out = "no_database" if ON_POSTGRES else "postgres_only"
+    kept = [item for item in items if item.get_closest_marker(left_out) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

@@ -90,6 +90,7 @@ def test_the_model_explains_itself_in_words_not_letter_groups():
         assert all(" c:" not in w and not w.startswith("c:") for w in model.telling_words(text))
 
 
+@pytest.mark.no_database  # four minutes of training: once per suite is enough
 def test_the_shipped_model_is_what_the_training_script_makes_and_check_says_so(
     tmp_path, monkeypatch, capsys
 ):
