@@ -15,6 +15,7 @@ from jinja2.bccache import Bucket
 from panel import i18n
 from panel.auth.access import ALL_STAFF
 from panel.auth.models import Role
+from panel.component_cache import kept_component
 from panel.nhsuk_attributes import nhsuk_attributes
 
 
@@ -97,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["choice_items"] = choice_items
     app.jinja_env.globals["nhsuk_attributes"] = nhsuk_attributes
+    app.jinja_env.globals["kept_component"] = kept_component
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["local_datetime"] = local_datetime
