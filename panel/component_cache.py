@@ -52,6 +52,12 @@ def _frozen(value):
     raise _NotPlain
 
 
+def _rendered(template, params) -> Markup:
+    # The package's template, rendered with autoescape on (panel.templating): every text in it
+    # was escaped as it was printed, so the whole is HTML, as the macro's own output is.
+    return Markup(template.render(params=params))  # noqa: S704
+
+
 @pass_environment
 def kept_component(environment, name: str, params) -> Markup:
     """The component's HTML for these parameters, rendered by its template once."""
@@ -59,11 +65,11 @@ def kept_component(environment, name: str, params) -> Markup:
     try:
         key = (name, _frozen(params))
     except _NotPlain:
-        return Markup(template.render(params=params))
+        return _rendered(template, params)
     kept: OrderedDict = environment.__dict__.setdefault("_kept_components", OrderedDict())
     html = kept.get(key)
     if html is None:
-        html = kept[key] = Markup(template.render(params=params))
+        html = kept[key] = _rendered(template, params)
         if len(kept) > MAX_KEPT:
             kept.popitem(last=False)
     return html

@@ -90,9 +90,9 @@ def test_calls_with_a_caller_or_objects_are_rendered_each_time(environments):
         '{% call label({"for": "x"}) %}<b>{{ n }}</b>{% endcall %}'
     )
     for n in (1, 2):
-        assert ours.from_string(with_caller).render(n=n) == theirs.from_string(
-            with_caller
-        ).render(n=n)
+        assert ours.from_string(with_caller).render(n=n) == theirs.from_string(with_caller).render(
+            n=n
+        )
         assert f"<b>{n}</b>" in ours.from_string(with_caller).render(n=n)
 
     class Text:
