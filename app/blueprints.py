@@ -69,6 +69,7 @@ from surveys.decisions.public_views import blueprint as public_decisions_bluepri
 from surveys.decisions.staff_views import blueprint as decision_register_blueprint
 from surveys.emails.views import blueprint as survey_emails_blueprint
 from surveys.engagement_events import member_data as _event_member_data  # noqa: F401 (registers)
+from surveys.engagement_events.invite_views import blueprint as event_invitations_blueprint
 from surveys.engagement_events.member_views import blueprint as my_events_blueprint
 from surveys.engagement_events.onday_views import blueprint as event_day_blueprint
 from surveys.engagement_events.payment_views import blueprint as event_payments_blueprint
@@ -148,6 +149,7 @@ BLUEPRINTS = (
     open_data_blueprint,
     insights_blueprint,
     engagement_events_blueprint,
+    event_invitations_blueprint,
     event_replies_blueprint,
     event_day_blueprint,
     event_payments_blueprint,

@@ -231,6 +231,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "engagement_events.new": MEMBER_DATA,
     "engagement_events.edit": MEMBER_DATA,
     "engagement_events.needs": MEMBER_DATA,
+    # inviting a fair selection or a segment to an event: its organisers, through a check page
+    "event_invitations.invite_check": MEMBER_DATA,
+    "event_invitations.invite_email_html": MEMBER_DATA,
+    "event_invitations.invite_test": MEMBER_DATA,
+    "event_invitations.invite": MEMBER_DATA,
     # on the day: the event's organisers only (place teams: their places' events)
     "event_day.register": MEMBER_DATA,
     "event_day.mark": MEMBER_DATA,

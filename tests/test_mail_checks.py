@@ -35,6 +35,7 @@ from tests.surveys.results_helpers import closed_survey
 AT_MOST_ONE_PERSON = {
     # tests to oneself, from a check page or the bulletin preview
     "bulletin_checks.test", "feedback.test", "fieldwork.invite_test", "fieldwork.remind_test",
+    "event_invitations.invite_test",
     "bulletins.test_send", "decision_notices.send_test",
     # first steps that lead to a check page and send nothing themselves
     "bulletins.schedule_send", "bulletins.control", "results.add_decision",
@@ -245,7 +246,26 @@ def _reconsent_reminder(session, now):
     return comms, base, base
 
 
+def _event_invite(session, now):
+    from panel.segments.definition import empty_definition
+    from panel.segments.models import Segment
+    from tests.surveys.event_helpers import make_event
+
+    comms = make_staff(session, Role.COMMS)
+    segment = Segment(name="Everyone", place=None, definition=empty_definition())
+    session.add(segment)
+    event = make_event(session, now)
+    for code in ("blackpool", "blackpool", "south-cumbria"):
+        make_member(session, code)
+    suppress(session, make_member(session, "lancashire").email, SuppressionReason.BOUNCED, now)
+    make_member(session, "blackpool", paused_until=now + timedelta(days=3))
+    session.flush()
+    url = f"/staff/events/{event.id}/invite?segment={segment.id}"
+    return comms, url, url
+
+
 SCENARIOS = {
+    "event_invitations.invite": _event_invite,
     "activity.start_round": _still_interested,
     "fieldwork.invite": _invite,
     "fieldwork.remind": _remind,

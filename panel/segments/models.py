@@ -40,6 +40,8 @@ class ContactKind(StrEnum):
     """What kind of contact with a member was recorded."""
 
     SURVEY_INVITATION = "survey_invitation"
+    #: an invitation to an engagement event; counts against the contact caps like a survey's.
+    EVENT_INVITATION = "event_invitation"
     SURVEY_RESPONSE = "survey_response"
     BULLETIN_OPEN = "bulletin_open"
 

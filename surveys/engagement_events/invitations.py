@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,8 +20,13 @@ def add_invitations(
     *,
     state: InvitationState = InvitationState.INVITED,
     stratum: str = "",
+    strata: Mapping[int, str] | None = None,
+    ranked: bool = False,
 ) -> list[EventInvitation]:
-    """Invite members not already on the event's list; returns the new invitations."""
+    """Invite members not already on the event's list; returns the new invitations.
+
+    ``strata`` gives each member's selection stratum (else ``stratum`` for all); ``ranked``
+    numbers the new invitations' reserve_rank in the order of ``member_ids`` (a reserve list)."""
     already = set(
         session.scalars(
             sa.select(EventInvitation.member_id).where(EventInvitation.event_id == event.id)
@@ -36,7 +41,8 @@ def add_invitations(
             event_id=event.id,
             member_id=member_id,
             state=state,
-            stratum=stratum,
+            stratum=(strata or {}).get(member_id, stratum),
+            reserve_rank=len(added) + 1 if ranked else None,
             reply_nonce=secrets.token_hex(16),
             invited_at=now if state is InvitationState.INVITED else None,
         )

@@ -112,9 +112,10 @@ def decline_invitation(
     invitation: EventInvitation,
     now: datetime,
     on_offer: PlaceOffered | None = None,
-) -> None:
+) -> bool:
     """Reply no (or cancel from the email): a confirmed place is freed and offered to the
-    waiting list at once. Raises RepliesClosed for a cancelled event."""
+    waiting list at once. Returns True if this call moved the invitation (False when it had
+    already been declined or cancelled). Raises RepliesClosed for a cancelled event."""
     event = invitation.event
     if event.status is EventStatus.CANCELLED:
         raise RepliesClosed("This event has been cancelled.")
@@ -124,11 +125,12 @@ def decline_invitation(
         to = InvitationState.CANCELLED
     if not _move(session, invitation.id, to, now):
         _refresh(session, invitation)
-        return
+        return False
     if held_place:
         _free_seat(session, event.id)
         offer_free_places(session, event, now, on_offer)
     _refresh(session, invitation, event)
+    return True
 
 
 def offer_free_places(

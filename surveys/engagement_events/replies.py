@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from mailer.transport import queue_email
 from panel.field_errors import FieldError
 from panel.i18n import gettext, in_language
-from panel.members.models import Member
+from panel.members.models import Member, MemberStatus
+from panel.members.services.links import queue_member_email
 from panel.tokens import InvalidToken, TokenPurpose, make_token, read_token
 from surveys.engagement_events.calendar import calendar_attachment
 from surveys.engagement_events.models import EngagementEvent, EventInvitation, InvitationState
@@ -22,6 +23,7 @@ from surveys.engagement_events.places import (
     accept_invitation,
     decline_invitation,
 )
+from surveys.engagement_events.reserves import invite_next_reserve
 
 __all__ = ["RepliesClosed", "ReplyFields", "find_invitation", "reply", "reply_token", "reply_url"]
 
@@ -125,6 +127,32 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
         )
 
 
+#: the invitation email (the same template the check page shows).
+INVITATION_TEMPLATE = "event_invitation"
+
+
+def invitation_context(event: EngagementEvent, member_first_name: str, url: str) -> dict:
+    """What the invitation email needs for one person."""
+    return {"first_name": member_first_name, "event": event, "reply_url": url}
+
+
+def queue_invitation_email(session: Session, invitation: EventInvitation, now: datetime) -> bool:
+    """Queue the invitation with the invitee's own reply link (in their language, with their
+    unsubscribe link); False when they cannot be emailed."""
+    member = session.get(Member, invitation.member_id)
+    if member is None or member.status is not MemberStatus.ACTIVE or not member.email:
+        return False
+    queued = queue_member_email(
+        session,
+        member,
+        template=INVITATION_TEMPLATE,
+        context=invitation_context(invitation.event, member.first_name, reply_url(invitation)),
+        idempotency_key=f"event-invitation:{invitation.id}",
+        now=now,
+    )
+    return queued is not None
+
+
 def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, now: datetime):
     """Record a yes or no (a no from someone confirmed frees their place for the waiting list)
     and queue the email saying where they stand. Raises RepliesClosed after the closing date
@@ -138,9 +166,11 @@ def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, no
             "consent",
         )
     if not fields.coming:
-        decline_invitation(session, invitation, now, on_offer=tell_place)
+        declined = decline_invitation(session, invitation, now, on_offer=tell_place)
         invitation.access_needs = invitation.dietary_needs = ""
         session.flush()
+        if declined:  # someone chosen for a stratum: the next reserve of it is invited
+            invite_next_reserve(session, invitation, now, on_invite=queue_invitation_email)
         return
     accept_invitation(session, invitation, now)
     if needs:

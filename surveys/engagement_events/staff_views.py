@@ -13,11 +13,14 @@ from panel.database import utcnow
 from panel.extensions import db
 from panel.field_errors import FieldError
 from panel.forms_common import show_field_error
+from panel.segments.models import FairSelection
 from surveys.decisions import public, register
 from surveys.engagement_events import services
 from surveys.engagement_events.forms import ICB_WIDE, EventForm
+from surveys.engagement_events.invite_checks import invite_choices
 from surveys.engagement_events.models import EngagementEvent
 from surveys.engagement_events.replies import needs_for_organisers, place_counts
+from surveys.engagement_events.reserves import strata_short_of_reserves
 
 blueprint = Blueprint("engagement_events", __name__, url_prefix="/staff/events")
 
@@ -82,12 +85,22 @@ def new():
 def detail(event_id: int):
     """One event: its details and how many are confirmed, waiting and invited."""
     event = _event(event_id)
+    can_edit = current_user.role in MEMBER_DATA_ROLES and services.can_organise(current_user, event)
+    can_invite = can_edit and event.replies_open(utcnow())
+    selections, segments = invite_choices(db.session, current_user) if can_invite else ([], [])
+    selection = db.session.get(FairSelection, event.selection_id) if event.selection_id else None
     return render_template(
         "surveys/engagement_events/detail.html",
         event=event,
         counts=place_counts(db.session, event),
-        can_edit=current_user.role in MEMBER_DATA_ROLES
-        and services.can_organise(current_user, event),
+        can_edit=can_edit,
+        can_invite=can_invite,
+        selections=selections,
+        segments=segments,
+        short_strata=strata_short_of_reserves(db.session, event),
+        # a selection balanced on equality answers names its groups to the comms team only
+        show_strata=selection is not None
+        and (not selection.special_category_fields or current_user.role is Role.COMMS),
     )
 
 

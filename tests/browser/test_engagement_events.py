@@ -1,8 +1,9 @@
 """Events in Chromium with axe-core: the comms team adds an event (after a refused first try
-that keeps what was typed), then an invitee opens their reply link on a phone without signing
-in, says yes to a full event and lands on the waiting list; the organiser sees their needs. On
-the day, an organiser uses the register on a tablet (attended, undo, absent, a walk-in after a
-refused first try) and a member finds their booking and check-in code in the member area."""
+that keeps what was typed) and looks at the check page of inviting a segment to it, then an
+invitee opens their reply link on a phone without signing in, says yes to a full event and
+lands on the waiting list; the organiser sees their needs. On the day, an organiser uses the
+register on a tablet (attended, undo, absent, a walk-in after a refused first try) and a member
+finds their booking and check-in code in the member area."""
 
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ def test_add_an_event_then_reply_yes_from_the_email_and_join_the_waiting_list(
     comms.check()
     assert "Event added" in page.inner_text("main")
     assert "0 of 15 places" in page.inner_text("main")
+    page.select_option("#invite-segment", label="Younger adults across the ICB")
+    page.click("button:has-text('Check the invitation to this segment')")
+    comms.check()
+    assert "Check the invitation before you send it" in page.inner_text("h1")
+    assert "Left out: contact caps, paused invitations or unsubscribed" in page.inner_text("main")
+    page.click("text=Cancel: do not send")
 
     link, event_id = _unreplied_link(live_server)
     invitee = phone("event-reply")

@@ -53,6 +53,7 @@ TRANSLATED_EMAILS = frozenset(
         "event_place_confirmed",
         "event_waiting_list",
         "event_reminder",
+        "event_invitation",
     }
 )
 

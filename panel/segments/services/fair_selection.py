@@ -6,6 +6,8 @@ team may make such a selection or see whom it chose (panel.segments.services.spe
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,7 +21,13 @@ from panel.csv_export import csv_text
 from panel.members.models import Member
 from panel.segments.models import FairSelection, Segment
 from panel.segments.selection import Quota, SelectionResult, select_fairly
-from panel.segments.services.quotas import QuotaPlan, QuotasShort, plan_selection
+from panel.segments.services.quotas import (
+    QuotaPlan,
+    QuotasShort,
+    characteristics,
+    plan_selection,
+    pool_people,
+)
 from panel.segments.services.special_category import (
     SPECIAL_CATEGORY_FIELDS,
     SpecialCategoryRefused,
@@ -251,3 +259,51 @@ def selection_withheld(
     except SpecialCategoryRefused as error:
         return str(error)
     return ""
+
+
+#: reserves kept for each stratum of a selection: enough to replace several who decline.
+RESERVES_PER_STRATUM = 10
+
+
+@dataclass(frozen=True)
+class ReserveList:
+    """A selection's strata and its ordered reserves."""
+
+    #: member id -> the stratum (the selection's characteristics, in words) of each person in
+    #: the pool now, the selected among them.
+    strata: dict[int, str]
+    #: member ids not selected, best first, at most RESERVES_PER_STRATUM in each stratum that
+    #: has selected people.
+    reserves: list[int]
+
+
+def reserve_list(
+    session: Session, user: StaffUser, selection: FairSelection, now: datetime
+) -> ReserveList:
+    """The selection's strata and ordered reserve list: the segment's contactable members not
+    selected who share a stratum with someone selected, in the order the selection's seed gives
+    (the same pool gives the same order). Raises SpecialCategoryRefused as selecting does."""
+    segment = selection.segment
+    features = list(selection.features)
+    people = pool_people(session, segment, user, now, features)
+    labels = {c.key: (c.label, dict(c.categories)) for c in characteristics(session, user, segment)}
+
+    def stratum(person: dict[str, str]) -> str:
+        parts = []
+        for key in features:
+            label, categories = labels.get(key, (key, {}))
+            parts.append(f"{label}: {categories.get(person[key], person[key] or 'not known')}")
+        return "; ".join(parts)[:200]
+
+    strata = {int(person["id"]): stratum(person) for person in people}
+    selected = {int(member_id) for member_id in selection.member_ids}
+    wanted = {strata[member_id] for member_id in selected if member_id in strata}
+    others = sorted(m for m, s in strata.items() if m not in selected and s in wanted)
+    random.Random(selection.seed).shuffle(others)  # noqa: S311 - an order, not a secret
+    kept: dict[str, int] = {}
+    reserves = []
+    for member_id in others:
+        if kept.get(strata[member_id], 0) < RESERVES_PER_STRATUM:
+            kept[strata[member_id]] = kept.get(strata[member_id], 0) + 1
+            reserves.append(member_id)
+    return ReserveList(strata, reserves)

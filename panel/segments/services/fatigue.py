@@ -22,6 +22,9 @@ from panel.segments.models import (
 )
 from panel.segments.services.segments import count_members
 
+#: the contacts the caps count: invitations to surveys and to engagement events.
+CAPPED_KINDS = (ContactKind.SURVEY_INVITATION, ContactKind.EVENT_INVITATION)
+
 
 def contact_rules(session: Session) -> ContactRules:
     """The saved rules row, or the default caps until comms first saves them.
@@ -69,7 +72,7 @@ def _invited_at_least(max_invitations: int, window_days: int, now: datetime):
     return (
         sa.select(MemberContact.member_id)
         .where(
-            MemberContact.kind == ContactKind.SURVEY_INVITATION,
+            MemberContact.kind.in_(CAPPED_KINDS),
             MemberContact.at > now - timedelta(days=window_days),
         )
         .group_by(MemberContact.member_id)
@@ -128,9 +131,14 @@ def target_counts(session: Session, query, now: datetime) -> TargetCounts:
 
 
 def record_invitations(
-    session: Session, member_ids: list[int], survey_id: int, now: datetime
+    session: Session,
+    member_ids: list[int],
+    survey_id: int,
+    now: datetime,
+    kind: ContactKind = ContactKind.SURVEY_INVITATION,
 ) -> None:
-    """Count invitations against the caps (called by whoever sends them)."""
+    """Count invitations against the caps (called by whoever sends them); ``survey_id`` is the
+    event's id for ``kind`` EVENT_INVITATION."""
     if not member_ids:
         return  # an INSERT with no rows would be an INSERT of one row of defaults
     session.execute(
@@ -138,7 +146,7 @@ def record_invitations(
         [
             {
                 "member_id": member_id,
-                "kind": ContactKind.SURVEY_INVITATION,
+                "kind": kind,
                 "reference_id": survey_id,
                 "at": now,
             }

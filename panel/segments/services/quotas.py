@@ -346,6 +346,14 @@ def _population_label(session: Session, places: list[Place]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]} together, weighted by population"
 
 
+def pool_people(
+    session: Session, segment: Segment, user: StaffUser, now: datetime, features: list[str]
+) -> list[dict[str, str]]:
+    """The pool a selection from ``segment`` draws from (see _people); raises
+    SpecialCategoryRefused as selecting does."""
+    return _people(session, segment, user, now, features)
+
+
 def _people(
     session: Session, segment: Segment, user: StaffUser, now: datetime, features: list[str]
 ) -> list[dict[str, str]]:
