@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
+from panel.i18n import N_
 
 
 class Invitation(Base):
@@ -79,13 +80,14 @@ class ResponseChannel(StrEnum):
     PARTNER = "partner"
 
 
-#: the channels' names as the results pages show them, in the order they are listed.
+#: the channels' names as the results pages show them, in the order they are listed (marked for
+#: translation: the public results page shows them in the reader's language).
 CHANNEL_LABELS = {
-    ResponseChannel.ONLINE: "Online",
-    ResponseChannel.PAPER: "Paper copy",
-    ResponseChannel.PHONE: "Phone",
-    ResponseChannel.EVENT: "At an event",
-    ResponseChannel.PARTNER: "Through a partner",
+    ResponseChannel.ONLINE: N_("Online"),
+    ResponseChannel.PAPER: N_("Paper copy"),
+    ResponseChannel.PHONE: N_("Phone"),
+    ResponseChannel.EVENT: N_("At an event"),
+    ResponseChannel.PARTNER: N_("Through a partner"),
 }
 
 
