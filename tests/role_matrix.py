@@ -175,6 +175,7 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "response_entry.start": MEMBER_DATA,
     "response_entry.paper_copies": MEMBER_DATA,
     "response_entry.make_paper_copies": MEMBER_DATA,
+    "response_entry.paper_copies_pdf": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,
     "results.crosstab_download": ALL,

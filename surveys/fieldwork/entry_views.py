@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from panel.auth.access import get_scoped_or_404, staff_required
 from panel.auth.models import Role
 from panel.database import utcnow
+from panel.downloads import attachment
 from panel.extensions import db
 from panel.forms_common import show_field_error
-from surveys.fieldwork import entry, paper
+from surveys.fieldwork import entry, paper, paper_document
 from surveys.fieldwork.branching import SurveyClosed
 from surveys.fieldwork.forms import EntryForm, PaperCopiesForm
 from surveys.models import Survey
@@ -95,3 +96,18 @@ def make_paper_copies(survey_id: int):
         db.session.commit()
         return redirect(url_for("response_entry.paper_copies", survey_id=survey.id))
     return paper_copies(survey_id, form=form), 400
+
+
+@blueprint.get("/<int:survey_id>/paper-copies.pdf")
+@staff_required(*ENTRY_ROLES)
+def paper_copies_pdf(survey_id: int):
+    """The paper copies to print: the one ``?reference=`` names, or those not entered yet."""
+    survey = _survey(survey_id)
+    references = paper_document.copies_to_print(db.session, survey, request.args.get("reference"))
+    if references is None:
+        abort(404)
+    if not references:
+        flash("No paper copy is waiting to be printed: make more copies first", "error")
+        return redirect(url_for("response_entry.paper_copies", survey_id=survey.id))
+    document = paper_document.paper_document(survey, references, utcnow())
+    return attachment(paper_document.paper_pdf(document), f"survey-{survey.id}-paper-copies.pdf")
