@@ -62,9 +62,10 @@ def start_entry(
 ) -> tuple[SurveyResponse, str]:
     """A new response entered by ``user`` for answers gathered by ``channel`` (a paper copy
     names its reference), and the token of the answering pages it is filled in on (audited).
-    Raises SurveyClosed, EntryRefused and PaperCopyEntered, also when another entry of the same
-    copy commits first (the unique entry of a copy decides; the savepoint keeps the caller's
-    transaction usable)."""
+    A paper copy whose entry the same user started and has not sent is carried on with instead
+    (the same response, a new token: the old one stops working). Raises SurveyClosed,
+    EntryRefused and PaperCopyEntered, also when another entry of the same copy commits first
+    (the unique entry of a copy decides; the savepoint keeps the caller's transaction usable)."""
     require_open(survey, now)
     try:
         channel = ResponseChannel(channel)
@@ -76,6 +77,9 @@ def start_entry(
         _paper_copy(session, survey, typed_reference) if channel is ResponseChannel.PAPER else None
     )
     if copy is not None:
+        unfinished = _unfinished_entry_of(session, copy, user)
+        if unfinished is not None:
+            return _carry_on(session, unfinished, user, copy, now)
         _refuse_if_entered(session, copy)
     token, token_hash = new_resume_token()
     try:
@@ -125,6 +129,38 @@ def _paper_copy(session: Session, survey: Survey, typed: str) -> PaperCopy:
             "against the copy",
         )
     return copy
+
+
+def _unfinished_entry_of(
+    session: Session, copy: PaperCopy, user: StaffUser
+) -> SurveyResponse | None:
+    """The response this user started entering from this copy and has not sent, if any."""
+    return session.scalar(
+        sa.select(SurveyResponse)
+        .join(ResponseEntry, ResponseEntry.response_id == SurveyResponse.id)
+        .where(
+            ResponseEntry.paper_copy_id == copy.id,
+            ResponseEntry.entered_by_id == user.id,
+            SurveyResponse.status == ResponseStatus.IN_PROGRESS,
+        )
+    )
+
+
+def _carry_on(
+    session: Session, response: SurveyResponse, user: StaffUser, copy: PaperCopy, now: datetime
+) -> tuple[SurveyResponse, str]:
+    token, token_hash = new_resume_token()
+    response.token_hash = token_hash
+    record_audit(
+        session,
+        user,
+        "survey.entry_resumed",
+        "survey_response",
+        [response.id],
+        f"paper {printed(copy.reference)}",
+        now=now,
+    )
+    return response, token
 
 
 def _refuse_if_entered(session: Session, copy: PaperCopy) -> None:

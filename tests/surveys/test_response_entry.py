@@ -117,14 +117,43 @@ def test_the_same_paper_copy_cannot_be_entered_twice(session, now):
     survey, author = live_survey(session, now)
     clerk = make_staff(session, Role.COMMS, name="Pat Clerk")
     reference = _copy(session, survey, author, now)
-    entry.start_entry(session, survey, clerk, "paper", reference, now)
+    response, _token = entry.start_entry(session, survey, clerk, "paper", reference, now)
     session.commit()
     later = now + timedelta(days=2)
     with pytest.raises(entry.PaperCopyEntered) as refused:
         entry.start_entry(session, survey, author, "paper", reference, later)
-    assert str(refused.value).startswith("This paper copy was entered on 23 November 2026 by ")
-    assert "Pat Clerk" in str(refused.value) and refused.value.field == "reference"
+    assert str(refused.value) == (
+        "This paper copy was entered on 23 November 2026 by Pat Clerk "
+        "(its answers have not been sent yet)"
+    )
+    assert refused.value.field == "reference"
+    save_page(session, survey, response, 0, {"q1": ["Bus"]}, now)
+    save_page(session, survey, response, 1, {"q3": ["Station"]}, now)
+    answering.submit(session, survey, response, now)
+    session.commit()
+    for user in (author, clerk):  # once sent, nobody enters it again, whoever started it
+        with pytest.raises(entry.PaperCopyEntered) as refused:
+            entry.start_entry(session, survey, user, "paper", reference, later)
+        assert str(refused.value) == "This paper copy was entered on 23 November 2026 by Pat Clerk"
     assert session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 1
+
+
+def test_whoever_started_an_unfinished_paper_entry_carries_on_with_it(session, now):
+    survey, author = live_survey(session, now)
+    reference = _copy(session, survey, author, now)
+    response, first_token = entry.start_entry(session, survey, author, "paper", reference, now)
+    save_page(session, survey, response, 0, {"q1": ["Walking"]}, now)
+    session.commit()
+    again, second_token = entry.start_entry(session, survey, author, "paper", reference, now)
+    session.commit()
+    assert again.id == response.id and second_token != first_token
+    assert answering.open_response_for(session, first_token) is None  # the old link stops
+    assert answering.open_response_for(session, second_token).id == response.id
+    assert session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 1
+    actions = session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action.like("survey.entry%"))
+    ).all()
+    assert sorted(actions) == ["survey.entry", "survey.entry_resumed"]
 
 
 def test_bad_entries_are_refused_with_the_field_named(session, now):
