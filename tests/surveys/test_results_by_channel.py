@@ -5,7 +5,10 @@ by each, small numbers hidden as everywhere else."""
 
 from __future__ import annotations
 
+import csv
+import io
 import random
+import zipfile
 from collections import Counter
 
 import pytest
@@ -19,7 +22,7 @@ from surveys.answer_codes import OTHER
 from surveys.fieldwork import answering, branching, entry, invitations, paper
 from surveys.fieldwork.answers import answers_of, save_page
 from surveys.fieldwork.models import ResponseChannel, SurveyResponse
-from surveys.results import figures, public, publishing
+from surveys.results import export, figures, public, publishing
 from surveys.results.figures import ResultFilters
 from tests.factories import make_staff
 from tests.surveys.fieldwork_helpers import live_survey
@@ -191,3 +194,14 @@ def test_the_public_page_pools_the_channels_and_says_how_many_came_by_each(
     html = client.get(f"/engagement/{survey.id}").text
     assert "How people answered" in html and "Paper copy" in html
     assert "22 people sent answers." in html
+
+
+def test_the_export_says_how_each_response_came_and_follows_the_channel_filter(session, now):
+    survey, _author = closed_survey(session, now)
+    _mark_channels(session, survey)
+    archive = zipfile.ZipFile(
+        io.BytesIO(export.export_zip(session, survey, ResultFilters(channel="phone")))
+    )
+    rows = list(csv.reader(io.StringIO(archive.read("responses.csv").decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    assert [row[header.index("channel")] for row in body] == ["phone"] * 3
