@@ -77,6 +77,7 @@ from surveys.engagement_events.reply_views import blueprint as event_replies_blu
 from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
 from surveys.fieldwork.cli import recount_answers
+from surveys.fieldwork.entry_views import blueprint as response_entry_blueprint
 from surveys.fieldwork.member_views import blueprint as my_surveys_blueprint
 from surveys.fieldwork.my_surveys import OFFERED_SURVEY_SOURCES
 from surveys.fieldwork.public_views import blueprint as take_part_blueprint
@@ -136,6 +137,7 @@ BLUEPRINTS = (
     bulletin_stats_blueprint,
     surveys_blueprint,
     fieldwork_blueprint,
+    response_entry_blueprint,
     take_part_blueprint,
     my_surveys_blueprint,
     results_blueprint,

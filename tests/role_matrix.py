@@ -171,6 +171,11 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "fieldwork.remind_email_html": MEMBER_DATA,
     "fieldwork.remind_test": MEMBER_DATA,
     "fieldwork.add_open_link": MEMBER_DATA,
+    # answers gathered on paper or by phone (issue 23): comms, and a place team for its surveys
+    "response_entry.start": MEMBER_DATA,
+    "response_entry.paper_copies": MEMBER_DATA,
+    "response_entry.make_paper_copies": MEMBER_DATA,
+    "response_entry.paper_copies_pdf": MEMBER_DATA,
     # results: observers read the figures; comments, exports and publishing need member data roles
     "results.overview": ALL,
     "results.crosstab_download": ALL,

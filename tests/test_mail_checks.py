@@ -50,6 +50,8 @@ AT_MOST_ONE_PERSON = {
     "bulletins.review", "decisions.change", "fieldwork.add_open_link", "members.import_preview",
     "members.import_upload", "members.sources_index", "places.edit", "places.edit_postcode",
     "api_keys.new", "api_keys.revoke", "recruitment.edit_targets",
+    # answers gathered on paper or by phone: entering them and making paper copies email no one
+    "response_entry.start", "response_entry.make_paper_copies",
     # webhook endpoints: disabling by staff emails no one (only the job tells the owner)
     "webhook_endpoints.new", "webhook_endpoints.rotate", "webhook_endpoints.disable",
     "webhook_endpoints.enable", "webhook_endpoints.redeliver",

@@ -15,7 +15,14 @@ from panel.members.reference import EQUALITY_FIELDS
 from panel.segments.models import ContactKind, MemberContact
 from surveys.fieldwork.answers import answers_of, refresh_answer_codes
 from surveys.fieldwork.branching import require_open, visible_pages, visible_questions
-from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
+from surveys.fieldwork.entry import record_entry_sent
+from surveys.fieldwork.models import (
+    Invitation,
+    OpenLink,
+    ResponseChannel,
+    ResponseStatus,
+    SurveyResponse,
+)
 from surveys.fieldwork.tokens import hash_token, new_resume_token
 from surveys.models import Survey
 
@@ -175,6 +182,8 @@ def submit(session: Session, survey: Survey, response: SurveyResponse, now: date
                 at=now,
             )
         )
+    if response.channel is not ResponseChannel.ONLINE:
+        record_entry_sent(session, response, now)
     refresh_answer_codes(session, survey, response)
     return True
 

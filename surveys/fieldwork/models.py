@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.database import Base, enum_type, utcnow
+from panel.i18n import N_
 
 
 class Invitation(Base):
@@ -68,6 +69,28 @@ class ResponseStatus(StrEnum):
     DUPLICATE = "duplicate"
 
 
+class ResponseChannel(StrEnum):
+    """How a response reached the panel: answered online, or entered by staff from a paper
+    copy, a phone call or an event (partner: entered by a partner organisation)."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    PHONE = "phone"
+    EVENT = "event"
+    PARTNER = "partner"
+
+
+#: the channels' names as the results pages show them, in the order they are listed (marked for
+#: translation: the public results page shows them in the reader's language).
+CHANNEL_LABELS = {
+    ResponseChannel.ONLINE: N_("Online"),
+    ResponseChannel.PAPER: N_("Paper copy"),
+    ResponseChannel.PHONE: N_("Phone"),
+    ResponseChannel.EVENT: N_("At an event"),
+    ResponseChannel.PARTNER: N_("Through a partner"),
+}
+
+
 class SurveyResponse(Base):
     """One person's answers to one survey, saved page by page."""
 
@@ -110,6 +133,10 @@ class SurveyResponse(Base):
     )
     #: a sent response's answers packed for counting (surveys.answer_codes), written with them.
     answer_codes: Mapped[str | None] = mapped_column(sa.Text)
+    #: how the answers came in; anything but online was entered by someone (ResponseEntry).
+    channel: Mapped[ResponseChannel] = mapped_column(
+        enum_type(ResponseChannel), default=ResponseChannel.ONLINE, server_default="online"
+    )
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
@@ -141,3 +168,51 @@ class Answer(Base):
 
     def __repr__(self) -> str:
         return f"<Answer {self.question_key}>"
+
+
+class PaperCopy(Base):
+    """One printed copy of a survey, known by the unique reference printed on it, so that its
+    answers can be entered once only."""
+
+    __tablename__ = "survey_paper_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    #: eight characters without the separator, the last a check character (fieldwork.paper).
+    reference: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<PaperCopy {self.reference}>"
+
+
+class ResponseEntry(Base):
+    """Who entered a response gathered on paper, by phone or at an event, and when. A paper
+    copy's entry is unique, so the same copy can never be entered twice (even at once)."""
+
+    __tablename__ = "survey_response_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), unique=True
+    )
+    #: the staff user who entered it (null once their account is deleted).
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paper_copy_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_paper_copies.id", ondelete="CASCADE"), unique=True
+    )
+
+    response = relationship("SurveyResponse")
+    entered_by = relationship("StaffUser")
+    paper_copy = relationship("PaperCopy")
+
+    def __repr__(self) -> str:
+        return f"<ResponseEntry response={self.response_id}>"

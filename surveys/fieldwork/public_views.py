@@ -10,6 +10,7 @@ from panel.extensions import db, limiter
 from panel.forms_common import ConfirmForm
 from surveys.fieldwork import answering, branching, respondent
 from surveys.fieldwork.answers import answers_of
+from surveys.fieldwork.entry import entry_facts
 from surveys.fieldwork.forms import ResumeLinkForm
 from surveys.fieldwork.models import ResponseStatus
 
@@ -173,6 +174,7 @@ def done(kind: str, token: str):
         kind=kind,
         token=token,
         can_change=survey.is_open(utcnow()),
+        entry=entry_facts(db.session, response),
     )
 
 

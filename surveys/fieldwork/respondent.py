@@ -21,6 +21,7 @@ from surveys import compound
 from surveys.answer_codes import OTHER
 from surveys.fieldwork import branching
 from surveys.fieldwork.answers import PageResult, answers_of, extras_of, save_page
+from surveys.fieldwork.entry import entry_facts
 from surveys.fieldwork.models import Invitation, OpenLink, ResponseStatus, SurveyResponse
 from surveys.fieldwork.tokens import PersonalLinks, hash_token
 from surveys.models import ResultsPage, Survey, SurveyStatus
@@ -277,6 +278,7 @@ def page_context(
         "questions": views,
         "previous_number": previous[-1] + 1 if previous else None,
         "other_value": OTHER,
+        "entry": entry_facts(session, response),
     }
 
 
@@ -294,7 +296,12 @@ def check_context(session: Session, survey: Survey, response: SurveyResponse) ->
             if compound.is_compound(question):
                 text = compound.describe(question, value)
             rows.append((index + 1, question, text or gettext("Not answered"), comment))
-    return {"survey": survey, "response": response, "rows": rows}
+    return {
+        "survey": survey,
+        "response": response,
+        "rows": rows,
+        "entry": entry_facts(session, response),
+    }
 
 
 def email_resume_link(session: Session, app: Flask, survey: Survey, token: str, email: str):

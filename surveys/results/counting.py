@@ -55,6 +55,8 @@ class ResultFilters:
     answers: tuple[tuple[str, str], ...] = ()
     #: only respondents of these places (a place team reading an ICB-wide survey); None: all.
     within_places: tuple[int, ...] | None = None
+    #: only responses that came this way (a ResponseChannel value); "": every channel.
+    channel: str = ""
 
     @property
     def any(self) -> bool:
@@ -69,6 +71,7 @@ class ResultFilters:
                 self.submitted_to,
                 self.answers,
                 self.within_places is not None,
+                self.channel,
             )
         )
 
@@ -99,6 +102,8 @@ def submitted_responses(survey: Survey, filters: ResultFilters) -> list:
         clauses.append(SurveyResponse.source == filters.source)
     if filters.age_band:
         clauses.append(SurveyResponse.age_band == filters.age_band)
+    if filters.channel:
+        clauses.append(SurveyResponse.channel == filters.channel)
     for name, code in filters.equality:
         clauses.append(SurveyResponse.equality[name].as_string() == code)
     if filters.answers:

@@ -25,6 +25,7 @@ PROFILE_COLUMNS = [
     ("respondent", "Pseudonymous respondent number (R1, R2, ... in the order answers arrived)"),
     ("submitted_on", "Date the answers were sent (UK time)"),
     ("source", "Where they answered: personal invitation or an open link's source"),
+    ("channel", "How the answers came in: online, paper, phone, event or partner"),
     ("place", "Place when they answered (panel members)"),
     ("neighbourhood", "Neighbourhood when they answered (panel members)"),
     ("age_band", "Age band when they answered (panel members)"),
@@ -123,6 +124,7 @@ def response_rows(session: Session, survey: Survey, filters: ResultFilters):
                 f"R{number}",
                 response.submitted_at.date().isoformat() if response.submitted_at else "",
                 response.source,
+                response.channel.value,
                 found["place"].label_of(response.place_id) if response.place_id else "",
                 found["neighbourhood"].label_of(response.neighbourhood_id)
                 if response.neighbourhood_id

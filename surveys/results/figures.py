@@ -13,7 +13,7 @@ from panel.members.reference import AGE_BANDS, EQUALITY_FIELDS, EQUALITY_QUESTIO
 from panel.places.models import Neighbourhood, Place
 from surveys import compound
 from surveys.answer_codes import OTHER, option_values
-from surveys.fieldwork.models import SurveyResponse
+from surveys.fieldwork.models import CHANNEL_LABELS, SurveyResponse
 from surveys.guidance.spec import CHOICE_TYPES
 from surveys.models import Survey
 from surveys.results import counting
@@ -61,6 +61,12 @@ def dimensions(session: Session) -> dict[str, Dimension]:
         ),
         "source": Dimension("source", "Where they answered", SurveyResponse.source, []),
         "age_band": Dimension("age_band", "Age", SurveyResponse.age_band, list(AGE_BANDS)),
+        "channel": Dimension(
+            "channel",
+            "How they answered",
+            SurveyResponse.channel,
+            [(channel.value, label) for channel, label in CHANNEL_LABELS.items()],
+        ),
     }
     for item in EQUALITY_QUESTIONS:
         expression = SurveyResponse.equality[item.field].as_string()
@@ -89,6 +95,23 @@ def sources(session: Session, survey: Survey) -> list[str]:
             .order_by(SurveyResponse.source)
         )
     )
+
+
+def channel_counts(session: Session, survey: Survey, filters: ResultFilters) -> list[dict]:
+    """How many of the sent responses matching ``filters`` came by each channel, in the order
+    of CHANNEL_LABELS, channels nobody used left out: [{"channel", "label", "n"}]."""
+    counted = dict(
+        session.execute(
+            sa.select(SurveyResponse.channel, sa.func.count(SurveyResponse.id))
+            .where(*submitted_responses(survey, filters))
+            .group_by(SurveyResponse.channel)
+        ).all()
+    )
+    return [
+        {"channel": channel.value, "label": label, "n": counted[channel]}
+        for channel, label in CHANNEL_LABELS.items()
+        if counted.get(channel)
+    ]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from panel.forms_common import MultiCheckboxField, PanelForm, QueryForm, strip_w
 from panel.members.reference import AGE_BANDS, EQUALITY_QUESTIONS, TOPICS
 from surveys import content as doc
 from surveys.answer_codes import option_values
+from surveys.fieldwork.models import CHANNEL_LABELS
 from surveys.forms import DayField
 from surveys.results.figures import ResultFilters
 from surveys.results.models import Outcome
@@ -25,6 +26,11 @@ class FilterForm(QueryForm):
     neighbourhood = SelectField("Neighbourhood", validate_choice=True)
     source = SelectField("Where they answered", validate_choice=True)
     age_band = SelectField("Age", choices=[ANY, *AGE_BANDS], validate_choice=True)
+    channel = SelectField(
+        "How they answered",
+        choices=[ANY, *[(channel.value, label) for channel, label in CHANNEL_LABELS.items()]],
+        validate_choice=True,
+    )
     submitted_from = DayField("Sent on or after", validators=[Optional()])
     submitted_to = DayField("Sent on or before", validators=[Optional()])
     answer = SelectField("Answered another question with", validate_choice=True)
@@ -108,6 +114,7 @@ def filters_from(form: FilterForm, valid: bool) -> ResultFilters:
         neighbourhood_id=int(good(form.neighbourhood)) if good(form.neighbourhood) else None,
         source=good(form.source) or "",
         age_band=good(form.age_band) or "",
+        channel=good(form.channel) or "",
         equality=equality,
         submitted_from=good(form.submitted_from),
         submitted_to=good(form.submitted_to),

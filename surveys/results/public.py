@@ -3,7 +3,7 @@ small numbers hidden (NHS Digital's rule) in every breakdown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -94,6 +94,8 @@ class PublicFigures:
     respondents: int | str
     by_place: list[dict]  # {"name", "n"}
     questions: list[PublishedQuestion]
+    #: how many answered by each channel (all channels are pooled in the figures): {"label", "n"}
+    by_channel: list[dict] = field(default_factory=list)
 
 
 def public_figures(
@@ -119,4 +121,5 @@ def public_figures(
         for result in figures.question_results(session, survey, everyone)
         if result.is_closed and (result.key in featured or every_question)
     ]
-    return PublicFigures(published_total(total), by_place, questions)
+    by_channel = published_rows(figures.channel_counts(session, survey, everyone))
+    return PublicFigures(published_total(total), by_place, questions, by_channel)

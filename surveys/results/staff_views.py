@@ -111,6 +111,7 @@ def overview(survey_id: int):
     # A place team reading an ICB-wide survey for its places reads its profile as published.
     limited = scope.is_limited_to_places(survey, current_user)
     found_profile = profile.respondent_profile(db.session, survey, filters)
+    channels = figures.channel_counts(db.session, survey, filters)
     results, tables = counted.results, counted.cross_tabs
     return render_template(
         "surveys/results/overview.html",
@@ -133,6 +134,7 @@ def overview(survey_id: int):
         hidden_note=published.hidden_note(),
         dimension=dimension,
         profile=profile.published_profile(found_profile) if limited else found_profile,
+        channels=published.published_rows(channels) if shared else channels,
         query=request.query_string.decode(),
         limited=limited,
         weighting=weighting,

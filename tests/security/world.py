@@ -220,6 +220,7 @@ NOT_USER_TEXT = {
     "survey_finding_marks.message",
     "survey_invitations.channel",
     "survey_open_links.code",
+    "survey_paper_copies.reference",
     "survey_results_pages.topic",
     "survey_review_comments.question_key",
     "survey_snapshots.document",

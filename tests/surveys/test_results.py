@@ -168,6 +168,7 @@ def test_export_has_a_codebook_pseudonymous_ids_and_safe_cells(session, survey):
     text = archive.read("responses.csv").decode("utf-8-sig")
     assert "@example.com" in text  # answers are kept as given for analysis...
     assert "member" not in text  # ...but no contact details or names of members
+    assert {row[header.index("channel")] for row in body} == {"online"}
     q4 = header.index("q4")
     assert '\'=HYPERLINK("http://evil.example")' in [row[q4] for row in body]
     from openpyxl import load_workbook
@@ -549,6 +550,7 @@ def test_generated_input_to_the_results_forms_never_causes_a_server_error(
             "place",
             "neighbourhood",
             "source",
+            "channel",
             "age_band",
             "eq_sex",
             "submitted_from",
