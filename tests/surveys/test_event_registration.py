@@ -1,0 +1,251 @@
+"""Open registration on an event's public page: registrants take places through the same
+conditional update as invitees, wait on the same list, are emailed the same confirmation, are
+seen only by organisers and are forgotten by the same retention rule."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from panel.extensions import db
+from panel.field_errors import FieldError
+from surveys.engagement_events.attendance import register_rows
+from surveys.engagement_events.models import (
+    EngagementEvent,
+    EventInvitation,
+    EventStatus,
+    InvitationState,
+)
+from surveys.engagement_events.places import accept_invitation, decline_invitation
+from surveys.engagement_events.registration import (
+    AlreadyRegistered,
+    RegistrationClosed,
+    RegistrationFields,
+    register,
+    registrants_for_organisers,
+    set_registration,
+)
+from surveys.engagement_events.reminders import send_event_reminders
+from surveys.engagement_events.replies import needs_for_organisers, tell_place
+from surveys.engagement_events.retention import (
+    NEEDS_RETENTION,
+    REGISTRANT_DELETED,
+    forget_event_needs,
+)
+from tests.surveys.event_helpers import invite, make_event
+
+
+def _open_event(session, now, **overrides):
+    event = make_event(session, now, **overrides)
+    set_registration(session, event, True, ["What matters most to you?", "", "Anything else?"], now)
+    return event
+
+
+def _fields(name="Ada Lovelace", email="ada@example.com", **overrides):
+    return RegistrationFields(name=name, email=email, **overrides)
+
+
+def _emails(session):
+    return session.execute(sa.text("SELECT to_email, kind FROM outbound_emails ORDER BY id")).all()
+
+
+def test_questions_are_kept_without_blanks_and_at_most_five(session, now):
+    event = make_event(session, now)
+
+    set_registration(session, event, True, [" One? ", "", "Two?"], now)
+    assert (event.registration_open, event.registration_questions) == (True, ["One?", "Two?"])
+
+    with pytest.raises(FieldError) as too_many:
+        set_registration(session, event, True, [f"Q{i}?" for i in range(6)], now)
+    assert too_many.value.field == "registration_questions"
+    with pytest.raises(FieldError):
+        set_registration(session, event, True, ["x" * 201], now)
+    assert event.registration_questions == ["One?", "Two?"]
+
+
+def test_a_registrant_gets_a_place_with_the_confirmation_and_calendar_entry(session, now):
+    event = _open_event(session, now, capacity=1)
+
+    invitation = register(
+        session, event, _fields(email=" Ada@Example.com ", answers=["Being heard", "No"]), now
+    )
+
+    assert invitation.state is InvitationState.CONFIRMED
+    assert invitation.member_id is None
+    assert invitation.registrant_email == "ada@example.com"
+    assert invitation.answers == [
+        {"question": "What matters most to you?", "answer": "Being heard"},
+        {"question": "Anything else?", "answer": "No"},
+    ]
+    assert event.confirmed_count == 1
+    assert _emails(session) == [("ada@example.com", "event_place_confirmed")]
+    attachments = session.scalar(
+        sa.text("SELECT attachments FROM outbound_emails WHERE kind = 'event_place_confirmed'")
+    )
+    assert "text/calendar" in str(attachments)
+
+
+def test_when_full_a_registrant_waits_and_gets_a_freed_place_and_its_email(session, now):
+    event = _open_event(session, now, capacity=1)
+    member = invite(session, event, now)
+    accept_invitation(session, member, now)
+
+    waiting = register(session, event, _fields(), now)
+    assert waiting.state is InvitationState.WAITING
+    assert _emails(session)[-1] == ("ada@example.com", "event_waiting_list")
+
+    decline_invitation(session, member, now + timedelta(hours=1), on_offer=tell_place)
+
+    session.refresh(waiting)
+    assert waiting.state is InvitationState.CONFIRMED
+    assert _emails(session)[-1] == ("ada@example.com", "event_place_confirmed")
+    assert event.confirmed_count == 1
+
+
+def test_the_same_address_cannot_register_twice_for_one_event(session, now):
+    event = _open_event(session, now)
+    register(session, event, _fields(), now)
+
+    with pytest.raises(AlreadyRegistered) as refused:
+        register(session, event, _fields(name="Someone else", email="ADA@example.com"), now)
+
+    assert refused.value.field == "email"
+    other = _open_event(session, now)
+    assert register(session, other, _fields(), now).state is InvitationState.CONFIRMED
+
+
+@pytest.mark.parametrize("why", ["switched_off", "after_closing", "cancelled"])
+def test_registration_is_refused_when_off_closed_or_cancelled(session, now, why):
+    event = _open_event(session, now)
+    when = now
+    if why == "switched_off":
+        set_registration(session, event, False, [], now)
+    elif why == "after_closing":
+        when = event.replies_close_at
+    else:
+        event.status = EventStatus.CANCELLED
+    session.flush()
+
+    with pytest.raises(RegistrationClosed):
+        register(session, event, _fields(), when)
+    assert session.scalar(sa.select(sa.func.count(EventInvitation.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a@b"}, "email"),
+        ({"answers": ["x" * 20_000]}, "answer_1"),
+        ({"access_needs": "Hearing loop"}, "consent"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(session, now, overrides, field):
+    event = _open_event(session, now)
+
+    with pytest.raises(FieldError) as refused:
+        register(session, event, _fields(**overrides), now)
+
+    assert refused.value.field == field
+    assert event.confirmed_count == 0
+
+
+def test_organisers_see_registrants_answers_and_needs_and_the_register_lists_them(session, now):
+    event = _open_event(session, now, starts_at=now + timedelta(hours=1))
+    invited = invite(session, event, now)
+    accept_invitation(session, invited, now)
+    register(
+        session,
+        event,
+        _fields(answers=["Access"], access_needs="Step-free access", consent=True),
+        now,
+    )
+
+    [row] = registrants_for_organisers(session, event)
+    assert (row.name, row.email, row.state) == (
+        "Ada Lovelace",
+        "ada@example.com",
+        InvitationState.CONFIRMED,
+    )
+    assert row.answers[0]["answer"] == "Access"
+    assert [n.name for n in needs_for_organisers(session, event)] == ["Ada Lovelace"]
+    names = [r.name for r in register_rows(session, event)]
+    assert "Ada Lovelace" in names and len(names) == 2
+
+
+def test_registrants_get_reminders_too(app, session, now):
+    event = _open_event(session, now)
+    register(session, event, _fields(), now)
+    session.commit()
+
+    assert send_event_reminders(session, event.starts_at - timedelta(days=7)) == 1
+    assert _emails(session)[-1] == ("ada@example.com", "event_reminder")
+
+
+def test_registrants_details_are_deleted_with_the_needs_after_the_event(session, now):
+    event = _open_event(session, now)
+    registrant = register(
+        session, event, _fields(answers=["Mine"], dietary_needs="Vegan", consent=True), now
+    )
+    due = event.ends_at + NEEDS_RETENTION
+
+    forget_event_needs(session, due - timedelta(minutes=1))
+    session.refresh(registrant)
+    assert registrant.registrant_email == "ada@example.com"
+
+    forget_event_needs(session, due)
+    session.refresh(registrant)
+    assert registrant.registrant_name == REGISTRANT_DELETED
+    assert (registrant.registrant_email, registrant.answers) == (None, None)
+    assert registrant.dietary_needs == ""
+    assert registrant.state is InvitationState.CONFIRMED  # the figures stay
+
+
+def test_two_registrants_taking_the_last_place_at_the_same_instant_get_exactly_one(
+    app, session, now
+):
+    events = []
+    for _ in range(5):
+        event = _open_event(session, now, capacity=2)
+        accept_invitation(session, invite(session, event, now), now)
+        events.append(event.id)
+    session.commit()
+
+    def race(event_id, email, barrier):
+        with app.app_context():
+            try:
+                event = db.session.get(EngagementEvent, event_id)
+                assert event.registration_questions  # loaded before the race starts
+                barrier.wait()
+                register(db.session, event, _fields(email=email), now)
+                db.session.commit()
+            except sa.exc.OperationalError:
+                db.session.rollback()  # SQLite's lock timeout: this registration did not happen
+            finally:
+                db.session.remove()
+
+    for event_id in events:
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=race, args=(event_id, f"p{n}@example.com", barrier))
+            for n in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    session.expire_all()
+    for event_id in events:
+        assert session.get(EngagementEvent, event_id).confirmed_count == 2
+        states = session.scalars(
+            sa.select(EventInvitation.state).where(
+                EventInvitation.event_id == event_id, EventInvitation.member_id.is_(None)
+            )
+        ).all()
+        assert states.count(InvitationState.CONFIRMED) == 1, states
