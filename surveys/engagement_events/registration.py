@@ -27,6 +27,14 @@ NAME_LENGTH = 200
 EMAIL_LENGTH = 254
 
 
+def _already_registered() -> str:
+    """The kind refusal of a second registration, in the page's language."""
+    return gettext(
+        "This email address is already registered for this event. Your confirmation email "
+        "has a link to give up your place if you cannot come."
+    )
+
+
 class RegistrationClosed(RepliesClosed):
     """The event takes no registrations (switched off, closed or cancelled)."""
 
@@ -50,11 +58,9 @@ class RegistrationFields:
     language: str | None = None
 
 
-def set_registration(
-    session: Session, event: EngagementEvent, is_open: bool, questions: list[str], now: datetime
-) -> None:
-    """Switch open registration on or off and set the event's questions (blank lines dropped).
-    Raises FieldError ("questions") for more than MAX_QUESTIONS or one too long."""
+def checked_questions(questions: list[str]) -> list[str]:
+    """The event's questions without blank lines. Raises FieldError ("registration_questions")
+    for more than MAX_QUESTIONS or one longer than QUESTION_LENGTH."""
     kept = [q.strip() for q in questions if q and q.strip()]
     if len(kept) > MAX_QUESTIONS:
         raise FieldError(f"Ask at most {MAX_QUESTIONS} questions", "registration_questions")
@@ -63,8 +69,16 @@ def set_registration(
             f"Keep each question to {QUESTION_LENGTH} characters or fewer",
             "registration_questions",
         )
+    return kept
+
+
+def set_registration(
+    session: Session, event: EngagementEvent, is_open: bool, questions: list[str], now: datetime
+) -> None:
+    """Switch open registration on or off and set the event's questions (blank lines dropped).
+    Raises FieldError as checked_questions does."""
+    event.registration_questions = checked_questions(questions)
     event.registration_open = is_open
-    event.registration_questions = kept
     event.updated_at = now
     session.flush()
 
@@ -118,12 +132,13 @@ def register(
 
     Raises RegistrationClosed when the event takes no registrations, FieldError naming the
     field for bad input or needs without consent, and AlreadyRegistered for an address already
-    registered (the unique constraint also refuses it if two arrive at once)."""
+    registered (the unique constraint also refuses it if two arrive at once; the caller then
+    rolls back)."""
     if not event.registration_accepting(now):
         raise RegistrationClosed("This event is not taking registrations.")
     name, email, answers = _checked(event, fields)
     if already_registered(session, event, email):
-        raise AlreadyRegistered(gettext("This email address is already registered for this event"))
+        raise AlreadyRegistered(_already_registered())
     needs = bool(fields.access_needs or fields.dietary_needs)
     invitation = EventInvitation(
         event_id=event.id,
@@ -137,7 +152,10 @@ def register(
         invited_at=now,
     )
     session.add(invitation)
-    session.flush()
+    try:
+        session.flush()
+    except sa.exc.IntegrityError as error:  # the same address at the same instant
+        raise AlreadyRegistered(_already_registered()) from error
     accept_invitation(session, invitation, now)
     if needs:
         invitation.access_needs = fields.access_needs

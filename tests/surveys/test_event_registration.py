@@ -5,13 +5,16 @@ seen only by organisers and are forgotten by the same retention rule."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.models import AuditEvent
+from panel.auth.models import Role
 from panel.extensions import db
 from panel.field_errors import FieldError
+from panel.templating import local_datetime
 from surveys.engagement_events.attendance import register_rows
 from surveys.engagement_events.models import (
     EngagementEvent,
@@ -35,6 +38,7 @@ from surveys.engagement_events.retention import (
     REGISTRANT_DELETED,
     forget_event_needs,
 )
+from tests.factories import make_staff, place
 from tests.surveys.event_helpers import invite, make_event
 
 
@@ -249,3 +253,167 @@ def test_two_registrants_taking_the_last_place_at_the_same_instant_get_exactly_o
             )
         ).all()
         assert states.count(InvitationState.CONFIRMED) == 1, states
+
+
+# The pages (the view reads the clock, so these events are set around the real time).
+
+
+def _live_event(session, **overrides):
+    real_now = datetime.now(UTC)
+    event = _open_event(session, real_now, **overrides)
+    event.accessibility = "Step-free access and a hearing loop"
+    session.commit()
+    return event
+
+
+def _post(**overrides):
+    data = {"name": "Ada Lovelace", "email": "ada@example.com", "answer_1": "Being heard"}
+    data.update(overrides)
+    return data
+
+
+def test_the_page_shows_the_event_and_registering_confirms_a_place_by_email(
+    client, session, outbox
+):
+    event = _live_event(session)
+    url = f"/events/{event.id}/register"
+
+    page = client.get(url).get_data(as_text=True)
+    assert "Diabetes care workshop" in page
+    assert "Step-free access and a hearing loop" in page
+    assert "What matters most to you?" in page and "Anything else?" in page
+    assert local_datetime(event.starts_at) in page  # Europe/London time
+    assert session.scalar(sa.select(sa.func.count(EventInvitation.id))) == 0  # a GET writes nothing
+
+    response = client.post(url, data=_post(access_needs="Large print", consent="y"))
+
+    assert response.status_code == 200
+    assert "Your place is confirmed" in response.get_data(as_text=True)
+    session.expire_all()
+    registrant = session.scalar(sa.select(EventInvitation))
+    assert registrant.access_needs == "Large print"
+    [message] = outbox()
+    assert message.to_email == "ada@example.com"
+    assert "text/calendar" in str(message.attachments)
+    assert message.subject == "Your place is confirmed: Diabetes care workshop"
+
+
+def test_a_full_event_puts_the_registrant_on_the_waiting_list(client, session):
+    event = _live_event(session, capacity=1)
+    client.post(f"/events/{event.id}/register", data=_post(email="first@example.com"))
+
+    response = client.post(f"/events/{event.id}/register", data=_post())
+
+    assert "you are on the waiting list" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": ""}, "Enter your name"),
+        ({"email": "not an email"}, "Enter an email address in the correct format"),
+        ({"answer_1": "x" * 20_000}, "Keep your answer to 1,000 characters or fewer"),
+        ({"name": "Ada\x00 Lovelace", "email": "ada\x00@example.com"}, None),
+        ({"dietary_needs": "Vegan"}, "Tick the box"),
+    ],
+)
+def test_bad_input_is_shown_beside_the_field_and_what_was_typed_is_kept(
+    client, session, overrides, message
+):
+    event = _live_event(session)
+
+    response = client.post(
+        f"/events/{event.id}/register", data=_post(answer_2="Kept answer", **overrides)
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 400)
+    if message is not None:
+        assert response.status_code == 400
+        assert message in page
+        assert "Kept answer" in page
+        assert session.scalar(sa.select(sa.func.count(EventInvitation.id))) == 0
+
+
+def test_the_same_address_registering_twice_is_refused_kindly(client, session):
+    event = _live_event(session)
+    client.post(f"/events/{event.id}/register", data=_post())
+
+    response = client.post(f"/events/{event.id}/register", data=_post(email="ADA@example.com"))
+
+    assert response.status_code == 400
+    assert "already registered for this event" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count(EventInvitation.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("why", "status", "message"),
+    [
+        ("closed", 410, "Registration for this event closed"),
+        ("cancelled", 410, "this event has been cancelled"),
+        ("off", 404, "not taking registrations"),
+    ],
+)
+def test_closed_cancelled_or_switched_off_registration_gets_a_kind_page(
+    client, session, why, status, message
+):
+    real_now = datetime.now(UTC)
+    event = _live_event(session)
+    if why == "closed":
+        event.replies_close_at = real_now - timedelta(minutes=1)
+    elif why == "cancelled":
+        event.status = EventStatus.CANCELLED
+    else:
+        event.registration_open = False
+    session.commit()
+
+    for response in (
+        client.get(f"/events/{event.id}/register"),
+        client.post(f"/events/{event.id}/register", data=_post()),
+    ):
+        assert response.status_code == status
+        assert message in response.get_data(as_text=True)
+    assert client.get("/events/999999/register").status_code == 404
+
+
+def test_the_engagement_page_links_registration_for_listed_events_with_it_open(client, session):
+    event = _live_event(session, listed_publicly=True)
+    closed = _live_event(session, listed_publicly=True, title="Invitation-only group")
+    closed.registration_open = False
+    session.commit()
+
+    page = client.get("/engagement/").get_data(as_text=True)
+
+    assert f"/events/{event.id}/register" in page
+    assert f"/events/{closed.id}/register" not in page
+
+
+def test_organisers_switch_registration_on_and_see_registrants_audited(client, login_as, session):
+    event = _live_event(session, place_id=place(session, "blackpool").id)
+    set_registration(session, event, False, [], datetime.now(UTC))
+    organiser = make_staff(session, Role.PLACE, places=["blackpool"])
+    other_team = make_staff(session, Role.PLACE, places=["south-cumbria"])
+    session.commit()
+    login_as(other_team)
+    assert client.get(f"/staff/events/{event.id}/registrants").status_code == 404
+    login_as(organiser)
+
+    form = client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
+    assert "Let anyone register" in form
+    session.expire_all()
+    assert event.registration_open is False
+
+    set_registration(session, event, True, ["Why do you want to come?"], datetime.now(UTC))
+    session.commit()
+    client.post(
+        f"/events/{event.id}/register", data=_post(answer_1="To be heard <script>x</script>")
+    )
+    page = client.get(f"/staff/events/{event.id}/registrants").get_data(as_text=True)
+
+    assert "Ada Lovelace" in page and "ada@example.com" in page
+    assert "To be heard &lt;script&gt;" in page
+    audits = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "event.registrants_view")
+    ).all()
+    assert [a.staff_user_id for a in audits] == [organiser.id]
