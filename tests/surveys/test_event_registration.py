@@ -32,7 +32,7 @@ from surveys.engagement_events.registration import (
     set_registration,
 )
 from surveys.engagement_events.reminders import send_event_reminders
-from surveys.engagement_events.replies import needs_for_organisers, tell_place
+from surveys.engagement_events.replies import needs_for_organisers, reply_token, tell_place
 from surveys.engagement_events.retention import (
     NEEDS_RETENTION,
     REGISTRANT_DELETED,
@@ -417,3 +417,63 @@ def test_organisers_switch_registration_on_and_see_registrants_audited(client, l
         sa.select(AuditEvent).where(AuditEvent.action == "event.registrants_view")
     ).all()
     assert [a.staff_user_id for a in audits] == [organiser.id]
+
+
+def test_organisers_switch_registration_on_with_questions_from_the_event_form(
+    client, login_as, session
+):
+    day = (datetime.now(UTC) + timedelta(days=14)).replace(hour=10, minute=0, second=0)
+    event = _live_event(
+        session, starts_at=day.replace(microsecond=0), ends_at=day + timedelta(hours=2)
+    )
+    set_registration(session, event, False, [], datetime.now(UTC))
+    login_as(make_staff(session, Role.COMMS))
+    session.commit()
+    url = f"/staff/events/{event.id}/edit"
+    form = _edit_form(client, url)
+
+    too_many = client.post(
+        url, data={**form, "registration_open": "y", "registration_questions": "a?\n" * 6}
+    )
+    assert too_many.status_code == 400
+    assert "Ask at most 5 questions" in too_many.get_data(as_text=True)
+
+    saved = client.post(
+        url,
+        data={**form, "registration_open": "y", "registration_questions": "Why?\n\nHow?"},
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    assert (event.registration_open, event.registration_questions) == (True, ["Why?", "How?"])
+    assert "Why?\nHow?" in client.get(url).get_data(as_text=True)
+
+
+def _edit_form(client, url):
+    """The edit form's current values, as the browser would send them back."""
+    from tests.security.forms import page_forms
+
+    [form] = [f for f in page_forms(client.get(url).get_data(as_text=True)) if f.method == "post"]
+    values = form.defaults()
+    values.pop("registration_open", None)
+    return values
+
+
+def test_a_registrant_gives_up_their_place_from_the_email_and_the_next_is_told(
+    client, session, outbox
+):
+    real_now = datetime.now(UTC)
+    event = _live_event(session, capacity=1)
+    holder = register(session, event, _fields(), real_now)
+    waiting = register(session, event, _fields(name="Bo", email="bo@example.com"), real_now)
+    session.commit()
+    outbox()  # the first two emails
+
+    response = client.post(f"/events/reply/{reply_token(holder)}", data={})
+
+    assert "You have given up your place" in response.get_data(as_text=True)
+    session.expire_all()
+    assert (holder.state, waiting.state) == (InvitationState.CANCELLED, InvitationState.CONFIRMED)
+    assert [(m.to_email, m.subject) for m in outbox()][-1] == (
+        "bo@example.com",
+        "Your place is confirmed: Diabetes care workshop",
+    )
