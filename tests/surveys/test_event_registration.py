@@ -14,8 +14,11 @@ from panel.audit.models import AuditEvent
 from panel.auth.models import Role
 from panel.extensions import db
 from panel.field_errors import FieldError
+from panel.segments import definition as definitions
+from panel.segments.models import Segment
 from panel.templating import local_datetime
-from surveys.engagement_events.attendance import register_rows
+from surveys.engagement_events.attendance import mark_booked, register_rows
+from surveys.engagement_events.invite_checks import preview_event_invitation
 from surveys.engagement_events.models import (
     EngagementEvent,
     EventInvitation,
@@ -38,7 +41,7 @@ from surveys.engagement_events.retention import (
     REGISTRANT_DELETED,
     forget_event_needs,
 )
-from tests.factories import make_staff, place
+from tests.factories import make_member, make_staff, place
 from tests.surveys.event_helpers import invite, make_event
 
 
@@ -477,3 +480,30 @@ def test_a_registrant_gives_up_their_place_from_the_email_and_the_next_is_told(
         "bo@example.com",
         "Your place is confirmed: Diabetes care workshop",
     )
+
+
+def test_a_registrant_on_the_list_does_not_stop_members_being_invited(session, now):
+    # "NOT IN (a list holding NULL)" matches nobody: a registrant has no member_id.
+    comms = make_staff(session, Role.COMMS)
+    segment = Segment(name="Everyone", place=None, definition=definitions.empty_definition())
+    session.add(segment)
+    event = _open_event(session, now, place_id=place(session, "blackpool").id)
+    register(session, event, _fields(), now)
+    make_member(session), make_member(session)
+    session.flush()
+
+    check = preview_event_invitation(session, event, comms, now, segment=segment)
+
+    assert (check.audience, check.already, check.mail.recipients) == (2, 0, 2)
+
+
+def test_a_registrant_is_marked_attended_on_the_register(session, now):
+    event = _open_event(session, now)
+    registrant = register(session, event, _fields(), now)
+    organiser = make_staff(session, Role.COMMS)
+
+    row = mark_booked(session, event, registrant, True, organiser, event.starts_at)
+
+    assert (row.member_id, row.attended) == (None, True)
+    [booked] = register_rows(session, event)
+    assert (booked.name, booked.attendance) == ("Ada Lovelace", row)
