@@ -147,7 +147,7 @@ class EventInvitation(Base):
     registrant_email: Mapped[str | None] = mapped_column(sa.String(320))
     registrant_language: Mapped[str | None] = mapped_column(sa.String(10))
     #: answers in the order of the event's questions, as [{"question": ..., "answer": ...}].
-    answers: Mapped[list | None] = mapped_column(sa.JSON)
+    answers: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
     state: Mapped[InvitationState] = mapped_column(enum_type(InvitationState))
     #: the selection stratum this person was chosen for (reserves replace within it).
     stratum: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -211,6 +211,14 @@ def test_registrants_details_are_deleted_with_the_needs_after_the_event(session,
     assert (registrant.registrant_email, registrant.answers) == (None, None)
     assert registrant.dietary_needs == ""
     assert registrant.state is InvitationState.CONFIRMED  # the figures stay
+    assert session.scalar(sa.select(sa.func.count()).where(EventInvitation.answers.is_(None))) == 1
+    # Done once: a second run finds nothing left to delete and records no run.
+    runs = sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "retention.event_needs"
+    )
+    before = session.scalar(runs)
+    forget_event_needs(session, due + timedelta(days=1))
+    assert session.scalar(runs) == before
 
 
 def test_two_registrants_taking_the_last_place_at_the_same_instant_get_exactly_one(
