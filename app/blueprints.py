@@ -73,6 +73,7 @@ from surveys.engagement_events.invite_views import blueprint as event_invitation
 from surveys.engagement_events.member_views import blueprint as my_events_blueprint
 from surveys.engagement_events.onday_views import blueprint as event_day_blueprint
 from surveys.engagement_events.payment_views import blueprint as event_payments_blueprint
+from surveys.engagement_events.register_views import blueprint as event_registration_blueprint
 from surveys.engagement_events.reply_views import blueprint as event_replies_blueprint
 from surveys.engagement_events.staff_views import blueprint as engagement_events_blueprint
 from surveys.fieldwork import member_data as _survey_member_data  # noqa: F401 (registers)
@@ -153,6 +154,7 @@ BLUEPRINTS = (
     engagement_events_blueprint,
     event_invitations_blueprint,
     event_replies_blueprint,
+    event_registration_blueprint,
     event_day_blueprint,
     event_payments_blueprint,
     my_events_blueprint,

@@ -236,6 +236,8 @@ STAFF_ROUTES: dict[str, frozenset[Role]] = {
     "engagement_events.new": MEMBER_DATA,
     "engagement_events.edit": MEMBER_DATA,
     "engagement_events.needs": MEMBER_DATA,
+    # who registered on the public page, with their answers: organisers only (audited)
+    "engagement_events.registrants": MEMBER_DATA,
     # inviting a fair selection or a segment to an event: its organisers, through a check page
     "event_invitations.invite_check": MEMBER_DATA,
     "event_invitations.invite_email_html": MEMBER_DATA,
@@ -341,6 +343,8 @@ PUBLIC_ROUTES = {
     # taking part in a survey: a personal (sealed) or open link, no login
     "take_part.personal_start",
     "event_replies.reply",
+    # an event's public registration page (while its organisers have registration on)
+    "event_registration.register",
     "take_part.open_start",
     "take_part.page",
     "take_part.check",

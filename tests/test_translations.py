@@ -36,6 +36,8 @@ RESIDENT_TEMPLATE_DIRECTORIES = (
 RESIDENT_TEMPLATES = (
     "base.html",
     "surveys/my_surveys.html",
+    "surveys/engagement_events/register_public.html",
+    "surveys/engagement_events/register_done.html",
     "emails/_layout.html",
     "emails/survey_resume.html",
     "emails/survey_resume.txt",

@@ -64,6 +64,8 @@ def register_is_open(event: EngagementEvent, now: datetime) -> bool:
 
 
 def _name(session: Session, invitation: EventInvitation) -> str:
+    if invitation.member_id is None:  # registered on the public page
+        return invitation.registrant_name or "This person"
     member = session.get(Member, invitation.member_id)
     return member.display_name if member else "This person"
 
@@ -206,9 +208,10 @@ def register_rows(session: Session, event: EngagementEvent) -> list[RegisterRow]
         )
         if row.invitation_id is not None
     }
+    # An outer join: registrants from the public page have no member, only the name they gave.
     booked = session.execute(
         sa.select(Member, EventInvitation)
-        .join(Member, Member.id == EventInvitation.member_id)
+        .outerjoin(Member, Member.id == EventInvitation.member_id)
         .where(
             EventInvitation.event_id == event.id,
             sa.or_(
@@ -216,11 +219,15 @@ def register_rows(session: Session, event: EngagementEvent) -> list[RegisterRow]
                 EventInvitation.id.in_(list(marks)),
             ),
         )
-        .order_by(Member.last_name, Member.first_name, EventInvitation.id)
+        .order_by(
+            sa.func.coalesce(Member.last_name, EventInvitation.registrant_name),
+            Member.first_name,
+            EventInvitation.id,
+        )
     ).all()
     rows = [
         RegisterRow(
-            member.display_name,
+            member.display_name if member is not None else invitation.registrant_name,
             invitation.id,
             marks.get(invitation.id),
             invitation.access_needs,

@@ -1,5 +1,6 @@
-"""Demo events: a Blackpool workshop with confirmed places and a waiting list, an ICB-wide
-online session, and a drop-in happening now with a register part filled in, once."""
+"""Demo events: a Blackpool workshop with confirmed places, a waiting list and open
+registration, an ICB-wide online session, and a drop-in happening now with a register part
+filled in, once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from panel.auth.models import Role, StaffUser
 from panel.field_errors import FieldError
 from panel.members.models import Member, MemberStatus
 from panel.places.models import Place
-from surveys.engagement_events import payments, services
+from surveys.engagement_events import payments, registration, services
 from surveys.engagement_events.attendance import mark_booked
 from surveys.engagement_events.invitations import add_invitations
 from surveys.engagement_events.models import EngagementEvent
@@ -92,6 +93,21 @@ def create_demo_events(session: Session, now: datetime) -> None:
         invitations[0].access_needs = "Demo: a hearing loop, please."
         invitations[0].needs_consent_at = now
     session.flush()
+    # Open registration with a question of the workshop's own, and one person who registered
+    # (the workshop is full, so they wait alongside the invitee on the waiting list).
+    registration.set_registration(
+        session, workshop, True, ["What would you most like to talk about? (demo)"], now
+    )
+    registration.register(
+        session,
+        workshop,
+        registration.RegistrationFields(
+            name="Demo Registrant",
+            email="registrant@demo.example.com",
+            answers=["Demo answer: getting appointments."],
+        ),
+        now,
+    )
     _drop_in_happening_now(session, comms, blackpool, now)
 
 

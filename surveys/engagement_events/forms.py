@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -11,11 +12,12 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from panel.forms_common import PanelForm, strip_whitespace
 from panel.i18n import lazy_gettext as _l
 from surveys.engagement_events.models import EventFormat
+from surveys.engagement_events.registration import RegistrationFields
 from surveys.engagement_events.replies import ReplyFields
 from surveys.engagement_events.services import EventFields
 from surveys.forms import DayField
@@ -101,6 +103,18 @@ class EventForm(PanelForm):
         "coming); leave unticked for an invitation-only group",
     )
 
+    registration_open = BooleanField(
+        "Let anyone register on the event's public page",
+        description="Places go to registrants and invitees alike, first come; when full, "
+        "registrants join the waiting list",
+    )
+    registration_questions = TextAreaField(
+        "Questions for people who register (optional)",
+        description="One question a line, at most 5, each up to 200 characters",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=1100)],
+    )
+
     def values(self) -> EventFields:
         """The form's values for the events services."""
         return EventFields(
@@ -121,6 +135,8 @@ class EventForm(PanelForm):
             survey_id=int(self.survey_id.data) if self.survey_id.data else None,
             decision_id=int(self.decision_id.data) if self.decision_id.data else None,
             listed_publicly=bool(self.listed_publicly.data),
+            registration_open=bool(self.registration_open.data),
+            registration_questions=(self.registration_questions.data or "").splitlines(),
         )
 
 
@@ -160,4 +176,89 @@ class ReplyForm(PanelForm):
             access_needs=self.access_needs.data or "",
             dietary_needs=self.dietary_needs.data or "",
             consent=bool(self.consent.data),
+        )
+
+
+#: the most questions an event asks (registration.MAX_QUESTIONS): one answer field each.
+ANSWER_FIELDS = tuple(f"answer_{n}" for n in range(1, 6))
+
+
+def _answer_field():
+    return TextAreaField(
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            Length(max=1000, message=_l("Keep your answer to 1,000 characters or fewer")),
+        ],
+    )
+
+
+class RegistrationForm(PanelForm):
+    """Registering for an event on its public page: name, email address, the event's own
+    questions (labelled by the view), and needs kept only if the person agrees."""
+
+    name = StringField(
+        _l("Your name"),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Enter your name")),
+            Length(max=200, message=_l("Enter a name of 200 characters or fewer")),
+        ],
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We send your confirmation and the event's details here"),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.com"),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    answer_1 = _answer_field()
+    answer_2 = _answer_field()
+    answer_3 = _answer_field()
+    answer_4 = _answer_field()
+    answer_5 = _answer_field()
+    access_needs = TextAreaField(
+        _l("Access needs (optional)"),
+        description=_l(
+            "For example: step-free access, a hearing loop, a BSL interpreter, large print"
+        ),
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=2000)],
+    )
+    dietary_needs = TextAreaField(
+        _l("Dietary needs (optional)"),
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=2000)],
+    )
+    consent = BooleanField(
+        _l("I agree that the event's organisers may keep my access and dietary needs"),
+        description=_l(
+            "Only the organisers of this event see them, and they are deleted 30 days after "
+            "the event"
+        ),
+    )
+
+    def label_questions(self, questions: list[str]) -> list:
+        """Label the answer fields with the event's questions; returns the fields in use."""
+        used = [getattr(self, name) for name in ANSWER_FIELDS[: len(questions)]]
+        for answer, question in zip(used, questions, strict=True):
+            answer.label.text = question
+        return used
+
+    def values(self, questions: list[str], language: str | None) -> RegistrationFields:
+        """The registration for the registration service."""
+        return RegistrationFields(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            answers=[getattr(self, n).data or "" for n in ANSWER_FIELDS[: len(questions)]],
+            access_needs=self.access_needs.data or "",
+            dietary_needs=self.dietary_needs.data or "",
+            consent=bool(self.consent.data),
+            language=language,
         )

@@ -129,7 +129,10 @@ def _audience(session, event, user, now, selection, segment):
 
 
 def _on_list(event: EngagementEvent):
-    return sa.select(EventInvitation.member_id).where(EventInvitation.event_id == event.id)
+    # Registrants have no member_id: a NULL in a NOT IN list would match nobody at all.
+    return sa.select(EventInvitation.member_id).where(
+        EventInvitation.event_id == event.id, EventInvitation.member_id.is_not(None)
+    )
 
 
 def _count(session: Session, query) -> int:

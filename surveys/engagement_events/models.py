@@ -95,6 +95,10 @@ class EngagementEvent(Base):
     status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.DRAFT)
     #: shown on the public engagement page (title, purpose, when and where; never who is coming).
     listed_publicly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: anyone may register on the event's public page (not only invited members).
+    registration_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: the event's own questions on its registration page (at most MAX_QUESTIONS, each short).
+    registration_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
@@ -110,6 +114,10 @@ class EngagementEvent(Base):
         """Open, and before the closing date for replies."""
         return self.status is EventStatus.OPEN and now < self.replies_close_at
 
+    def registration_accepting(self, now: datetime) -> bool:
+        """Its public registration page takes registrations now."""
+        return self.registration_open and self.replies_open(now)
+
 
 class EventInvitation(Base):
     """One person's invitation to one event, and their reply."""
@@ -117,16 +125,29 @@ class EventInvitation(Base):
     __tablename__ = "event_invitations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "member_id"),
+        # NULL for members, so only registrants are held to one place per address.
+        sa.UniqueConstraint("event_id", "registrant_email"),
         sa.Index("ix_event_invitations_waiting", "event_id", "state", "waiting_since"),
+        sa.CheckConstraint(
+            "member_id IS NOT NULL OR registrant_name != ''", name="member_or_registrant"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
         sa.ForeignKey("engagement_events.id", ondelete="CASCADE"), index=True
     )
-    member_id: Mapped[int] = mapped_column(
+    #: None for someone who registered on the public page without being a member.
+    member_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
+    #: a registrant's name, address, language and answers to the event's questions; deleted
+    #: with the needs by the retention rule (the name becomes "Registrant", the rest goes).
+    registrant_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    registrant_email: Mapped[str | None] = mapped_column(sa.String(320))
+    registrant_language: Mapped[str | None] = mapped_column(sa.String(10))
+    #: answers in the order of the event's questions, as [{"question": ..., "answer": ...}].
+    answers: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
     state: Mapped[InvitationState] = mapped_column(enum_type(InvitationState))
     #: the selection stratum this person was chosen for (reserves replace within it).
     stratum: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -150,3 +171,8 @@ class EventInvitation(Base):
 
     def __repr__(self) -> str:
         return f"<EventInvitation {self.id} event={self.event_id} {self.state}>"
+
+    @property
+    def is_registrant(self) -> bool:
+        """Registered on the public page rather than invited as a member."""
+        return self.member_id is None

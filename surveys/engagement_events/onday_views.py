@@ -158,6 +158,8 @@ def check_in(event_id: int, token: str):
 
 def invitation_name(invitation: EventInvitation) -> str:
     """The booked person's name, for the organiser."""
+    if invitation.member_id is None:  # registered on the public page
+        return invitation.registrant_name or "This person"
     member = db.session.get(Member, invitation.member_id)
     return member.display_name if member else "This person"
 

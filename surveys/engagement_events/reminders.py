@@ -18,7 +18,7 @@ from surveys.engagement_events.models import (
     EventStatus,
     InvitationState,
 )
-from surveys.engagement_events.replies import reply_url
+from surveys.engagement_events.replies import recipient, reply_url
 
 #: (name, how long before the start, the invitation's column, until how long before the start).
 REMINDERS = (
@@ -58,17 +58,21 @@ def send_event_reminders(session: Session, now: datetime) -> int:
 
 
 def _queue_reminder(session: Session, invitation: EventInvitation, name: str, now) -> int:
-    member = session.get(Member, invitation.member_id)
-    if member is None or member.status is not MemberStatus.ACTIVE or not member.email:
+    if invitation.member_id is not None:
+        member = session.get(Member, invitation.member_id)
+        if member is None or member.status is not MemberStatus.ACTIVE:
+            return 0
+    person = recipient(session, invitation)
+    if person is None:
         return 0
     event = invitation.event
-    with in_language(member.language):
+    with in_language(person.language):
         email = queue_email(
             session,
-            to_email=member.email,
+            to_email=person.email,
             template="event_reminder",
             context={
-                "first_name": member.first_name,
+                "first_name": person.first_name,
                 "event": event,
                 # "week" or "day": the subject says "next week" or "tomorrow" in their language.
                 "reminder": name,
@@ -77,6 +81,6 @@ def _queue_reminder(session: Session, invitation: EventInvitation, name: str, no
             },
             idempotency_key=f"event-reminder:{name}:{invitation.id}",
             now=now,
-            member_id=member.id,
+            member_id=person.member_id,
         )
     return 0 if email is None else 1

@@ -80,11 +80,40 @@ def place_counts(session: Session, event: EngagementEvent) -> dict[InvitationSta
     return counts
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Who an event email goes to: a member, or someone who registered on the public page."""
+
+    email: str
+    first_name: str
+    language: str | None
+    member_id: int | None
+
+
+def recipient(session: Session, invitation: EventInvitation) -> Recipient | None:
+    """The invitee to email (a registrant by the name and address they gave), or None when
+    there is nobody to email (a member gone or without an address; a registrant's address
+    deleted by the retention rule)."""
+    if invitation.member_id is None:
+        if not invitation.registrant_email:
+            return None
+        return Recipient(
+            invitation.registrant_email,
+            invitation.registrant_name,
+            invitation.registrant_language,
+            None,
+        )
+    member = session.get(Member, invitation.member_id)
+    if member is None or not member.email:
+        return None
+    return Recipient(member.email, member.first_name, member.language, member.id)
+
+
 def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> None:
     """Queue the email that tells someone where they stand (confirmed or waiting), with a
     link to cancel; the joining link goes only to confirmed people."""
-    member = session.get(Member, invitation.member_id)
-    if member is None or not member.email:
+    member = recipient(session, invitation)
+    if member is None:
         return
     event = invitation.event
     template = (
@@ -122,7 +151,7 @@ def tell_place(session: Session, invitation: EventInvitation, now: datetime) -> 
                 f"event-place:{invitation.id}:{invitation.state}:{invitation.reply_nonce}"
             ),
             now=now,
-            member_id=member.id,
+            member_id=member.member_id,
             attachments=attachments,
         )
 
@@ -139,7 +168,7 @@ def invitation_context(event: EngagementEvent, member_first_name: str, url: str)
 def queue_invitation_email(session: Session, invitation: EventInvitation, now: datetime) -> bool:
     """Queue the invitation with the invitee's own reply link (in their language, with their
     unsubscribe link); False when they cannot be emailed."""
-    member = session.get(Member, invitation.member_id)
+    member = session.get(Member, invitation.member_id) if invitation.member_id else None
     if member is None or member.status is not MemberStatus.ACTIVE or not member.email:
         return False
     queued = queue_member_email(
@@ -153,18 +182,25 @@ def queue_invitation_email(session: Session, invitation: EventInvitation, now: d
     return queued is not None
 
 
-def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, now: datetime):
-    """Record a yes or no (a no from someone confirmed frees their place for the waiting list)
-    and queue the email saying where they stand. Raises RepliesClosed after the closing date
-    or for a cancelled event, and FieldError when needs are given without consent."""
-    needs = fields.access_needs or fields.dietary_needs
-    if fields.coming and needs and not fields.consent:
+def check_needs_consent(access_needs: str, dietary_needs: str, consent: bool) -> None:
+    """Needs are kept only with consent: raises FieldError ("consent") when some are given
+    without the box ticked."""
+    if (access_needs or dietary_needs) and not consent:
         raise FieldError(
             gettext(
                 "Tick the box to let us keep your access and dietary needs, or leave them empty"
             ),
             "consent",
         )
+
+
+def reply(session: Session, invitation: EventInvitation, fields: ReplyFields, now: datetime):
+    """Record a yes or no (a no from someone confirmed frees their place for the waiting list)
+    and queue the email saying where they stand. Raises RepliesClosed after the closing date
+    or for a cancelled event, and FieldError when needs are given without consent."""
+    needs = fields.access_needs or fields.dietary_needs
+    if fields.coming:
+        check_needs_consent(fields.access_needs, fields.dietary_needs, fields.consent)
     if not fields.coming:
         declined = decline_invitation(session, invitation, now, on_offer=tell_place)
         invitation.access_needs = invitation.dietary_needs = ""
@@ -194,17 +230,28 @@ class NeedsRow:
 def needs_for_organisers(session: Session, event: EngagementEvent) -> list[NeedsRow]:
     """The needs people gave (with consent) for this event, confirmed first; the caller
     checks the user organises the event and audits the access."""
+    # An outer join: a registrant has no member, and their name is on the invitation.
     rows = session.execute(
         sa.select(Member.first_name, Member.last_name, EventInvitation)
-        .join(Member, Member.id == EventInvitation.member_id)
+        .outerjoin(Member, Member.id == EventInvitation.member_id)
         .where(
             EventInvitation.event_id == event.id,
             EventInvitation.state.in_((InvitationState.CONFIRMED, InvitationState.WAITING)),
             sa.or_(EventInvitation.access_needs != "", EventInvitation.dietary_needs != ""),
         )
-        .order_by(EventInvitation.state, Member.last_name, Member.first_name)
+        .order_by(
+            EventInvitation.state,
+            sa.func.coalesce(Member.last_name, EventInvitation.registrant_name),
+            Member.first_name,
+            EventInvitation.id,
+        )
     ).all()
     return [
-        NeedsRow(f"{first} {last}", inv.state, inv.access_needs, inv.dietary_needs)
+        NeedsRow(
+            f"{first} {last}" if inv.member_id is not None else inv.registrant_name,
+            inv.state,
+            inv.access_needs,
+            inv.dietary_needs,
+        )
         for first, last, inv in rows
     ]

@@ -1,6 +1,7 @@
-"""Access and dietary needs, and the names walk-ins gave at the door, are deleted a set time
-after the event (the reply page promises it); each run is audited with counts, never the data
-itself. A walk-in's attendance stays, as "Walk-in", so the event's figures do not change."""
+"""Access and dietary needs, the names walk-ins gave at the door, and what public registrants
+gave (name, address, answers) are deleted a set time after the event (the pages promise it);
+each run is audited with counts, never the data itself. A walk-in's attendance stays, as
+"Walk-in", and a registrant's place as "Registrant", so the event's figures do not change."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from surveys.engagement_events.models import EngagementEvent, EventInvitation
 NEEDS_RETENTION = timedelta(days=30)
 #: what a walk-in's name becomes once it is deleted.
 NAME_DELETED = "Walk-in"
+#: what a public registrant's name becomes once it is deleted (their address goes).
+REGISTRANT_DELETED = "Registrant"
 
 
 def forget_event_needs(session: Session, now: datetime) -> int:
@@ -41,10 +44,33 @@ def forget_event_needs(session: Session, now: datetime) -> int:
         .values(walk_in_name=NAME_DELETED)
         .execution_options(synchronize_session=False)
     ).rowcount
+    registrants = session.execute(
+        sa.update(EventInvitation)
+        .where(
+            EventInvitation.event_id.in_(ended),
+            EventInvitation.member_id.is_(None),
+            sa.or_(
+                EventInvitation.registrant_email.is_not(None),
+                EventInvitation.registrant_name != REGISTRANT_DELETED,
+                EventInvitation.answers.is_not(None),
+            ),
+        )
+        .values(
+            registrant_name=REGISTRANT_DELETED,
+            registrant_email=None,
+            registrant_language=None,
+            answers=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     record_retention_run(
         session,
         "event_needs",
-        {"event access and dietary needs": forgotten, "walk-in names at events": names},
+        {
+            "event access and dietary needs": forgotten,
+            "walk-in names at events": names,
+            "registrants' names, addresses and answers": registrants,
+        },
         now,
     )
     return forgotten

@@ -3,7 +3,7 @@ ICB-wide ones; it changes only its own places' events)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from panel.local_time import AmbiguousTime, NonExistentTime, resolve_local_time
 from panel.web_links import is_web_link
 from surveys.engagement_events.models import EngagementEvent, EventFormat, EventStatus
 from surveys.engagement_events.places import change_capacity
+from surveys.engagement_events.registration import checked_questions
 from surveys.models import InvolvementLevel
 
 #: replies close at the end of the closing day, local time.
@@ -44,6 +45,9 @@ class EventFields:
     survey_id: int | None = None
     decision_id: int | None = None
     listed_publicly: bool = False
+    registration_open: bool = False
+    #: the event's own questions on its registration page, one a line.
+    registration_questions: list[str] = field(default_factory=list)
 
 
 def visible_events(user: StaffUser):
@@ -130,6 +134,8 @@ def _checked(user: StaffUser, fields: EventFields, zone: str, now: datetime) -> 
         "survey_id": fields.survey_id,
         "decision_id": fields.decision_id,
         "listed_publicly": fields.listed_publicly,
+        "registration_open": fields.registration_open,
+        "registration_questions": checked_questions(fields.registration_questions),
     }
 
 
@@ -185,3 +191,4 @@ def fill_form_times(form, event: EngagementEvent, zone: str) -> None:
     form.decision_id.data = str(event.decision_id) if event.decision_id else ""
     form.involvement.data = event.involvement.value
     form.format.data = event.format.value
+    form.registration_questions.data = "\n".join(event.registration_questions or [])

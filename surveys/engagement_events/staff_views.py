@@ -19,6 +19,7 @@ from surveys.engagement_events import services
 from surveys.engagement_events.forms import ICB_WIDE, EventForm
 from surveys.engagement_events.invite_checks import invite_choices
 from surveys.engagement_events.models import EngagementEvent
+from surveys.engagement_events.registration import registrants_for_organisers
 from surveys.engagement_events.replies import needs_for_organisers, place_counts
 from surveys.engagement_events.reserves import strata_short_of_reserves
 
@@ -138,3 +139,16 @@ def needs(event_id: int):
     record_audit(db.session, current_user, "event.needs_view", "engagement_event", [event.id])
     db.session.commit()
     return render_template("surveys/engagement_events/needs.html", event=event, rows=rows)
+
+
+@blueprint.get("/<int:event_id>/registrants")
+@staff_required(*MEMBER_DATA_ROLES)
+def registrants(event_id: int):
+    """Who registered on the public page, with their answers: organisers only (audited)."""
+    event = _event(event_id)
+    if not services.can_organise(current_user, event):
+        abort(404)
+    rows = registrants_for_organisers(db.session, event)
+    record_audit(db.session, current_user, "event.registrants_view", "engagement_event", [event.id])
+    db.session.commit()
+    return render_template("surveys/engagement_events/registrants.html", event=event, rows=rows)

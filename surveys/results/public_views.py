@@ -53,11 +53,13 @@ def index():
         topic=good(form.topic) or "",
         year=int(good(form.year)) if good(form.year) else None,
     )
+    now = utcnow()
     return render_template(
         "engagement/index.html",
         form=form,
-        open_surveys=public.open_opportunities(db.session, utcnow()),
-        events=upcoming_public_events(db.session, utcnow()),
+        now=now,
+        open_surveys=public.open_opportunities(db.session, now),
+        events=upcoming_public_events(db.session, now),
         past=public.published_results(db.session, filters),
         topics=dict(TOPICS),
     )

@@ -242,6 +242,7 @@ def test_every_staff_form_answers_hostile_input_without_a_server_error(app, worl
 def test_every_public_form_answers_hostile_input_without_a_server_error(app, world):
     from panel.members.models import Member, MemberStatus
     from panel.members.services.links import magic_link_token, unsubscribe_token
+    from surveys.engagement_events.models import EngagementEvent
     from surveys.fieldwork.tokens import PersonalLinks
     from surveys.models import Survey, SurveyStatus
 
@@ -249,6 +250,9 @@ def test_every_public_form_answers_hostile_input_without_a_server_error(app, wor
         sa.select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
     )
     live = world.scalar(sa.select(Survey).where(Survey.status == SurveyStatus.LIVE))
+    registering = world.scalar(
+        sa.select(EngagementEvent.id).where(EngagementEvent.registration_open.is_(True))
+    )
     token = PersonalLinks(app.config["SECRET_KEY"]).make(live.id, member.id)
     resident = app.test_client()
     _check(resident.post(f"/s/{token}", data={}), "start the survey")
@@ -260,8 +264,10 @@ def test_every_public_form_answers_hostile_input_without_a_server_error(app, wor
         "/staff/sign-in",
         "/staff/password-reset",
         f"/unsubscribe/{unsubscribe_token(member)}",
+        f"/events/{registering}/register",
     ]
     forms = _collect_forms(resident, urls)
+    assert any(url.endswith("/register") for url, _ in forms), "the event registration form"
     signed_in = app.test_client()
     signed_in.post(f"/my-panel/link/{magic_link_token(member)}")
     member_urls = ["/my-panel/details", "/my-panel/equality", "/my-panel/emails", "/my-panel/pause"]

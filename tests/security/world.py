@@ -81,6 +81,8 @@ USER_TEXT = {
     "engagement_events.joining_link",
     "event_invitations.access_needs",
     "event_invitations.dietary_needs",
+    "event_invitations.registrant_name",
+    "event_invitations.registrant_email",
     "event_attendances.walk_in_name",
     "event_outputs.summary",
     "payment_claims.cost_centre",
@@ -240,6 +242,8 @@ NOT_USER_TEXT = {
     "insight_findings.search_text",
     "event_invitations.stratum",
     "event_invitations.reply_nonce",
+    # a registrant's language code, from the page's language choice
+    "event_invitations.registrant_language",
     "annual_report_drafts.fingerprint",
     # a receipt's media type, found from its content
     "payment_expense_items.receipt_type",

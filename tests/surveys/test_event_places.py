@@ -196,7 +196,8 @@ def test_needs_are_deleted_thirty_days_after_the_event_and_the_run_is_audited(se
         sa.select(AuditEvent).where(AuditEvent.action == "retention.event_needs")
     ).all()
     assert [a.detail for a in audits] == [
-        "event access and dietary needs: 1; walk-in names at events: 0"
+        "event access and dietary needs: 1; walk-in names at events: 0; "
+        "registrants' names, addresses and answers: 0"
     ]
     assert "Hearing" not in audits[0].detail
 
