@@ -289,6 +289,13 @@ def test_hostile_text_never_survives_as_markup_on_public_pages(app, session):
         token = links.make(survey.id, member.id)
         urls += [f"/engagement/{survey.id}", f"/s/{token}", f"/s/{token}/page/1"]
     urls += [f"/o/{link.code}" for link in session.scalars(sa.select(OpenLink))]
+    from surveys.engagement_events.models import EngagementEvent
+
+    registering = session.scalars(
+        sa.select(EngagementEvent.id).where(EngagementEvent.registration_open.is_(True))
+    ).all()
+    assert registering, "the demo has an event open for registration"
+    urls += [f"/events/{event_id}/register" for event_id in registering]
     urls += [f"/bulletins/view/{view_token(b)}" for b in session.scalars(sa.select(Bulletin))]
     urls += ["/bulletins/"] + [f"/bulletins/{b}" for b in session.scalars(sa.select(Bulletin.id))]
     urls += [f"/unsubscribe/{unsubscribe_token(member)}"]

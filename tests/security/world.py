@@ -304,6 +304,7 @@ def poison(session: Session) -> None:
 
     from mailer.bulletins.block_models import BulletinBlock
     from panel.json_text import dumps
+    from surveys.engagement_events.models import EngagementEvent, EventInvitation
     from surveys.fieldwork.models import Answer
     from surveys.models import Survey, SurveySnapshot
 
@@ -344,6 +345,16 @@ def poison(session: Session) -> None:
             else value
             for name, value in (block.data or {}).items()
         }
+    # An event's own registration questions (organisers') and registrants' answers (residents').
+    for event in session.scalars(sa.select(EngagementEvent)):
+        event.registration_questions = [mapping(q) for q in event.registration_questions or []]
+    for invitation in session.scalars(
+        sa.select(EventInvitation).where(EventInvitation.answers.is_not(None))
+    ):
+        invitation.answers = [
+            {key: mapping(text) if isinstance(text, str) else text for key, text in pair.items()}
+            for pair in invitation.answers
+        ]
     session.flush()
 
 
