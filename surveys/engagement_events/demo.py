@@ -54,6 +54,8 @@ def create_demo_events(session: Session, now: datetime) -> None:
             ends=time(16),
             capacity=2,
             replies_close_on=day - timedelta(days=7),
+            # Listed, so the engagement page shows it with its registration link.
+            listed_publicly=True,
         ),
         DEMO_ZONE,
         now,

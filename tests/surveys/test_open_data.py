@@ -243,15 +243,16 @@ def test_the_page_the_csv_and_the_json_agree(client, session, now):
     document = client.get("/open-data/survey-results.json").get_json()
     rows = _csv_rows(csv_text)
     assert rows == [{k: _as_csv_cell(v) for k, v in row.items()} for row in document["rows"]]
-    # The page's tables: people by place, then each question's options (count, share) and
-    # who answered (count, empty).
+    # The page's tables: people by place (3 places), people by how they answered (all 24
+    # online), then each question's options (count, share) and who answered (count, empty).
     from_page = []
     for key in ("q1", "q2"):
         for row in (row for row in rows if row["question_key"] == key):
             share = f"{float(row['share']):.1%}" if row["share"] else ""
             from_page += [row["count"] or "hidden", share]
         from_page += [next(r["answered"] for r in rows if r["question_key"] == key), ""]
-    assert page_cells[3:] == from_page
+    assert page_cells[3] == "24"
+    assert page_cells[4:] == from_page
     assert [row["count"] for row in rows if row["question_key"] == "q1"] == ["", "12", "", ""]
     respondents = client.get("/open-data/survey-respondents.csv").get_data(as_text=True)
     assert [(r["lives_in"], r["respondents"]) for r in _csv_rows(respondents)] == [
