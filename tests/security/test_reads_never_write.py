@@ -28,7 +28,7 @@ from panel.reconsent.links import request_token
 from panel.reconsent.models import ReconsentRequest
 from panel.tokens import TokenPurpose, make_token
 from surveys.decisions.models import DecisionRecord
-from surveys.engagement_events.models import EventInvitation
+from surveys.engagement_events.models import EngagementEvent, EventInvitation
 from surveys.engagement_events.replies import reply_token
 from surveys.fieldwork.models import OpenLink
 from surveys.fieldwork.tokens import PersonalLinks
@@ -130,6 +130,9 @@ def _public_urls(app, session) -> list[str]:
         "tracking.pixel": [{"token": tracking_token}],
         "event_replies.reply": [
             {"token": reply_token(i)} for i in session.scalars(sa.select(EventInvitation))
+        ],
+        "event_registration.register": [
+            {"event_id": e} for e in session.scalars(sa.select(EngagementEvent.id))
         ],
         "tracking.click": [{"token": tracking_token, "link_id": tracked.id}],
         "open_data.download": [

@@ -654,6 +654,24 @@ def make_what_the_demo_lacks(app: Flask, session: Session, comms: StaffUser) -> 
     session.commit()
     deliver_queued_emails(session, app.extensions["mail_backend"], datetime.now(UTC))
     session.commit()
+    add_paper_copies(session, comms)
+    session.commit()
+
+
+def add_paper_copies(session: Session, user) -> None:
+    """Two paper copies of every survey that has none, so each survey's printable copies (a
+    download) have something to print."""
+    from surveys.fieldwork.models import PaperCopy
+    from surveys.fieldwork.paper import make_paper_copies
+    from surveys.models import Survey
+
+    if user is None:
+        user = session.scalar(sa.select(StaffUser).where(StaffUser.role == Role.COMMS))
+    printed = set(session.scalars(sa.select(PaperCopy.survey_id)))
+    for survey in session.scalars(sa.select(Survey).order_by(Survey.id)):
+        if survey.id not in printed:
+            make_paper_copies(session, survey, user, 2, datetime.now(UTC))
+    session.flush()
 
 
 def add_place_team_records(session: Session, now: datetime) -> None:
@@ -722,3 +740,4 @@ def add_place_team_records(session: Session, now: datetime) -> None:
     bulletin.status = BulletinStatus.SENT
     bulletin.finished_at = sent_at + timedelta(minutes=2)
     session.flush()
+    add_paper_copies(session, None)
