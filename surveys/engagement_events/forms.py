@@ -140,14 +140,10 @@ class EventForm(PanelForm):
         )
 
 
-class ReplyForm(PanelForm):
-    """An invitee's yes or no, with needs kept only if they agree."""
+class NeedsForm(PanelForm):
+    """Access and dietary needs, kept only with consent: the same fields on an invitee's reply
+    and on a public registration (one set, so the wording and limits cannot drift apart)."""
 
-    coming = RadioField(
-        _l("Can you come?"),
-        choices=[("yes", _l("Yes, I would like a place")), ("no", _l("No, I cannot come"))],
-        validators=[InputRequired(_l("Choose yes or no"))],
-    )
     access_needs = TextAreaField(
         _l("Access needs (optional)"),
         description=_l(
@@ -167,6 +163,16 @@ class ReplyForm(PanelForm):
             "Only the organisers of this event see them, and they are deleted 30 days after "
             "the event"
         ),
+    )
+
+
+class ReplyForm(NeedsForm):
+    """An invitee's yes or no, with needs kept only if they agree."""
+
+    coming = RadioField(
+        _l("Can you come?"),
+        choices=[("yes", _l("Yes, I would like a place")), ("no", _l("No, I cannot come"))],
+        validators=[InputRequired(_l("Choose yes or no"))],
     )
 
     def values(self) -> ReplyFields:
@@ -193,7 +199,7 @@ def _answer_field():
     )
 
 
-class RegistrationForm(PanelForm):
+class RegistrationForm(NeedsForm):
     """Registering for an event on its public page: name, email address, the event's own
     questions (labelled by the view), and needs kept only if the person agrees."""
 
@@ -223,26 +229,6 @@ class RegistrationForm(PanelForm):
     answer_3 = _answer_field()
     answer_4 = _answer_field()
     answer_5 = _answer_field()
-    access_needs = TextAreaField(
-        _l("Access needs (optional)"),
-        description=_l(
-            "For example: step-free access, a hearing loop, a BSL interpreter, large print"
-        ),
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=2000)],
-    )
-    dietary_needs = TextAreaField(
-        _l("Dietary needs (optional)"),
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=2000)],
-    )
-    consent = BooleanField(
-        _l("I agree that the event's organisers may keep my access and dietary needs"),
-        description=_l(
-            "Only the organisers of this event see them, and they are deleted 30 days after "
-            "the event"
-        ),
-    )
 
     def label_questions(self, questions: list[str]) -> list:
         """Label the answer fields with the event's questions; returns the fields in use."""
